@@ -1,0 +1,65 @@
+import type { ParseArgsConfig } from "node:util";
+import { type CliContext, UsageError } from "./cli-context.js";
+import { planCommand, planHelp } from "./commands/plan-command.js";
+import { validateCommand, validateHelp } from "./commands/validate-command.js";
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+export interface CommandSpec {
+  summary: string;
+  help: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run(ctx: CliContext, values: Values, positionals: string[]): Promise<number>;
+}
+
+/** The command table: one entry per `labgate <name>`; each maps parsed flags to its typed args. */
+export const COMMANDS: Record<string, CommandSpec> = {
+  validate: {
+    summary: "check experiments/definitions.json and .github/labgate.yml",
+    help: validateHelp,
+    options: { config: { type: "string" } },
+    run: (ctx, v, pos) => validateCommand(ctx, { file: oneFile(pos), config: str(v.config) }),
+  },
+  plan: {
+    summary: "expand runs, estimate GPU-hours, balance shards, print the dispatch table",
+    help: planHelp,
+    options: {
+      config: { type: "string" },
+      phase: { type: "string" },
+      stage: { type: "string" },
+      json: { type: "boolean" },
+    },
+    run: (ctx, v, pos) =>
+      planCommand(ctx, {
+        file: oneFile(pos),
+        config: str(v.config),
+        phase: phaseArg(v.phase),
+        stage: stageArg(v.stage),
+        json: v.json === true,
+      }),
+  },
+};
+
+export function str(v: Values[string]): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+export function oneFile(pos: readonly string[]): string | undefined {
+  if (pos.length > 1)
+    throw new UsageError(`expected at most one file, got ${pos.length}: ${pos.join(" ")}`);
+  return pos[0];
+}
+
+export function phaseArg(v: Values[string]): "pilot" | "full" | undefined {
+  if (v === undefined) return undefined;
+  if (v === "pilot" || v === "full") return v;
+  throw new UsageError(`--phase must be "pilot" or "full", got "${String(v)}"`);
+}
+
+export function stageArg(v: Values[string]): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 3)
+    throw new UsageError(`--stage must be 1, 2 or 3, got "${String(v)}"`);
+  return n;
+}

@@ -1,0 +1,37 @@
+import { estimateGpuHours } from "../../core/plan/estimate-gpu-hours.js";
+import { countRuns } from "../../core/plan/expand-runs.js";
+import { diskWorkspace } from "../../operations/disk-workspace.js";
+import { loadCampaign } from "../../operations/load-campaign.js";
+import { type CliContext, EXIT_FAILED, EXIT_OK } from "../cli-context.js";
+import { printDiagnostics } from "../print-diagnostics.js";
+
+export const validateHelp = `labgate validate [definitions.json] [--config .github/labgate.yml]
+
+Checks the schema and the semantics of experiments/definitions.json (SPEC §3) and the config.
+Exit 0 when valid (budget overruns are warnings), 1 with every error's file:line:column otherwise.`;
+
+export async function validateCommand(
+  ctx: CliContext,
+  args: { file?: string; config?: string },
+): Promise<number> {
+  const campaign = await loadCampaign(diskWorkspace(ctx.cwd), {
+    definitionsPath: args.file,
+    configPath: args.config,
+  });
+  printDiagnostics(ctx, campaign.diagnostics);
+  if (!campaign.loaded) return EXIT_FAILED;
+  const { experiments, definitions } = campaign.loaded;
+  const runs = experiments.reduce((n, e) => n + countRuns(e), 0);
+  const hours = estimateGpuHours(experiments);
+  const budget = definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
+  const budgetText =
+    budget === undefined
+      ? "no budget set"
+      : `budget ${fmt(budget)} (${Math.round((hours / budget) * 100)}%)`;
+  ctx.stdout.write(
+    `${campaign.definitionsPath}: valid — ${experiments.length} experiments, ${runs} runs, ${fmt(hours)} GPU-hours estimated, ${budgetText}\n`,
+  );
+  return EXIT_OK;
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));

@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+/**
+ * `.github/labgate.yml` (SPEC §12). Every key has a default, so an absent file is a valid config.
+ * Keys are snake_case like definitions.json.
+ */
+
+export const RunnerPool = z.strictObject({
+  name: z.string().min(1),
+  labels: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe("Runner labels a job must request, e.g. [self-hosted, gpu]."),
+  machines: z
+    .int()
+    .min(1)
+    .default(1)
+    .describe("How many machines with these labels are registered."),
+  gpus_per_machine: z.int().min(0).default(1),
+  gpu_memory_mb: z.int().min(0).default(24_576).describe("Memory of one GPU, MB."),
+  platform_factor: z
+    .number()
+    .positive()
+    .default(1)
+    .describe("Duration multiplier relative to where pilots ran."),
+});
+export type RunnerPool = z.infer<typeof RunnerPool>;
+
+export const Fixer = z.strictObject({
+  name: z.string().min(1),
+  command: z.string().min(1),
+  answers: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("Gate reasons or run failure reasons this fixer addresses."),
+  timeout_seconds: z.int().positive().default(300),
+});
+
+export const Config = z.strictObject({
+  definitions: z.string().default("experiments/definitions.json"),
+  results_dir: z.string().default("experiments/results"),
+  dispatch_dir: z.string().default("dispatch"),
+  approvers: z
+    .strictObject({
+      users: z.array(z.string()).default([]),
+      teams: z.array(z.string()).default([]).describe("org/team-slug"),
+      require_other_approver: z
+        .boolean()
+        .default(false)
+        .describe("If true, a PR's author cannot approve it."),
+    })
+    .prefault({}),
+  gates: z
+    .strictObject({
+      required_script_flags: z
+        .array(z.string())
+        .default(["--seed", "--checkpoint-dir", "--resume", "--dry-run"]),
+      dry_run_timeout_seconds: z.int().positive().default(120),
+      min_seeds: z.int().min(1).default(3),
+      pilot: z
+        .strictObject({
+          proceed_min_pass_rate: z.number().min(0).max(1).default(1),
+          rollback_max_pass_rate: z.number().min(0).max(1).default(0.5),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  runner_pools: z
+    .array(RunnerPool)
+    .min(1)
+    .default([
+      {
+        name: "gpu",
+        labels: ["self-hosted", "gpu"],
+        machines: 1,
+        gpus_per_machine: 1,
+        gpu_memory_mb: 24_576,
+        platform_factor: 1,
+      },
+    ]),
+  max_shards: z
+    .int()
+    .min(1)
+    .max(256)
+    .default(256)
+    .describe("GitHub allows 256 matrix jobs per workflow run."),
+  dispatch_workflow: z.string().default("labgate-dispatch.yml"),
+  timeout_factor: z.number().positive().default(2),
+  budget: z.strictObject({ gpu_hours: z.number().positive().optional() }).prefault({}),
+  autofix: z.strictObject({ commands: z.array(Fixer).default([]) }).prefault({}),
+  nightly: z
+    .strictObject({
+      regression_threshold: z
+        .number()
+        .min(0)
+        .default(0.02)
+        .describe("Relative change against the hypothesis' direction."),
+      stagnation_nights: z.int().min(1).default(7),
+    })
+    .prefault({}),
+});
+export type Config = z.infer<typeof Config>;
+
+export const DEFAULT_CONFIG: Config = Config.parse({});

@@ -1,0 +1,214 @@
+import type { Diagnostic, PathSegment } from "../diagnostics/diagnostic.js";
+import { formatPath } from "../diagnostics/diagnostic.js";
+import { parseJsonSource } from "../diagnostics/json-source.js";
+import { zodIssuesToDiagnostics } from "../diagnostics/zod-issues-to-diagnostics.js";
+import { estimateGpuHours } from "../plan/estimate-gpu-hours.js";
+import { countRuns, paramGrid } from "../plan/expand-runs.js";
+import { runId } from "../plan/run-id.js";
+import { checkPlaceholders } from "./command-placeholders.js";
+import { Definitions, ResolvedExperiment } from "./definitions-schema.js";
+import { splitCommand } from "./split-command.js";
+
+/** A definitions file that passed validation, with positions for later gates' messages. */
+export interface LoadedDefinitions {
+  file: string;
+  definitions: Definitions;
+  experiments: ResolvedExperiment[];
+  locate(path: readonly PathSegment[]): { line: number; column: number };
+}
+
+export interface ValidationResult {
+  /** Present only when there are no errors (warnings allowed). */
+  loaded?: LoadedDefinitions;
+  diagnostics: Diagnostic[];
+}
+
+/** Above this many runs in one campaign, expansion is refused (a typo in a grid, usually). */
+export const MAX_RUNS = 1_000_000;
+
+/**
+ * Schema and semantic validation of definitions.json (SPEC §3). Pure: text in, diagnostics out.
+ * Every diagnostic has the file, the JSON path, the line and column, and a fix.
+ */
+export function validateDefinitions(
+  file: string,
+  text: string,
+  options: { budgetGpuHours?: number } = {},
+): ValidationResult {
+  const parsed = parseJsonSource(file, text);
+  if (!parsed.ok) return { diagnostics: [parsed.diagnostic] };
+  const { source } = parsed;
+  const diagnostics: Diagnostic[] = [...parsed.duplicates];
+  const err = (
+    path: PathSegment[],
+    message: string,
+    hint?: string,
+    severity: Diagnostic["severity"] = "error",
+  ) =>
+    diagnostics.push({
+      severity,
+      file,
+      path: formatPath(path),
+      ...source.locate(path),
+      message,
+      hint,
+    });
+
+  const shape = Definitions.safeParse(source.value, { reportInput: true });
+  if (!shape.success) {
+    diagnostics.push(...zodIssuesToDiagnostics(shape.error.issues, Definitions, source));
+    return { diagnostics };
+  }
+  const defs = shape.data;
+
+  for (const [list, name] of [
+    [defs.hypotheses, "hypotheses"],
+    [defs.methods, "methods"],
+    [defs.datasets, "datasets"],
+    [defs.experiments, "experiments"],
+  ] as const) {
+    const seen = new Map<string, number>();
+    list.forEach((item, i) => {
+      const first = seen.get(item.id);
+      if (first !== undefined)
+        err(
+          [name, i, "id"],
+          `duplicate id "${item.id}" (also ${name}[${first}])`,
+          "give every entry its own id.",
+        );
+      else seen.set(item.id, i);
+    });
+  }
+
+  const methodIds = new Set(defs.methods.map((m) => m.id));
+  const datasetIds = new Set(defs.datasets.map((d) => d.id));
+  const hypothesisIds = new Set(defs.hypotheses.map((h) => h.id));
+  const listOf = (s: Set<string>) => [...s].join(", ");
+
+  const experiments: ResolvedExperiment[] = [];
+  const runOwner = new Map<string, number>();
+  let totalRuns = 0;
+  defs.experiments.forEach((input, i) => {
+    const at: PathSegment[] = ["experiments", i];
+    const merged = { ...defs.defaults, ...input };
+    const resolved = ResolvedExperiment.safeParse(merged, { reportInput: true });
+    if (!resolved.success) {
+      diagnostics.push(
+        ...zodIssuesToDiagnostics(resolved.error.issues, ResolvedExperiment, source, at),
+      );
+      return;
+    }
+    const exp = resolved.data;
+    experiments.push(exp);
+    const fieldPath = (field: string): PathSegment[] =>
+      field in input ? [...at, field] : ["defaults", field];
+
+    if (!methodIds.has(exp.method))
+      err(
+        fieldPath("method"),
+        `method "${exp.method}" is not declared in methods`,
+        `use one of: ${listOf(methodIds)}.`,
+      );
+    if (!datasetIds.has(exp.dataset))
+      err(
+        fieldPath("dataset"),
+        `dataset "${exp.dataset}" is not declared in datasets`,
+        `use one of: ${listOf(datasetIds)}.`,
+      );
+    exp.hypotheses.forEach((h, j) => {
+      if (!hypothesisIds.has(h))
+        err(
+          [...fieldPath("hypotheses"), j],
+          `hypothesis "${h}" is not declared in hypotheses`,
+          `use one of: ${listOf(hypothesisIds)}.`,
+        );
+    });
+    if (exp.baseline && !methodIds.has(exp.baseline.method))
+      err(
+        [...fieldPath("baseline"), "method"],
+        `baseline method "${exp.baseline.method}" is not declared in methods`,
+        `use one of: ${listOf(methodIds)}.`,
+      );
+    if (exp.phase === "pilot" && exp.stage === undefined)
+      err(
+        at,
+        `pilot experiment "${exp.id}" has no stage`,
+        'add "stage": 1, 2 or 3 (stage N+1 runs only after stage N passed).',
+      );
+    if (exp.phase === "full" && "stage" in input)
+      err(
+        [...at, "stage"],
+        "`stage` applies to pilots only; it is ignored for a full experiment",
+        "remove it.",
+        "warning",
+      );
+    if (exp.pass_criterion && "beats_baseline" in exp.pass_criterion && !exp.baseline)
+      err(
+        [...fieldPath("pass_criterion")],
+        "pass_criterion beats_baseline needs a `baseline`",
+        'add "baseline": { "method": "<baseline method id>" }.',
+      );
+
+    const split = splitCommand(exp.command);
+    if (!split.ok)
+      err(
+        fieldPath("command"),
+        `${split.message} (at character ${split.offset + 1})`,
+        "commands are argv without a shell.",
+      );
+    for (const p of checkPlaceholders(exp.command, Object.keys(exp.params)))
+      err(fieldPath("command"), p.message, `fix the placeholder {${p.name}}.`);
+
+    const seenSeeds = new Set<number>();
+    exp.seeds.forEach((s, j) => {
+      if (seenSeeds.has(s))
+        err(
+          [...fieldPath("seeds"), j],
+          `seed ${s} is listed twice`,
+          "seeds must be distinct: each gives one run.",
+        );
+      seenSeeds.add(s);
+    });
+
+    const n = countRuns(exp);
+    totalRuns += n;
+    if (totalRuns > MAX_RUNS) {
+      if (totalRuns - n <= MAX_RUNS)
+        err(
+          at,
+          `the campaign expands to more than ${MAX_RUNS.toLocaleString("en")} runs`,
+          "check the params grid for a typo; split the campaign.",
+        );
+      return;
+    }
+    if (seenSeeds.size !== exp.seeds.length) return;
+    for (const params of paramGrid(exp.params)) {
+      for (const seed of exp.seeds) {
+        const id = runId(exp.id, params, seed);
+        const owner = runOwner.get(id);
+        if (owner !== undefined)
+          err(
+            at,
+            `run id "${id}" is produced twice (also by experiments[${owner}])`,
+            "rename the experiment or make params values differ in letters and digits, not only punctuation.",
+          );
+        else runOwner.set(id, i);
+      }
+    }
+  });
+
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+
+  const budget = defs.budget?.gpu_hours ?? options.budgetGpuHours;
+  const hours = estimateGpuHours(experiments);
+  if (budget !== undefined && hours > budget)
+    err(
+      defs.budget ? ["budget", "gpu_hours"] : [],
+      `estimated ${hours.toFixed(1)} GPU-hours exceed the budget of ${budget} GPU-hours`,
+      "cut seeds or grid values, shorten runs, or raise budget.gpu_hours with your PI's agreement.",
+      "warning",
+    );
+
+  const loaded: LoadedDefinitions = { file, definitions: defs, experiments, locate: source.locate };
+  return { loaded, diagnostics };
+}

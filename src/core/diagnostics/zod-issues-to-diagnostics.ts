@@ -1,0 +1,95 @@
+import type { z } from "zod";
+import { type Diagnostic, formatPath, type PathSegment } from "./diagnostic.js";
+import { didYouMean } from "./did-you-mean.js";
+import { knownKeysAt } from "./known-keys.js";
+
+export interface Locator {
+  file: string;
+  locate(path: readonly PathSegment[]): { line: number; column: number };
+}
+
+/** Turns zod issues into diagnostics that name the file, line, column and JSON path, with a fix. */
+export function zodIssuesToDiagnostics(
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.ZodType,
+  where: Locator,
+  basePath: readonly PathSegment[] = [],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const issue of issues) {
+    const path = [...basePath, ...(issue.path as PathSegment[])];
+    if (issue.code === "unrecognized_keys") {
+      const known = knownKeysAt(schema, issue.path as PathSegment[]);
+      for (const key of issue.keys) {
+        const suggestion = didYouMean(key, known);
+        const at = where.locate([...path, key]);
+        out.push({
+          severity: "error",
+          file: where.file,
+          path: formatPath([...path, key]),
+          ...at,
+          message: `unknown key "${key}"${suggestion ? ` — did you mean "${suggestion}"?` : ""}`,
+          hint: suggestion
+            ? `rename it to "${suggestion}".`
+            : `remove it; allowed keys here: ${known.join(", ")}.`,
+        });
+      }
+      continue;
+    }
+    const at = where.locate(path);
+    out.push({
+      severity: "error",
+      file: where.file,
+      path: formatPath(path),
+      ...at,
+      message: describeIssue(issue),
+      hint: hintFor(issue),
+    });
+  }
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return `missing required field (expected ${issue.expected})`;
+      return `expected ${issue.expected}, got ${describeValue(issue.input)}`;
+    case "invalid_value":
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(issue.input)}`;
+    case "too_small":
+      return issue.origin === "array"
+        ? `needs at least ${issue.minimum} item(s)`
+        : `must be ${issue.inclusive ? ">=" : ">"} ${issue.minimum}`;
+    case "too_big":
+      return issue.origin === "array"
+        ? `allows at most ${issue.maximum} item(s)`
+        : `must be ${issue.inclusive ? "<=" : "<"} ${issue.maximum}`;
+    case "invalid_format":
+      return issue.message.startsWith("Invalid")
+        ? `not ${issue.format}: ${describeValue(issue.input)}`
+        : issue.message;
+    case "invalid_union":
+      return "does not match any allowed form";
+    default:
+      return issue.message;
+  }
+}
+
+function hintFor(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code === "invalid_type" && issue.expected === "int")
+    return "use a whole number, e.g. 3.";
+  if (issue.code === "invalid_union")
+    return 'use e.g. { "metric": "accuracy", "min": 0.8 } or { "metric": "accuracy", "beats_baseline": true }.';
+  if (issue.code === "invalid_type" && issue.input === undefined)
+    return "add the field here or under `defaults`.";
+  if (issue.code === "invalid_format") return issue.message;
+  return undefined;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  return `${typeof v} ${String(v)}`;
+}

@@ -1,0 +1,171 @@
+import type { Config } from "../config/config-schema.js";
+import type { ResolvedExperiment } from "../definitions/definitions-schema.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { allocateShards } from "./allocate-shards.js";
+import { balanceShards } from "./balance-shards.js";
+import { expandRuns } from "./expand-runs.js";
+import { matchPool, VRAM_HEADROOM } from "./match-pool.js";
+import type { PlannedRun } from "./planned-run.js";
+
+/** GitHub runs at most 256 jobs from one matrix (SPEC §13). */
+export const MAX_MATRIX_JOBS = 256;
+
+export interface PlanFilter {
+  phase?: "pilot" | "full";
+  stage?: number;
+  /** Only experiments marked `nightly: true`. */
+  nightly?: boolean;
+}
+
+/** One entry of `strategy.matrix.include`: everything a runner job needs to find its runs again. */
+export interface MatrixEntry {
+  shard: number;
+  shards: number;
+  pool: string;
+  runs_on: string[];
+  runs: number;
+  gpu_hours: number;
+}
+
+export interface DispatchPlan {
+  runs: PlannedRun[];
+  /** For each run (same index), its shard. */
+  shardOf: Int32Array;
+  gpu_hours: number;
+  budget_gpu_hours: number | undefined;
+  matrix: { include: MatrixEntry[] };
+}
+
+export type PlanResult =
+  | { ok: true; plan: DispatchPlan }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+export interface PlanInput {
+  experiments: readonly ResolvedExperiment[];
+  config: Config;
+  filter?: PlanFilter;
+  tmpDir: string;
+  budgetGpuHours?: number;
+  /** Measured hours per experiment id (from earlier runs), used instead of the declared estimate. */
+  measuredHours?: ReadonlyMap<string, number>;
+  /** For diagnostics: where an experiment is declared. */
+  locate?: (expIndex: number) => { file: string; line: number; column: number };
+}
+
+export function selectExperiments(
+  experiments: readonly ResolvedExperiment[],
+  filter: PlanFilter = {},
+): ResolvedExperiment[] {
+  return experiments.filter(
+    (e) =>
+      (filter.phase === undefined || e.phase === filter.phase) &&
+      (filter.stage === undefined || (e.phase === "pilot" && (e.stage ?? 1) === filter.stage)) &&
+      (filter.nightly === undefined || e.nightly === filter.nightly),
+  );
+}
+
+/**
+ * Plans a dispatch (SPEC §3, §8): expands runs, assigns each to a runner pool, and balances each
+ * pool's runs into shards by estimated hours, never more than 256 shards in all.
+ * Deterministic: a runner job recomputes the same plan from the same commit to find its shard.
+ */
+export function planDispatch(input: PlanInput): PlanResult {
+  const { config } = input;
+  const selected = selectExperiments(input.experiments, input.filter);
+  const runs = expandRuns(selected, { tmpDir: input.tmpDir, resultsDir: config.results_dir });
+  if (input.measuredHours) {
+    for (const run of runs) {
+      const measured = input.measuredHours.get(run.exp_id);
+      if (measured !== undefined) {
+        run.expected_duration_hours = measured;
+        run.estimate_source = "measured";
+      }
+    }
+  }
+
+  const pools = config.runner_pools;
+  const poolOf = new Int32Array(runs.length);
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  runs.forEach((run, i) => {
+    const p = matchPool(run, pools);
+    poolOf[i] = p;
+    if (p < 0 && !reported.has(run.exp_id)) {
+      reported.add(run.exp_id);
+      const where = input.locate?.(input.experiments.indexOf(run.experiment)) ?? {
+        file: config.definitions,
+        line: 1,
+        column: 1,
+      };
+      diagnostics.push({
+        severity: "error",
+        ...where,
+        path: `experiments[id=${run.exp_id}]`,
+        message: `no runner pool can run "${run.exp_id}": it asks for labels [${run.runs_on.join(", ")}]${
+          run.vram_mb > 0
+            ? ` and ${Math.ceil(run.vram_mb * VRAM_HEADROOM)} MB free GPU memory (vram_mb x ${VRAM_HEADROOM})`
+            : ""
+        }`,
+        hint: `pools: ${pools.map((p) => `${p.name} [${p.labels.join(", ")}] ${p.gpu_memory_mb} MB`).join("; ")}. Add a pool in .github/labgate.yml or change runs_on / vram_mb.`,
+      });
+    }
+  });
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+
+  const poolRuns: number[][] = pools.map(() => []);
+  const poolHours = pools.map(() => 0);
+  runs.forEach((run, i) => {
+    const p = poolOf[i] as number;
+    poolRuns[p]?.push(i);
+    poolHours[p] = (poolHours[p] ?? 0) + run.expected_duration_hours;
+  });
+  const wanted = pools.map((pool, p) => Math.min(pool.machines, poolRuns[p]?.length ?? 0));
+  const counts = allocateShards(wanted, poolHours, Math.min(config.max_shards, MAX_MATRIX_JOBS));
+
+  const shardOf = new Int32Array(runs.length);
+  const include: MatrixEntry[] = [];
+  let base = 0;
+  pools.forEach((pool, p) => {
+    const members = poolRuns[p] ?? [];
+    const k = counts[p] ?? 0;
+    if (members.length === 0 || k === 0) return;
+    const hours = Float64Array.from(
+      members,
+      (i) => (runs[i] as PlannedRun).expected_duration_hours,
+    );
+    const local = balanceShards(hours, k);
+    const entries: MatrixEntry[] = Array.from({ length: k }, (_, s) => ({
+      shard: base + s,
+      shards: 0,
+      pool: pool.name,
+      runs_on: pool.labels,
+      runs: 0,
+      gpu_hours: 0,
+    }));
+    members.forEach((runIndex, j) => {
+      const entry = entries[local[j] as number] as MatrixEntry;
+      shardOf[runIndex] = entry.shard;
+      entry.runs++;
+      entry.gpu_hours += hours[j] as number;
+    });
+    include.push(...entries);
+    base += k;
+  });
+  for (const e of include) {
+    e.shards = include.length;
+    e.gpu_hours = Math.round(e.gpu_hours * 1000) / 1000;
+  }
+
+  let gpuHours = 0;
+  for (const run of runs) gpuHours += run.expected_duration_hours;
+  return {
+    ok: true,
+    plan: {
+      runs,
+      shardOf,
+      gpu_hours: gpuHours,
+      budget_gpu_hours: input.budgetGpuHours,
+      matrix: { include },
+    },
+  };
+}

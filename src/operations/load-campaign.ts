@@ -1,0 +1,58 @@
+import { type Config, DEFAULT_CONFIG } from "../core/config/config-schema.js";
+import { parseConfig } from "../core/config/parse-config.js";
+import {
+  type LoadedDefinitions,
+  validateDefinitions,
+} from "../core/definitions/validate-definitions.js";
+import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
+import type { Workspace } from "./workspace.js";
+
+export const CONFIG_PATH = ".github/labgate.yml";
+
+export interface Campaign {
+  config: Config;
+  loaded?: LoadedDefinitions;
+  definitionsPath: string;
+  /** Errors and warnings from the config and the definitions, in that order. */
+  diagnostics: Diagnostic[];
+}
+
+/** Reads and validates the config, then the definitions it points at (or `definitionsPath`). */
+export async function loadCampaign(
+  ws: Workspace,
+  opts: { definitionsPath?: string; configPath?: string } = {},
+): Promise<Campaign> {
+  const configPath = opts.configPath ?? CONFIG_PATH;
+  const configResult = parseConfig(configPath, await ws.readFile(configPath));
+  if (!configResult.ok) {
+    return {
+      config: DEFAULT_CONFIG,
+      definitionsPath: opts.definitionsPath ?? DEFAULT_CONFIG.definitions,
+      diagnostics: configResult.diagnostics,
+    };
+  }
+  const config = configResult.config;
+  const definitionsPath = opts.definitionsPath ?? config.definitions;
+  const text = await ws.readFile(definitionsPath);
+  if (text === undefined) {
+    return {
+      config,
+      definitionsPath,
+      diagnostics: [
+        {
+          severity: "error",
+          file: definitionsPath,
+          path: "(root)",
+          line: 1,
+          column: 1,
+          message: "file not found",
+          hint: "create it with `labgate init`, or pass the path: `labgate validate path/to/definitions.json`.",
+        },
+      ],
+    };
+  }
+  const result = validateDefinitions(definitionsPath, text, {
+    budgetGpuHours: config.budget.gpu_hours,
+  });
+  return { config, loaded: result.loaded, definitionsPath, diagnostics: result.diagnostics };
+}

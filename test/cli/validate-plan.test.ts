@@ -1,0 +1,148 @@
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { asText, validDefinitions } from "../helpers/definitions-fixture.js";
+import { runCli } from "../helpers/run-cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+function repoWith(defs: unknown, config?: string): string {
+  const dir = tempDir();
+  mkdirSync(join(dir, "experiments"), { recursive: true });
+  writeFileSync(
+    join(dir, "experiments/definitions.json"),
+    typeof defs === "string" ? defs : asText(defs),
+  );
+  if (config !== undefined) {
+    mkdirSync(join(dir, ".github"));
+    writeFileSync(join(dir, ".github/labgate.yml"), config);
+  }
+  return dir;
+}
+
+describe("labgate validate", () => {
+  it("prints a one-line summary for the example and exits 0", async () => {
+    const dir = tempDir();
+    cpSync(join(ROOT, "experiments/definitions.json"), join(dir, "experiments/definitions.json"), {
+      recursive: true,
+    });
+    cpSync(join(ROOT, ".github/labgate.yml"), join(dir, ".github/labgate.yml"));
+    const r = await runCli(["validate"], dir);
+    expect(r.stdout).toBe(
+      "experiments/definitions.json: valid — 19 experiments, 57 runs, 5.4 GPU-hours estimated, budget 12 (45%)\n",
+    );
+    expect(r.code).toBe(0);
+  });
+
+  it("exits 1 with file:line:col, path, message and fix — and no stack trace", async () => {
+    const d = validDefinitions();
+    d.experiments[1].sedes = [1];
+    const r = await runCli(["validate"], repoWith(d));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^experiments\/definitions\.json:\d+:\d+: error: experiments\[1\]\.sedes: unknown key "sedes" — did you mean "seeds"\?\n {2}fix: rename it to "seeds"\.\n/,
+    );
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it("handles malformed JSON, an empty file and a missing file without crashing", async () => {
+    for (const [text, expected] of [
+      ["{ not json", /:1:3: error: \(root\): not valid JSON/],
+      ["", /:1:1: error: \(root\): file is empty/],
+    ] as const) {
+      const r = await runCli(["validate"], repoWith(text));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(expected);
+    }
+    const r = await runCli(["validate", "nope.json"], tempDir());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^nope\.json:1:1: error: \(root\): file not found/);
+  });
+
+  it("reports a bad config key by name and line", async () => {
+    const r = await runCli(
+      ["validate"],
+      repoWith(validDefinitions(), "timeout_factor: 2\nrunner_pool: []\n"),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^\.github\/labgate\.yml:2:1: error: runner_pool: unknown key "runner_pool" — did you mean "runner_pools"\?/,
+    );
+  });
+
+  it("warns on a budget overrun but exits 0", async () => {
+    const d = validDefinitions();
+    d.budget = { gpu_hours: 1 };
+    const r = await runCli(["validate"], repoWith(d));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /warning: budget\.gpu_hours: estimated 10\.0 GPU-hours exceed the budget of 1 GPU-hours/,
+    );
+  });
+});
+
+describe("labgate plan", () => {
+  it("--json prints the matrix the dispatch workflow hands to strategy.matrix", async () => {
+    const r = await runCli(
+      ["plan", "--phase", "full", "--json"],
+      repoWith(
+        validDefinitions(),
+        "runner_pools:\n  - { name: g, labels: [self-hosted, gpu], machines: 3 }\n",
+      ),
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ runs: 9, gpu_hours: 9, budget_gpu_hours: null, shards: 3 });
+    expect(out.matrix.include).toEqual([
+      { shard: 0, shards: 3, pool: "g", runs_on: ["self-hosted", "gpu"], runs: 3, gpu_hours: 3 },
+      { shard: 1, shards: 3, pool: "g", runs_on: ["self-hosted", "gpu"], runs: 3, gpu_hours: 3 },
+      { shard: 2, shards: 3, pool: "g", runs_on: ["self-hosted", "gpu"], runs: 3, gpu_hours: 3 },
+    ]);
+    expect(out.dispatch[0]).toEqual({
+      run_id: "full-base_s1",
+      exp_id: "full-base",
+      phase: "full",
+      stage: null,
+      shard: 0,
+      vram_mb: 8000,
+      expected_hours: 1,
+      estimate: "declared",
+    });
+  });
+
+  it("prints the dispatch table and a summary", async () => {
+    const r = await runCli(
+      ["plan", "--phase", "pilot", "--stage", "1"],
+      repoWith(validDefinitions()),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        "run_id         exp_id      phase/stage  shard  vram_mb  hours",
+        "-------------  ----------  -----------  -----  -------  -----",
+        "pilot-ours_s1  pilot-ours  pilot/1          0     8000      1",
+        "",
+        "1 runs, 1 GPU-hours estimated, no budget set; 1 shard(s), max/mean shard load 1.00",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("rejects bad flags with usage and exit 2", async () => {
+    const dir = repoWith(validDefinitions());
+    expect((await runCli(["plan", "--phase", "ful"], dir)).stderr).toMatch(
+      /--phase must be "pilot" or "full"/,
+    );
+    expect((await runCli(["plan", "--stage", "4"], dir)).code).toBe(2);
+    expect((await runCli(["plan", "--bogus"], dir)).code).toBe(2);
+    expect((await runCli(["frobnicate"], dir)).code).toBe(2);
+  });
+
+  it("prints help", async () => {
+    const r = await runCli(["--help"], tempDir());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Commands:\n {2}validate/);
+  });
+});

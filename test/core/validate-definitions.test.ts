@@ -1,0 +1,198 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { validateDefinitions } from "../../src/core/definitions/validate-definitions.js";
+import { asText, validDefinitions } from "../helpers/definitions-fixture.js";
+
+const F = "experiments/definitions.json";
+const errorsOf = (text: string) =>
+  validateDefinitions(F, text).diagnostics.filter((d) => d.severity === "error");
+
+describe("validateDefinitions", () => {
+  it("accepts the bundled example campaign", () => {
+    const text = readFileSync(
+      new URL("../../experiments/definitions.json", import.meta.url),
+      "utf8",
+    );
+    const r = validateDefinitions(F, text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.loaded?.experiments.length).toBeGreaterThan(10);
+  });
+
+  it("applies defaults to experiments that leave fields out", () => {
+    const r = validateDefinitions(F, asText(validDefinitions()));
+    expect(r.diagnostics).toEqual([]);
+    const full = r.loaded?.experiments.find((e) => e.id === "full-base");
+    expect(full).toMatchObject({
+      seeds: [1, 2, 3],
+      expected_duration_hours: 1,
+      vram_mb: 8000,
+      retries: 0,
+    });
+  });
+
+  it("reports malformed JSON with its line and column", () => {
+    const [e] = errorsOf('{\n  "version": 1,\n  "project": "x",,\n}');
+    expect(e).toMatchObject({ file: F, line: 3, column: 18 });
+    expect(e?.message).toMatch(/not valid JSON/);
+  });
+
+  it("reports an empty file", () => {
+    const [e] = errorsOf("   \n");
+    expect(e?.message).toBe("file is empty");
+    expect(e).toMatchObject({ line: 1, column: 1 });
+  });
+
+  it("refuses a 50 MB file before parsing it", () => {
+    const big = `{"title": "${"x".repeat(50 * 1024 * 1024)}"}`;
+    const [e] = errorsOf(big);
+    expect(e?.message).toMatch(/file is 50\.0 MB; the limit is 5 MB/);
+    expect(e?.hint).toMatch(/params/);
+  });
+
+  it("names the path, line and expected type for a wrong type", () => {
+    const d = validDefinitions();
+    d.defaults.expected_duration_hours = "two";
+    const text = asText(d);
+    const [e] = errorsOf(text);
+    expect(e?.path).toBe("defaults.expected_duration_hours");
+    expect(e?.message).toBe('expected number, got "two"');
+    const line = text.split("\n").findIndex((l) => l.includes('"expected_duration_hours"')) + 1;
+    expect(e?.line).toBe(line);
+  });
+
+  it("suggests the closest key for an unknown key", () => {
+    const d = validDefinitions();
+    d.experiments[1].sedes = [1, 2, 3];
+    const [e] = errorsOf(asText(d));
+    expect(e?.path).toBe("experiments[1].sedes");
+    expect(e?.message).toBe('unknown key "sedes" — did you mean "seeds"?');
+    expect(e?.hint).toBe('rename it to "seeds".');
+  });
+
+  it("suggests top-level keys too", () => {
+    const d = validDefinitions();
+    d.hypothesis = d.hypotheses;
+    const errs = errorsOf(asText(d));
+    expect(errs.map((e) => e.message)).toContain(
+      'unknown key "hypothesis" — did you mean "hypotheses"?',
+    );
+  });
+
+  it("reports dangling references with the known ids", () => {
+    const d = validDefinitions();
+    d.experiments[1].method = "bse";
+    d.experiments[1].hypotheses = ["H9"];
+    d.experiments[2].baseline = { method: "nope" };
+    const errs = errorsOf(asText(d));
+    expect(errs.map((e) => [e.path, e.message])).toEqual([
+      ["experiments[1].method", 'method "bse" is not declared in methods'],
+      ["experiments[1].hypotheses[0]", 'hypothesis "H9" is not declared in hypotheses'],
+      ["experiments[2].baseline.method", 'baseline method "nope" is not declared in methods'],
+    ]);
+    expect(errs[0]?.hint).toBe("use one of: base, ours.");
+  });
+
+  it("reports duplicate ids and duplicate JSON keys", () => {
+    const d = validDefinitions();
+    d.experiments[2].id = "full-base";
+    const errs = errorsOf(asText(d));
+    expect(errs[0]).toMatchObject({
+      path: "experiments[2].id",
+      message: 'duplicate id "full-base" (also experiments[1])',
+    });
+    const dupKey = errorsOf('{"version": 1, "version": 1}');
+    expect(dupKey[0]).toMatchObject({ path: "version", line: 1, column: 16 });
+  });
+
+  it("rejects unknown placeholders and params a command does not have", () => {
+    const d = validDefinitions();
+    d.experiments[1].command = "python3 train.py --out {outdir} --lr {params.lr}";
+    const errs = errorsOf(asText(d));
+    expect(errs.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^unknown placeholder \{outdir\}; known: \{exp_id\}/),
+      "{params.lr} names a param this experiment does not define (params: none)",
+    ]);
+    expect(errs[0]?.path).toBe("experiments[1].command");
+  });
+
+  it("rejects shell operators and unterminated quotes in a command", () => {
+    const d = validDefinitions();
+    d.experiments[1].command = "python3 train.py | tee log";
+    d.experiments[2].command = "python3 'train.py --seed {seed}";
+    const errs = errorsOf(asText(d));
+    expect(errs[0]?.message).toMatch(/"\|" is a shell operator/);
+    expect(errs[1]?.message).toMatch(/unterminated ' quote/);
+  });
+
+  it("rejects params that are not lists of scalars", () => {
+    const d = validDefinitions();
+    d.experiments[2].params = { lr: 0.1 };
+    expect(errorsOf(asText(d))[0]).toMatchObject({
+      path: "experiments[2].params.lr",
+      message: "expected array, got number 0.1",
+    });
+    d.experiments[2].params = { lr: [{ a: 1 }] };
+    expect(errorsOf(asText(d))[0]).toMatchObject({
+      path: "experiments[2].params.lr[0]",
+      message: "does not match any allowed form",
+    });
+  });
+
+  it("rejects non-integer and duplicate seeds", () => {
+    const d = validDefinitions();
+    d.experiments[1].seeds = [1, 2.5];
+    expect(errorsOf(asText(d))[0]).toMatchObject({
+      path: "experiments[1].seeds[1]",
+      hint: "use a whole number, e.g. 3.",
+    });
+    d.experiments[1].seeds = [1, 1];
+    expect(errorsOf(asText(d))[0]).toMatchObject({
+      path: "experiments[1].seeds[1]",
+      message: "seed 1 is listed twice",
+    });
+  });
+
+  it("requires a stage on pilots, pointing at the experiment", () => {
+    const d = validDefinitions();
+    delete d.experiments[0].stage;
+    const text = asText(d);
+    const [e] = errorsOf(text);
+    expect(e?.message).toBe('pilot experiment "pilot-ours" has no stage');
+    const line = text.split("\n").findIndex((l) => l.includes('"pilot-ours"'));
+    expect(e?.line).toBe(line); // the experiment object opens on the line above its id
+  });
+
+  it("reports a field missing from both the experiment and defaults", () => {
+    const d = validDefinitions();
+    delete d.defaults.expected_duration_hours;
+    const errs = errorsOf(asText(d));
+    expect(errs[0]).toMatchObject({
+      path: "experiments[0].expected_duration_hours",
+      message: "missing required field (expected number)",
+      hint: "add the field here or under `defaults`.",
+    });
+  });
+
+  it("warns, not fails, when the budget is exceeded", () => {
+    const d = validDefinitions();
+    d.budget = { gpu_hours: 2 };
+    const r = validateDefinitions(F, asText(d));
+    expect(r.loaded).toBeDefined();
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        path: "budget.gpu_hours",
+        message: "estimated 10.0 GPU-hours exceed the budget of 2 GPU-hours",
+      }),
+    ]);
+  });
+
+  it("reports a run id produced twice", () => {
+    const d = validDefinitions();
+    d.experiments[2].params = { opt: ["a/b", "a-b"] };
+    d.experiments[2].command = "python3 train.py --opt {params.opt}";
+    expect(errorsOf(asText(d))[0]?.message).toBe(
+      'run id "full-ours__opt-a-b_s1" is produced twice (also by experiments[2])',
+    );
+  });
+});
