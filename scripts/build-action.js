@@ -1,0 +1,25 @@
+// `npm run build:action`: bundles src/action/main.ts into action/dist/index.js, the file
+// action/action.yml runs. One ESM file with every dependency inlined, so the action needs no
+// `npm install` on the runner; CI rebuilds it and fails when the committed copy differs.
+import { writeFileSync } from "node:fs";
+import { build } from "esbuild";
+
+const outdir = new URL("../action/dist/", import.meta.url).pathname;
+await build({
+  entryPoints: [new URL("../src/action/main.ts", import.meta.url).pathname],
+  outfile: `${outdir}index.js`,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none, so give them one.
+  banner: {
+    js: "import { createRequire as __labgateCreateRequire } from 'node:module';\nconst require = __labgateCreateRequire(import.meta.url);",
+  },
+  legalComments: "none",
+  minify: true,
+  sourcemap: false,
+  logLevel: "warning",
+});
+// The bundle is ESM whatever package.json encloses the checkout of the action.
+writeFileSync(`${outdir}package.json`, `${JSON.stringify({ type: "module" }, null, 2)}\n`);

@@ -1,0 +1,46 @@
+import type { Config } from "../../core/config/config-schema.js";
+import type { LoadedDefinitions } from "../../core/definitions/validate-definitions.js";
+import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
+import { type DispatchPlan, planDispatch } from "../../core/plan/plan-dispatch.js";
+import { diskWorkspace } from "../disk-workspace.js";
+import { loadCampaign } from "../load-campaign.js";
+
+export interface ShardPlanInput {
+  cwd: string;
+  phase: "pilot" | "full";
+  stage?: number;
+  /** Where checkpoint dirs go on the runner (RUNNER_TEMP). */
+  tmpDir: string;
+}
+
+export type ShardPlanResult =
+  | {
+      ok: true;
+      plan: DispatchPlan;
+      config: Config;
+      loaded: LoadedDefinitions;
+      budget: number | undefined;
+    }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * The dispatch plan of the checkout in `cwd`. Deterministic: the plan job, every shard job and
+ * the aggregate job compute it from the same commit and agree on which run is in which shard.
+ */
+export async function planShards(input: ShardPlanInput): Promise<ShardPlanResult> {
+  const campaign = await loadCampaign(diskWorkspace(input.cwd));
+  const errors = campaign.diagnostics.filter((d) => d.severity === "error");
+  const loaded = campaign.loaded;
+  if (!loaded || errors.length > 0) return { ok: false, diagnostics: errors };
+  const budget = loaded.definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
+  const result = planDispatch({
+    experiments: loaded.experiments,
+    config: campaign.config,
+    filter: { phase: input.phase, stage: input.stage },
+    tmpDir: input.tmpDir,
+    budgetGpuHours: budget,
+    locate: (i) => ({ file: loaded.file, ...loaded.locate(["experiments", i]) }),
+  });
+  if (!result.ok) return { ok: false, diagnostics: result.diagnostics };
+  return { ok: true, plan: result.plan, config: campaign.config, loaded, budget };
+}
