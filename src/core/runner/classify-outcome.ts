@@ -1,0 +1,110 @@
+import type { RunStatus } from "../state/state-entry.js";
+
+/** What a finished process looked like, as the runner saw it (see `src/exec/run-process.ts`). */
+export interface AttemptOutcome {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  /** The end of the run's log, where out-of-memory messages show up. */
+  logTail: string;
+  spawnError: string | null;
+}
+
+/** Whether the result file was there and matched the contract (SPEC §3). */
+export type ResultCheck =
+  | { kind: "ok" }
+  | { kind: "missing" }
+  | { kind: "invalid"; message: string };
+
+export type FailureKind =
+  | "cancelled"
+  | "timeout"
+  | "out-of-memory"
+  | "signal"
+  | "non-zero-exit"
+  | "no-result"
+  | "invalid-result"
+  | "spawn-error";
+
+export interface Classification {
+  status: Extract<RunStatus, "done" | "failed" | "on_hold" | "cancelled">;
+  kind: FailureKind | null;
+  /** One line, for the state's `reason` and the results README. */
+  reason: string | null;
+}
+
+/** CUDA and PyTorch wordings of running out of GPU memory, and the kernel's OOM killer. */
+const OOM_TEXT =
+  /CUDA out of memory|CUDA error: out of memory|OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: Out of memory/i;
+
+/**
+ * Turns one attempt into a status and a one-line reason (SPEC §4, §8). Order matters: a run
+ * stopped by us (cancel, timeout) is reported as such even though it also died of a signal;
+ * exit 137 is SIGKILL, which on a GPU machine is almost always the OOM killer, so it reads as
+ * out-of-memory, as does a CUDA out-of-memory message at the end of the log.
+ */
+export function classifyOutcome(outcome: AttemptOutcome, result: ResultCheck): Classification {
+  if (outcome.cancelled) return { status: "cancelled", kind: "cancelled", reason: "cancelled" };
+  if (outcome.timedOut)
+    return { status: "on_hold", kind: "timeout", reason: "timeout: stopped after its time limit" };
+  if (outcome.spawnError)
+    return {
+      status: "failed",
+      kind: "spawn-error",
+      reason: `could not start: ${firstLine(outcome.spawnError)}`,
+    };
+  const oomLine = lastMatchingLine(outcome.logTail, OOM_TEXT);
+  if (oomLine !== undefined)
+    return { status: "failed", kind: "out-of-memory", reason: `out-of-memory: ${oomLine}` };
+  if (outcome.exitCode === 137)
+    return {
+      status: "failed",
+      kind: "out-of-memory",
+      reason: "out-of-memory: exit 137 (killed, most likely by the OOM killer)",
+    };
+  if (outcome.signal)
+    return { status: "failed", kind: "signal", reason: `signal: killed by ${outcome.signal}` };
+  if (outcome.exitCode !== 0) {
+    const last = lastLine(outcome.logTail);
+    return {
+      status: "failed",
+      kind: "non-zero-exit",
+      reason: `exit ${outcome.exitCode}${last ? `: ${last}` : ""}`,
+    };
+  }
+  if (result.kind === "missing")
+    return {
+      status: "failed",
+      kind: "no-result",
+      reason: "no-result: exited 0 without writing its result file",
+    };
+  if (result.kind === "invalid")
+    return {
+      status: "failed",
+      kind: "invalid-result",
+      reason: `invalid-result: ${firstLine(result.message)}`,
+    };
+  return { status: "done", kind: null, reason: null };
+}
+
+const MAX_REASON = 200;
+
+function clip(s: string): string {
+  return s.length > MAX_REASON ? `${s.slice(0, MAX_REASON - 1)}…` : s;
+}
+
+function firstLine(s: string): string {
+  return clip((s.split(/\r?\n/).find((l) => l.trim() !== "") ?? "").trim());
+}
+
+function lastLine(s: string): string {
+  const lines = s.split(/\r?\n/).filter((l) => l.trim() !== "");
+  return clip((lines[lines.length - 1] ?? "").trim());
+}
+
+function lastMatchingLine(s: string, re: RegExp): string | undefined {
+  const lines = s.split(/\r?\n/).filter((l) => re.test(l));
+  const line = lines[lines.length - 1];
+  return line === undefined ? undefined : clip(line.trim());
+}
