@@ -1,0 +1,39 @@
+import type { StateEntry } from "./state-entry.js";
+import { entryFromSidecar, type Sidecar } from "./state-entry-schema.js";
+
+export const ARCHIVED_PILOT_PHASE = "pilot (archived)";
+
+export interface MergeResult {
+  /** Every run by id, in state order, then runs only a sidecar knew, in sidecar order. */
+  entries: Map<string, StateEntry>;
+  /** Ids of sidecars whose run the state did not hold; they are kept, not dropped. */
+  unknown: string[];
+}
+
+/**
+ * Merges runner sidecars into the state's entries (SPEC §4): a sidecar field that is not null
+ * overrides. Linear in runs + sidecars (one Map lookup each). Sidecars are applied in the order
+ * given, so a later sidecar for the same run wins. An archived pilot stays archived: a stale
+ * sidecar written before the full dispatch must not bring it back.
+ */
+export function mergeSidecars(
+  entries: Iterable<StateEntry>,
+  sidecars: Iterable<Sidecar>,
+): MergeResult {
+  const byId = new Map<string, StateEntry>();
+  for (const e of entries) byId.set(e.id, e);
+  const unknown: string[] = [];
+  for (const s of sidecars) {
+    const current = byId.get(s.id);
+    if (current === undefined) {
+      unknown.push(s.id);
+      byId.set(s.id, entryFromSidecar(s));
+      continue;
+    }
+    const merged: Record<string, unknown> = { ...current };
+    for (const [k, v] of Object.entries(s)) if (v !== null && v !== undefined) merged[k] = v;
+    if (current.phase === ARCHIVED_PILOT_PHASE) merged.phase = ARCHIVED_PILOT_PHASE;
+    byId.set(s.id, merged as unknown as StateEntry);
+  }
+  return { entries: byId, unknown };
+}

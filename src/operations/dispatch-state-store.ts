@@ -1,0 +1,178 @@
+import { copyFile, readdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { type SimpleGit, simpleGit } from "simple-git";
+import type { Config } from "../core/config/config-schema.js";
+import { mergeSidecars } from "../core/state/merge-sidecars.js";
+import { parseDispatchState, parseSidecar } from "../core/state/parse-dispatch-state.js";
+import { serializeDispatchState } from "../core/state/serialize-dispatch-state.js";
+import type { DispatchState, StateEntry } from "../core/state/state-entry.js";
+import type { Sidecar } from "../core/state/state-entry-schema.js";
+import { readFileAtHead } from "../git/read-file-at-head.js";
+import { writeAtomic } from "./results/write-atomic.js";
+
+export interface StateLog {
+  info(s: string): void;
+  warn(s: string): void;
+}
+
+export const SIDECAR_SUFFIX = ".status.json";
+
+export interface DispatchStateRead {
+  /** state.json merged with every sidecar, by run id. */
+  entries: Map<string, StateEntry>;
+  /** state.json as read (or as recovered from HEAD); undefined when there is none yet. */
+  state: DispatchState | undefined;
+  /** Everything that was reported: a recovered state, unknown runs, skipped sidecars. */
+  warnings: string[];
+  /** Set when state.json was unreadable and the last commit's copy was used. */
+  recoveredFrom?: "HEAD";
+  /** Repo-relative paths of the sidecars that were merged. */
+  sidecars: string[];
+}
+
+/** state.json is unreadable and git holds no readable copy: the caller must stop, not start empty. */
+export class DispatchStateError extends Error {}
+
+export const statePath = (config: Config) => join(config.dispatch_dir, "state.json");
+export const sidecarPath = (config: Config, runId: string) =>
+  join(config.dispatch_dir, `${runId}${SIDECAR_SUFFIX}`);
+
+/**
+ * Reads `dispatch/state.json` and merges every `dispatch/*.status.json` sidecar into it (SPEC §4).
+ * A malformed state.json is reported with its path and recovered from the last commit; its bytes
+ * are kept beside it as `state.json.malformed`. A sidecar for a run the state does not know is
+ * reported and kept; a malformed sidecar is reported with its path and skipped.
+ */
+export async function readDispatchState(input: {
+  cwd: string;
+  config: Config;
+  git?: SimpleGit;
+  log?: StateLog;
+}): Promise<DispatchStateRead> {
+  const { cwd, config } = input;
+  const warnings: string[] = [];
+  const warn = (s: string) => {
+    warnings.push(s);
+    input.log?.warn(s);
+  };
+  const rel = statePath(config);
+  const abs = resolve(cwd, rel);
+  let state: DispatchState | undefined;
+  let recoveredFrom: "HEAD" | undefined;
+  const text = await readOptional(abs);
+  if (text !== undefined) {
+    const parsed = parseDispatchState(rel, text);
+    if (parsed.ok) state = parsed.value;
+    else {
+      state = await recoverFromHead(input.git ?? simpleGit(cwd), rel, parsed.message);
+      recoveredFrom = "HEAD";
+      await copyFile(abs, `${abs}.malformed`);
+      warn(
+        `${parsed.message}\n  recovered ${rel} from the last commit (HEAD); the unreadable file is kept as ${rel}.malformed, and runs since that commit come back from their sidecars.`,
+      );
+    }
+  }
+  const { sidecars, paths } = await readSidecars(cwd, config.dispatch_dir, warn);
+  const merged = mergeSidecars(state?.experiments ?? [], sidecars);
+  if (merged.unknown.length > 0)
+    warn(
+      `${merged.unknown.length} sidecar(s) in ${config.dispatch_dir}/ name runs that ${rel} does not hold (kept as their own entries): ${preview(merged.unknown)}`,
+    );
+  return { entries: merged.entries, state, warnings, recoveredFrom, sidecars: paths };
+}
+
+/** Writes the state atomically (temp file + rename), one entry per line. Returns the repo path. */
+export async function writeDispatchState(input: {
+  cwd: string;
+  config: Config;
+  project: string;
+  entries: Iterable<StateEntry>;
+  clock: () => Date;
+}): Promise<string> {
+  const rel = statePath(input.config);
+  const state: DispatchState = {
+    project: input.project,
+    updated: input.clock().toISOString(),
+    experiments: [...input.entries],
+  };
+  await writeAtomic(resolve(input.cwd, rel), serializeDispatchState(state));
+  return rel;
+}
+
+async function recoverFromHead(
+  git: SimpleGit,
+  rel: string,
+  problem: string,
+): Promise<DispatchState> {
+  const fail = (why: string) =>
+    new DispatchStateError(
+      `${problem}\n  ${why}, so it cannot be recovered; it was left untouched.\n  fix: repair it by hand, or restore a good copy with \`git checkout <commit> -- ${rel}\`, or move it away (\`mv ${rel} ${rel}.bad\`) to start a fresh state from the sidecars.`,
+    );
+  let committed: string | undefined;
+  try {
+    committed = await readFileAtHead(git, rel);
+  } catch (err) {
+    throw fail(`reading it from git failed (${(err as Error).message.trim()})`);
+  }
+  if (committed === undefined) throw fail("the last commit holds no copy of it");
+  const parsed = parseDispatchState(`HEAD:${rel}`, committed);
+  if (!parsed.ok) throw fail(`the last commit's copy is unreadable too (${parsed.message})`);
+  return parsed.value;
+}
+
+async function readSidecars(
+  cwd: string,
+  dir: string,
+  warn: (s: string) => void,
+): Promise<{ sidecars: Sidecar[]; paths: string[] }> {
+  let names: string[];
+  try {
+    names = (await readdir(resolve(cwd, dir))).filter((n) => n.endsWith(SIDECAR_SUFFIX)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { sidecars: [], paths: [] };
+    throw err;
+  }
+  const sidecars: Sidecar[] = [];
+  const paths: string[] = [];
+  // Bounded parallel reads: a dispatch of 10^5 runs leaves 10^5 sidecars.
+  const BATCH = 64;
+  for (let i = 0; i < names.length; i += BATCH) {
+    const batch = names.slice(i, i + BATCH);
+    const texts = await Promise.all(batch.map((n) => readOptional(resolve(cwd, dir, n))));
+    batch.forEach((name, j) => {
+      const rel = join(dir, name);
+      const text = texts[j];
+      if (text === undefined) return; // removed between readdir and read
+      const parsed = parseSidecar(rel, text);
+      if (!parsed.ok) {
+        warn(
+          `${parsed.message}\n  skipped; the runner rewrites it at the run's next status change.`,
+        );
+        return;
+      }
+      const expected = name.slice(0, -SIDECAR_SUFFIX.length);
+      if (parsed.value.id !== expected)
+        warn(
+          `${rel}: holds run "${parsed.value.id}", not "${expected}"; merged under "${parsed.value.id}".`,
+        );
+      sidecars.push(parsed.value);
+      paths.push(rel);
+    });
+  }
+  return { sidecars, paths };
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
+function preview(ids: readonly string[], n = 5): string {
+  return ids.length <= n
+    ? ids.join(", ")
+    : `${ids.slice(0, n).join(", ")} and ${ids.length - n} more`;
+}
