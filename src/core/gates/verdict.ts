@@ -28,4 +28,13 @@ export interface Verdict {
   reasons: VerdictReason[];
   /** Gate-specific structured details (per-role verdicts, pilot table...). */
   details?: unknown;
+  /** Tables every renderer shows after the reasons (the debate's roles, the pilot results...). */
+  tables?: VerdictTable[];
+}
+
+/** A plain table of text cells, so renderers need no gate-specific knowledge. */
+export interface VerdictTable {
+  title: string;
+  header: string[];
+  rows: string[][];
 }

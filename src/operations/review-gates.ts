@@ -1,0 +1,59 @@
+import type { Config } from "../core/config/config-schema.js";
+import { definitionsGate } from "../core/gates/definitions-gate.js";
+import type { PilotRunResult } from "../core/gates/pilot/pilot-run-result.js";
+import { GATES, type GateId, type Verdict } from "../core/gates/verdict.js";
+import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
+import { countRuns } from "../core/plan/expand-runs.js";
+import type { ReviewProvider } from "../llm/review-provider.js";
+import { type Campaign, loadCampaign } from "./load-campaign.js";
+import type { Workspace } from "./workspace.js";
+
+export interface ReviewGatesInput {
+  /** The PR's files: the disk for the CLI and the Action, the contents API at a SHA for the app. */
+  workspace: Workspace;
+  /** Gates to run, in `GATES` order; all four when absent. */
+  only?: GateId[];
+  /** "run": each distinct command's `--dry-run` runs here; "skip": code review says it is pending. */
+  dryRun: "run" | "skip";
+  /** Where dry-runs run (the checkout's root). Required with `dryRun: "run"`. */
+  cwd?: string;
+  /** An optional language-model reviewer for the design debate. */
+  provider?: ReviewProvider;
+  /** Pilot results; when absent they are read from `dispatch/state.json` through the workspace. */
+  pilotResults?: PilotRunResult[];
+}
+
+export interface ReviewGatesResult {
+  verdicts: Verdict[];
+  config: Config;
+}
+
+/**
+ * Runs the review gates of SPEC §6 over a workspace. Each gate is a pure function of the files
+ * (and, for code review, the dry-run outcomes); this use case only gathers their inputs.
+ */
+export async function reviewGates(input: ReviewGatesInput): Promise<ReviewGatesResult> {
+  const campaign = await loadCampaign(input.workspace);
+  const wanted = new Set<GateId>(input.only && input.only.length > 0 ? input.only : GATES);
+  const verdicts: Verdict[] = [];
+  for (const gate of GATES) {
+    if (!wanted.has(gate)) continue;
+    if (gate === "definitions") verdicts.push(runDefinitionsGate(campaign));
+  }
+  return { verdicts, config: campaign.config };
+}
+
+function runDefinitionsGate(campaign: Campaign): Verdict {
+  const loaded = campaign.loaded;
+  if (!loaded) return definitionsGate({ diagnostics: campaign.diagnostics });
+  const budget = loaded.definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
+  return definitionsGate({
+    diagnostics: campaign.diagnostics,
+    summary: {
+      experiments: loaded.experiments.length,
+      runs: loaded.experiments.reduce((n, e) => n + countRuns(e), 0),
+      gpuHours: estimateGpuHours(loaded.experiments),
+      ...(budget === undefined ? {} : { budgetGpuHours: budget }),
+    },
+  });
+}
