@@ -1,0 +1,23 @@
+import type { ApprovalView } from "../dashboard/dashboard-model.js";
+import type { FoundApproval } from "./find-approval.js";
+
+/** What the dashboard says about the approval found on the head commit. */
+export function approvalView(found: FoundApproval | undefined): ApprovalView {
+  if (!found) return { kind: "none" };
+  const r = found.record;
+  switch (r.state) {
+    case "approved":
+      return { kind: "approved", by: r.by, at: r.at, sha: r.sha };
+    case "completed":
+      return {
+        kind: "completed",
+        by: r.by,
+        sha: r.sha,
+        conclusion: found.check.conclusion ?? "done",
+      };
+    case "voided":
+      return { kind: "voided", by: r.by, sha: r.sha, reason: "code changed after the approval." };
+    default:
+      return { kind: "none" };
+  }
+}

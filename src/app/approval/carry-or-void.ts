@@ -1,0 +1,75 @@
+import { parseConfig } from "../../core/config/parse-config.js";
+import { changedFiles } from "../../github/changed-files.js";
+import { createCheckRun } from "../../github/check-runs.js";
+import { contentsWorkspace } from "../../github/contents-workspace.js";
+import { CONFIG_PATH } from "../../operations/load-campaign.js";
+import type { ApprovalView } from "../dashboard/dashboard-model.js";
+import type { EventDeps } from "../event-deps.js";
+import { encodeApproval, holds, PHASE8_CHECK } from "./approval-record.js";
+import { latestApproval } from "./find-approval.js";
+import { outsideResultPaths } from "./results-only.js";
+
+/**
+ * After a push (`before` -> `after`): an approval recorded on `before` moves to `after` when only
+ * results/dispatch files changed, and is voided otherwise. The result/dispatch paths come from the
+ * config at the approved commit, so the push itself cannot widen them.
+ */
+export async function carryOrVoidApproval(
+  deps: EventDeps,
+  pr: number,
+  before: string,
+  after: string,
+): Promise<ApprovalView> {
+  const found = await latestApproval(deps.octokit, deps.repo, before, pr);
+  if (!found || !holds(found.record)) return { kind: "none" };
+  const { record } = found;
+
+  const ws = contentsWorkspace(deps.octokit, deps.repo, before);
+  const parsed = parseConfig(CONFIG_PATH, await ws.readFile(CONFIG_PATH));
+  const dirs = parsed.ok ? [parsed.config.results_dir, parsed.config.dispatch_dir] : [];
+  const files = await changedFiles(deps.octokit, deps.repo, before, after);
+  const outside = files === undefined ? undefined : outsideResultPaths(files, dirs);
+
+  if (outside === undefined || outside.length > 0) {
+    const reason =
+      outside === undefined
+        ? `labgate could not list the changes between \`${before.slice(0, 7)}\` and \`${after.slice(0, 7)}\` (force-push or a very large push), so it treats them as code changes.`
+        : `\`${after.slice(0, 7)}\` changes ${outside.length} file(s) outside the results and dispatch paths: ${outside
+            .slice(0, 10)
+            .map((f) => `\`${f}\``)
+            .join(", ")}${outside.length > 10 ? ", …" : ""}.`;
+    await createCheckRun(
+      deps.octokit,
+      deps.repo,
+      {
+        name: PHASE8_CHECK,
+        head_sha: after,
+        status: "completed",
+        conclusion: "neutral",
+        title: "Approval voided by a code change",
+        summary: `The approval by @${record.by} for \`${record.sha}\` no longer holds: ${reason}\n\nReview the new commits and comment \`/approve-phase8\` again to dispatch them.`,
+        external_id: encodeApproval({ ...record, state: "voided" }),
+      },
+      deps.clock(),
+    );
+    return { kind: "voided", by: record.by, sha: record.sha, reason };
+  }
+
+  await createCheckRun(
+    deps.octokit,
+    deps.repo,
+    {
+      name: PHASE8_CHECK,
+      head_sha: after,
+      status: record.state === "completed" ? "completed" : "in_progress",
+      ...(record.state === "completed" ? { conclusion: "success" as const } : {}),
+      title: `Approved by @${record.by} for ${record.sha.slice(0, 7)}`,
+      summary: `Approved by @${record.by} at ${record.at} for \`${record.sha}\`. \`${after.slice(0, 7)}\` only changes results or dispatch files, so the approval still holds.`,
+      external_id: encodeApproval(record),
+    },
+    deps.clock(),
+  );
+  return record.state === "completed"
+    ? { kind: "completed", by: record.by, sha: record.sha, conclusion: "success" }
+    : { kind: "approved", by: record.by, at: record.at, sha: record.sha };
+}

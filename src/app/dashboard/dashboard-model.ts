@@ -1,0 +1,32 @@
+import type { Definitions, ResolvedExperiment } from "../../core/definitions/definitions-schema.js";
+import type { Verdict } from "../../core/gates/verdict.js";
+import type { StateEntry } from "../../core/state/state-entry.js";
+
+/** Where approval stands on the PR's head, as the dashboard tells it. */
+export type ApprovalView =
+  | { kind: "none" }
+  | { kind: "approved"; by: string; at: string; sha: string }
+  | { kind: "voided"; by: string; sha: string; reason: string }
+  | { kind: "completed"; by: string; sha: string; conclusion: string }
+  | { kind: "fork" };
+
+/** Everything the lab dashboard shows; built by the app, rendered by a pure function. */
+export interface DashboardModel {
+  pr: number;
+  headSha: string;
+  definitionsPath: string;
+  definitions?: Definitions;
+  experiments: ResolvedExperiment[];
+  verdicts: Verdict[];
+  /** Gates whose part is reported later (code review's dry-run). */
+  pending: string[];
+  plannedRuns: number;
+  gpuHours: number;
+  budgetGpuHours?: number;
+  runs: StateEntry[];
+  /** A problem reading dispatch/state.json, shown instead of the runs. */
+  stateProblem?: string;
+  approval: ApprovalView;
+  /** Link to the checks of the head commit. */
+  checksUrl?: string;
+}

@@ -1,0 +1,16 @@
+import type { OctokitLike } from "../github/octokit.js";
+import type { RepoRef } from "../github/repo-ref.js";
+
+export interface Log {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+/** What every piece of the app's work is given: injected, never built inside. */
+export interface EventDeps {
+  octokit: OctokitLike;
+  repo: RepoRef;
+  log: Log;
+  clock: () => Date;
+}

@@ -1,0 +1,108 @@
+import { DEFAULT_CONFIG } from "../core/config/config-schema.js";
+import type { GateId, Verdict } from "../core/gates/verdict.js";
+import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
+import { countRuns } from "../core/plan/expand-runs.js";
+import { parseDispatchState } from "../core/state/parse-dispatch-state.js";
+import type { StateEntry } from "../core/state/state-entry.js";
+import { contentsWorkspace } from "../github/contents-workspace.js";
+import { upsertStickyComment } from "../github/sticky-comment.js";
+import { CONFIG_PATH, loadCampaign } from "../operations/load-campaign.js";
+import { reviewGates } from "../operations/review-gates.js";
+import { approvalView } from "./approval/approval-view.js";
+import { carryOrVoidApproval } from "./approval/carry-or-void.js";
+import { latestApproval } from "./approval/find-approval.js";
+import type { ApprovalView, DashboardModel } from "./dashboard/dashboard-model.js";
+import { DASHBOARD_MARKER, renderDashboard } from "./dashboard/render-dashboard.js";
+import type { EventDeps } from "./event-deps.js";
+import { DRY_RUN_GATE, publishGateChecks } from "./publish-gate-checks.js";
+import { scriptPaths } from "./script-paths.js";
+
+export interface ReviewTarget {
+  pr: number;
+  headSha: string;
+  fromFork: boolean;
+  /** How labgate learns the approval state: moved across a push, looked up on the head, or none (a new PR). */
+  approval: { kind: "push"; before: string } | { kind: "lookup" } | { kind: "new" };
+  /** Only these gates (a re-requested check run); all when absent. */
+  only?: GateId[];
+}
+
+/**
+ * Reviews a PR's head commit: reads its files through the API, runs the gates, posts one check
+ * run per gate and refreshes the lab dashboard.
+ */
+export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promise<DashboardModel> {
+  const ws = contentsWorkspace(deps.octokit, deps.repo, t.headSha);
+  const statePath = (dir: string) => `${dir}/state.json`;
+  await ws.prefetch([
+    CONFIG_PATH,
+    DEFAULT_CONFIG.definitions,
+    statePath(DEFAULT_CONFIG.dispatch_dir),
+  ]);
+  const campaign = await loadCampaign(ws);
+  const experiments = campaign.loaded?.experiments ?? [];
+  await ws.prefetch([
+    campaign.definitionsPath,
+    statePath(campaign.config.dispatch_dir),
+    ...scriptPaths(experiments),
+  ]);
+
+  const { runs, problem } = await readRuns(ws, statePath(campaign.config.dispatch_dir));
+  const { verdicts } = await reviewGates({
+    workspace: ws,
+    dryRun: "skip",
+    ...(t.only ? { only: t.only } : {}),
+  });
+  const hasPilots = runs.some((r) => r.phase === "pilot");
+  const shown = verdicts.filter((v) => v.gate !== "pilot" || hasPilots);
+  await publishGateChecks(deps, t.headSha, shown);
+
+  const approval = await resolveApproval(deps, t);
+  const full = experiments.filter((e) => e.phase === "full");
+  const budget = campaign.loaded?.definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
+  const model: DashboardModel = {
+    pr: t.pr,
+    headSha: t.headSha,
+    definitionsPath: campaign.definitionsPath,
+    ...(campaign.loaded ? { definitions: campaign.loaded.definitions } : {}),
+    experiments,
+    verdicts: shown,
+    pending: pendingGates(shown),
+    plannedRuns: full.reduce((n, e) => n + countRuns(e), 0),
+    gpuHours: estimateGpuHours(full),
+    ...(budget === undefined ? {} : { budgetGpuHours: budget }),
+    runs,
+    ...(problem ? { stateProblem: problem } : {}),
+    approval,
+  };
+  await upsertStickyComment(deps.octokit, deps.repo, {
+    issue_number: t.pr,
+    marker: DASHBOARD_MARKER,
+    body: renderDashboard(model),
+  });
+  return model;
+}
+
+function pendingGates(verdicts: readonly Verdict[]): string[] {
+  return verdicts
+    .filter((v) => v.gate === DRY_RUN_GATE && v.conclusion !== "failure")
+    .map((v) => v.gate);
+}
+
+async function resolveApproval(deps: EventDeps, t: ReviewTarget): Promise<ApprovalView> {
+  if (t.fromFork) return { kind: "fork" };
+  if (t.approval.kind === "new") return { kind: "none" };
+  if (t.approval.kind === "push")
+    return carryOrVoidApproval(deps, t.pr, t.approval.before, t.headSha);
+  return approvalView(await latestApproval(deps.octokit, deps.repo, t.headSha, t.pr));
+}
+
+async function readRuns(
+  ws: { readFile(p: string): Promise<string | undefined> },
+  path: string,
+): Promise<{ runs: StateEntry[]; problem?: string }> {
+  const text = await ws.readFile(path);
+  if (text === undefined) return { runs: [] };
+  const parsed = parseDispatchState(path, text);
+  return parsed.ok ? { runs: parsed.value.experiments } : { runs: [], problem: parsed.message };
+}
