@@ -1,0 +1,163 @@
+import { execFileSync } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { gitDataCommit } from "../../src/github/git-data-commit.js";
+import { createOctokit } from "../../src/github/octokit.js";
+import { type FakeGitHub, startFakeGitHub } from "../helpers/fake-github.js";
+import { git, pushFromElsewhere, repoWithBranch } from "./helpers/git-fixture.js";
+
+let fake: FakeGitHub | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const results = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    path: `experiments/results/runs/run_${String(i).padStart(4, "0")}.json`,
+    content: `${JSON.stringify({ metrics: { accuracy: i / n } })}\n`,
+  }));
+
+async function setup(beforeRefUpdate?: (branch: string) => Promise<void>) {
+  const repo = repoWithBranch({ "train.py": "print('hi')\n" });
+  fake = await startFakeGitHub({
+    owner: "lab",
+    repo: "study",
+    bareRepo: repo.bare,
+    beforeRefUpdate,
+  });
+  const octokit = createOctokit({ token: "t", baseUrl: fake.url, retries: 0 });
+  return { repo, octokit, fake };
+}
+
+describe("gitDataCommit", () => {
+  it.each([1, 100, 1000])(
+    "commits %i files as one commit in 5 requests",
+    async (n) => {
+      const { repo, octokit, fake } = await setup();
+      const out = await gitDataCommit(octokit, {
+        owner: "lab",
+        repo: "study",
+        branch: "pr-1",
+        message: "results\n\nLabgate-Source-Commit: abc",
+        files: results(n),
+      });
+      expect(out.requests).toBe(5);
+      expect(
+        fake.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f]{40}/, "SHA")}`),
+      ).toEqual([
+        "GET /repos/lab/study/git/ref/heads/pr-1",
+        "GET /repos/lab/study/git/commits/SHA",
+        "POST /repos/lab/study/git/trees",
+        "POST /repos/lab/study/git/commits",
+        "PATCH /repos/lab/study/git/refs/heads/pr-1",
+      ]);
+      const tree = fake.requests[2]?.body;
+      expect(tree.tree).toHaveLength(n);
+      expect(fake.requests[4]?.body.force).toBe(false);
+      // One commit on top of the code commit, holding every file.
+      expect(git(repo.bare, "rev-parse", "pr-1^")).toBe(repo.head);
+      expect(git(repo.bare, "rev-parse", "pr-1")).toBe(out.sha);
+      const listed = git(repo.bare, "ls-tree", "-r", "--name-only", "pr-1").split("\n");
+      expect(listed).toHaveLength(n + 1);
+      expect(git(repo.bare, "show", "pr-1:experiments/results/runs/run_0000.json")).toContain(
+        "accuracy",
+      );
+    },
+    60_000,
+  );
+
+  it("splits a tree too large for one request into chained trees", async () => {
+    const { repo, octokit } = await setup();
+    const out = await gitDataCommit(octokit, {
+      owner: "lab",
+      repo: "study",
+      branch: "pr-1",
+      message: "results",
+      files: results(100),
+      maxTreeBytes: 4000,
+    });
+    expect(out.treeChunks).toBeGreaterThan(1);
+    expect(out.requests).toBe(4 + out.treeChunks);
+    expect(git(repo.bare, "ls-tree", "-r", "--name-only", "pr-1").split("\n")).toHaveLength(101);
+    expect(git(repo.bare, "rev-list", "--count", "pr-1")).toBe("2");
+  });
+
+  it("rebuilds on the new head when a real push races it, keeping the pushed commit", async () => {
+    let raced = false;
+    let theirs = "";
+    const ctx = await setup(async (branch) => {
+      if (raced) return;
+      raced = true;
+      theirs = pushFromElsewhere(ctx.repo.bare, branch, "notes.md", "pushed meanwhile\n");
+    });
+    const out = await gitDataCommit(ctx.octokit, {
+      owner: "lab",
+      repo: "study",
+      branch: "pr-1",
+      message: "results",
+      files: results(3),
+    });
+    expect(out.attempts).toBe(2);
+    expect(out.parent).toBe(theirs);
+    expect(
+      ctx.fake.requests.filter((r) => r.method === "PATCH").every((r) => r.body.force === false),
+    ).toBe(true);
+    expect(git(ctx.repo.bare, "rev-parse", "pr-1^")).toBe(theirs);
+    expect(git(ctx.repo.bare, "show", "pr-1:notes.md")).toBe("pushed meanwhile");
+    expect(git(ctx.repo.bare, "show", "pr-1:experiments/results/runs/run_0002.json")).toContain(
+      "accuracy",
+    );
+  });
+
+  it("gives up after maxAttempts when the branch keeps moving, never forcing", async () => {
+    let n = 0;
+    const ctx = await setup(async (branch) => {
+      pushFromElsewhere(ctx.repo.bare, branch, `note-${n}.md`, `${n++}\n`);
+    });
+    await expect(
+      gitDataCommit(ctx.octokit, {
+        owner: "lab",
+        repo: "study",
+        branch: "pr-1",
+        message: "results",
+        files: results(2),
+        maxAttempts: 3,
+      }),
+    ).rejects.toThrow(/moved 3 times.*Nothing was force-pushed/);
+    expect(git(ctx.repo.bare, "ls-tree", "-r", "--name-only", "pr-1")).not.toContain(
+      "experiments/results",
+    );
+    expect(git(ctx.repo.bare, "rev-list", "--count", "pr-1")).toBe("4");
+  });
+
+  it("commits nothing when the files already match the branch", async () => {
+    const { repo, octokit } = await setup();
+    const out = await gitDataCommit(octokit, {
+      owner: "lab",
+      repo: "study",
+      branch: "pr-1",
+      message: "results",
+      files: [{ path: "train.py", content: "print('hi')\n" }],
+    });
+    expect(out.sha).toBeNull();
+    expect(git(repo.bare, "rev-parse", "pr-1")).toBe(repo.head);
+  });
+
+  it("uploads bytes that are not UTF-8 as a blob", async () => {
+    const { repo, octokit, fake } = await setup();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe, 0x00]);
+    const out = await gitDataCommit(octokit, {
+      owner: "lab",
+      repo: "study",
+      branch: "pr-1",
+      message: "chart",
+      files: [{ path: "experiments/results/chart.png", content: png }],
+    });
+    expect(out.requests).toBe(6);
+    expect(fake.requests[0]?.path).toBe("/repos/lab/study/git/blobs");
+    const bytes = execFileSync("git", ["cat-file", "blob", "pr-1:experiments/results/chart.png"], {
+      cwd: repo.bare,
+    });
+    expect([...bytes]).toEqual([...png]);
+  });
+});

@@ -1,0 +1,241 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** One request the fake received, body parsed as JSON. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: any;
+}
+
+export interface FakePull {
+  ref: string;
+  sha: string;
+  /** The head repository's full name; anything but `owner/repo` makes the PR a fork PR. */
+  headRepo?: string;
+}
+
+export interface FakeGitHubOptions {
+  owner: string;
+  repo: string;
+  /** A REAL bare repository: the Git Data endpoints read and write it with git plumbing. */
+  bareRepo?: string;
+  pulls?: Record<number, FakePull>;
+  /** Called before a ref update is applied: a test pushes here to race the commit. */
+  beforeRefUpdate?: (branch: string) => Promise<void>;
+  /** Answer check-run writes with this status (e.g. 403 for a fork PR's read-only token). */
+  checkRunStatus?: number;
+}
+
+export interface FakeGitHub {
+  url: string;
+  requests: RecordedRequest[];
+  checkRuns: Map<number, any>;
+  close(): Promise<void>;
+}
+
+/**
+ * A small GitHub REST API on localhost for tests that run the bundled action as a subprocess
+ * (nock cannot reach into another process). The Git Data endpoints (refs, commits, trees, blobs)
+ * are backed by a real bare git repository, so a ref update races a real `git push` exactly as
+ * on GitHub: non-fast-forward updates are refused with 422 and the ref moves compare-and-swap.
+ */
+export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitHub> {
+  const requests: RecordedRequest[] = [];
+  const checkRuns = new Map<number, any>();
+  const scratch = mkdtempSync(join(tmpdir(), "labgate-fakegh-"));
+  let nextCheckRun = 1;
+  let seq = 0;
+  const prefix = `/repos/${opts.owner}/${opts.repo}`;
+
+  const git = (args: string[], input?: string, env?: NodeJS.ProcessEnv) =>
+    new Promise<string>((resolve, reject) => {
+      const child = execFile(
+        "git",
+        args,
+        {
+          cwd: opts.bareRepo,
+          env: { ...process.env, ...env },
+          maxBuffer: 512 * 1024 * 1024,
+        },
+        (err, stdout, stderr) =>
+          err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      );
+      if (input !== undefined) child.stdin?.end(input);
+    });
+
+  async function route(method: string, path: string, body: any): Promise<[number, unknown]> {
+    let m: RegExpMatchArray | null;
+    if (!path.startsWith(prefix)) return [404, { message: "Not Found" }];
+    const rest = path.slice(prefix.length);
+
+    if (method === "GET" && (m = rest.match(/^\/pulls\/(\d+)$/))) {
+      const pull = opts.pulls?.[Number(m[1])];
+      if (!pull) return [404, { message: "Not Found" }];
+      const full = `${opts.owner}/${opts.repo}`;
+      return [
+        200,
+        {
+          number: Number(m[1]),
+          head: { ref: pull.ref, sha: pull.sha, repo: { full_name: pull.headRepo ?? full } },
+          base: { ref: "main", repo: { full_name: full } },
+        },
+      ];
+    }
+    if (method === "POST" && rest === "/check-runs") {
+      if (opts.checkRunStatus)
+        return [opts.checkRunStatus, { message: "Resource not accessible by integration" }];
+      const id = nextCheckRun++;
+      checkRuns.set(id, { id, ...body });
+      return [201, { id, ...body }];
+    }
+    if (method === "PATCH" && (m = rest.match(/^\/check-runs\/(\d+)$/))) {
+      const id = Number(m[1]);
+      const run = checkRuns.get(id);
+      if (!run) return [404, { message: "Not Found" }];
+      Object.assign(run, body);
+      return [200, run];
+    }
+    if (!opts.bareRepo) return [404, { message: "Not Found" }];
+
+    if (method === "GET" && (m = rest.match(/^\/git\/ref\/heads\/(.+)$/))) {
+      const branch = decodeURIComponent(m[1] as string);
+      try {
+        const sha = (await git(["rev-parse", "--verify", `refs/heads/${branch}^{commit}`])).trim();
+        return [200, { ref: `refs/heads/${branch}`, object: { sha, type: "commit" } }];
+      } catch {
+        return [404, { message: "Not Found" }];
+      }
+    }
+    if (method === "GET" && (m = rest.match(/^\/git\/commits\/([0-9a-f]{40})$/))) {
+      const raw = await git(["cat-file", "commit", m[1] as string]).catch(() => undefined);
+      if (raw === undefined) return [404, { message: "Not Found" }];
+      const tree = raw.match(/^tree ([0-9a-f]{40})$/m)?.[1];
+      const parents = [...raw.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((p) => ({ sha: p[1] }));
+      return [
+        200,
+        {
+          sha: m[1],
+          tree: { sha: tree },
+          parents,
+          message: raw.split("\n\n").slice(1).join("\n\n"),
+        },
+      ];
+    }
+    if (method === "POST" && rest === "/git/blobs") {
+      const file = join(scratch, `blob-${seq++}`);
+      writeFileSync(
+        file,
+        Buffer.from(body.content, body.encoding === "base64" ? "base64" : "utf8"),
+      );
+      const sha = (await git(["hash-object", "-w", file])).trim();
+      return [201, { sha }];
+    }
+    if (method === "POST" && rest === "/git/trees") {
+      const index = join(scratch, `index-${seq++}`);
+      const env = { GIT_INDEX_FILE: index };
+      await git(
+        body.base_tree ? ["read-tree", body.base_tree] : ["read-tree", "--empty"],
+        undefined,
+        env,
+      );
+      const inline = (body.tree as any[]).filter((e) => typeof e.content === "string");
+      const files = inline.map((e) => {
+        const f = join(scratch, `content-${seq++}`);
+        writeFileSync(f, e.content);
+        return f;
+      });
+      const shas = files.length
+        ? (await git(["hash-object", "-w", "--stdin-paths"], `${files.join("\n")}\n`))
+            .trim()
+            .split("\n")
+        : [];
+      let k = 0;
+      const lines = (body.tree as any[]).map((e) => {
+        const sha = typeof e.content === "string" ? shas[k++] : e.sha;
+        return sha === null ? `0 ${"0".repeat(40)}\t${e.path}` : `${e.mode} ${sha}\t${e.path}`;
+      });
+      if (lines.length) await git(["update-index", "--index-info"], `${lines.join("\n")}\n`, env);
+      const sha = (await git(["write-tree"], undefined, env)).trim();
+      for (const f of files) rmSync(f);
+      rmSync(index, { force: true });
+      return [201, { sha }];
+    }
+    if (method === "POST" && rest === "/git/commits") {
+      const args = [
+        "commit-tree",
+        body.tree,
+        ...(body.parents as string[]).flatMap((p) => ["-p", p]),
+      ];
+      const sha = (
+        await git(args, body.message, {
+          GIT_AUTHOR_NAME: "github-actions[bot]",
+          GIT_AUTHOR_EMAIL: "41898282+github-actions[bot]@users.noreply.github.com",
+          GIT_COMMITTER_NAME: "GitHub",
+          GIT_COMMITTER_EMAIL: "noreply@github.com",
+        })
+      ).trim();
+      return [
+        201,
+        { sha, tree: { sha: body.tree }, parents: body.parents.map((p: string) => ({ sha: p })) },
+      ];
+    }
+    if (method === "PATCH" && (m = rest.match(/^\/git\/refs\/heads\/(.+)$/))) {
+      const branch = decodeURIComponent(m[1] as string);
+      await opts.beforeRefUpdate?.(branch);
+      const current = (await git(["rev-parse", `refs/heads/${branch}`])).trim();
+      if (!body.force) {
+        const ff = await git(["merge-base", "--is-ancestor", current, body.sha]).then(
+          () => true,
+          () => false,
+        );
+        if (!ff) return [422, { message: "Update is not a fast forward" }];
+      }
+      try {
+        await git(["update-ref", `refs/heads/${branch}`, body.sha, current]);
+      } catch {
+        return [422, { message: "Update is not a fast forward" }];
+      }
+      return [200, { ref: `refs/heads/${branch}`, object: { sha: body.sha, type: "commit" } }];
+    }
+    return [404, { message: `fake GitHub has no route for ${method} ${path}` }];
+  }
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const body = text ? JSON.parse(text) : undefined;
+      // Octokit escapes the slash in `heads/<branch>`; GitHub accepts both spellings.
+      const path = decodeURIComponent((req.url ?? "/").split("?")[0] as string);
+      requests.push({ method: req.method ?? "GET", path, body });
+      route(req.method ?? "GET", path, body)
+        .then(([status, payload]) => {
+          res.writeHead(status, { "content-type": "application/json" });
+          res.end(JSON.stringify(payload));
+        })
+        .catch((err: Error) => {
+          res.writeHead(500, { "content-type": "application/json" });
+          res.end(JSON.stringify({ message: err.message }));
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    checkRuns,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        rmSync(scratch, { recursive: true, force: true });
+      }),
+  };
+}
