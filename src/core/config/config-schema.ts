@@ -87,7 +87,15 @@ export const Config = z.strictObject({
   dispatch_workflow: z.string().default("labgate-dispatch.yml"),
   timeout_factor: z.number().positive().default(2),
   budget: z.strictObject({ gpu_hours: z.number().positive().optional() }).prefault({}),
-  autofix: z.strictObject({ commands: z.array(Fixer).default([]) }).prefault({}),
+  autofix: z
+    .strictObject({
+      commands: z.array(Fixer).default([]),
+      normalize_definitions: z
+        .boolean()
+        .default(true)
+        .describe("Run the built-in definitions.json normalizer for `definitions` gate failures."),
+    })
+    .prefault({}),
   nightly: z
     .strictObject({
       regression_threshold: z
@@ -96,6 +104,13 @@ export const Config = z.strictObject({
         .default(0.02)
         .describe("Relative change against the hypothesis' direction."),
       stagnation_nights: z.int().min(1).default(7),
+      noise_k: z
+        .number()
+        .min(0)
+        .default(3)
+        .describe(
+          "A regression must also exceed noise_k standard errors of the difference of the means over seeds.",
+        ),
     })
     .prefault({}),
 });
