@@ -69,18 +69,18 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     });
 
   async function route(method: string, path: string, body: any): Promise<[number, unknown]> {
-    let m: RegExpMatchArray | null;
     if (!path.startsWith(prefix)) return [404, { message: "Not Found" }];
     const rest = path.slice(prefix.length);
 
-    if (method === "GET" && (m = rest.match(/^\/pulls\/(\d+)$/))) {
-      const pull = opts.pulls?.[Number(m[1])];
+    const m1 = method === "GET" ? rest.match(/^\/pulls\/(\d+)$/) : null;
+    if (m1) {
+      const pull = opts.pulls?.[Number(m1[1])];
       if (!pull) return [404, { message: "Not Found" }];
       const full = `${opts.owner}/${opts.repo}`;
       return [
         200,
         {
-          number: Number(m[1]),
+          number: Number(m1[1]),
           head: { ref: pull.ref, sha: pull.sha, repo: { full_name: pull.headRepo ?? full } },
           base: { ref: "main", repo: { full_name: full } },
         },
@@ -93,8 +93,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       checkRuns.set(id, { id, ...body });
       return [201, { id, ...body }];
     }
-    if (method === "PATCH" && (m = rest.match(/^\/check-runs\/(\d+)$/))) {
-      const id = Number(m[1]);
+    const m2 = method === "PATCH" ? rest.match(/^\/check-runs\/(\d+)$/) : null;
+    if (m2) {
+      const id = Number(m2[1]);
       const run = checkRuns.get(id);
       if (!run) return [404, { message: "Not Found" }];
       Object.assign(run, body);
@@ -102,8 +103,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     }
     if (!opts.bareRepo) return [404, { message: "Not Found" }];
 
-    if (method === "GET" && (m = rest.match(/^\/git\/ref\/heads\/(.+)$/))) {
-      const branch = decodeURIComponent(m[1] as string);
+    const m3 = method === "GET" ? rest.match(/^\/git\/ref\/heads\/(.+)$/) : null;
+    if (m3) {
+      const branch = decodeURIComponent(m3[1] as string);
       try {
         const sha = (await git(["rev-parse", "--verify", `refs/heads/${branch}^{commit}`])).trim();
         return [200, { ref: `refs/heads/${branch}`, object: { sha, type: "commit" } }];
@@ -111,15 +113,16 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         return [404, { message: "Not Found" }];
       }
     }
-    if (method === "GET" && (m = rest.match(/^\/git\/commits\/([0-9a-f]{40})$/))) {
-      const raw = await git(["cat-file", "commit", m[1] as string]).catch(() => undefined);
+    const m4 = method === "GET" ? rest.match(/^\/git\/commits\/([0-9a-f]{40})$/) : null;
+    if (m4) {
+      const raw = await git(["cat-file", "commit", m4[1] as string]).catch(() => undefined);
       if (raw === undefined) return [404, { message: "Not Found" }];
       const tree = raw.match(/^tree ([0-9a-f]{40})$/m)?.[1];
       const parents = [...raw.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((p) => ({ sha: p[1] }));
       return [
         200,
         {
-          sha: m[1],
+          sha: m4[1],
           tree: { sha: tree },
           parents,
           message: raw.split("\n\n").slice(1).join("\n\n"),
@@ -184,8 +187,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         { sha, tree: { sha: body.tree }, parents: body.parents.map((p: string) => ({ sha: p })) },
       ];
     }
-    if (method === "PATCH" && (m = rest.match(/^\/git\/refs\/heads\/(.+)$/))) {
-      const branch = decodeURIComponent(m[1] as string);
+    const m5 = method === "PATCH" ? rest.match(/^\/git\/refs\/heads\/(.+)$/) : null;
+    if (m5) {
+      const branch = decodeURIComponent(m5[1] as string);
       await opts.beforeRefUpdate?.(branch);
       const current = (await git(["rev-parse", `refs/heads/${branch}`])).trim();
       if (!body.force) {
