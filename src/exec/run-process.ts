@@ -11,6 +11,9 @@ export interface RunProcessOptions {
   /** stdout and stderr both go here, cut off after `maxLogBytes` (default 10 MB). */
   logFile: string;
   maxLogBytes?: number;
+  /** Append to `logFile` (a retry) instead of starting it afresh; `logHeader` is written first. */
+  appendLog?: boolean;
+  logHeader?: string;
   /** Stop the process (SIGTERM, then SIGKILL after `killGraceMs`) after this long. */
   timeoutMs?: number;
   killGraceMs?: number;
@@ -45,7 +48,8 @@ const TAIL_BYTES = 4096;
 export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
   const maxLog = opts.maxLogBytes ?? 10 * 1024 * 1024;
   await mkdir(dirname(opts.logFile), { recursive: true });
-  const log = createWriteStream(opts.logFile);
+  const log = createWriteStream(opts.logFile, { flags: opts.appendLog ? "a" : "w" });
+  if (opts.logHeader) log.write(opts.logHeader);
   let written = 0;
   let total = 0;
   let truncated = false;

@@ -1,0 +1,326 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { availableParallelism, hostname, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { SimpleGit } from "simple-git";
+import type { Config } from "../core/config/config-schema.js";
+import { substituteArgv } from "../core/definitions/command-placeholders.js";
+import { splitCommand } from "../core/definitions/split-command.js";
+import type { LoadedDefinitions } from "../core/definitions/validate-definitions.js";
+import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
+import { expandRuns } from "../core/plan/expand-runs.js";
+import { planDispatch, selectExperiments } from "../core/plan/plan-dispatch.js";
+import type { PlannedRun } from "../core/plan/planned-run.js";
+import { commandValues } from "../core/runner/command-values.js";
+import { newStateEntry } from "../core/runner/new-state-entry.js";
+import { runIdMatcher } from "../core/runner/run-glob.js";
+import type { RunStatus, StateEntry } from "../core/state/state-entry.js";
+import { queryGpus } from "../exec/nvidia-smi.js";
+import { diskWorkspace } from "./disk-workspace.js";
+import { DispatchStateError, readDispatchState } from "./dispatch-state-store.js";
+import { CONFIG_PATH, loadCampaign } from "./load-campaign.js";
+import { checkSource, commandFiles, SourceRefusal, supportsResume } from "./runner/check-source.js";
+import { type DryRunPlan, dryRunPlan } from "./runner/dry-run-plan.js";
+import { checkResult } from "./runner/execute-run.js";
+import { GpuMonitor } from "./runner/gpu-monitor.js";
+import { acquireRunLock, RunLockError } from "./runner/run-lock.js";
+import type { PreparedRun } from "./runner/run-scheduler.js";
+import { runSteps } from "./runner/run-steps.js";
+import type { RunnerEvent } from "./runner/runner-events.js";
+import { writeSidecar } from "./runner/write-sidecar.js";
+
+export interface RunLog {
+  info(s: string): void;
+  warn(s: string): void;
+}
+
+/** The results engineer's `aggregateResults` (src/operations/aggregate-results.ts), injected. */
+export type AggregateFn = (
+  deps: { git: SimpleGit; log: RunLog; clock: () => Date },
+  input: {
+    cwd: string;
+    config: Config;
+    loaded: LoadedDefinitions;
+    runUrl: string;
+    commit: boolean;
+    phase?: "pilot" | "full";
+  },
+) => Promise<{ commitSha?: string; files: string[] }>;
+
+export interface RunCampaignInput {
+  cwd: string;
+  configPath?: string;
+  phase?: "pilot" | "full";
+  stage?: number;
+  /** CPU slots (default: the core count); on a GPU machine, a cap on concurrent runs. */
+  parallel?: number;
+  /** Run-id globs, comma separated. */
+  only?: string;
+  dryRun?: boolean;
+  /** Refuse unless HEAD is this commit. */
+  sha?: string;
+  /** Only the runs `planDispatch` puts on this shard (the Action's matrix job). */
+  shard?: number;
+  /** Workflow run URL, or `local:<host>` by default. */
+  runUrl?: string;
+  /** Make the results commit (default true). */
+  commit?: boolean;
+  killGraceMs?: number;
+  gpuPollMs?: number;
+}
+
+export interface RunCampaignDeps {
+  git: SimpleGit;
+  env: NodeJS.ProcessEnv;
+  clock: () => Date;
+  log: RunLog;
+  /** Aborting stops the campaign (Ctrl+C): running runs are stopped and marked cancelled. */
+  signal: AbortSignal;
+  emit: (e: RunnerEvent) => void;
+  aggregate?: AggregateFn;
+}
+
+export type RunCampaignResult =
+  | { kind: "invalid"; diagnostics: Diagnostic[] }
+  | { kind: "refused"; message: string }
+  | { kind: "dry-run"; plan: DryRunPlan }
+  | {
+      kind: "ran";
+      entries: StateEntry[];
+      counts: Record<RunStatus, number>;
+      skipped: number;
+      /** The pilot stage that did not pass, if one did not. */
+      gateFailed: string | null;
+      interrupted: boolean;
+      commitSha?: string;
+      aggregated: boolean;
+      aggregateError?: string;
+    };
+
+/**
+ * `labgate run` (issue 3): pilots stage by stage, then the full phase, on this machine; then the
+ * results are aggregated and committed. Refuses when the checkout does not match what results
+ * would claim, or when another run holds the repo.
+ */
+export async function runCampaign(
+  deps: RunCampaignDeps,
+  input: RunCampaignInput,
+): Promise<RunCampaignResult> {
+  const { cwd } = input;
+  const configPath = input.configPath ?? CONFIG_PATH;
+  const campaign = await loadCampaign(diskWorkspace(cwd), { configPath });
+  const loaded = campaign.loaded;
+  if (!loaded) return { kind: "invalid", diagnostics: campaign.diagnostics };
+  for (const d of campaign.diagnostics) if (d.severity !== "error") deps.log.warn(d.message);
+  const { config } = campaign;
+
+  const selection = selectRuns(loaded, config, input, cwd);
+  if ("diagnostics" in selection) return { kind: "invalid", diagnostics: selection.diagnostics };
+  const runs = selection.runs;
+  if (runs.length === 0)
+    return {
+      kind: "refused",
+      message: `no runs match${input.phase ? ` --phase ${input.phase}` : ""}${input.stage ? ` --stage ${input.stage}` : ""}${input.only ? ` --only ${input.only}` : ""}${input.shard !== undefined ? ` --shard ${input.shard}` : ""}; \`labgate plan\` lists the runs and their ids`,
+    };
+  const gpuList = await queryGpus(deps.env);
+  const cpuSlots = input.parallel ?? availableParallelism();
+
+  if (input.dryRun) {
+    const state = await readDispatchState({ cwd, config, git: deps.git }).catch(() => undefined);
+    const done = await doneRuns(cwd, state?.entries, runs);
+    return { kind: "dry-run", plan: dryRunPlan(runs, new Set(done.keys()), gpuList, cpuSlots) };
+  }
+
+  const files = commandFiles(cwd, runs);
+  const sourceFiles = [
+    loaded.file,
+    ...(existsSync(resolve(cwd, configPath)) ? [configPath] : []),
+    ...new Set([...files.values()].flat()),
+  ];
+  let head: string;
+  try {
+    head = await checkSource(deps.git, { cwd, sha: input.sha, files: sourceFiles });
+  } catch (err) {
+    if (err instanceof SourceRefusal) return { kind: "refused", message: err.message };
+    throw err;
+  }
+  let release: () => Promise<void>;
+  try {
+    release = await acquireRunLock(cwd, deps.clock());
+  } catch (err) {
+    if (err instanceof RunLockError) return { kind: "refused", message: err.message };
+    throw err;
+  }
+  const gpus = gpuList ? new GpuMonitor(gpuList, deps.env, input.gpuPollMs ?? 1000) : null;
+  try {
+    let state: Awaited<ReturnType<typeof readDispatchState>>;
+    try {
+      state = await readDispatchState({ cwd, config, git: deps.git, log: deps.log });
+    } catch (err) {
+      if (err instanceof DispatchStateError) return { kind: "refused", message: err.message };
+      throw err;
+    }
+    const done = await doneRuns(cwd, state.entries, [...state.entries.values()]);
+    const runUrl = input.runUrl ?? `local:${hostname()}`;
+    const resumeCache = new Map<string, boolean>();
+    const prepared: PreparedRun[] = [];
+    for (const run of runs) {
+      if (done.has(run.run_id)) continue;
+      const split = splitCommand(run.experiment.command);
+      if (!split.ok) continue; // validation already rejected it
+      const entry = newStateEntry(run, {
+        command: run.experiment.command,
+        shard: selection.shardOf.get(run.run_id) ?? null,
+        git_commit: head,
+        run_url: runUrl,
+      });
+      entry.status = "queued";
+      prepared.push({
+        run,
+        entry,
+        argv: substituteArgv(split.argv, commandValues(run)),
+        supportsResume: await supportsResume(cwd, files.get(run.exp_id) ?? [], resumeCache),
+      });
+    }
+    const save = (e: StateEntry) => writeSidecar(cwd, config.dispatch_dir, e);
+    for (let i = 0; i < prepared.length; i += 64)
+      await Promise.all(prepared.slice(i, i + 64).map((p) => save({ ...p.entry })));
+    const skipped = runs.length - prepared.length;
+    deps.emit({
+      type: "begin",
+      total: runs.length,
+      skipped,
+      mode: gpus ? "gpu" : "cpu",
+      slots: cpuSlots,
+      gpus: (gpuList ?? []).map((g) => `${g.index}:${g.name}`),
+    });
+
+    const outcome = await runSteps(
+      {
+        cwd,
+        env: deps.env,
+        host: hostname(),
+        clock: deps.clock,
+        timeoutFactor: config.timeout_factor,
+        killGraceMs: input.killGraceMs ?? 10_000,
+        save,
+        gpus,
+        cpuSlots,
+        cap: gpus && input.parallel !== undefined ? input.parallel : undefined,
+        pollMs: input.gpuPollMs ?? 1000,
+        signal: deps.signal,
+        emit: deps.emit,
+        doneMetrics: new Map(),
+      },
+      { loaded, runs, prepared, done },
+    );
+
+    const entries = runs.map(
+      (r) => outcome.entries.get(r.run_id) ?? (state.entries.get(r.run_id) as StateEntry),
+    );
+    const counts = countStatuses(entries);
+    const interrupted = deps.signal.aborted;
+    let commitSha: string | undefined;
+    let aggregateError: string | undefined;
+    if (deps.aggregate) {
+      try {
+        const agg = await deps.aggregate(
+          { git: deps.git, log: deps.log, clock: deps.clock },
+          {
+            cwd,
+            config,
+            loaded,
+            runUrl,
+            commit: (input.commit ?? true) && !interrupted,
+            phase: runs.some((r) => r.phase === "full") ? "full" : "pilot",
+          },
+        );
+        commitSha = agg.commitSha;
+      } catch (err) {
+        aggregateError = (err as Error).message;
+      }
+    }
+    return {
+      kind: "ran",
+      entries,
+      counts,
+      skipped,
+      gateFailed: outcome.gateFailed,
+      interrupted,
+      commitSha,
+      aggregated: deps.aggregate !== undefined && aggregateError === undefined,
+      aggregateError,
+    };
+  } finally {
+    gpus?.stop();
+    await release();
+  }
+}
+
+function selectRuns(
+  loaded: LoadedDefinitions,
+  config: Config,
+  input: RunCampaignInput,
+  cwd: string,
+): { runs: PlannedRun[]; shardOf: Map<string, number> } | { diagnostics: Diagnostic[] } {
+  // Checkpoints under this machine's temp dir, one folder per checkout so two repos with the
+  // same run ids never resume from each other's checkpoints.
+  const tmpDir = join(
+    tmpdir(),
+    `labgate-${createHash("sha1").update(cwd).digest("hex").slice(0, 8)}`,
+  );
+  const filter = { phase: input.phase, stage: input.stage };
+  const planned = planDispatch({ experiments: loaded.experiments, config, filter, tmpDir });
+  let runs: PlannedRun[];
+  const shardOf = new Map<string, number>();
+  if (planned.ok) {
+    runs = planned.plan.runs;
+    runs.forEach((r, i) => shardOf.set(r.run_id, planned.plan.shardOf[i] as number));
+    if (input.shard !== undefined) runs = runs.filter((r) => shardOf.get(r.run_id) === input.shard);
+  } else if (input.shard !== undefined) {
+    return { diagnostics: planned.diagnostics };
+  } else {
+    // No runner pool matches: irrelevant on this machine, which runs everything itself.
+    runs = expandRuns(selectExperiments(loaded.experiments, filter), {
+      tmpDir,
+      resultsDir: config.results_dir,
+    });
+  }
+  if (input.only) {
+    const match = runIdMatcher(input.only);
+    runs = runs.filter((r) => match(r.run_id));
+  }
+  return { runs, shardOf };
+}
+
+/** Runs already `done` whose result file is there and valid, with their metrics. */
+async function doneRuns(
+  cwd: string,
+  entries: ReadonlyMap<string, StateEntry> | undefined,
+  among: readonly { run_id?: string; id?: string }[],
+): Promise<Map<string, { entry: StateEntry; metrics: Record<string, number> }>> {
+  const out = new Map<string, { entry: StateEntry; metrics: Record<string, number> }>();
+  if (!entries) return out;
+  for (const item of among) {
+    const id = item.run_id ?? item.id;
+    const entry = id === undefined ? undefined : entries.get(id);
+    if (!entry || entry.status !== "done" || !entry.result_file) continue;
+    const r = await checkResult(resolve(cwd, entry.result_file));
+    if (r.value) out.set(entry.id, { entry, metrics: r.value.metrics });
+  }
+  return out;
+}
+
+function countStatuses(entries: readonly StateEntry[]): Record<RunStatus, number> {
+  const counts: Record<RunStatus, number> = {
+    pending: 0,
+    queued: 0,
+    running: 0,
+    done: 0,
+    failed: 0,
+    on_hold: 0,
+    cancelled: 0,
+  };
+  for (const e of entries) if (e) counts[e.status]++;
+  return counts;
+}

@@ -1,0 +1,172 @@
+import { mkdir, readFile, rm } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { ResultFile } from "../../core/results/result-file-schema.js";
+import { classifyOutcome, type ResultCheck } from "../../core/runner/classify-outcome.js";
+import { withResume } from "../../core/runner/resume-argv.js";
+import type { StateEntry } from "../../core/state/state-entry.js";
+import { runProcess } from "../../exec/run-process.js";
+
+export const LOG_DIR = ".labgate/logs";
+
+export interface ExecuteRunContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  host: string;
+  clock: () => Date;
+  /** expected_duration_hours x this = the time limit (config `timeout_factor`, default 2). */
+  timeoutFactor: number;
+  killGraceMs: number;
+  maxLogBytes?: number;
+  /** Persists the entry (the sidecar) at each status change; called in order, awaited. */
+  save(entry: StateEntry): Promise<void>;
+}
+
+export interface RunJob {
+  entry: StateEntry;
+  argv: readonly string[];
+  retries: number;
+  supportsResume: boolean;
+  /** GPU index and label, or null on a CPU slot. */
+  gpu: { index: number; label: string } | null;
+  /** When the machine has GPUs: runs on CPU slots get an empty CUDA_VISIBLE_DEVICES. */
+  hideGpus: boolean;
+  signal: AbortSignal;
+  onPid?: (pid: number | undefined) => void;
+}
+
+export interface FinishedRun {
+  entry: StateEntry;
+  metrics: Record<string, number> | null;
+}
+
+/**
+ * Runs one run to a final status (SPEC §8): argv without a shell, its own capped log under
+ * `.labgate/logs/<run_id>.log` (retries append), a time limit after which it is `on_hold`,
+ * retries with `--resume` after a failure, the result file checked against the contract, and the
+ * sidecar saved at every status change.
+ */
+export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<FinishedRun> {
+  const entry = job.entry;
+  const resultPath = resolve(ctx.cwd, entry.result_file);
+  const logFile = resolve(ctx.cwd, LOG_DIR, `${entry.id}.log`);
+  const env: NodeJS.ProcessEnv = {
+    ...ctx.env,
+    LABGATE_RUN_ID: entry.id,
+    LABGATE_EXP_ID: entry.exp_id,
+  };
+  if (job.gpu) env.CUDA_VISIBLE_DEVICES = String(job.gpu.index);
+  else if (job.hideGpus) env.CUDA_VISIBLE_DEVICES = "";
+
+  for (let attempt = 0; ; attempt++) {
+    const argv = attempt === 0 ? [...job.argv] : withResume(job.argv, job.supportsResume);
+    // A result left by an earlier attempt must not pass for this one's.
+    await rm(resultPath, { force: true });
+    await mkdir(dirname(resultPath), { recursive: true });
+    const started = ctx.clock();
+    Object.assign(entry, {
+      status: "running",
+      host: ctx.host,
+      gpu: job.gpu?.label ?? null,
+      pid: null,
+      started: started.toISOString(),
+      finished: null,
+      exit_code: null,
+      retry_count: attempt,
+    });
+    let saving: Promise<void> = Promise.resolve();
+    const outcome = await runProcess({
+      argv,
+      cwd: ctx.cwd,
+      env,
+      logFile,
+      appendLog: attempt > 0,
+      logHeader:
+        attempt > 0
+          ? `\n[labgate: retry ${attempt}/${job.retries}: ${argv.join(" ")}]\n`
+          : `[labgate: ${argv.join(" ")}]\n`,
+      maxLogBytes: ctx.maxLogBytes,
+      timeoutMs: entry.expected_duration_hours * 3_600_000 * ctx.timeoutFactor,
+      killGraceMs: ctx.killGraceMs,
+      signal: job.signal,
+      onSpawn: (pid) => {
+        entry.pid = pid ?? null;
+        job.onPid?.(pid);
+        saving = ctx.save({ ...entry });
+      },
+    });
+    await saving;
+    const result =
+      outcome.exitCode === 0
+        ? await checkResult(resultPath)
+        : { check: { kind: "missing" as const }, value: null };
+    // Ctrl+C in a terminal reaches the run's process group too: a script that exits on its own
+    // SIGINT before our stop lands was still cancelled, not failed.
+    const verdict = classifyOutcome(
+      { ...outcome, cancelled: outcome.cancelled || job.signal.aborted },
+      result.check,
+    );
+    const finished = ctx.clock();
+    Object.assign(entry, {
+      exit_code: outcome.exitCode,
+      duration_hours: outcome.durationMs / 3_600_000,
+      reason:
+        verdict.status === "cancelled" && typeof job.signal.reason === "string"
+          ? job.signal.reason
+          : verdict.reason,
+    });
+    if (outcome.logTruncated)
+      entry.notes = `log cut at ${ctx.maxLogBytes ?? 10 * 1024 * 1024} bytes of ${outcome.logBytes}`;
+
+    const retry = verdict.status === "failed" && attempt < job.retries && !job.signal.aborted;
+    if (retry) {
+      Object.assign(entry, {
+        status: "queued",
+        reason: `retry ${attempt + 1}/${job.retries} after: ${verdict.reason}`,
+      });
+      await ctx.save({ ...entry });
+      continue;
+    }
+    Object.assign(entry, { status: verdict.status, finished: finished.toISOString() });
+    const meta = result.value?.meta ?? {};
+    if (typeof meta.wandb_run_id === "string") entry.wandb_run_id = meta.wandb_run_id;
+    if (typeof meta.hf_artifact_url === "string") entry.hf_artifact_url = meta.hf_artifact_url;
+    return { entry, metrics: verdict.status === "done" ? (result.value?.metrics ?? null) : null };
+  }
+}
+
+/** Reads and validates a result file (SPEC §3 contract). */
+export async function checkResult(
+  path: string,
+): Promise<{ check: ResultCheck; value: ResultFile | null }> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT")
+      return { check: { kind: "missing" }, value: null };
+    return { check: { kind: "invalid", message: (err as Error).message }, value: null };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return {
+      check: { kind: "invalid", message: `${path}: not JSON (${(err as Error).message})` },
+      value: null,
+    };
+  }
+  const parsed = ResultFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      check: {
+        kind: "invalid",
+        message: `${path}: ${issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "does not match { metrics: { name: number }, meta: {} }"}; expected { "metrics": { name: number }, "meta": { ... } }`,
+      },
+      value: null,
+    };
+  }
+  return { check: { kind: "ok" }, value: parsed.data };
+}
+
+export const logFileOf = (runId: string) => join(LOG_DIR, `${runId}.log`);
