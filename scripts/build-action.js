@@ -4,7 +4,10 @@
 import { writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
-const outdir = new URL("../action/dist/", import.meta.url).pathname;
+// `--outdir DIR` builds elsewhere (the tests bundle the current source into a temp dir).
+const at = process.argv.indexOf("--outdir");
+const outdir =
+  at > 0 ? `${process.argv[at + 1]}/` : new URL("../action/dist/", import.meta.url).pathname;
 await build({
   entryPoints: [new URL("../src/action/main.ts", import.meta.url).pathname],
   outfile: `${outdir}index.js`,

@@ -1,7 +1,9 @@
 import type { ActionMode } from "../action-mode.js";
+import { dryRunMode } from "./dry-run.js";
 import { planMode } from "./plan.js";
 
 /** The action's modes (input `mode`). A new mode is one file in this folder and one line here. */
 export const MODES: Record<string, ActionMode> = {
   plan: planMode,
+  "dry-run": dryRunMode,
 };
