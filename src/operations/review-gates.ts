@@ -5,6 +5,7 @@ import { GATES, type GateId, type Verdict } from "../core/gates/verdict.js";
 import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../core/plan/expand-runs.js";
 import type { ReviewProvider } from "../llm/review-provider.js";
+import { runCodeReview } from "./gates/run-code-review.js";
 import { type Campaign, loadCampaign } from "./load-campaign.js";
 import type { Workspace } from "./workspace.js";
 
@@ -39,6 +40,8 @@ export async function reviewGates(input: ReviewGatesInput): Promise<ReviewGatesR
   for (const gate of GATES) {
     if (!wanted.has(gate)) continue;
     if (gate === "definitions") verdicts.push(runDefinitionsGate(campaign));
+    else if (gate === "code-review")
+      verdicts.push(await runCodeReview(campaign, input.workspace, input));
   }
   return { verdicts, config: campaign.config };
 }

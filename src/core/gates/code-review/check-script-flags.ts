@@ -1,0 +1,108 @@
+import type { DeclaredFlags } from "./declared-flags.js";
+import { nodeFlags } from "./node-flags.js";
+import { pythonFlags } from "./python-flags.js";
+import type { ScriptLanguage } from "./resolve-script.js";
+import type { ScannedSource } from "./scan-source.js";
+import { shellFlags } from "./shell-flags.js";
+
+export type FlagState = "accepted" | "missing" | "unknown";
+
+export interface FlagCheck {
+  flag: string;
+  state: FlagState;
+  /** Where it is declared (accepted), or where the parser is (missing). */
+  line?: number;
+  /** How we know: "argparse", "click", ... or why we cannot tell. */
+  detail: string;
+}
+
+/** Parsers whose every option is a literal in the source: a flag they do not name is missing. */
+const DECLARATIVE = new Set([
+  "argparse",
+  "click",
+  "typer",
+  "absl",
+  "parseArgs",
+  "commander",
+  "yargs",
+  "case",
+  "getopt",
+]);
+
+/**
+ * Does the script accept each flag? "accepted" and "missing" only where the source says so;
+ * "unknown" (could not determine) where static reading cannot tell, never a guess.
+ */
+export function checkScriptFlags(
+  src: ScannedSource,
+  language: ScriptLanguage,
+  flags: readonly string[],
+): { parsers: string[]; checks: FlagCheck[] } {
+  const d: DeclaredFlags =
+    language === "python"
+      ? pythonFlags(src)
+      : language === "node"
+        ? nodeFlags(src)
+        : shellFlags(src);
+  const literalLine = (flag: string) =>
+    src.literals.find((l) => l.value === flag || l.value.startsWith(`${flag}=`))?.line;
+  const checks = flags.map((flag): FlagCheck => {
+    const found = d.declared.get(flag);
+    if (found) return { flag, state: "accepted", line: found.line, detail: found.via };
+    const lit = literalLine(flag);
+    if (lit !== undefined && (d.manual || d.dynamic))
+      return {
+        flag,
+        state: "accepted",
+        line: lit,
+        detail: `"${flag}" is matched against ${d.manual ?? "argv"}`,
+      };
+    const near = nearMiss(flag, d);
+    if (d.dynamic) return { flag, state: "unknown", detail: `could not determine: ${d.dynamic}` };
+    if (d.parsers.some((p) => DECLARATIVE.has(p)))
+      return {
+        flag,
+        state: "missing",
+        detail: `${d.parsers.filter((p) => DECLARATIVE.has(p)).join(" and ")} declares ${list(d)} but not ${flag}${near}`,
+      };
+    if (d.manual) {
+      const word = flag.replace(/^-+/, "");
+      const mentioned = [word, word.replace(/-/g, "_")].some((w) =>
+        new RegExp(`\\b${w}\\b`).test(src.code),
+      );
+      return mentioned
+        ? {
+            flag,
+            state: "unknown",
+            detail: `could not determine: the script reads ${d.manual} by hand and mentions "${word}" but never the literal "${flag}"`,
+          }
+        : {
+            flag,
+            state: "missing",
+            detail: `the script reads ${d.manual} by hand and never mentions "${flag}"`,
+          };
+    }
+    return {
+      flag,
+      state: "unknown",
+      detail:
+        "could not determine: no argparse, click, typer, sys.argv, parseArgs, commander, yargs or process.argv use in this file; arguments may be parsed in a module it imports",
+    };
+  });
+  return { parsers: d.parsers, checks };
+}
+
+function list(d: DeclaredFlags): string {
+  const names = [...d.declared.keys()];
+  if (names.length === 0) return "no options";
+  return names.length > 8 ? `${names.slice(0, 8).join(", ")}, …` : names.join(", ");
+}
+
+/** `--checkpoint_dir` declared where `--checkpoint-dir` is required: say so, it is the usual slip. */
+function nearMiss(flag: string, d: DeclaredFlags): string {
+  const norm = (f: string) => f.replace(/_/g, "-").toLowerCase();
+  const hit = [...d.declared.keys()].find((k) => k !== flag && norm(k) === norm(flag));
+  return hit
+    ? ` (it declares ${hit}; the command convention is ${flag}: add ${flag} as an alias)`
+    : "";
+}

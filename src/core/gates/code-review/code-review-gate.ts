@@ -1,0 +1,255 @@
+import { splitCommand } from "../../definitions/split-command.js";
+import type { Verdict, VerdictReason, VerdictTable } from "../verdict.js";
+import { checkScriptFlags, type FlagCheck } from "./check-script-flags.js";
+import { type DryRunOutcome, dryRunFailure } from "./dry-run.js";
+import { findHardcodedPaths, type PathFinding } from "./find-hardcoded-paths.js";
+import { findSecrets, type SecretFinding } from "./find-secrets.js";
+import { resolveScript, type ScriptLanguage } from "./resolve-script.js";
+import { scanSource } from "./scan-source.js";
+
+/** One experiment's command and where it is written in definitions.json. */
+export interface CommandUse {
+  exp_id: string;
+  command: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface CodeReviewInput {
+  commands: readonly CommandUse[];
+  /** The repo's files that the commands may run, by repo-relative path (absent: not in the repo). */
+  files: ReadonlyMap<string, string>;
+  requiredFlags: readonly string[];
+  /** Outcomes of the dry-runs, or "pending" when a CPU workflow runs them later. */
+  dryRuns: readonly DryRunOutcome[] | "pending";
+  dryRunTimeoutSeconds: number;
+}
+
+export interface ScriptReport {
+  path: string;
+  language: ScriptLanguage;
+  experiments: string[];
+  parsers: string[];
+  flags: FlagCheck[];
+  hardcodedPaths: PathFinding[];
+  secrets: SecretFinding[];
+}
+
+export interface CodeReviewDetails {
+  scripts: ScriptReport[];
+  dryRuns: readonly DryRunOutcome[] | "pending";
+}
+
+/** The paths `reviewGates` should read for these commands: every candidate of every script. */
+export function scriptCandidates(commands: readonly CommandUse[]): string[] {
+  const out = new Set<string>();
+  for (const c of commands) {
+    const split = splitCommand(c.command);
+    if (!split.ok) continue;
+    const target = resolveScript(split.argv);
+    if (target.ok) for (const p of target.candidates) out.add(p);
+  }
+  return [...out].sort();
+}
+
+/**
+ * `labgate/code-review` (SPEC §6): for every script a command runs, the required flags are
+ * accepted, no checkpoint or result path is hard-coded, no secret is committed; then every
+ * distinct command's `--dry-run` passed. CODE_APPROVED or CODE_REVISE with the blocking items;
+ * DRY_RUN_PENDING (neutral) when the static checks pass and the dry-runs have not run yet.
+ */
+export function codeReviewGate(input: CodeReviewInput): Verdict {
+  const reasons: VerdictReason[] = [];
+  const scripts = new Map<string, ScriptReport>();
+  const at = (c: CommandUse) => ({ file: c.file, line: c.line, column: c.column });
+
+  for (const c of input.commands) {
+    const split = splitCommand(c.command);
+    if (!split.ok) continue; // the definitions gate reports it
+    const target = resolveScript(split.argv);
+    if (!target.ok) {
+      reasons.push({
+        severity: "warning",
+        ...at(c),
+        message: `experiment ${c.exp_id}: could not determine which script runs: ${target.reason}`,
+      });
+      continue;
+    }
+    const path = target.candidates.find((p) => input.files.has(p));
+    if (path === undefined) {
+      reasons.push({
+        severity: "blocking",
+        ...at(c),
+        message: `experiment ${c.exp_id} runs ${target.display}, which is not in the repository (looked for ${target.candidates.join(", ")}) — commit the script or fix the path in the command`,
+      });
+      continue;
+    }
+    const seen = scripts.get(path);
+    if (seen) {
+      seen.experiments.push(c.exp_id);
+      continue;
+    }
+    const text = input.files.get(path) as string;
+    const src = scanSource(text, target.language);
+    const { parsers, checks } = checkScriptFlags(src, target.language, input.requiredFlags);
+    scripts.set(path, {
+      path,
+      language: target.language,
+      experiments: [c.exp_id],
+      parsers,
+      flags: checks,
+      hardcodedPaths: findHardcodedPaths(src),
+      secrets: findSecrets(text),
+    });
+  }
+
+  const ordered = [...scripts.values()].sort((a, b) => a.path.localeCompare(b.path));
+  for (const s of ordered) {
+    const usedBy = `used by ${plural(s.experiments.length, "experiment")}: ${short(s.experiments)}`;
+    for (const f of s.flags) {
+      if (f.state === "accepted") continue;
+      reasons.push({
+        severity: f.state === "missing" ? "blocking" : "warning",
+        file: s.path,
+        line: f.line ?? 1,
+        message:
+          f.state === "missing"
+            ? `${s.path} does not accept ${f.flag}: ${f.detail} (${usedBy}) — ${flagHint(s, f.flag)}`
+            : `${s.path}, ${f.flag}: ${f.detail}`,
+      });
+    }
+    for (const p of s.hardcodedPaths)
+      reasons.push({
+        severity: p.isOptionDefault ? "warning" : "blocking",
+        file: s.path,
+        line: p.line,
+        message: p.isOptionDefault
+          ? `"${p.path}" is a hard-coded default; fine while every command passes the flag explicitly`
+          : `hard-coded checkpoint/result path "${p.path}" — write under the --checkpoint-dir and --result-file the command passes, so runs do not overwrite each other`,
+      });
+    for (const x of s.secrets)
+      reasons.push({
+        severity: "blocking",
+        file: s.path,
+        line: x.line,
+        message: `looks like a ${x.kind} (${x.masked}) committed in the script — remove it, rotate it, and read it from an environment variable or a secret`,
+      });
+  }
+
+  const byExp = new Map(input.commands.map((c) => [c.exp_id, c]));
+  if (input.dryRuns === "pending") {
+    reasons.push({
+      severity: "info",
+      message:
+        "dry-runs pending: they run on a CPU runner (the gates workflow), never on the GPU runners",
+    });
+  } else {
+    for (const o of input.dryRuns) {
+      const failure = dryRunFailure(o, input.dryRunTimeoutSeconds);
+      if (!failure) continue;
+      const first = byExp.get(o.exp_ids[0] as string);
+      const tail = lastLines(o.logTail, 5);
+      reasons.push({
+        severity: "blocking",
+        ...(first ? at(first) : {}),
+        message: `dry-run of ${short(o.exp_ids)} ${failure}: \`${o.argv.join(" ")}\`${tail ? ` — last output: ${tail}` : ""}`,
+      });
+    }
+  }
+
+  const blocking = reasons.filter((r) => r.severity === "blocking").length;
+  const unknown = reasons.filter((r) => r.severity === "warning").length;
+  const nScripts = plural(ordered.length, "script");
+  const dry =
+    input.dryRuns === "pending"
+      ? "dry-runs pending"
+      : `${input.dryRuns.filter((o) => !dryRunFailure(o, input.dryRunTimeoutSeconds)).length}/${input.dryRuns.length} dry-runs passed`;
+  const verdict = (conclusion: Verdict["conclusion"], label: string, summary: string): Verdict => ({
+    gate: "code-review",
+    conclusion,
+    label,
+    summary,
+    reasons,
+    details: { scripts: ordered, dryRuns: input.dryRuns } satisfies CodeReviewDetails,
+    tables: tables(ordered, input),
+  });
+  if (blocking > 0)
+    return verdict(
+      "failure",
+      "CODE_REVISE",
+      `${plural(blocking, "blocking item")} in ${nScripts}; ${dry}`,
+    );
+  const tail = unknown > 0 ? `; ${plural(unknown, "warning")}` : "";
+  if (input.dryRuns === "pending")
+    return verdict(
+      "neutral",
+      "DRY_RUN_PENDING",
+      `static checks pass for ${nScripts}; dry-runs pending${tail}`,
+    );
+  return verdict("success", "CODE_APPROVED", `${nScripts} checked; ${dry}${tail}`);
+}
+
+function tables(scripts: readonly ScriptReport[], input: CodeReviewInput): VerdictTable[] {
+  const mark = { accepted: "yes", missing: "**no**", unknown: "could not determine" } as const;
+  const out: VerdictTable[] = [
+    {
+      title: "Scripts",
+      header: ["script", "parser", ...input.requiredFlags, "used by"],
+      rows: scripts.map((s) => [
+        s.path,
+        s.parsers.join(", ") || "none found",
+        ...s.flags.map((f) => mark[f.state]),
+        short(s.experiments),
+      ]),
+    },
+  ];
+  if (input.dryRuns !== "pending")
+    out.push({
+      title: "Dry-runs",
+      header: ["experiments", "command", "result"],
+      rows: input.dryRuns.map((o) => [
+        short(o.exp_ids),
+        o.argv.join(" "),
+        dryRunFailure(o, input.dryRunTimeoutSeconds) ?? "ok",
+      ]),
+    });
+  return out;
+}
+
+function flagHint(s: ScriptReport, flag: string): string {
+  const boolean = flag === "--resume" || flag === "--dry-run";
+  if (s.language === "python") {
+    if (s.parsers.includes("click"))
+      return boolean
+        ? `add @click.option("${flag}", is_flag=True)`
+        : `add @click.option("${flag}")`;
+    if (s.parsers.includes("typer"))
+      return `add a parameter ${flag.slice(2).replace(/-/g, "_")} to the command function`;
+    return boolean
+      ? `add parser.add_argument("${flag}", action="store_true")`
+      : `add parser.add_argument("${flag}")`;
+  }
+  if (s.language === "node") {
+    if (s.parsers.includes("commander"))
+      return `add .option("${flag}${boolean ? "" : " <value>"}")`;
+    if (s.parsers.includes("yargs"))
+      return `add .option("${flag.slice(2)}", { type: "${boolean ? "boolean" : "string"}" })`;
+    return `add "${flag.slice(2)}": { type: "${boolean ? "boolean" : "string"}" } to parseArgs' options`;
+  }
+  return `handle ${flag} in the script's argument loop`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function short(ids: readonly string[]): string {
+  return ids.length > 3
+    ? `${ids.slice(0, 3).join(", ")} and ${ids.length - 3} more`
+    : ids.join(", ");
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trim().split("\n").slice(-n).join(" / ").slice(-600);
+}
