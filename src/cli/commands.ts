@@ -1,6 +1,8 @@
 import type { ParseArgsConfig } from "node:util";
 import { type CliContext, UsageError } from "./cli-context.js";
 import { planCommand, planHelp } from "./commands/plan-command.js";
+import { runCommand, runHelp } from "./commands/run-command.js";
+import { statusCommand, statusHelp } from "./commands/status-command.js";
 import { validateCommand, validateHelp } from "./commands/validate-command.js";
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -38,7 +40,46 @@ export const COMMANDS: Record<string, CommandSpec> = {
         json: v.json === true,
       }),
   },
+  run: {
+    summary: "run the campaign here: pilot stages, then full; aggregate and commit the results",
+    help: runHelp,
+    options: {
+      config: { type: "string" },
+      phase: { type: "string" },
+      stage: { type: "string" },
+      parallel: { type: "string" },
+      only: { type: "string" },
+      "dry-run": { type: "boolean" },
+      sha: { type: "string" },
+      shard: { type: "string" },
+    },
+    run: (ctx, v) =>
+      runCommand(ctx, {
+        config: str(v.config),
+        phase: phaseArg(v.phase),
+        stage: stageArg(v.stage),
+        parallel: intArg("--parallel", v.parallel, 1),
+        only: str(v.only),
+        dryRun: v["dry-run"] === true,
+        sha: str(v.sha),
+        shard: intArg("--shard", v.shard, 0),
+      }),
+  },
+  status: {
+    summary: "table of runs by status from dispatch/state.json and the sidecars",
+    help: statusHelp,
+    options: { config: { type: "string" }, json: { type: "boolean" } },
+    run: (ctx, v) => statusCommand(ctx, { config: str(v.config), json: v.json === true }),
+  },
 };
+
+export function intArg(flag: string, v: Values[string], min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${flag} must be an integer >= ${min}, got "${String(v)}"`);
+  return n;
+}
 
 export function str(v: Values[string]): string | undefined {
   return typeof v === "string" ? v : undefined;

@@ -1,0 +1,165 @@
+import { simpleGit } from "simple-git";
+import { type AggregateFn, runCampaign } from "../../operations/run-campaign.js";
+import { type CliContext, EXIT_FAILED, EXIT_OK } from "../cli-context.js";
+import { printDiagnostics } from "../print-diagnostics.js";
+import { formatDuration } from "../progress/format-duration.js";
+import { progressView } from "../progress/progress-view.js";
+import { renderTable } from "../render-table.js";
+
+export const runHelp = `labgate run [--phase pilot|full] [--stage N] [--parallel N] [--only <run-id glob>]
+            [--dry-run] [--sha SHA] [--shard K] [--config .github/labgate.yml]
+
+Runs the campaign on this machine: pilot stages 1, 2, 3 (each only if the one before passed),
+then the full phase; then merges the runs into dispatch/state.json, writes experiments/results/
+and makes one results commit. GPUs come from nvidia-smi (runs packed by free memory, each with
+its CUDA_VISIBLE_DEVICES); without one, runs use --parallel CPU slots (default: the core count).
+Runs already done are skipped, so running it again resumes. Logs: .labgate/logs/<run_id>.log.
+
+  --only      run ids matching a glob (* and ?), several separated by commas
+  --dry-run   print the plan and the placement with an ETA; run nothing
+  --sha       refuse unless the checkout is this commit
+  --shard     only the runs \`labgate plan\` puts on shard K (the dispatch matrix job)
+
+Refuses to start when the definitions, the config or a script the commands run has uncommitted
+changes, or while another \`labgate run\` is active in the repository. Ctrl+C stops the running
+runs (they are marked cancelled) and exits 130.`;
+
+export interface RunArgs {
+  config?: string;
+  phase?: "pilot" | "full";
+  stage?: number;
+  parallel?: number;
+  only?: string;
+  dryRun?: boolean;
+  sha?: string;
+  shard?: number;
+}
+
+export const EXIT_INTERRUPTED = 130;
+
+export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) {
+      ctx.stderr.write(
+        `labgate run: second ${sig}, exiting now; runs still running are not recorded\n`,
+      );
+      process.exit(EXIT_INTERRUPTED);
+    }
+    ctx.stderr.write(
+      `labgate run: ${sig}: stopping the running runs (Ctrl+C again to exit at once)\n`,
+    );
+    controller.abort(`cancelled: labgate run interrupted (${sig})`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const view = progressView(ctx.stdout);
+  try {
+    const result = await runCampaign(
+      {
+        git: simpleGit(ctx.cwd),
+        env: ctx.env,
+        clock: () => new Date(),
+        log: {
+          info: (s) => ctx.stdout.write(`${s}\n`),
+          warn: (s) => ctx.stderr.write(`warning: ${s}\n`),
+        },
+        signal: controller.signal,
+        emit: (e) => view.onEvent(e),
+        aggregate: await loadAggregate(),
+      },
+      {
+        cwd: ctx.cwd,
+        configPath: args.config,
+        phase: args.phase,
+        stage: args.stage,
+        parallel: args.parallel,
+        only: args.only,
+        dryRun: args.dryRun,
+        sha: args.sha,
+        shard: args.shard,
+        gpuPollMs: pollMs(ctx.env.LABGATE_GPU_POLL_MS),
+        killGraceMs: pollMs(ctx.env.LABGATE_KILL_GRACE_MS),
+      },
+    );
+    view.stop();
+    switch (result.kind) {
+      case "invalid":
+        printDiagnostics(ctx, result.diagnostics);
+        return EXIT_FAILED;
+      case "refused":
+        ctx.stderr.write(`labgate run: ${result.message}\n`);
+        return EXIT_FAILED;
+      case "dry-run": {
+        const p = result.plan;
+        const rows = p.rows.map((r) => [
+          r.run_id,
+          r.step,
+          r.where,
+          r.start_hours === null ? "-" : formatDuration(r.start_hours * 3_600_000),
+          formatDuration(r.hours * 3_600_000),
+        ]);
+        ctx.stdout.write(
+          `${renderTable(["run_id", "step", "where", "starts at", "expected"], rows)}\n\n`,
+        );
+        const toRun = p.rows.filter((r) => r.start_hours !== null).length;
+        ctx.stdout.write(
+          `dry run: ${toRun} run(s) would run${p.rows.length > toRun ? `, ${p.rows.length - toRun} skipped or never fit` : ""} on ${
+            p.mode === "gpu"
+              ? `GPUs ${p.gpus.join(", ")}`
+              : `${p.slots} CPU slot(s) (no nvidia-smi)`
+          }; ETA ${formatDuration(p.eta_hours * 3_600_000)} from declared durations, if every pilot stage passes. Nothing was run.\n`,
+        );
+        return EXIT_OK;
+      }
+      case "ran": {
+        const c = result.counts;
+        ctx.stdout.write(
+          `\n${c.done} done, ${c.failed} failed, ${c.on_hold} on hold, ${c.cancelled} cancelled${result.skipped ? ` (${result.skipped} done before, skipped)` : ""}\n`,
+        );
+        for (const e of result.entries)
+          if (e && e.status !== "done" && e.reason)
+            ctx.stdout.write(`  ${e.status.padEnd(9)} ${e.id}: ${e.reason}\n`);
+        if (result.commitSha) ctx.stdout.write(`results committed: ${result.commitSha}\n`);
+        else if (result.aggregated) ctx.stdout.write("results written (not committed)\n");
+        if (result.aggregateError)
+          ctx.stderr.write(
+            `labgate run: aggregating the results failed: ${result.aggregateError}\n  every run's status is in dispatch/*.status.json; fix the cause and run \`labgate aggregate\`.\n`,
+          );
+        if (!result.aggregated && !result.aggregateError)
+          ctx.stderr.write(
+            "labgate run: `labgate aggregate` is not available in this build; results were not merged\n",
+          );
+        if (result.interrupted) return EXIT_INTERRUPTED;
+        const bad =
+          c.failed + c.on_hold > 0 ||
+          result.gateFailed !== null ||
+          result.aggregateError !== undefined;
+        return bad ? EXIT_FAILED : EXIT_OK;
+      }
+    }
+  } finally {
+    view.stop();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+/** The results half (issue 3, merge/results/commit) lives in its own module. */
+async function loadAggregate(): Promise<AggregateFn | undefined> {
+  try {
+    const mod = (await import("../../operations/aggregate-results.js" as string)) as {
+      aggregateResults?: AggregateFn;
+    };
+    return mod.aggregateResults;
+  } catch {
+    return undefined;
+  }
+}
+
+function pollMs(v: string | undefined): number | undefined {
+  const n = Number(v);
+  return v !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
+}
