@@ -9,14 +9,18 @@ import type { EventDeps } from "./event-deps.js";
 
 /** The gate whose dry-run part is reported later by the gates workflow (the action's `dry-run`). */
 export const DRY_RUN_GATE = "code-review";
+/** Ends the title of a static-only code review, so approval knows it still waits for the dry-run. */
+export const DRY_RUN_PENDING = "dry-run pending";
 
 export function checkName(v: Verdict): string {
   return `labgate/${v.gate}`;
 }
 
 /**
- * One check run per verdict on `headSha`. Code review is left in progress ("dry-run pending")
- * unless its static part already fails: the dry-run result arrives later from a CPU runner.
+ * One check run per verdict on `headSha`. A code review whose static part passes is posted as
+ * neutral, "dry-run pending": the gates workflow reports the dry-run under the same check name from
+ * a CPU runner, and only that report can make code review green. (Neutral rather than in progress:
+ * the app cannot update a check run another app created, so an in-progress one would never end.)
  */
 export async function publishGateChecks(
   deps: EventDeps,
@@ -32,9 +36,9 @@ export async function publishGateChecks(
       {
         name: checkName(v),
         head_sha: headSha,
-        status: pending ? "in_progress" : "completed",
-        ...(pending ? {} : { conclusion: v.conclusion }),
-        title: pending ? `${renderVerdictTitle(v)} — dry-run pending` : renderVerdictTitle(v),
+        status: "completed",
+        conclusion: pending ? "neutral" : v.conclusion,
+        title: pending ? `${renderVerdictTitle(v)} — ${DRY_RUN_PENDING}` : renderVerdictTitle(v),
         summary: pending
           ? `${summary}\n\n⏳ The \`--dry-run\` part runs on a CPU runner in the gates workflow and is reported there.`
           : summary,

@@ -21,6 +21,7 @@ interface BlobNode {
 /**
  * A `Workspace` over the repository at one commit: a GraphQL batch for the files a review is
  * known to need, then the contents API for anything else. Every file is fetched at most once.
+ * `sha` may be "HEAD" for the default branch.
  */
 export function contentsWorkspace(
   octokit: OctokitLike,
@@ -33,7 +34,7 @@ export function contentsWorkspace(
   async function fetchOne(path: string): Promise<string | undefined> {
     requests++;
     try {
-      const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref: sha });
+      const { data } = await octokit.rest.repos.getContent({ ...repo, path, ...(sha === "HEAD" ? {} : { ref: sha }) });
       if (Array.isArray(data) || data.type !== "file") return undefined;
       const file = data as { content?: string; encoding?: string; size: number };
       if (file.size > MAX_FILE_BYTES || file.content === undefined) return undefined;

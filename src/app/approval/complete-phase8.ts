@@ -1,0 +1,100 @@
+import { parseAggregated } from "../../core/nightly/parse-aggregated.js";
+import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
+import {
+  type CheckConclusion,
+  createCheckRun,
+  listCheckRuns,
+  updateCheckRun,
+} from "../../github/check-runs.js";
+import { contentsWorkspace } from "../../github/contents-workspace.js";
+import { getPullRequest } from "../../github/get-pull-request.js";
+import type { EventDeps } from "../event-deps.js";
+import { readConfig } from "../read-config.js";
+import { type ApprovalRecord, encodeApproval, holds, PHASE8_CHECK } from "./approval-record.js";
+import { approvalsIn, latestApproval } from "./find-approval.js";
+import { renderPhase8Results } from "./render-phase8-results.js";
+
+export interface FinishedDispatch {
+  runId: number;
+  runUrl: string;
+  /** The commit the dispatch ran on: its `labgate/phase8` check run holds the approval. */
+  headSha: string;
+  conclusion: string | null;
+}
+
+/** Finds which PR a finished dispatch belongs to, from the approval on the commit it ran. */
+export async function approvalForDispatch(
+  deps: EventDeps,
+  run: FinishedDispatch,
+): Promise<ApprovalRecord | undefined> {
+  const found = await latestApproval(deps.octokit, deps.repo, run.headSha);
+  return holds(found?.record) ? found.record : undefined;
+}
+
+/**
+ * Completes `labgate/phase8` once the dispatch workflow finished: reads the results the aggregate
+ * step committed at the PR head and writes the table and the conclusion on every check run that
+ * carries the approval (the approved commit and, after a results commit, the head).
+ */
+export async function completePhase8(
+  deps: EventDeps,
+  record: ApprovalRecord,
+  run: FinishedDispatch,
+): Promise<CheckConclusion> {
+  const pr = await getPullRequest(deps.octokit, deps.repo, record.pr);
+  const cfg = await readConfig(deps, pr.headSha);
+  const config = cfg.ok ? cfg.config : undefined;
+  const resultsDir = config?.results_dir ?? "experiments/results";
+  const ws = contentsWorkspace(deps.octokit, deps.repo, pr.headSha);
+  const aggregatedPath = `${resultsDir}/aggregated.json`;
+  const statePath = `${config?.dispatch_dir ?? "dispatch"}/state.json`;
+  await ws.prefetch([aggregatedPath, statePath]);
+  const [aggText, stateText] = [await ws.readFile(aggregatedPath), await ws.readFile(statePath)];
+  const agg = aggText === undefined ? undefined : parseAggregated(aggregatedPath, aggText);
+  const state = stateText === undefined ? undefined : parseDispatchState(statePath, stateText);
+  const conclusion: CheckConclusion =
+    run.conclusion === "success"
+      ? "success"
+      : run.conclusion === "cancelled"
+        ? "cancelled"
+        : "failure";
+  const summary = renderPhase8Results({
+    runUrl: run.runUrl,
+    conclusion: run.conclusion ?? "unknown",
+    sha: record.sha,
+    approvedBy: record.by,
+    rows: agg?.ok ? agg.rows : [],
+    ...(agg && !agg.ok ? { problem: agg.message } : {}),
+    runs: state?.ok ? state.value.experiments.filter((e) => e.phase === "full") : [],
+    resultsDir,
+  });
+  const done = { ...record, state: "completed" as const };
+  const output = {
+    status: "completed" as const,
+    conclusion,
+    title: `Dispatch ${run.conclusion ?? "finished"}${agg?.ok ? ` — ${agg.rows.length} result rows` : ""}`,
+    summary,
+    external_id: encodeApproval(done),
+    details_url: run.runUrl,
+  };
+  const shas = [...new Set([record.sha, pr.headSha])];
+  for (const sha of shas) {
+    const onSha = approvalsIn(
+      await listCheckRuns(deps.octokit, deps.repo, sha, PHASE8_CHECK),
+      record.pr,
+    );
+    const open = onSha.filter((a) => a.record.sha === record.sha && a.record.state === "approved");
+    for (const a of open)
+      await updateCheckRun(deps.octokit, deps.repo, a.check.id, output, deps.clock());
+    // The results commit may land before labgate saw its push; a head that voided the approval
+    // (code pushed during the dispatch) gets nothing.
+    if (onSha.length === 0 && sha !== record.sha)
+      await createCheckRun(
+        deps.octokit,
+        deps.repo,
+        { name: PHASE8_CHECK, head_sha: sha, ...output },
+        deps.clock(),
+      );
+  }
+  return conclusion;
+}

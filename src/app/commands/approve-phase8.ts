@@ -1,0 +1,131 @@
+import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/check-runs.js";
+import { httpStatus } from "../../github/repo-ref.js";
+import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
+import {
+  type ApprovalRecord,
+  encodeApproval,
+  holds,
+  PHASE8_CHECK,
+} from "../approval/approval-record.js";
+import { approvalsIn } from "../approval/find-approval.js";
+import { gateProblems } from "../approval/gates-green.js";
+import { authorize } from "./authorize.js";
+import { type CommandOutcome, done, refused } from "./command-outcome.js";
+import type { PrCommandContext } from "./pr-command-context.js";
+
+/**
+ * `/approve-phase8` (SPEC §7). Refuses forks, closed PRs, users without write access (failing
+ * closed), self-approval when configured, and commits whose gates are not all green. Idempotent
+ * per (PR, head SHA, phase): the approval lives in the `labgate/phase8` check run of that SHA, and
+ * after creating its own record the handler looks again and lets only the oldest record dispatch,
+ * so a redelivery, a second comment or a concurrent approval never starts a second dispatch.
+ */
+export async function approvePhase8(c: PrCommandContext): Promise<CommandOutcome> {
+  const { deps, pr, user, config } = c;
+  const sha = pr.headSha;
+  const short = sha.slice(0, 7);
+  if (pr.state !== "open") return refused(`Not approved: PR #${pr.number} is ${pr.state}.`);
+  if (pr.fromFork)
+    return refused(
+      "Not approved: this PR comes from a fork, and labgate never dispatches fork code to self-hosted GPU runners. Push the branch to this repository and open the PR from there.",
+    );
+  const auth = await authorize(deps, user, config.approvers);
+  if (!auth.ok) return refused(`Not approved: ${auth.reason}`);
+  if (config.approvers.require_other_approver && user.toLowerCase() === pr.author.toLowerCase())
+    return refused(
+      `Not approved: @${user} opened this PR, and \`approvers.require_other_approver\` in .github/labgate.yml asks for someone else to approve it.`,
+    );
+
+  const checks = await listCheckRuns(deps.octokit, deps.repo, sha);
+  const standing = approvalsIn(checks, pr.number).filter(
+    (a) => holds(a.record) && a.record.sha === sha,
+  );
+  if (standing[0]) return alreadyApproved(standing[0].record);
+  const problems = gateProblems(checks);
+  if (problems.length > 0)
+    return refused(
+      `Not approved: every gate must be green on the head commit \`${short}\` first.\n\n${problems.map((p) => `- ${p}`).join("\n")}`,
+    );
+
+  const record: ApprovalRecord = {
+    v: 1,
+    pr: pr.number,
+    sha,
+    phase: "full",
+    by: user,
+    at: deps.clock().toISOString(),
+    state: "approved",
+  };
+  const summary = `Approved by @${user} (${auth.via}) at ${record.at} for \`${sha}\`.\n\nThe dispatch workflow \`${config.dispatch_workflow}\` runs this commit and nothing else.`;
+  const checkId = await createCheckRun(
+    deps.octokit,
+    deps.repo,
+    {
+      name: PHASE8_CHECK,
+      head_sha: sha,
+      status: "in_progress",
+      title: `Approved by @${user} for ${short} — dispatching`,
+      summary,
+      external_id: encodeApproval(record),
+    },
+    deps.clock(),
+  );
+
+  // Another approval may have been recorded between our look and our write (another server, a
+  // concurrent delivery): the oldest record wins, the others stand down.
+  const again = approvalsIn(
+    await listCheckRuns(deps.octokit, deps.repo, sha, PHASE8_CHECK),
+    pr.number,
+  ).filter((a) => holds(a.record) && a.record.sha === sha);
+  const winner = again[0];
+  if (winner && winner.check.id !== checkId) {
+    await updateCheckRun(deps.octokit, deps.repo, checkId, {
+      status: "completed",
+      conclusion: "skipped",
+      title: "Duplicate approval",
+      summary: `An earlier approval by @${winner.record.by} already dispatched \`${sha}\`.`,
+      external_id: encodeApproval({ ...record, state: "cancelled" }),
+    });
+    return alreadyApproved(winner.record);
+  }
+
+  try {
+    await dispatchWorkflow(deps.octokit, deps.repo, config.dispatch_workflow, pr.headRef, {
+      pr: pr.number,
+      sha,
+      phase: "full",
+    });
+  } catch (err) {
+    const status = httpStatus(err);
+    const why =
+      status === 404
+        ? `the workflow \`${config.dispatch_workflow}\` was not found on \`${pr.headRef}\` (copy it from templates/workflows, or set \`dispatch_workflow\` in .github/labgate.yml)`
+        : status === 422
+          ? `GitHub refused the dispatch (HTTP 422): ${(err as Error).message}. Does \`${config.dispatch_workflow}\` declare \`workflow_dispatch\` inputs pr, sha and phase?`
+          : status !== undefined
+            ? `GitHub answered HTTP ${status}`
+            : (err as Error).message;
+    await updateCheckRun(deps.octokit, deps.repo, checkId, {
+      status: "completed",
+      conclusion: "failure",
+      title: "Approved, but the dispatch failed",
+      summary: `${summary}\n\nThe dispatch failed: ${why}. Fix it and comment \`/approve-phase8\` again.`,
+      external_id: encodeApproval({ ...record, state: "dispatch-failed" }),
+    });
+    return {
+      reaction: "confused",
+      reply: `Approved \`${short}\`, but the dispatch failed: ${why}.`,
+    };
+  }
+  return done(
+    `Approved by @${user} (${auth.via}) for \`${short}\`: every gate is green. Dispatched \`${config.dispatch_workflow}\` (phase full); \`labgate/phase8\` follows its progress. A push that changes code voids this approval; a results-only commit keeps it.`,
+    "rocket",
+  );
+}
+
+function alreadyApproved(r: ApprovalRecord): CommandOutcome {
+  return done(
+    `Already approved by @${r.by} at ${r.at} for \`${r.sha.slice(0, 7)}\`; that dispatch stands, so labgate starts no second one.`,
+    "eyes",
+  );
+}

@@ -1,0 +1,43 @@
+import { createCheckRun } from "../../github/check-runs.js";
+import { cancelWorkflowRun, isActive, listWorkflowRuns } from "../../github/workflow-runs.js";
+import { encodeApproval, holds, PHASE8_CHECK } from "../approval/approval-record.js";
+import { latestApproval } from "../approval/find-approval.js";
+import { authorize } from "./authorize.js";
+import { type CommandOutcome, done, refused } from "./command-outcome.js";
+import type { PrCommandContext } from "./pr-command-context.js";
+
+/** `/cancel`: cancels this PR's queued or running dispatch runs and closes the approval. */
+export async function cancelDispatch(c: PrCommandContext): Promise<CommandOutcome> {
+  const { deps, pr, user, config } = c;
+  const auth = await authorize(deps, user, config.approvers);
+  if (!auth.ok) return refused(`Nothing cancelled: ${auth.reason}`);
+  const runs = (
+    await listWorkflowRuns(deps.octokit, deps.repo, config.dispatch_workflow, pr.headRef)
+  ).filter(isActive);
+  for (const run of runs) await cancelWorkflowRun(deps.octokit, deps.repo, run.id);
+  const found = await latestApproval(deps.octokit, deps.repo, pr.headSha, pr.number);
+  if (holds(found?.record)) {
+    await createCheckRun(
+      deps.octokit,
+      deps.repo,
+      {
+        name: PHASE8_CHECK,
+        head_sha: pr.headSha,
+        status: "completed",
+        conclusion: "cancelled",
+        title: `Cancelled by @${user}`,
+        summary: `@${user} cancelled the dispatch approved by @${found.record.by}. Comment \`/approve-phase8\` to dispatch again.`,
+        external_id: encodeApproval({ ...found.record, state: "cancelled" }),
+      },
+      deps.clock(),
+    );
+  }
+  if (runs.length === 0)
+    return done(
+      `No queued or running \`${config.dispatch_workflow}\` run on \`${pr.headRef}\` to cancel${holds(found?.record) ? "; the approval is closed" : ""}.`,
+      "eyes",
+    );
+  return done(
+    `Cancelled ${runs.length} run(s) of \`${config.dispatch_workflow}\`: ${runs.map((r) => `[${r.id}](${r.html_url})`).join(", ")}. Runs that already finished keep their results.`,
+  );
+}

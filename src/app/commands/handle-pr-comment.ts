@@ -1,0 +1,56 @@
+import { postComment, reactToComment } from "../../github/comment-replies.js";
+import { getPullRequest } from "../../github/get-pull-request.js";
+import type { EventDeps } from "../event-deps.js";
+import { readConfig } from "../read-config.js";
+import { approvePhase8 } from "./approve-phase8.js";
+import { cancelDispatch } from "./cancel-dispatch.js";
+import type { CommandOutcome } from "./command-outcome.js";
+import { helpCommand } from "./help-command.js";
+import { type Command, parseCommands } from "./parse-commands.js";
+import { retryRuns } from "./retry-runs.js";
+import { runPilot } from "./run-pilot.js";
+
+export interface PrCommentInput {
+  pr: number;
+  commentId: number;
+  user: string;
+  body: string;
+}
+
+/** Runs the commands of one new PR comment; each gets a reaction and a reply saying what happened. */
+export async function handlePrComment(deps: EventDeps, input: PrCommentInput): Promise<number> {
+  const commands = parseCommands(input.body);
+  if (commands.length === 0) return 0;
+  for (const command of commands) {
+    const outcome = await runCommand(deps, input, command);
+    await reactToComment(deps.octokit, deps.repo, input.commentId, outcome.reaction);
+    await postComment(deps.octokit, deps.repo, input.pr, `@${input.user} ${outcome.reply}`);
+  }
+  return commands.length;
+}
+
+async function runCommand(
+  deps: EventDeps,
+  input: PrCommentInput,
+  command: Command,
+): Promise<CommandOutcome> {
+  if (command.name === "help") return helpCommand(command.unknown);
+  const pr = await getPullRequest(deps.octokit, deps.repo, input.pr);
+  const cfg = await readConfig(deps, pr.baseRef);
+  if (!cfg.ok)
+    return {
+      reaction: "confused",
+      reply: `labgate cannot act: .github/labgate.yml on \`${pr.baseRef}\` is invalid, so it cannot tell who may approve.\n\n\`\`\`\n${cfg.problem}\n\`\`\``,
+    };
+  const ctx = { deps, user: input.user, pr, config: cfg.config };
+  switch (command.name) {
+    case "approve-phase8":
+      return approvePhase8(ctx);
+    case "run-pilot":
+      return runPilot(ctx, command.stage);
+    case "cancel":
+      return cancelDispatch(ctx);
+    case "retry":
+      return retryRuns(ctx, command.target);
+  }
+}

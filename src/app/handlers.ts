@@ -1,0 +1,146 @@
+import type { Context } from "probot";
+import type { GateId } from "../core/gates/verdict.js";
+import { GATES } from "../core/gates/verdict.js";
+import { toPullRequestInfo } from "../github/get-pull-request.js";
+import type { OctokitLike } from "../github/octokit.js";
+import { approvalForDispatch, completePhase8 } from "./approval/complete-phase8.js";
+import { handlePrComment } from "./commands/handle-pr-comment.js";
+import type { EventDeps } from "./event-deps.js";
+import { readConfig } from "./read-config.js";
+import { type ReviewTarget, reviewPullRequest } from "./review-pull-request.js";
+import type { WorkQueue } from "./work-queue.js";
+
+export interface HandlerOptions {
+  queue: WorkQueue;
+  clock: () => Date;
+}
+
+type AnyContext = Context<
+  "pull_request" | "issue_comment" | "check_suite" | "check_run" | "workflow_run"
+>;
+
+function depsOf(context: AnyContext, clock: () => Date): EventDeps {
+  return {
+    octokit: context.octokit as unknown as OctokitLike,
+    repo: context.repo(),
+    log: context.log,
+    clock,
+  };
+}
+
+const prKey = (d: EventDeps, pr: number) => `${d.repo.owner}/${d.repo.repo}#${pr}`;
+
+/**
+ * Every handler only decides whether an event matters and queues the work: the webhook is answered
+ * before any API call is made (GitHub waits at most 10 s, SPEC §13).
+ */
+export function onPullRequest(o: HandlerOptions) {
+  return async (context: Context<"pull_request">) => {
+    const deps = depsOf(context, o.clock);
+    const { payload } = context;
+    const pr = toPullRequestInfo(payload.pull_request);
+    const target: ReviewTarget = {
+      pr: pr.number,
+      headSha: pr.headSha,
+      fromFork: pr.fromFork,
+      approval:
+        payload.action === "synchronize"
+          ? { kind: "push", before: payload.before }
+          : payload.action === "opened"
+            ? { kind: "new" }
+            : { kind: "lookup" },
+    };
+    o.queue.enqueue(prKey(deps, pr.number), () => reviewPullRequest(deps, target).then(() => {}));
+  };
+}
+
+/** Check suite re-run: review each PR of the suite's head again. */
+export function onCheckSuiteRerequested(o: HandlerOptions) {
+  return async (context: Context<"check_suite.rerequested">) => {
+    const deps = depsOf(context, o.clock);
+    const suite = context.payload.check_suite;
+    for (const pr of suite.pull_requests) {
+      const fromFork = pr.head.repo.id !== pr.base.repo.id;
+      o.queue.enqueue(prKey(deps, pr.number), () =>
+        reviewPullRequest(deps, {
+          pr: pr.number,
+          headSha: suite.head_sha,
+          fromFork,
+          approval: { kind: "lookup" },
+        }).then(() => {}),
+      );
+    }
+  };
+}
+
+/** One gate's check run re-run: only that check is posted again (the dashboard is refreshed). */
+export function onCheckRunRerequested(o: HandlerOptions) {
+  return async (context: Context<"check_run.rerequested">) => {
+    const run = context.payload.check_run;
+    const gate = run.name.replace(/^labgate\//, "") as GateId;
+    if (!run.name.startsWith("labgate/") || !GATES.includes(gate)) return;
+    const deps = depsOf(context, o.clock);
+    for (const pr of run.pull_requests) {
+      const fromFork = pr.head.repo.id !== pr.base.repo.id;
+      o.queue.enqueue(prKey(deps, pr.number), () =>
+        reviewPullRequest(deps, {
+          pr: pr.number,
+          headSha: run.head_sha,
+          fromFork,
+          approval: { kind: "lookup" },
+          only: [gate],
+        }).then(() => {}),
+      );
+    }
+  };
+}
+
+/** New PR comments from people (not bots, not this app) may hold commands. */
+export function onIssueCommentCreated(o: HandlerOptions) {
+  return async (context: Context<"issue_comment.created">) => {
+    const { payload } = context;
+    if (!payload.issue.pull_request) return;
+    if (payload.sender.type === "Bot" || payload.comment.user?.type === "Bot") return;
+    if (!payload.comment.body?.includes("/")) return;
+    const deps = depsOf(context, o.clock);
+    const input = {
+      pr: payload.issue.number,
+      commentId: payload.comment.id,
+      user: payload.sender.login,
+      body: payload.comment.body,
+    };
+    o.queue.enqueue(prKey(deps, input.pr), () => handlePrComment(deps, input).then(() => {}));
+  };
+}
+
+/** The dispatch workflow finished: complete `labgate/phase8` with the committed results. */
+export function onWorkflowRunCompleted(o: HandlerOptions) {
+  return async (context: Context<"workflow_run.completed">) => {
+    const run = context.payload.workflow_run;
+    if (run.event !== "workflow_dispatch") return;
+    const deps = depsOf(context, o.clock);
+    const finished = {
+      runId: run.id,
+      runUrl: run.html_url,
+      headSha: run.head_sha,
+      conclusion: run.conclusion ?? null,
+    };
+    o.queue.enqueue(`${deps.repo.owner}/${deps.repo.repo}@${run.head_sha}`, async () => {
+      const cfg = await readConfig(deps, run.head_sha);
+      const workflowFile = cfg.ok ? cfg.config.dispatch_workflow : undefined;
+      const path = (run as { path?: string }).path ?? "";
+      if (!workflowFile || !path.endsWith(`/${workflowFile}`)) return;
+      const record = await approvalForDispatch(deps, finished);
+      if (!record) {
+        deps.log.info(
+          `workflow run ${run.id}: no standing approval on ${run.head_sha}; nothing to complete`,
+        );
+        return;
+      }
+      // The rest runs in the PR's lane, after any push event of the results commit.
+      o.queue.enqueue(prKey(deps, record.pr), () =>
+        completePhase8(deps, record, finished).then(() => {}),
+      );
+    });
+  };
+}
