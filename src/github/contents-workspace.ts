@@ -34,7 +34,11 @@ export function contentsWorkspace(
   async function fetchOne(path: string): Promise<string | undefined> {
     requests++;
     try {
-      const { data } = await octokit.rest.repos.getContent({ ...repo, path, ...(sha === "HEAD" ? {} : { ref: sha }) });
+      const { data } = await octokit.rest.repos.getContent({
+        ...repo,
+        path,
+        ...(sha === "HEAD" ? {} : { ref: sha }),
+      });
       if (Array.isArray(data) || data.type !== "file") return undefined;
       const file = data as { content?: string; encoding?: string; size: number };
       if (file.size > MAX_FILE_BYTES || file.content === undefined) return undefined;
