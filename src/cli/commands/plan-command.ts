@@ -1,6 +1,10 @@
 import { tmpdir } from "node:os";
+import { simpleGit } from "simple-git";
+import type { Config } from "../../core/config/config-schema.js";
 import { planDispatch } from "../../core/plan/plan-dispatch.js";
+import { measuredHoursByExperiment } from "../../core/runner/measured-hours.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
+import { readDispatchState } from "../../operations/dispatch-state-store.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "../cli-context.js";
 import { printDiagnostics } from "../print-diagnostics.js";
@@ -30,12 +34,14 @@ export async function planCommand(ctx: CliContext, args: PlanArgs): Promise<numb
   const loaded = campaign.loaded;
   if (!loaded) return EXIT_FAILED;
   const budget = loaded.definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
+  const measuredHours = await readMeasuredHours(ctx.cwd, campaign.config);
   const result = planDispatch({
     experiments: loaded.experiments,
     config: campaign.config,
     filter: { phase: args.phase, stage: args.stage },
     tmpDir: tmpdir(),
     budgetGpuHours: budget,
+    measuredHours,
     locate: (i) => ({ file: loaded.file, ...loaded.locate(["experiments", i]) }),
   });
   if (!result.ok) {
@@ -88,6 +94,13 @@ export async function planCommand(ctx: CliContext, args: PlanArgs): Promise<numb
       mean > 0 ? (Math.max(...loads) / mean).toFixed(2) : "1.00"
     }\n`,
   );
+  const measured = new Set(
+    plan.runs.filter((r) => r.estimate_source === "measured").map((r) => r.exp_id),
+  );
+  if (measured.size > 0)
+    ctx.stdout.write(
+      `estimates: measured durations (mean duration_hours of finished runs in ${campaign.config.dispatch_dir}/) for ${measured.size} experiment(s): ${[...measured].join(", ")}; declared expected_duration_hours for the rest\n`,
+    );
   if (budget !== undefined && plan.gpu_hours > budget)
     ctx.stderr.write(
       `warning: the plan exceeds the budget by ${round(plan.gpu_hours - budget)} GPU-hours\n`,
@@ -96,3 +109,9 @@ export async function planCommand(ctx: CliContext, args: PlanArgs): Promise<numb
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Mean measured hours per experiment from earlier runs; an unreadable state just means none. */
+async function readMeasuredHours(cwd: string, config: Config): Promise<Map<string, number>> {
+  const read = await readDispatchState({ cwd, config, git: simpleGit(cwd) }).catch(() => undefined);
+  return measuredHoursByExperiment(read ? read.entries.values() : []);
+}
