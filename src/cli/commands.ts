@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from "node:util";
 import { type CliContext, UsageError } from "./cli-context.js";
+import { appCommand, appHelp } from "./commands/app-command.js";
 import { planCommand, planHelp } from "./commands/plan-command.js";
 import { runCommand, runHelp } from "./commands/run-command.js";
 import { statusCommand, statusHelp } from "./commands/status-command.js";
@@ -70,6 +71,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     help: statusHelp,
     options: { config: { type: "string" }, json: { type: "boolean" } },
     run: (ctx, v) => statusCommand(ctx, { config: str(v.config), json: v.json === true }),
+  },
+  app: {
+    summary: "the GitHub App's handlers on this workflow's event (Actions mode)",
+    help: appHelp,
+    options: {},
+    run: (ctx) => appCommand(ctx),
   },
 };
 
