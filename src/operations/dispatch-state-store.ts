@@ -48,6 +48,12 @@ export async function readDispatchState(input: {
   config: Config;
   git?: SimpleGit;
   log?: StateLog;
+  /**
+   * The run ids the campaign plans. A sidecar for a run neither the state nor this set holds is
+   * reported as unknown. Without it, only sidecars that lack the run's identity are reported: a
+   * runner's first sidecar is how a new run enters the state.
+   */
+  knownRunIds?: ReadonlySet<string>;
 }): Promise<DispatchStateRead> {
   const { cwd, config } = input;
   const warnings: string[] = [];
@@ -74,9 +80,11 @@ export async function readDispatchState(input: {
   }
   const { sidecars, paths } = await readSidecars(cwd, config.dispatch_dir, warn);
   const merged = mergeSidecars(state?.experiments ?? [], sidecars);
-  if (merged.unknown.length > 0)
+  const known = input.knownRunIds;
+  const unknown = known ? merged.added.filter((id) => !known.has(id)) : merged.incomplete;
+  if (unknown.length > 0)
     warn(
-      `${merged.unknown.length} sidecar(s) in ${config.dispatch_dir}/ name runs that ${rel} does not hold (kept as their own entries): ${preview(merged.unknown)}`,
+      `${unknown.length} sidecar(s) in ${config.dispatch_dir}/ name runs that neither ${rel} nor ${known ? "the definitions" : "the sidecar itself"} describe (kept as their own entries, not deleted): ${preview(unknown)}`,
     );
   return { entries: merged.entries, state, warnings, recoveredFrom, sidecars: paths };
 }

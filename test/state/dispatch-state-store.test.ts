@@ -112,12 +112,34 @@ describe("dispatch state store", () => {
     const r = await readDispatchState({ cwd: repo.dir, config, git: repo.git, log });
     expect(lines[0]).toMatch(/^dispatch\/a_s1\.status\.json(:\d+:\d+)?: not valid JSON/);
     expect(lines[0]).toContain("skipped");
-    expect(lines[1]).toContain("name runs that dispatch/state.json does not hold");
+    expect(lines[1]).toContain(
+      "name runs that neither dispatch/state.json nor the sidecar itself describe",
+    );
     expect(lines[1]).toContain("zz_s9");
     expect([...r.entries.values()].map((e) => [e.id, e.status])).toEqual([
       ["a_s1", "queued"],
       ["zz_s9", "done"],
     ]);
+  });
+
+  it("with the planned run ids, reports a complete sidecar for a run the campaign does not plan", async () => {
+    const repo = await createTestRepo();
+    repo.write({
+      "dispatch/a_s1.status.json": JSON.stringify(stateEntry({ id: "a_s1", status: "done" })),
+      "dispatch/old_s1.status.json": JSON.stringify(stateEntry({ id: "old_s1", status: "done" })),
+    });
+    const { lines, log } = logSink();
+    const r = await readDispatchState({
+      cwd: repo.dir,
+      config,
+      git: repo.git,
+      log,
+      knownRunIds: new Set(["a_s1"]),
+    });
+    expect(lines).toEqual([
+      "1 sidecar(s) in dispatch/ name runs that neither dispatch/state.json nor the definitions describe (kept as their own entries, not deleted): old_s1",
+    ]);
+    expect([...r.entries.keys()]).toEqual(["a_s1", "old_s1"]);
   });
 
   it("honours a configured dispatch_dir", async () => {

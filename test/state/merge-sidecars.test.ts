@@ -6,7 +6,7 @@ import { stateEntry } from "../helpers/state-fixture.js";
 describe("mergeSidecars", () => {
   it("lets a sidecar field that is not null override, and leaves the rest", () => {
     const base = [stateEntry({ id: "a_s1", status: "queued", host: "box1", notes: "keep me" })];
-    const { entries, unknown } = mergeSidecars(base, [
+    const { entries, added } = mergeSidecars(base, [
       { id: "a_s1", status: "done", host: null, exit_code: 0, finished: "2025-01-01T00:00:00Z" },
     ]);
     const a = entries.get("a_s1");
@@ -14,15 +14,16 @@ describe("mergeSidecars", () => {
     expect(a?.exit_code).toBe(0);
     expect(a?.host).toBe("box1");
     expect(a?.notes).toBe("keep me");
-    expect(unknown).toEqual([]);
+    expect(added).toEqual([]);
   });
 
   it("keeps a sidecar for an unknown run as its own entry and reports it", () => {
-    const { entries, unknown } = mergeSidecars(
+    const { entries, added, incomplete } = mergeSidecars(
       [stateEntry({ id: "a_s1" })],
       [{ id: "ghost__lr-0.1_s7", status: "failed", reason: "non-zero exit 1" }],
     );
-    expect(unknown).toEqual(["ghost__lr-0.1_s7"]);
+    expect(added).toEqual(["ghost__lr-0.1_s7"]);
+    expect(incomplete).toEqual(["ghost__lr-0.1_s7"]);
     const ghost = entries.get("ghost__lr-0.1_s7");
     expect(ghost).toMatchObject({ status: "failed", reason: "non-zero exit 1", seed: 7 });
     expect([...entries.keys()]).toEqual(["a_s1", "ghost__lr-0.1_s7"]);

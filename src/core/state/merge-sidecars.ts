@@ -6,8 +6,10 @@ export const ARCHIVED_PILOT_PHASE = "pilot (archived)";
 export interface MergeResult {
   /** Every run by id, in state order, then runs only a sidecar knew, in sidecar order. */
   entries: Map<string, StateEntry>;
-  /** Ids of sidecars whose run the state did not hold; they are kept, not dropped. */
-  unknown: string[];
+  /** Ids of sidecars whose run the state did not hold (new runs, or strays); kept, not dropped. */
+  added: string[];
+  /** Of those, the ids whose sidecar lacked the run's identity (exp_id, phase, method, ...). */
+  incomplete: string[];
 }
 
 /**
@@ -22,11 +24,13 @@ export function mergeSidecars(
 ): MergeResult {
   const byId = new Map<string, StateEntry>();
   for (const e of entries) byId.set(e.id, e);
-  const unknown: string[] = [];
+  const added: string[] = [];
+  const incomplete: string[] = [];
   for (const s of sidecars) {
     const current = byId.get(s.id);
     if (current === undefined) {
-      unknown.push(s.id);
+      added.push(s.id);
+      if (!hasIdentity(s)) incomplete.push(s.id);
       byId.set(s.id, entryFromSidecar(s));
       continue;
     }
@@ -35,5 +39,8 @@ export function mergeSidecars(
     if (current.phase === ARCHIVED_PILOT_PHASE) merged.phase = ARCHIVED_PILOT_PHASE;
     byId.set(s.id, merged as unknown as StateEntry);
   }
-  return { entries: byId, unknown };
+  return { entries: byId, added, incomplete };
 }
+
+const IDENTITY = ["exp_id", "phase", "method", "dataset", "seed", "status"] as const;
+const hasIdentity = (s: Sidecar) => IDENTITY.every((k) => s[k] !== undefined && s[k] !== null);

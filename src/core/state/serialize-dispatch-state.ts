@@ -1,4 +1,46 @@
-import type { DispatchState } from "./state-entry.js";
+import type { DispatchState, StateEntry } from "./state-entry.js";
+
+/** SPEC §4's field order; extension fields follow in the order they came. */
+const FIELD_ORDER = [
+  "id",
+  "exp_id",
+  "phase",
+  "stage",
+  "method",
+  "dataset",
+  "params",
+  "seed",
+  "command",
+  "status",
+  "host",
+  "gpu",
+  "pid",
+  "job_id",
+  "shard",
+  "started",
+  "finished",
+  "exit_code",
+  "reason",
+  "retry_count",
+  "git_commit",
+  "checkpoint_dir",
+  "result_file",
+  "expected_duration_hours",
+  "vram_mb",
+  "wandb_run_id",
+  "hf_artifact_url",
+  "run_url",
+  "notes",
+] as const;
+
+/** The entry with its keys in one fixed order, so rewriting an unchanged state changes no byte. */
+export function canonicalEntry(e: StateEntry): Record<string, unknown> {
+  const src = e as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of FIELD_ORDER) out[k] = src[k] ?? null;
+  for (const k of Object.keys(src)) if (!(k in out)) out[k] = src[k];
+  return out;
+}
 
 /**
  * `dispatch/state.json` as text chunks: one entry per line, so a state of 10^6 runs streams to
@@ -8,7 +50,7 @@ export function* serializeDispatchState(state: DispatchState): Generator<string>
   yield `{\n  "project": ${JSON.stringify(state.project)},\n  "updated": ${JSON.stringify(state.updated)},\n  "experiments": [`;
   let first = true;
   for (const e of state.experiments) {
-    yield `${first ? "\n" : ",\n"}    ${JSON.stringify(e)}`;
+    yield `${first ? "\n" : ",\n"}    ${JSON.stringify(canonicalEntry(e))}`;
     first = false;
   }
   yield first ? "]\n}\n" : "\n  ]\n}\n";

@@ -3,38 +3,66 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
+/** A file being written: chunks are buffered and streamed; `close` makes it appear at once. */
+export interface AtomicFile {
+  write(chunk: string): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+const FLUSH_AT = 1 << 16;
+
 /**
- * Writes `chunks` to `path` atomically: into a temp file beside it, then `rename` over it, so a
+ * Opens `path` for an atomic write: into a temp file beside it, renamed over it on `close`, so a
  * reader (or a crash) sees the old file or the new one, never half of one. Streams with
- * backpressure, so large outputs never sit in memory as one string.
+ * backpressure, so large outputs (all_results.csv at 10^6 rows) never sit in memory whole.
  */
+export async function openAtomic(path: string): Promise<AtomicFile> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const out = createWriteStream(tmp, { encoding: "utf8" });
+  let error: Error | undefined;
+  out.on("error", (err) => {
+    error = err;
+  });
+  let buffered = "";
+  const flush = async () => {
+    if (error) throw error;
+    const chunk = buffered;
+    buffered = "";
+    if (!out.write(chunk)) await once(out, "drain");
+  };
+  return {
+    async write(chunk) {
+      buffered += chunk;
+      if (buffered.length >= FLUSH_AT) await flush();
+    },
+    async close() {
+      if (error) throw error;
+      out.end(buffered);
+      buffered = "";
+      await once(out, "finish");
+      await rename(tmp, path);
+    },
+    async abort() {
+      out.destroy();
+      await rm(tmp, { force: true });
+    },
+  };
+}
+
+/** Writes `chunks` (or one string) to `path` atomically. */
 export async function writeAtomic(
   path: string,
   chunks: Iterable<string> | AsyncIterable<string> | string,
 ): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const out = createWriteStream(tmp, { encoding: "utf8" });
-  const failed = once(out, "error").then(([err]) => {
-    throw err;
-  });
-  failed.catch(() => undefined);
+  const file = await openAtomic(path);
   try {
-    const source = typeof chunks === "string" ? [chunks] : chunks;
-    let buffered = "";
-    for await (const chunk of source) {
-      buffered += chunk;
-      if (buffered.length >= 1 << 16) {
-        if (!out.write(buffered)) await Promise.race([once(out, "drain"), failed]);
-        buffered = "";
-      }
-    }
-    out.end(buffered);
-    await Promise.race([once(out, "finish"), failed]);
-    await rename(tmp, path);
+    for await (const chunk of typeof chunks === "string" ? [chunks] : chunks)
+      await file.write(chunk);
+    await file.close();
   } catch (err) {
-    out.destroy();
-    await rm(tmp, { force: true });
+    await file.abort();
     throw err;
   }
 }

@@ -1,0 +1,46 @@
+import type { AggregatedRow } from "./aggregate-rows.js";
+import { csvLine } from "./csv-field.js";
+
+export const AGGREGATED_COLUMNS = [
+  "exp_id",
+  "method",
+  "dataset",
+  "metric",
+  "n",
+  "mean",
+  "std",
+  "min",
+  "max",
+  "best",
+  "delta_vs_baseline",
+] as const;
+
+export function aggregatedCsv(rows: readonly AggregatedRow[]): string {
+  let out = csvLine(AGGREGATED_COLUMNS);
+  for (const r of rows) out += csvLine(AGGREGATED_COLUMNS.map((c) => r[c]));
+  return out;
+}
+
+export function aggregatedJson(
+  rows: readonly AggregatedRow[],
+  meta: { project: string; generated: string; source_commits: readonly string[] },
+): string {
+  const body = rows.map((r) => ({
+    exp_id: r.exp_id,
+    method: r.method,
+    dataset: r.dataset,
+    metric: r.metric,
+    group: r.group,
+    phase: r.phase,
+    n: r.n,
+    mean: r.mean,
+    std: r.std,
+    min: r.min,
+    max: r.max,
+    best: r.best,
+    delta_vs_baseline: r.delta_vs_baseline,
+    baseline: r.baseline,
+    direction: r.direction,
+  }));
+  return `${JSON.stringify({ ...meta, rows: body }, null, 2)}\n`;
+}

@@ -1,0 +1,54 @@
+import type { StateEntry } from "../state/state-entry.js";
+
+/** One run's provenance (SPEC §5): where and from what its result file came, and its sha256. */
+export interface ProvenanceRecord {
+  run_id: string;
+  exp_id: string;
+  phase: string;
+  git_commit: string | null;
+  run_url: string;
+  runner: string | null;
+  host: string | null;
+  gpu: string | null;
+  started: string | null;
+  finished: string | null;
+  /** The committed raw result file, `<results_dir>/runs/<run_id>.json`. */
+  result_file: string;
+  sha256: string;
+}
+
+export interface ProvenanceFile {
+  project: string;
+  generated: string;
+  runs: ProvenanceRecord[];
+}
+
+export function provenanceRecord(
+  entry: StateEntry,
+  path: string,
+  sha256: string,
+  runUrl: string,
+): ProvenanceRecord {
+  const extra = entry as unknown as Record<string, unknown>;
+  return {
+    run_id: entry.id,
+    exp_id: entry.exp_id,
+    phase: entry.phase,
+    git_commit: entry.git_commit,
+    run_url: entry.run_url ?? runUrl,
+    runner: typeof extra.runner === "string" ? extra.runner : entry.job_id,
+    host: entry.host,
+    gpu: entry.gpu,
+    started: entry.started,
+    finished: entry.finished,
+    result_file: path,
+    sha256,
+  };
+}
+
+/** provenance.json streamed: a head, one record per line, a tail. */
+export const provenanceHead = (project: string, generated: string) =>
+  `{\n  "project": ${JSON.stringify(project)},\n  "generated": ${JSON.stringify(generated)},\n  "runs": [`;
+export const provenanceLine = (r: ProvenanceRecord, first: boolean) =>
+  `${first ? "\n" : ",\n"}    ${JSON.stringify(r)}`;
+export const provenanceTail = (any: boolean) => (any ? "\n  ]\n}\n" : "]\n}\n");

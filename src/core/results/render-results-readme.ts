@@ -1,0 +1,146 @@
+import type { RunStatus } from "../state/state-entry.js";
+import type { AggregatedRow } from "./aggregate-rows.js";
+import type { DesignTable } from "./design-table.js";
+
+export interface FailedRun {
+  id: string;
+  status: RunStatus | "no-result";
+  reason: string | null;
+  exit_code: number | null;
+  host: string | null;
+}
+
+export interface ResultsSummary {
+  title: string;
+  project: string;
+  updated: string;
+  counts: Partial<Record<RunStatus, number>>;
+  total: number;
+  sourceCommits: readonly string[];
+  runUrl: string;
+  table: DesignTable;
+  rows: readonly AggregatedRow[];
+  /** failed, on_hold and cancelled runs, and done runs whose result file is missing or invalid. */
+  failures: readonly FailedRun[];
+  /** The chart's file name beside the README, when there was something to draw. */
+  chart: string | undefined;
+}
+
+/** At most this many rows in the README's per-experiment table; aggregated.csv has them all. */
+export const README_MAX_ROWS = 200;
+
+/** The results folder's README.md (SPEC §5): what a researcher sees browsing it on GitHub. */
+export function renderResultsReadme(s: ResultsSummary): string {
+  const out: string[] = [];
+  out.push(`# Results: ${s.title}`, "");
+  const counts = (
+    ["done", "failed", "on_hold", "cancelled", "running", "queued", "pending"] as const
+  )
+    .filter((k) => (s.counts[k] ?? 0) > 0)
+    .map((k) => `${s.counts[k]} ${k.replace("_", " ")}`);
+  out.push(
+    `${s.total} run(s)${counts.length ? `: ${counts.join(", ")}` : ""}. Updated ${s.updated} by labgate from ${
+      s.sourceCommits.length
+        ? s.sourceCommits.map((c) => `\`${c.slice(0, 12)}\``).join(", ")
+        : "no commit"
+    } (${link(s.runUrl)}).`,
+    "",
+  );
+  out.push(...designTableSection(s.table));
+  if (s.chart)
+    out.push(`![Design table chart: mean over seeds, error bars ±1 std](${s.chart})`, "");
+  out.push(...perExperimentSection(s.rows, s.table.phase));
+  out.push(...failuresSection(s.failures));
+  out.push(
+    "## Files",
+    "",
+    "- `all_results.csv`: one row per (run, metric): exp_id, method, dataset, group, metric, seed, value, host, gpu, finished_at, git_commit",
+    "- `aggregated.csv`, `aggregated.json`: n, mean, std, min, max, best and delta vs baseline per (exp_id, method, dataset, metric)",
+    "- `provenance.json`: per run, the commit, workflow run, runner, host, GPU, times and the sha256 of its result file (`labgate verify` checks them)",
+    "- `runs/<run_id>.json`: each run's raw result file",
+    "",
+  );
+  return out.join("\n");
+}
+
+function designTableSection(t: DesignTable): string[] {
+  const out = ["## Design table", ""];
+  if (t.phase === undefined) return [...out, "No finished run with a result yet.", ""];
+  const metrics = [...new Set(t.datasets.map((d) => d.metric))].join(", ");
+  out.push(
+    `${t.phase} phase; each cell: ${metrics}, mean ± std over seeds (n); **bold**: best of its column; Δ: against the experiment's declared baseline.`,
+    "",
+  );
+  out.push(`| method | ${t.datasets.map((d) => cellText(d.label)).join(" | ")} |`);
+  out.push(`| --- | ${t.datasets.map(() => "---").join(" | ")} |`);
+  for (const m of t.methods) {
+    const cells = t.datasets.map((d) => {
+      const c = t.cell(m.id, d.id);
+      if (!c) return "–";
+      const r = c.row;
+      let text = `${num(r.mean)} ± ${num(r.std)} (${r.n})`;
+      if (c.best) text = `**${text}**`;
+      if (c.variants > 1) text += ` ${variantNote(r.exp_id)}`;
+      if (r.delta_vs_baseline !== null)
+        text += `<br>Δ ${signed(r.delta_vs_baseline)} vs ${r.baseline}`;
+      return text;
+    });
+    out.push(`| ${cellText(m.label)} (${m.group}) | ${cells.join(" | ")} |`);
+  }
+  out.push("");
+  return out;
+}
+
+function perExperimentSection(rows: readonly AggregatedRow[], phase: string | undefined): string[] {
+  const shown = rows.filter((r) => r.phase === phase);
+  if (shown.length === 0) return [];
+  const out = [
+    "## Per experiment",
+    "",
+    "| exp_id | metric | n | mean ± std | min | max | Δ vs baseline |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of shown.slice(0, README_MAX_ROWS)) {
+    const mean = `${num(r.mean)} ± ${num(r.std)}`;
+    out.push(
+      `| ${cellText(r.exp_id)} | ${cellText(r.metric)} | ${r.n} | ${r.best ? `**${mean}**` : mean} | ${num(r.min)} | ${num(r.max)} | ${
+        r.delta_vs_baseline === null ? "" : `${signed(r.delta_vs_baseline)} vs ${r.baseline}`
+      } |`,
+    );
+  }
+  if (shown.length > README_MAX_ROWS)
+    out.push("", `${shown.length - README_MAX_ROWS} more row(s) in \`aggregated.csv\`.`);
+  out.push("");
+  return out;
+}
+
+function failuresSection(failures: readonly FailedRun[]): string[] {
+  const out = ["## Failed, on-hold and cancelled runs", ""];
+  if (failures.length === 0) return [...out, "None.", ""];
+  out.push("| run | status | reason | exit code | host |", "| --- | --- | --- | --- | --- |");
+  for (const f of failures.slice(0, README_MAX_ROWS))
+    out.push(
+      `| ${cellText(f.id)} | ${f.status.replace("_", " ")} | ${cellText(f.reason ?? "")} | ${f.exit_code ?? ""} | ${cellText(f.host ?? "")} |`,
+    );
+  if (failures.length > README_MAX_ROWS)
+    out.push("", `${failures.length - README_MAX_ROWS} more in \`dispatch/state.json\`.`);
+  out.push("");
+  return out;
+}
+
+/** `knn-iris__k-5` -> `(k-5)`: which variant of a sweep the cell shows. */
+function variantNote(expId: string): string {
+  const i = expId.indexOf("__");
+  return i < 0 ? "" : `(${expId.slice(i + 2).replace(/__/g, ", ")})`;
+}
+
+/** Four significant digits: enough to tell seeds apart, short enough for a table. */
+export function num(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return "0";
+  return Math.abs(x) >= 1e4 ? x.toFixed(0) : String(Number(x.toPrecision(4)));
+}
+
+const signed = (x: number) => (x > 0 ? `+${num(x)}` : x === 0 ? "±0" : num(x));
+const cellText = (s: string) => s.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+const link = (url: string) => (/^https?:\/\//.test(url) ? `[workflow run](${url})` : url);

@@ -1,0 +1,283 @@
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import type { Config } from "../core/config/config-schema.js";
+import type { LoadedDefinitions } from "../core/definitions/validate-definitions.js";
+import { aggregateRows } from "../core/results/aggregate-rows.js";
+import { aggregatedCsv, aggregatedJson } from "../core/results/aggregated-files.js";
+import { allResultsHeader, allResultsRows } from "../core/results/all-results-csv.js";
+import { CHART_FILE, designChartSpec } from "../core/results/chart-spec.js";
+import { designTable } from "../core/results/design-table.js";
+import {
+  provenanceHead,
+  provenanceLine,
+  provenanceRecord,
+  provenanceTail,
+} from "../core/results/provenance.js";
+import { type FailedRun, renderResultsReadme } from "../core/results/render-results-readme.js";
+import { ResultFile } from "../core/results/result-file-schema.js";
+import { type RunResult, runFilePath, variantOf } from "../core/results/run-result.js";
+import { StatsAccumulator } from "../core/results/stats-accumulator.js";
+import { ARCHIVED_PILOT_PHASE } from "../core/state/merge-sidecars.js";
+import type { RunStatus, StateEntry } from "../core/state/state-entry.js";
+import { renderChartSvg } from "./results/render-chart-svg.js";
+import { openAtomic } from "./results/write-atomic.js";
+
+export interface ExportResultsInput {
+  /** The merged dispatch state, every phase (archived pilots included). */
+  entries: Iterable<StateEntry>;
+  loaded: Pick<LoadedDefinitions, "definitions" | "experiments">;
+  config: Pick<Config, "results_dir">;
+  /** This workflow run's URL, or `local:<host>`: for runs whose entry carries none. */
+  runUrl: string;
+  clock: () => Date;
+  /** Only this phase's runs in the tables; default: every run that is not an archived pilot. */
+  phase?: "pilot" | "full";
+  /** A done run's raw result file, or undefined when it is missing. */
+  readResult(entry: StateEntry): Promise<string | undefined>;
+  /**
+   * "when-elsewhere": write `runs/<run_id>.json` only for runs whose result file is not already
+   * there (the local runner writes it there). "always": include every one (a Git Data API commit).
+   */
+  copyRunFiles: "always" | "when-elsewhere";
+}
+
+/** Where the files go: the disk (streamed, atomic) or memory (for a Git Data API commit). */
+export interface ResultsTarget {
+  open(
+    path: string,
+  ): Promise<{ write(chunk: string): Promise<void> | void; close(): Promise<void> }>;
+}
+
+export interface ExportOutcome {
+  /** Repo-relative paths of every file written, runs/ copies included. */
+  files: string[];
+  /** Distinct `git_commit`s of the runs in the tables, in first-seen order. */
+  sourceCommits: string[];
+  warnings: string[];
+  counts: Partial<Record<RunStatus, number>>;
+  rows: number;
+}
+
+/** Result files read ahead in parallel while earlier ones are processed. */
+const READ_AHEAD = 64;
+
+/**
+ * Writes every SPEC §5 output for the given state, in one pass over the runs: all_results.csv
+ * and provenance.json are streamed as each result file is read, so memory does not grow with
+ * the number of rows; the aggregates, the README and the chart follow from the running stats.
+ */
+export async function exportResults(
+  input: ExportResultsInput,
+  target: ResultsTarget,
+): Promise<ExportOutcome> {
+  const dir = input.config.results_dir.replace(/\/+$/, "");
+  const defs = input.loaded.definitions;
+  const generated = input.clock().toISOString();
+  const groupOf = new Map(defs.methods.map((m) => [m.id, m.group as string]));
+  const inTables = (e: StateEntry) =>
+    input.phase ? e.phase === input.phase : e.phase !== ARCHIVED_PILOT_PHASE;
+  const files: string[] = [];
+  const warnings: string[] = [];
+  const counts: Partial<Record<RunStatus, number>> = {};
+  const failures: FailedRun[] = [];
+  const sourceCommits = new Set<string>();
+  const acc = new StatsAccumulator();
+  let total = 0;
+  let rows = 0;
+  let provenanceCount = 0;
+
+  const open = async (name: string) => {
+    files.push(`${dir}/${name}`);
+    return target.open(`${dir}/${name}`);
+  };
+  const csv = await open("all_results.csv");
+  const provenance = await open("provenance.json");
+  await csv.write(allResultsHeader());
+  await provenance.write(provenanceHead(defs.project, generated));
+
+  const handle = async (entry: StateEntry, text: string | undefined) => {
+    const shown = inTables(entry);
+    if (text === undefined) {
+      warnings.push(`${entry.id}: done, but its result file ${entry.result_file} is missing`);
+      if (shown)
+        failures.push({
+          ...failureOf(entry),
+          status: "no-result",
+          reason: `result file missing: ${entry.result_file}`,
+        });
+      return;
+    }
+    const result = parseResult(text);
+    if (typeof result === "string") {
+      warnings.push(`${entry.result_file}: ${result} (run ${entry.id})`);
+      if (shown)
+        failures.push({
+          ...failureOf(entry),
+          status: "no-result",
+          reason: `invalid result file: ${result}`,
+        });
+      return;
+    }
+    const path = runFilePath(dir, entry.id);
+    const sha256 = createHash("sha256").update(text).digest("hex");
+    if (input.copyRunFiles === "always" || normalize(entry.result_file) !== path) {
+      files.push(path);
+      const f = await target.open(path);
+      await f.write(text);
+      await f.close();
+    }
+    await provenance.write(
+      provenanceLine(provenanceRecord(entry, path, sha256, input.runUrl), provenanceCount++ === 0),
+    );
+    if (!shown) return;
+    const run: RunResult = { entry, result, sha256, path };
+    const lines = allResultsRows(run, groupOf.get(entry.method) ?? "");
+    await csv.write(lines);
+    if (entry.git_commit) sourceCommits.add(entry.git_commit);
+    else warnings.push(`${entry.id}: no git_commit recorded; its rows cannot be verified`);
+    const exp_id = variantOf(entry);
+    for (const [metric, value] of Object.entries(result.metrics)) {
+      rows++;
+      acc.add(
+        {
+          exp_id,
+          experiment: entry.exp_id,
+          phase: entry.phase,
+          method: entry.method,
+          dataset: entry.dataset,
+          metric,
+        },
+        value,
+      );
+    }
+  };
+
+  let pending: { entry: StateEntry; text: Promise<string | undefined> }[] = [];
+  const drain = async () => {
+    for (const p of pending) await handle(p.entry, await p.text);
+    pending = [];
+  };
+  for (const entry of input.entries) {
+    if (inTables(entry)) {
+      total++;
+      counts[entry.status] = (counts[entry.status] ?? 0) + 1;
+      if (entry.status === "failed" || entry.status === "on_hold" || entry.status === "cancelled")
+        failures.push(failureOf(entry));
+    }
+    if (entry.status !== "done") continue;
+    pending.push({ entry, text: input.readResult(entry) });
+    if (pending.length >= READ_AHEAD) await drain();
+  }
+  await drain();
+  await provenance.write(provenanceTail(provenanceCount > 0));
+  await csv.close();
+  await provenance.close();
+
+  const aggregated = aggregateRows(acc, defs, input.loaded.experiments);
+  const commits = [...sourceCommits];
+  const meta = { project: defs.project, generated, source_commits: commits };
+  const writeWhole = async (name: string, content: string) => {
+    const f = await open(name);
+    await f.write(content);
+    await f.close();
+  };
+  await writeWhole("aggregated.csv", aggregatedCsv(aggregated));
+  await writeWhole("aggregated.json", aggregatedJson(aggregated, meta));
+  const table = designTable(aggregated, defs);
+  const spec = designChartSpec(table);
+  if (spec) await writeWhole(CHART_FILE, await renderChartSvg(spec));
+  await writeWhole(
+    "README.md",
+    renderResultsReadme({
+      title: defs.title,
+      project: defs.project,
+      updated: generated,
+      counts,
+      total,
+      sourceCommits: commits,
+      runUrl: input.runUrl,
+      table,
+      rows: aggregated,
+      failures,
+      chart: spec ? CHART_FILE : undefined,
+    }),
+  );
+  return { files, sourceCommits: commits, warnings, counts, rows };
+}
+
+export interface OutputFile {
+  path: string;
+  content: string;
+}
+
+/**
+ * The outputs as `{ path, content }` in memory, for a commit through the Git Data API (the
+ * Action), where there is no checkout to write into. Every run's raw result file is included.
+ */
+export async function computeResultsFiles(
+  input: Omit<ExportResultsInput, "copyRunFiles">,
+): Promise<ExportOutcome & { outputs: OutputFile[] }> {
+  const outputs: OutputFile[] = [];
+  const outcome = await exportResults(
+    { ...input, copyRunFiles: "always" },
+    {
+      async open(path) {
+        const parts: string[] = [];
+        return {
+          write: (chunk) => {
+            parts.push(chunk);
+          },
+          close: async () => {
+            outputs.push({ path, content: parts.join("") });
+          },
+        };
+      },
+    },
+  );
+  return { ...outcome, outputs };
+}
+
+/** Writes the outputs under `cwd`, each file atomically (temp + rename), streaming the big ones. */
+export async function writeResultsFiles(
+  input: Omit<ExportResultsInput, "copyRunFiles" | "readResult"> & { cwd: string },
+): Promise<ExportOutcome> {
+  const { readFile } = await import("node:fs/promises");
+  return exportResults(
+    {
+      ...input,
+      copyRunFiles: "when-elsewhere",
+      readResult: async (entry) => {
+        try {
+          return await readFile(resolve(input.cwd, entry.result_file), "utf8");
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+          throw err;
+        }
+      },
+    },
+    { open: (path) => openAtomic(resolve(input.cwd, path)) },
+  );
+}
+
+function parseResult(text: string): ResultFile | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return `not valid JSON (${(err as Error).message})`;
+  }
+  const r = ResultFile.safeParse(json);
+  if (r.success) return r.data;
+  const i = r.error.issues[0];
+  return `not a result file: ${i?.path.join(".") || "(root)"}: ${i?.message}; expected { "metrics": { "name": number }, "meta": { ... } }`;
+}
+
+const failureOf = (e: StateEntry): FailedRun => ({
+  id: e.id,
+  status: e.status,
+  reason: e.reason,
+  exit_code: e.exit_code,
+  host: e.host,
+});
+
+const normalize = (p: string) => p.replace(/^\.\//, "").replace(/\/+/g, "/");
