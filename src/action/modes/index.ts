@@ -1,9 +1,11 @@
 import type { ActionMode } from "../action-mode.js";
 import { dryRunMode } from "./dry-run.js";
 import { planMode } from "./plan.js";
+import { runMode } from "./run.js";
 
 /** The action's modes (input `mode`). A new mode is one file in this folder and one line here. */
 export const MODES: Record<string, ActionMode> = {
   plan: planMode,
+  run: runMode,
   "dry-run": dryRunMode,
 };

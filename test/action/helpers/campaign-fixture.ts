@@ -35,6 +35,6 @@ export function campaignFiles(
     "experiments/definitions.json": asText(d),
     "train.py": TRAIN_PY,
     ".github/labgate.yml": `runner_pools:\n  - name: gpu\n    labels: [self-hosted, gpu]\n    machines: ${opts.machines ?? 2}\n    gpu_memory_mb: 24576\n`,
-    ".gitignore": "experiments/results/\ndispatch/*.status.json\nlogs/\n",
+    ".gitignore": ".labgate/\n",
   };
 }

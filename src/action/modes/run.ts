@@ -1,0 +1,86 @@
+import { performance } from "node:perf_hooks";
+import { simpleGit } from "simple-git";
+import { runShard } from "../../operations/action/run-shard.js";
+import { shardArtifactName } from "../../operations/action/shard-artifact.js";
+import type { ActionMode, ModeResult } from "../action-mode.js";
+import { cancelOnSignals } from "../cancel-signal.js";
+import { markdownTable } from "../render-markdown.js";
+
+/**
+ * `run` (self-hosted GPU runner): this shard's runs of the approved commit with the local runner,
+ * then one artifact with every sidecar, result file and log. Never commits.
+ */
+export const runMode: ActionMode = {
+  requires: ["sha", "shard"],
+  async run({ inputs, env, cwd, log, artifacts }): Promise<ModeResult> {
+    const shard = inputs.shard as number;
+    const artifactName = shardArtifactName(inputs.artifactPrefix, shard, env.runAttempt);
+    let firstStart = true;
+    const result = await runShard(
+      {
+        git: simpleGit(cwd),
+        env: process.env,
+        clock: () => new Date(),
+        log: { info: log.info, warn: log.warning },
+        signal: cancelOnSignals(),
+        artifacts: artifacts(),
+        emit(e) {
+          if (e.type === "start") {
+            if (firstStart)
+              log.info(
+                `labgate: first run process started ${Math.round(performance.now())} ms after the action started`,
+              );
+            firstStart = false;
+            log.info(`start  ${e.entry.id} on ${e.entry.gpu ? `GPU ${e.entry.gpu}` : "CPU"}`);
+          } else if (e.type === "finish") {
+            log.info(
+              `${e.entry.status.padEnd(6)} ${e.entry.id}${e.entry.reason ? ` — ${e.entry.reason}` : ""}`,
+            );
+          } else if (e.type === "retry") log.info(`retry  ${e.entry.id} (${e.entry.reason ?? ""})`);
+          else if (e.type === "note") log.info(e.text);
+        },
+      },
+      {
+        cwd,
+        sha: inputs.sha as string,
+        shard,
+        phase: inputs.phase,
+        stage: inputs.stage,
+        runUrl: env.runUrl,
+        runner: env.runnerName,
+        artifactName,
+        tmpDir: env.tempDir,
+      },
+    );
+    const notDone = result.entries.filter((e) => e.status !== "done");
+    const rows = result.entries.map((e) => [e.id, e.status, e.gpu ?? "cpu", e.reason ?? ""]);
+    const problems = [
+      ...(result.refused ? [result.refused] : []),
+      ...(result.uploadError ? [`the artifact upload failed: ${result.uploadError}`] : []),
+      ...(notDone.length > 0
+        ? [`${notDone.length} of ${result.entries.length} run(s) did not end done`]
+        : []),
+    ];
+    const summary = [
+      `## labgate run: shard ${shard} — ${result.entries.length - notDone.length}/${result.entries.length} done`,
+      "",
+      `Commit \`${inputs.sha}\` on runner \`${env.runnerName}\`.`,
+      ...(result.artifact
+        ? [`Uploaded ${result.artifact.files} file(s) as artifact \`${result.artifact.name}\`.`]
+        : []),
+      ...problems.map((p) => `\n**${p}**`),
+      "",
+      rows.length > 0 ? markdownTable(["run", "status", "gpu", "reason"], rows) : "",
+      "",
+    ].join("\n");
+    return {
+      outputs: {
+        runs: String(result.entries.length),
+        failed: String(notDone.length),
+        ...(result.artifact ? { artifact: result.artifact.name } : {}),
+      },
+      summary,
+      ...(problems.length > 0 ? { failure: problems.join("; ") } : {}),
+    };
+  },
+};

@@ -1,0 +1,130 @@
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { SimpleGit } from "simple-git";
+import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
+import type { ArtifactStore } from "../../github/artifacts.js";
+import { type RunCampaignResult, runCampaign } from "../run-campaign.js";
+import { logFileOf } from "../runner/execute-run.js";
+import type { RunnerEvent } from "../runner/runner-events.js";
+import { sidecarFile } from "../runner/write-sidecar.js";
+import { checkoutMismatch } from "./checkout-head.js";
+import { planShards } from "./plan-shards.js";
+import { manifestFile, type ShardManifest } from "./shard-artifact.js";
+
+export interface RunShardInput {
+  cwd: string;
+  sha: string;
+  shard: number;
+  phase: "pilot" | "full";
+  stage?: number;
+  runUrl: string;
+  runner: string;
+  artifactName: string;
+  tmpDir: string;
+}
+
+export interface RunShardDeps {
+  git: SimpleGit;
+  env: NodeJS.ProcessEnv;
+  clock: () => Date;
+  log: { info(s: string): void; warn(s: string): void };
+  signal: AbortSignal;
+  emit: (e: RunnerEvent) => void;
+  artifacts: ArtifactStore;
+}
+
+export interface RunShardResult {
+  /** Why nothing ran (wrong checkout, unknown shard, invalid campaign), if so. */
+  refused?: string;
+  entries: StateEntry[];
+  counts: Partial<Record<RunStatus, number>>;
+  artifact?: { name: string; files: number };
+  /** The upload failed: the runs' outputs exist only on this runner. */
+  uploadError?: string;
+}
+
+/**
+ * One matrix job on a self-hosted GPU runner: the local runner, unchanged, on this shard's runs
+ * of the approved commit; then every sidecar, result file and log goes up as one uniquely named
+ * artifact — also when runs failed or the runner threw — for the aggregate job. Never commits.
+ */
+export async function runShard(deps: RunShardDeps, input: RunShardInput): Promise<RunShardResult> {
+  const mismatch = await checkoutMismatch(input.cwd, input.sha);
+  if (mismatch) return { refused: mismatch, entries: [], counts: {} };
+  const planned = await planShards(input);
+  if (!planned.ok)
+    return {
+      refused: `the campaign at ${input.sha.slice(0, 7)} does not plan: ${planned.diagnostics.map((d) => d.message).join("; ")}`,
+      entries: [],
+      counts: {},
+    };
+  const { plan, config } = planned;
+  const shards = plan.matrix.include.length;
+  if (input.shard >= shards)
+    return {
+      refused: `shard ${input.shard} does not exist: the plan at ${input.sha.slice(0, 7)} has ${shards} shard(s) (0-${shards - 1})`,
+      entries: [],
+      counts: {},
+    };
+  const runIds = plan.runs.filter((_, i) => plan.shardOf[i] === input.shard).map((r) => r.run_id);
+  const resultFiles = new Map(plan.runs.map((r) => [r.run_id, r.result_file]));
+
+  let outcome: RunCampaignResult | undefined;
+  let error: string | null = null;
+  try {
+    outcome = await runCampaign(
+      { ...deps, aggregate: undefined },
+      {
+        cwd: input.cwd,
+        phase: input.phase,
+        stage: input.stage,
+        shard: input.shard,
+        sha: input.sha,
+        runUrl: input.runUrl,
+        commit: false,
+      },
+    );
+    if (outcome.kind === "refused") error = outcome.message;
+    if (outcome.kind === "invalid") error = outcome.diagnostics.map((d) => d.message).join("; ");
+  } catch (err) {
+    error = `the runner failed: ${(err as Error).message}`;
+  }
+  // Whatever happened, what the runs left behind goes up before the job ends.
+  {
+    const files = [manifestFile(input.shard)];
+    for (const id of runIds)
+      for (const f of [
+        sidecarFile(config.dispatch_dir, id),
+        resultFiles.get(id) as string,
+        logFileOf(id),
+      ])
+        if (existsSync(resolve(input.cwd, f))) files.push(f);
+    const manifest: ShardManifest = {
+      shard: input.shard,
+      sha: input.sha,
+      run_url: input.runUrl,
+      runner: input.runner,
+      run_ids: runIds,
+      error,
+    };
+    await mkdir(resolve(input.cwd, manifestFile(input.shard), ".."), { recursive: true });
+    await writeFile(
+      resolve(input.cwd, manifestFile(input.shard)),
+      `${JSON.stringify(manifest, null, 2)}\n`,
+    );
+    let artifact: RunShardResult["artifact"];
+    let uploadError: string | undefined;
+    try {
+      artifact = {
+        name: input.artifactName,
+        ...(await deps.artifacts.upload(input.artifactName, input.cwd, files)),
+      };
+    } catch (err) {
+      uploadError = (err as Error).message;
+    }
+    const entries = outcome?.kind === "ran" ? outcome.entries : [];
+    const counts = outcome?.kind === "ran" ? outcome.counts : {};
+    return { ...(error ? { refused: error } : {}), entries, counts, artifact, uploadError };
+  }
+}

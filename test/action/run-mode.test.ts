@@ -1,0 +1,110 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/temp-dir.js";
+import { campaignFiles } from "./helpers/campaign-fixture.js";
+import { git, repoWithBranch } from "./helpers/git-fixture.js";
+import { runBundledAction } from "./helpers/run-bundled-action.js";
+
+const listFiles = (dir: string, prefix = ""): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+
+describe("action mode run (bundled, self-hosted runner)", () => {
+  it("runs its shard and uploads sidecars, result files and logs as one artifact, never committing", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const store = tempDir("labgate-artifacts-");
+    const run = await runBundledAction(
+      { mode: "run", sha: repo.head, shard: "1", phase: "full" },
+      { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store },
+    );
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({
+      runs: "3",
+      failed: "0",
+      artifact: "labgate-shard-1-attempt1",
+    });
+    expect(run.log).toMatch(/first run process started \d+ ms after the action started/);
+    const files = listFiles(join(store, "labgate-shard-1-attempt1")).sort();
+    const manifest = JSON.parse(
+      readFileSync(join(store, "labgate-shard-1-attempt1/.labgate/shards/shard-1.json"), "utf8"),
+    );
+    expect(manifest).toMatchObject({ shard: 1, sha: repo.head, runner: "gpu-box-1", error: null });
+    expect(manifest.run_url).toBe("https://github.example/lab/study/actions/runs/4242");
+    expect(manifest.run_ids).toHaveLength(3);
+    for (const id of manifest.run_ids) {
+      expect(files).toContain(`dispatch/${id}.status.json`);
+      expect(files).toContain(`experiments/results/runs/${id}.json`);
+      expect(files).toContain(`.labgate/logs/${id}.log`);
+      const sidecar = JSON.parse(
+        readFileSync(join(store, "labgate-shard-1-attempt1", `dispatch/${id}.status.json`), "utf8"),
+      );
+      expect(sidecar).toMatchObject({ status: "done", shard: 1, git_commit: repo.head });
+      expect(sidecar.run_url).toBe(manifest.run_url);
+    }
+    expect(files).toHaveLength(1 + 3 * 3);
+    // Never commits: the branch and the checkout's HEAD are untouched.
+    expect(git(repo.work, "rev-parse", "HEAD")).toBe(repo.head);
+    expect(git(repo.bare, "rev-parse", "pr-1")).toBe(repo.head);
+    expect(run.summary).toContain("## labgate run: shard 1 — 3/3 done");
+  });
+
+  it("uploads the artifact also when runs fail, and ends red", async () => {
+    const repo = repoWithBranch(campaignFiles({ failOn: 2 }));
+    const store = tempDir("labgate-artifacts-");
+    // Two runners, each with its own checkout, as two matrix jobs on two machines.
+    const checkouts = [repo.work, tempDir("labgate-runner2-")];
+    git(checkouts[1] as string, "clone", "-q", "--branch", "pr-1", repo.bare, ".");
+    const outcomes = await Promise.all(
+      ["0", "1"].map((shard, i) =>
+        runBundledAction(
+          { mode: "run", sha: repo.head, shard },
+          { GITHUB_WORKSPACE: checkouts[i] as string, LABGATE_ARTIFACT_DIR: store },
+        ),
+      ),
+    );
+    const failed = outcomes.reduce((n, o) => n + Number(o.outputs.failed), 0);
+    expect(failed).toBe(2);
+    expect(readdirSync(store).sort()).toEqual([
+      "labgate-shard-0-attempt1",
+      "labgate-shard-1-attempt1",
+    ]);
+    const red = outcomes.filter((o) => o.code !== 0);
+    expect(red.length).toBeGreaterThan(0);
+    for (const o of red) expect(o.log).toMatch(/::error::\d of 3 run\(s\) did not end done/);
+    const sidecars = outcomes.flatMap((_, s) =>
+      readdirSync(join(store, `labgate-shard-${s}-attempt1/dispatch`)).map((f) =>
+        JSON.parse(readFileSync(join(store, `labgate-shard-${s}-attempt1/dispatch`, f), "utf8")),
+      ),
+    );
+    const bad = sidecars.filter((e) => e.status === "failed");
+    expect(bad.map((e) => e.id).sort()).toEqual(["full-base_s2", "full-ours_s2"]);
+    for (const e of bad) expect(e.exit_code).toBe(3);
+  });
+
+  it("refuses to start when HEAD is not the approved sha", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const store = tempDir("labgate-artifacts-");
+    const approved = "0123456789abcdef0123456789abcdef01234567";
+    const run = await runBundledAction(
+      { mode: "run", sha: approved, shard: "0" },
+      { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store },
+    );
+    expect(run.code).toBe(1);
+    expect(run.log).toContain(`not the requested sha ${approved}`);
+    expect(existsSync(join(repo.work, ".labgate/logs"))).toBe(false);
+    expect(readdirSync(store)).toEqual([]);
+  });
+
+  it("refuses a shard the plan does not have", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const run = await runBundledAction(
+      { mode: "run", sha: repo.head, shard: "9" },
+      { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: tempDir() },
+    );
+    expect(run.code).toBe(1);
+    expect(run.log).toContain("shard 9 does not exist: the plan at");
+  });
+});
