@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { type SimpleGit, simpleGit } from "simple-git";
+
+/** Who labgate's own commits (auto-fix, nightly) are by; GitHub shows the bot for this address. */
+export const LABGATE_IDENTITY = [
+  "-c",
+  "user.name=labgate[bot]",
+  "-c",
+  "user.email=labgate[bot]@users.noreply.github.com",
+  "-c",
+  "commit.gpgsign=false",
+];
+
+export interface Worktree {
+  dir: string;
+  git: SimpleGit;
+  /** Removes the worktree and its registration; safe to call twice. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A detached `git worktree` of `ref` (fetched from origin first) in a fresh temp dir, so fixers
+ * and nightly commits never touch the user's checkout, its index or its branch.
+ */
+export async function addWorktree(
+  repo: SimpleGit,
+  opts: { branch: string; tmpDir: string; fetch?: boolean },
+): Promise<Worktree> {
+  if (opts.fetch !== false)
+    await repo.raw([
+      "fetch",
+      "--quiet",
+      "origin",
+      `+refs/heads/${opts.branch}:refs/remotes/origin/${opts.branch}`,
+    ]);
+  const dir = await mkdtemp(join(opts.tmpDir, "labgate-worktree-"));
+  await repo.raw([
+    "worktree",
+    "add",
+    "--detach",
+    "--quiet",
+    dir,
+    `refs/remotes/origin/${opts.branch}`,
+  ]);
+  let removed = false;
+  return {
+    dir,
+    git: simpleGit(dir),
+    async remove() {
+      if (removed) return;
+      removed = true;
+      await repo.raw(["worktree", "remove", "--force", dir]).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+      await repo.raw(["worktree", "prune"]).catch(() => undefined);
+    },
+  };
+}
+
+/** Files that differ from the index: modified, deleted, or new and not ignored. */
+export async function unstagedFiles(git: SimpleGit): Promise<string[]> {
+  const changed = await git.raw(["diff", "--name-only"]);
+  const added = await git.raw(["ls-files", "--others", "--exclude-standard"]);
+  return [...new Set(`${changed}\n${added}`.split("\n").filter((l) => l.trim() !== ""))].sort();
+}
+
+/** Throws away what the last fixer did (back to the index), keeping earlier fixers' staged work. */
+export async function discardUnstaged(git: SimpleGit): Promise<void> {
+  await git.raw(["checkout", "--", "."]);
+  await git.raw(["clean", "-fdq"]);
+}
+
+/** Whether the remote has `branch` (so a push updates it rather than creating it). */
+export async function remoteBranchExists(git: SimpleGit, branch: string): Promise<boolean> {
+  const out = await git.raw(["ls-remote", "--heads", "origin", `refs/heads/${branch}`]);
+  return out.trim() !== "";
+}

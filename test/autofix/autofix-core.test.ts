@@ -1,0 +1,168 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { collectFailures } from "../../src/core/autofix/collect-failures.js";
+import { normalizeDefinitions } from "../../src/core/autofix/normalize-definitions.js";
+import {
+  answerMatches,
+  NORMALIZE_DEFINITIONS,
+  planFixers,
+} from "../../src/core/autofix/plan-fixers.js";
+import { validateDefinitions } from "../../src/core/definitions/validate-definitions.js";
+import { expandRuns } from "../../src/core/plan/expand-runs.js";
+import type { StateEntry } from "../../src/core/state/state-entry.js";
+
+const entry = (id: string, status: StateEntry["status"], reason: string | null): StateEntry =>
+  ({ id, status, reason, run_url: `https://github.com/o/r/actions/runs/${id}` }) as StateEntry;
+
+describe("collectFailures", () => {
+  it("takes blocking reasons of failed gates and failed / on-hold runs, with their kinds", () => {
+    const out = collectFailures({
+      verdicts: [
+        {
+          gate: "code-review",
+          conclusion: "failure",
+          label: "CODE_REVISE",
+          summary: "",
+          reasons: [
+            {
+              severity: "blocking",
+              message: "train.py: no --resume flag",
+              file: "train.py",
+              line: 3,
+            },
+            { severity: "warning", message: "slow" },
+          ],
+        },
+        { gate: "definitions", conclusion: "success", label: "VALID", summary: "", reasons: [] },
+      ],
+      runs: [
+        entry("a_s1", "failed", "out-of-memory: CUDA out of memory"),
+        entry("b_s1", "failed", "exit 2: usage: train.py"),
+        entry("c_s1", "on_hold", "timeout: stopped after its time limit"),
+        entry("d_s1", "cancelled", "cancelled"),
+        entry("e_s1", "done", null),
+      ],
+      checkUrls: { "code-review": "https://github.com/o/r/runs/1" },
+    });
+    expect(out.map((f) => [f.source, f.kind, f.subject])).toEqual([
+      ["gate", "code-review", "labgate/code-review"],
+      ["run", "out-of-memory", "a_s1"],
+      ["run", "non-zero-exit", "b_s1"],
+      ["run", "timeout", "c_s1"],
+    ]);
+    expect(out[0]).toMatchObject({
+      file: "train.py",
+      line: 3,
+      url: "https://github.com/o/r/runs/1",
+    });
+  });
+});
+
+describe("planFixers — which fixer answers which failure", () => {
+  const gate = {
+    source: "gate" as const,
+    kind: "code-review",
+    subject: "labgate/code-review",
+    message: "ruff: E501 line too long",
+  };
+  const run = {
+    source: "run" as const,
+    kind: "no-result",
+    subject: "x_s1",
+    message: "no-result: exited 0",
+  };
+  it.each([
+    ["*", gate, true],
+    ["code-review", gate, true],
+    ["gate:code-review", gate, true],
+    ["labgate/code-review", gate, true],
+    ["gate:definitions", gate, false],
+    ["no-result", run, true],
+    ["run:no-result", run, true],
+    ["run:timeout", run, false],
+    ["RUFF", gate, true],
+    ["code-review", run, false],
+  ])("%s vs %o -> %s", (answer, failure, expected) => {
+    expect(answerMatches(answer, failure)).toBe(expected);
+  });
+
+  it("keeps configured order, drops fixers with nothing to answer, runs the normalizer last", () => {
+    const planned = planFixers(
+      [
+        NORMALIZE_DEFINITIONS,
+        { name: "ruff", command: "ruff --fix .", answers: ["ruff"], timeout_seconds: 60 },
+        { name: "oom", command: "x", answers: ["out-of-memory"], timeout_seconds: 60 },
+      ],
+      [
+        gate,
+        run,
+        { source: "gate", kind: "definitions", subject: "labgate/definitions", message: "m" },
+      ],
+    );
+    expect(planned.map((p) => [p.fixer.name, p.answers.length])).toEqual([
+      ["ruff", 1],
+      ["normalize definitions.json", 1],
+    ]);
+  });
+});
+
+describe("normalizeDefinitions", () => {
+  const text = readFileSync("experiments/definitions.json", "utf8");
+
+  it("is idempotent and keeps the campaign: same validation, same run ids", () => {
+    const once = normalizeDefinitions(text);
+    if (!once.ok) throw new Error(once.message);
+    const twice = normalizeDefinitions(once.text);
+    expect(twice).toEqual({ ok: true, text: once.text, changed: false });
+    const before = validateDefinitions("d.json", text).loaded;
+    const after = validateDefinitions("d.json", once.text).loaded;
+    expect(after).toBeDefined();
+    const ids = (l: typeof before) =>
+      expandRuns(l?.experiments ?? [], { tmpDir: "/tmp", resultsDir: "r" })
+        .map((r) => r.run_id)
+        .sort();
+    expect(ids(before).length).toBeGreaterThan(10);
+    expect(ids(after)).toEqual(ids(before));
+  });
+
+  it("orders keys by the schema, sorts ids, keeps params key order, one-lines short arrays", () => {
+    const out = normalizeDefinitions(
+      JSON.stringify({
+        experiments: [
+          { params: { z: [1, 2], a: ["x"] }, id: "b", seeds: [3, 1, 2] },
+          { id: "a", zz_custom: 1, method: "m" },
+        ],
+        version: 1,
+        project: "p",
+      }),
+    );
+    expect(out).toMatchObject({ ok: true, changed: true });
+    if (!out.ok) return;
+    expect(out.text).toBe(`{
+  "version": 1,
+  "project": "p",
+  "experiments": [
+    {
+      "id": "a",
+      "method": "m",
+      "zz_custom": 1
+    },
+    {
+      "id": "b",
+      "params": {
+        "z": [1, 2],
+        "a": ["x"]
+      },
+      "seeds": [3, 1, 2]
+    }
+  ]
+}
+`);
+  });
+
+  it("leaves text that is not JSON alone and says why", () => {
+    const out = normalizeDefinitions('{"version": 1,');
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.message).toMatch(/^not valid JSON, left as is/);
+  });
+});
