@@ -58,12 +58,16 @@ export function checkScriptFlags(
         detail: `"${flag}" is matched against ${d.manual ?? "argv"}`,
       };
     const near = nearMiss(flag, d);
+    // where one would add it: beside the near miss, else beside the first declared option
+    const line = near.line ?? Math.min(...[...d.declared.values()].map((v) => v.line), Infinity);
+    const at = Number.isFinite(line) ? { line } : {};
     if (d.dynamic) return { flag, state: "unknown", detail: `could not determine: ${d.dynamic}` };
     if (d.parsers.some((p) => DECLARATIVE.has(p)))
       return {
         flag,
         state: "missing",
-        detail: `${d.parsers.filter((p) => DECLARATIVE.has(p)).join(" and ")} declares ${list(d)} but not ${flag}${near}`,
+        ...at,
+        detail: `${d.parsers.filter((p) => DECLARATIVE.has(p)).join(" and ")} declares ${list(d)} but not ${flag}${near.text}`,
       };
     if (d.manual) {
       const word = flag.replace(/^-+/, "");
@@ -99,10 +103,12 @@ function list(d: DeclaredFlags): string {
 }
 
 /** `--checkpoint_dir` declared where `--checkpoint-dir` is required: say so, it is the usual slip. */
-function nearMiss(flag: string, d: DeclaredFlags): string {
+function nearMiss(flag: string, d: DeclaredFlags): { text: string; line?: number } {
   const norm = (f: string) => f.replace(/_/g, "-").toLowerCase();
-  const hit = [...d.declared.keys()].find((k) => k !== flag && norm(k) === norm(flag));
-  return hit
-    ? ` (it declares ${hit}; the command convention is ${flag}: add ${flag} as an alias)`
-    : "";
+  const hit = [...d.declared.entries()].find(([k]) => k !== flag && norm(k) === norm(flag));
+  if (!hit) return { text: "" };
+  return {
+    text: ` (it declares ${hit[0]}; the command convention is ${flag}: add ${flag} as an alias)`,
+    line: hit[1].line,
+  };
 }

@@ -10,11 +10,15 @@ import {
 import type { ScannedSource } from "./scan-source.js";
 
 /** CLI libraries whose options cannot be read off the source without running it. */
-const OPAQUE: [RegExp, string][] = [
-  [/^\s*(import|from)\s+fire\b/m, "python-fire derives flags from function signatures"],
-  [/^\s*(import|from)\s+hydra\b/m, "hydra takes key=value overrides, not flags"],
-  [/^\s*(import|from)\s+docopt\b/m, "docopt declares flags in the usage text"],
-  [/^\s*(import|from)\s+(tyro|jsonargparse|simple_parsing)\b/m, "flags come from dataclasses"],
+const OPAQUE: [RegExp, string, string][] = [
+  [/^\s*(import|from)\s+fire\b/m, "fire", "python-fire derives flags from function signatures"],
+  [/^\s*(import|from)\s+hydra\b/m, "hydra", "hydra takes key=value overrides, not flags"],
+  [/^\s*(import|from)\s+docopt\b/m, "docopt", "docopt declares flags in the usage text"],
+  [
+    /^\s*(import|from)\s+(tyro|jsonargparse|simple_parsing)\b/m,
+    "dataclass CLI",
+    "flags come from dataclasses",
+  ],
 ];
 
 /** Options a Python script declares with argparse, click, typer or absl, or reads from sys.argv. */
@@ -51,7 +55,11 @@ export function pythonFlags(src: ScannedSource): DeclaredFlags {
     addParser(d, "absl");
     declare(d, `--${m[1]}`, src.lineAt(m.index), "absl");
   }
-  for (const [re, why] of OPAQUE) if (re.test(code)) d.dynamic ??= why;
+  for (const [re, name, why] of OPAQUE)
+    if (re.test(code)) {
+      addParser(d, name);
+      d.dynamic ??= why;
+    }
   if (/\bsys\.argv\b|from\s+sys\s+import\s+[^\n]*\bargv\b/.test(code)) {
     addParser(d, "sys.argv");
     d.manual = "sys.argv";
