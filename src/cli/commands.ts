@@ -1,10 +1,14 @@
 import type { ParseArgsConfig } from "node:util";
 import { type CliContext, UsageError } from "./cli-context.js";
+import { aggregateCommand, aggregateHelp } from "./commands/aggregate-command.js";
 import { appCommand, appHelp } from "./commands/app-command.js";
+import { nightlyCommand, nightlyHelp } from "./commands/nightly-command.js";
 import { planCommand, planHelp } from "./commands/plan-command.js";
+import { reportCommand, reportHelp } from "./commands/report-command.js";
 import { runCommand, runHelp } from "./commands/run-command.js";
 import { statusCommand, statusHelp } from "./commands/status-command.js";
 import { validateCommand, validateHelp } from "./commands/validate-command.js";
+import { verifyCommand, verifyHelp } from "./commands/verify-command.js";
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -72,11 +76,59 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: { config: { type: "string" }, json: { type: "boolean" } },
     run: (ctx, v) => statusCommand(ctx, { config: str(v.config), json: v.json === true }),
   },
+  aggregate: {
+    summary: "merge sidecars into state.json, write experiments/results/, one results commit",
+    help: aggregateHelp,
+    options: {
+      config: { type: "string" },
+      "no-commit": { type: "boolean" },
+      phase: { type: "string" },
+      "run-url": { type: "string" },
+    },
+    run: (ctx, v) =>
+      aggregateCommand(ctx, {
+        config: str(v.config),
+        commit: v["no-commit"] !== true,
+        phase: phaseArg(v.phase),
+        runUrl: str(v["run-url"]),
+      }),
+  },
+  report: {
+    summary: "print the design table and the failed runs from the current results files",
+    help: reportHelp,
+    options: { config: { type: "string" } },
+    run: (ctx, v) => reportCommand(ctx, { config: str(v.config) }),
+  },
+  verify: {
+    summary: "check results provenance: row commits exist and are named, sha256 of result files",
+    help: verifyHelp,
+    options: { config: { type: "string" } },
+    run: (ctx, v) => verifyCommand(ctx, { config: str(v.config) }),
+  },
   app: {
     summary: "the GitHub App's handlers on this workflow's event (Actions mode)",
     help: appHelp,
     options: {},
     run: (ctx) => appCommand(ctx),
+  },
+  nightly: {
+    summary: "compare two nights' results (`nightly compare <dir-a> <dir-b>`); list nightly runs",
+    help: nightlyHelp,
+    options: {
+      config: { type: "string" },
+      threshold: { type: "string" },
+      "noise-k": { type: "string" },
+      json: { type: "boolean" },
+    },
+    run: (ctx, v, pos) =>
+      nightlyCommand(ctx, {
+        sub: pos[0],
+        dirs: pos.slice(1),
+        config: str(v.config),
+        threshold: numberArg("--threshold", v.threshold),
+        noiseK: numberArg("--noise-k", v["noise-k"]),
+        json: v.json === true,
+      }),
   },
 };
 
@@ -109,5 +161,13 @@ export function stageArg(v: Values[string]): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 3)
     throw new UsageError(`--stage must be 1, 2 or 3, got "${String(v)}"`);
+  return n;
+}
+
+export function numberArg(flag: string, v: Values[string]): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0)
+    throw new UsageError(`${flag} must be a number >= 0, got "${String(v)}"`);
   return n;
 }

@@ -18,7 +18,7 @@ import { ResultFile } from "../core/results/result-file-schema.js";
 import { type RunResult, runFilePath, variantOf } from "../core/results/run-result.js";
 import { StatsAccumulator } from "../core/results/stats-accumulator.js";
 import { ARCHIVED_PILOT_PHASE } from "../core/state/merge-sidecars.js";
-import type { RunStatus, StateEntry } from "../core/state/state-entry.js";
+import { FINAL_STATUSES, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
 import { renderChartSvg } from "./results/render-chart-svg.js";
 import { openAtomic } from "./results/write-atomic.js";
 
@@ -95,29 +95,8 @@ export async function exportResults(
   await csv.write(allResultsHeader());
   await provenance.write(provenanceHead(defs.project, generated));
 
-  const handle = async (entry: StateEntry, text: string | undefined) => {
-    const shown = inTables(entry);
-    if (text === undefined) {
-      warnings.push(`${entry.id}: done, but its result file ${entry.result_file} is missing`);
-      if (shown)
-        failures.push({
-          ...failureOf(entry),
-          status: "no-result",
-          reason: `result file missing: ${entry.result_file}`,
-        });
-      return;
-    }
-    const result = parseResult(text);
-    if (typeof result === "string") {
-      warnings.push(`${entry.result_file}: ${result} (run ${entry.id})`);
-      if (shown)
-        failures.push({
-          ...failureOf(entry),
-          status: "no-result",
-          reason: `invalid result file: ${result}`,
-        });
-      return;
-    }
+  /** Keeps the raw bytes (runs/ copy + provenance) of every result file that exists, any status. */
+  const record = async (entry: StateEntry, text: string) => {
     const path = runFilePath(dir, entry.id);
     const sha256 = createHash("sha256").update(text).digest("hex");
     if (input.copyRunFiles === "always" || normalize(entry.result_file) !== path) {
@@ -129,6 +108,37 @@ export async function exportResults(
     await provenance.write(
       provenanceLine(provenanceRecord(entry, path, sha256, input.runUrl), provenanceCount++ === 0),
     );
+    return { path, sha256 };
+  };
+
+  const handle = async (entry: StateEntry, text: string | undefined) => {
+    const shown = inTables(entry);
+    if (entry.status !== "done") {
+      if (text !== undefined) await record(entry, text);
+      return;
+    }
+    if (text === undefined) {
+      warnings.push(`${entry.id}: done, but its result file ${entry.result_file} is missing`);
+      if (shown)
+        failures.push({
+          ...failureOf(entry),
+          status: "no-result",
+          reason: `result file missing: ${entry.result_file}`,
+        });
+      return;
+    }
+    const { path, sha256 } = await record(entry, text);
+    const result = parseResult(text);
+    if (typeof result === "string") {
+      warnings.push(`${entry.result_file}: ${result} (run ${entry.id})`);
+      if (shown)
+        failures.push({
+          ...failureOf(entry),
+          status: "no-result",
+          reason: `invalid result file: ${result}`,
+        });
+      return;
+    }
     if (!shown) return;
     const run: RunResult = { entry, result, sha256, path };
     const lines = allResultsRows(run, groupOf.get(entry.method) ?? "");
@@ -164,7 +174,8 @@ export async function exportResults(
       if (entry.status === "failed" || entry.status === "on_hold" || entry.status === "cancelled")
         failures.push(failureOf(entry));
     }
-    if (entry.status !== "done") continue;
+    // Failed or stopped runs may have left a result file too: it is kept with its provenance.
+    if (entry.status !== "done" && !FINAL_STATUSES.includes(entry.status)) continue;
     pending.push({ entry, text: input.readResult(entry) });
     if (pending.length >= READ_AHEAD) await drain();
   }

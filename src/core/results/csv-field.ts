@@ -7,3 +7,35 @@ export function csvField(value: string | number | boolean | null | undefined): s
 
 export const csvLine = (fields: readonly (string | number | boolean | null | undefined)[]) =>
   `${fields.map(csvField).join(",")}\n`;
+
+/** Splits one CSV line (RFC 4180 quoting, no embedded line breaks) into its fields. */
+export function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let field = "";
+      i++;
+      while (i < line.length) {
+        if (line[i] === '"') {
+          if (line[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        field += line[i++];
+      }
+      out.push(field);
+      i++; // the comma
+    } else {
+      const end = line.indexOf(",", i);
+      const stop = end < 0 ? line.length : end;
+      out.push(line.slice(i, stop));
+      i = stop + 1;
+    }
+  }
+  return out;
+}

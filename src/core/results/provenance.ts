@@ -5,6 +5,7 @@ export interface ProvenanceRecord {
   run_id: string;
   exp_id: string;
   phase: string;
+  status: string;
   git_commit: string | null;
   run_url: string;
   runner: string | null;
@@ -34,6 +35,7 @@ export function provenanceRecord(
     run_id: entry.id,
     exp_id: entry.exp_id,
     phase: entry.phase,
+    status: entry.status,
     git_commit: entry.git_commit,
     run_url: entry.run_url ?? runUrl,
     runner: typeof extra.runner === "string" ? extra.runner : entry.job_id,
