@@ -62,6 +62,23 @@ export const Config = z.strictObject({
           proceed_min_pass_rate: z.number().min(0).max(1).default(1),
           rollback_max_pass_rate: z.number().min(0).max(1).default(0.5),
         })
+        .prefault({})
+        .describe(
+          "PROCEED when the pilot pass rate is at least proceed_min_pass_rate and stage 1 passed; ROLLBACK below rollback_max_pass_rate or when stage 1 failed; ITERATE otherwise.",
+        ),
+      debate: z
+        .strictObject({
+          max_timeline_days: z
+            .number()
+            .positive()
+            .default(14)
+            .describe("Skeptic: REVISE when GPU-hours / GPUs of all pools exceed this many days."),
+          max_run_hours: z
+            .number()
+            .positive()
+            .default(72)
+            .describe("Skeptic: REVISE when one run is expected to take longer than this."),
+        })
         .prefault({}),
     })
     .prefault({}),
