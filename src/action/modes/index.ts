@@ -1,4 +1,5 @@
 import type { ActionMode } from "../action-mode.js";
+import { aggregateMode } from "./aggregate.js";
 import { dryRunMode } from "./dry-run.js";
 import { planMode } from "./plan.js";
 import { runMode } from "./run.js";
@@ -7,5 +8,6 @@ import { runMode } from "./run.js";
 export const MODES: Record<string, ActionMode> = {
   plan: planMode,
   run: runMode,
+  aggregate: aggregateMode,
   "dry-run": dryRunMode,
 };

@@ -1,0 +1,96 @@
+import { simpleGit } from "simple-git";
+import { aggregateShards } from "../../operations/action/aggregate-shards.js";
+import { pullRequestHead } from "../../operations/action/pull-request-head.js";
+import type { ActionMode, ModeResult } from "../action-mode.js";
+import { markdownTable } from "../render-markdown.js";
+
+/**
+ * `aggregate` (GitHub-hosted runner, `if: always()`): every shard's artifact merged, the SPEC §5
+ * outputs committed as ONE commit to the PR branch with the provenance trailers.
+ */
+export const aggregateMode: ActionMode = {
+  requires: ["sha"],
+  async run({ inputs, env, cwd, log, octokit, artifacts }): Promise<ModeResult> {
+    const repo = { owner: env.owner, repo: env.repo };
+    let branch = inputs.branch;
+    if (!branch) {
+      if (inputs.pr === undefined)
+        return refuse("aggregate needs `branch:` or `pr:` to know where to commit the results");
+      const head = await pullRequestHead(octokit(), repo, inputs.pr);
+      if (head.fromFork)
+        return refuse(
+          `PR #${inputs.pr} comes from the fork ${head.headRepo}; labgate never commits to forks`,
+        );
+      branch = head.ref;
+    }
+    const r = await aggregateShards(
+      {
+        git: simpleGit(cwd),
+        octokit: octokit(),
+        repo,
+        artifacts: artifacts(),
+        log: { info: log.info, warn: log.warning },
+        clock: () => new Date(),
+      },
+      {
+        cwd,
+        sha: inputs.sha as string,
+        branch,
+        phase: inputs.phase,
+        stage: inputs.stage,
+        runUrl: env.runUrl,
+        artifactPrefix: inputs.artifactPrefix,
+        tmpDir: env.tempDir,
+        maxAttempts: inputs.maxAttempts,
+      },
+    );
+    if (r.refused) return refuse(r.refused);
+    const counts = Object.entries(r.counts)
+      .filter(([, n]) => (n ?? 0) > 0)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(", ");
+    const notDone = r.entries.filter((e) => e.status !== "done");
+    const commitLine = r.commitError
+      ? `**The results commit failed:** ${r.commitError} The runs' outputs are in the shard artifacts; re-run this job.`
+      : r.commit?.sha
+        ? `Committed ${r.files.length} file(s) to \`${branch}\` as ${r.commit.sha} in ${r.commit.requests} API requests (${r.commit.attempts} attempt(s)).`
+        : `The results on \`${branch}\` are already up to date; nothing to commit.`;
+    const summary = [
+      `## labgate aggregate: ${r.entries.length} runs from ${r.shards} shard(s)${counts ? ` — ${counts}` : ""}`,
+      "",
+      commitLine,
+      ...(r.lostShards.length > 0
+        ? [
+            "",
+            `**Shard(s) ${r.lostShards.join(", ")} uploaded nothing**: their runs are failed (shard lost).`,
+          ]
+        : []),
+      ...(r.warnings.length > 0 ? ["", ...r.warnings.map((w) => `> ${w.split("\n")[0]}`)] : []),
+      "",
+      notDone.length > 0
+        ? markdownTable(
+            ["run", "status", "shard", "reason"],
+            notDone.map((e) => [e.id, e.status, e.shard ?? "", e.reason ?? ""]),
+          )
+        : "Every run ended done.",
+      "",
+    ].join("\n");
+    return {
+      outputs: {
+        runs: String(r.entries.length),
+        failed: String(notDone.length),
+        commit: r.commit?.sha ?? "",
+      },
+      summary,
+      ...(r.commitError ? { failure: `the results commit failed: ${r.commitError}` } : {}),
+    };
+  },
+};
+
+function refuse(message: string): ModeResult {
+  return {
+    outputs: {},
+    summary: `## labgate aggregate: refused\n\n${message}\n`,
+    failure: message,
+  };
+}

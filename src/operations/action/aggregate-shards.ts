@@ -1,0 +1,192 @@
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { SimpleGit } from "simple-git";
+import { archivePilots } from "../../core/state/archive-pilots.js";
+import { serializeDispatchState } from "../../core/state/serialize-dispatch-state.js";
+import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
+import type { ArtifactStore } from "../../github/artifacts.js";
+import { type GitDataCommitResult, gitDataCommit } from "../../github/git-data-commit.js";
+import type { OctokitLike } from "../../github/octokit.js";
+import type { RepoRef } from "../../github/repo-ref.js";
+import { resultsCommitMessage } from "../commit-results.js";
+import { readDispatchState, statePath } from "../dispatch-state-store.js";
+import { computeResultsFiles } from "../write-results.js";
+import { checkoutMismatch } from "./checkout-head.js";
+import { collectShardSidecars, type ShardRuns } from "./collect-shard-sidecars.js";
+import { planShards } from "./plan-shards.js";
+import { parseShardArtifactName } from "./shard-artifact.js";
+
+export interface AggregateShardsInput {
+  cwd: string;
+  sha: string;
+  /** The PR branch the results commit goes to. */
+  branch: string;
+  phase: "pilot" | "full";
+  stage?: number;
+  runUrl: string;
+  artifactPrefix: string;
+  tmpDir: string;
+  maxAttempts: number;
+}
+
+export interface AggregateShardsDeps {
+  git: SimpleGit;
+  octokit: OctokitLike;
+  repo: RepoRef;
+  artifacts: ArtifactStore;
+  log: { info(s: string): void; warn(s: string): void };
+  clock: () => Date;
+}
+
+export interface AggregateShardsResult {
+  refused?: string;
+  shards: number;
+  /** Shards that uploaded no artifact. */
+  lostShards: number[];
+  /** Runs marked failed / `shard lost`. */
+  lostRuns: string[];
+  counts: Partial<Record<RunStatus, number>>;
+  entries: StateEntry[];
+  files: string[];
+  commit?: GitDataCommitResult;
+  /** The commit failed; the runs' outputs are still in the artifacts. */
+  commitError?: string;
+  warnings: string[];
+}
+
+/**
+ * The aggregate job (SPEC §9), on a GitHub-hosted runner: download every shard's artifact,
+ * merge the sidecars into dispatch/state.json, compute every SPEC §5 output in memory, and
+ * commit it all as ONE commit to the PR branch through the Git Data API, with the provenance
+ * trailers. Runs of a shard that left nothing behind end `failed` / `shard lost`.
+ */
+export async function aggregateShards(
+  deps: AggregateShardsDeps,
+  input: AggregateShardsInput,
+): Promise<AggregateShardsResult> {
+  const empty = {
+    shards: 0,
+    lostShards: [],
+    lostRuns: [],
+    counts: {},
+    entries: [],
+    files: [],
+    warnings: [],
+  };
+  const mismatch = await checkoutMismatch(input.cwd, input.sha);
+  if (mismatch) return { ...empty, refused: mismatch };
+  const planned = await planShards(input);
+  if (!planned.ok)
+    return {
+      ...empty,
+      refused: `the campaign at ${input.sha.slice(0, 7)} does not plan: ${planned.diagnostics.map((d) => d.message).join("; ")}`,
+    };
+  const { plan, config, loaded } = planned;
+  const shardCount = plan.matrix.include.length;
+
+  // The latest attempt of each shard's artifact (a re-run job uploads under a new name).
+  const latest = new Map<number, { name: string; attempt: number }>();
+  for (const name of await deps.artifacts.list()) {
+    const parsed = parseShardArtifactName(input.artifactPrefix, name);
+    if (!parsed || parsed.shard >= shardCount) continue;
+    const seen = latest.get(parsed.shard);
+    if (!seen || parsed.attempt > seen.attempt)
+      latest.set(parsed.shard, { name, attempt: parsed.attempt });
+  }
+  const shards: ShardRuns[] = [];
+  const lostShards: number[] = [];
+  for (let shard = 0; shard < shardCount; shard++) {
+    const runs = plan.runs.filter((_, i) => plan.shardOf[i] === shard);
+    const artifact = latest.get(shard);
+    let dir: string | undefined;
+    if (artifact) {
+      dir = join(input.tmpDir, "labgate-shards", artifact.name);
+      await deps.artifacts.download(artifact.name, dir);
+      deps.log.info(`downloaded ${artifact.name} (${runs.length} run(s))`);
+    } else {
+      lostShards.push(shard);
+      deps.log.warn(
+        `shard ${shard} uploaded no artifact: its ${runs.length} run(s) are marked failed (shard lost)`,
+      );
+    }
+    shards.push({ shard, runs, dir });
+  }
+  const lostRuns = await collectShardSidecars(
+    {
+      cwd: input.cwd,
+      dispatchDir: config.dispatch_dir,
+      sha: input.sha,
+      runUrl: input.runUrl,
+      clock: deps.clock,
+    },
+    shards,
+  );
+
+  const read = await readDispatchState({
+    cwd: input.cwd,
+    config,
+    git: deps.git,
+    log: deps.log,
+    knownRunIds: new Set(plan.runs.map((r) => r.run_id)),
+  });
+  const merged = input.phase === "full" ? archivePilots(read.entries) : read.entries;
+  const entries = [...merged.values()];
+  const state = [
+    ...serializeDispatchState({
+      project: read.state?.project ?? loaded.definitions.project,
+      updated: deps.clock().toISOString(),
+      experiments: entries,
+    }),
+  ].join("");
+  const exported = await computeResultsFiles({
+    entries,
+    loaded,
+    config,
+    runUrl: input.runUrl,
+    clock: deps.clock,
+    phase: input.phase,
+    readResult: (e) => readOptional(resolve(input.cwd, e.result_file)),
+  });
+  const files = [{ path: statePath(config), content: state }, ...exported.outputs];
+  const dispatched = new Set(plan.runs.map((r) => r.run_id));
+  const result: AggregateShardsResult = {
+    shards: shardCount,
+    lostShards,
+    lostRuns,
+    counts: exported.counts,
+    entries: entries.filter((e) => dispatched.has(e.id)),
+    files: files.map((f) => f.path),
+    warnings: [...read.warnings, ...exported.warnings],
+  };
+  const message = resultsCommitMessage(
+    {
+      project: loaded.definitions.project,
+      counts: exported.counts,
+      sourceCommits: exported.sourceCommits,
+      runUrl: input.runUrl,
+    },
+    input.sha,
+  );
+  try {
+    result.commit = await gitDataCommit(deps.octokit, {
+      ...deps.repo,
+      branch: input.branch,
+      message,
+      files,
+      maxAttempts: input.maxAttempts,
+      log: deps.log,
+    });
+  } catch (err) {
+    result.commitError = (err as Error).message;
+  }
+  return result;
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}

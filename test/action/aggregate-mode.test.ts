@@ -1,0 +1,156 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type FakeGitHub, startFakeGitHub } from "../helpers/fake-github.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { campaignFiles } from "./helpers/campaign-fixture.js";
+import { git, pushFromElsewhere, repoWithBranch } from "./helpers/git-fixture.js";
+import { runBundledAction } from "./helpers/run-bundled-action.js";
+
+let fake: FakeGitHub | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+/** A fresh checkout of the approved commit: each job of the workflow gets its own machine. */
+function checkout(bare: string): string {
+  const dir = tempDir("labgate-job-");
+  git(dir, "clone", "-q", "--branch", "pr-1", bare, ".");
+  return dir;
+}
+
+async function runShards(repo: { bare: string; head: string }, store: string, shards: string[]) {
+  for (const shard of shards) {
+    const run = await runBundledAction(
+      { mode: "run", sha: repo.head, shard },
+      { GITHUB_WORKSPACE: checkout(repo.bare), LABGATE_ARTIFACT_DIR: store },
+    );
+    expect(run.outputs.artifact).toBe(`labgate-shard-${shard}-attempt1`);
+  }
+}
+
+describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
+  it("merges every shard and commits all outputs as ONE commit with the provenance trailers, racing a real push", async () => {
+    const repo = repoWithBranch(campaignFiles({ failOn: 3 }));
+    const store = tempDir("labgate-artifacts-");
+    await runShards(repo, store, ["0", "1"]);
+    let theirs = "";
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      pulls: { 1: { ref: "pr-1", sha: repo.head } },
+      async beforeRefUpdate(branch) {
+        // Someone pushes to the PR branch while the results commit is being made.
+        if (!theirs) theirs = pushFromElsewhere(repo.bare, branch, "NOTES.md", "meanwhile\n");
+      },
+    });
+    const run = await runBundledAction(
+      { mode: "aggregate", sha: repo.head, pr: "1", token: "t" },
+      {
+        GITHUB_WORKSPACE: checkout(repo.bare),
+        LABGATE_ARTIFACT_DIR: store,
+        GITHUB_API_URL: fake.url,
+      },
+    );
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ runs: "6", failed: "2" });
+    const sha = run.outputs.commit as string;
+    expect(git(repo.bare, "rev-parse", "pr-1")).toBe(sha);
+    // Rebuilt on the pushed commit, which stays in history; nothing was forced.
+    expect(git(repo.bare, "rev-parse", "pr-1^")).toBe(theirs);
+    expect(git(repo.bare, "show", "pr-1:NOTES.md")).toBe("meanwhile");
+    expect(fake.requests.filter((r) => r.method === "PATCH").map((r) => r.body.force)).toEqual([
+      false,
+      false,
+    ]);
+    const message = git(repo.bare, "log", "-1", "--format=%B", "pr-1");
+    expect(message).toContain(`Labgate-Source-Commit: ${repo.head}`);
+    expect(message).toContain("Labgate-Run: https://github.example/lab/study/actions/runs/4242");
+    const changed = git(repo.bare, "diff", "--name-only", "pr-1^", "pr-1").split("\n");
+    for (const f of [
+      "dispatch/state.json",
+      "experiments/results/all_results.csv",
+      "experiments/results/aggregated.csv",
+      "experiments/results/aggregated.json",
+      "experiments/results/README.md",
+      "experiments/results/provenance.json",
+      "experiments/results/runs/full-base_s1.json",
+    ])
+      expect(changed).toContain(f);
+    expect(
+      changed.filter((f) => !f.startsWith("experiments/results/") && f !== "dispatch/state.json"),
+    ).toEqual([]);
+    const state = JSON.parse(git(repo.bare, "show", "pr-1:dispatch/state.json"));
+    const byId = Object.fromEntries(state.experiments.map((e: any) => [e.id, e]));
+    expect(byId["full-ours_s3"]).toMatchObject({
+      status: "failed",
+      exit_code: 3,
+      git_commit: repo.head,
+    });
+    expect(byId["full-ours_s1"]).toMatchObject({ status: "done", git_commit: repo.head });
+    const csv = git(repo.bare, "show", "pr-1:experiments/results/all_results.csv").split("\n");
+    expect(csv[0]).toBe(
+      "exp_id,method,dataset,group,metric,seed,value,host,gpu,finished_at,git_commit",
+    );
+    expect(csv.filter((l) => l.includes(repo.head))).toHaveLength(4);
+    // One commit request set per attempt: ref, commit, tree, commit, ref — twice.
+    expect(fake.requests.filter((r) => r.path.includes("/git/")).length).toBe(10);
+    expect(run.summary).toContain("## labgate aggregate: 6 runs from 2 shard(s)");
+  }, 120_000);
+
+  it("marks the runs of a shard that uploaded nothing failed with reason `shard lost`", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const store = tempDir("labgate-artifacts-");
+    await runShards(repo, store, ["0"]);
+    fake = await startFakeGitHub({ owner: "lab", repo: "study", bareRepo: repo.bare });
+    const run = await runBundledAction(
+      { mode: "aggregate", sha: repo.head, branch: "pr-1", token: "t" },
+      {
+        GITHUB_WORKSPACE: checkout(repo.bare),
+        LABGATE_ARTIFACT_DIR: store,
+        GITHUB_API_URL: fake.url,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.outputs.failed).toBe("3");
+    const state = JSON.parse(git(repo.bare, "show", "pr-1:dispatch/state.json"));
+    const lost = state.experiments.filter((e: any) => e.reason === "shard lost");
+    expect(lost).toHaveLength(3);
+    for (const e of lost)
+      expect(e).toMatchObject({ status: "failed", shard: 1, git_commit: repo.head });
+    expect(state.experiments.filter((e: any) => e.status === "done")).toHaveLength(3);
+    expect(run.summary).toContain("**Shard(s) 1 uploaded nothing**");
+    const readme = git(repo.bare, "show", "pr-1:experiments/results/README.md");
+    expect(readme).toContain("shard lost");
+  }, 120_000);
+
+  it("ends red with the reason when the branch keeps moving, and never forces", async () => {
+    const repo = repoWithBranch(campaignFiles({ seeds: [1] }));
+    const store = tempDir("labgate-artifacts-");
+    await runShards(repo, store, ["0", "1"]);
+    let n = 0;
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      async beforeRefUpdate(branch) {
+        pushFromElsewhere(repo.bare, branch, `n${n}.md`, `${n++}\n`);
+      },
+    });
+    const run = await runBundledAction(
+      { mode: "aggregate", sha: repo.head, branch: "pr-1", token: "t", "max-attempts": "2" },
+      {
+        GITHUB_WORKSPACE: checkout(repo.bare),
+        LABGATE_ARTIFACT_DIR: store,
+        GITHUB_API_URL: fake.url,
+      },
+    );
+    expect(run.code).toBe(1);
+    expect(run.log).toContain(
+      "::error::the results commit failed: could not commit to pr-1: the branch moved 2 times",
+    );
+    expect(run.summary).toContain("The runs' outputs are in the shard artifacts");
+    expect(git(repo.bare, "log", "--format=%s", "pr-1")).not.toContain("labgate: results");
+  }, 120_000);
+});
