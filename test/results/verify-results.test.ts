@@ -1,0 +1,96 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { aggregateResults } from "../../src/operations/aggregate-results.js";
+import { verifyResults } from "../../src/operations/verify-results.js";
+import { clock, finishedStudy, logSink, RUN_URL } from "./results-fixture.js";
+
+async function aggregatedStudy() {
+  const study = await finishedStudy();
+  const { repo, loaded, config } = study;
+  await aggregateResults(
+    { git: repo.git, log: logSink().log, clock },
+    { cwd: repo.dir, config, loaded, runUrl: RUN_URL, commit: true },
+  );
+  return study;
+}
+
+describe("verifyResults", () => {
+  it("passes on a fresh results commit", async () => {
+    const { repo, config } = await aggregatedStudy();
+    const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+    expect(out.problems).toEqual([]);
+    expect(out.ok).toBe(true);
+    expect(out.checked).toMatchObject({ rows: 32, commits: 1, resultFiles: 17 });
+  });
+
+  it("names a tampered result file", async () => {
+    const { repo, config } = await aggregatedStudy();
+    const file = join(repo.dir, "experiments/results/runs/base-toy_s2.json");
+    writeFileSync(file, readFileSync(file, "utf8").replace("0.81", "0.99"));
+    const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+    expect(out.ok).toBe(false);
+    expect(out.problems).toHaveLength(1);
+    expect(out.problems[0]).toMatch(
+      /^experiments\/results\/runs\/base-toy_s2\.json: sha256 [0-9a-f]{16}… does not match experiments\/results\/provenance\.json .* for run base-toy_s2/,
+    );
+  });
+
+  it("names a row whose commit is not in history, and a hand-made results commit without trailers", async () => {
+    const { repo, config, source } = await aggregatedStudy();
+    const csvPath = join(repo.dir, "experiments/results/all_results.csv");
+    const lines = readFileSync(csvPath, "utf8").split("\n");
+    const ghost = "0123456789abcdef0123456789abcdef01234567";
+    lines[3] = (lines[3] as string).replace(source, ghost);
+    writeFileSync(csvPath, lines.join("\n"));
+    await repo.git.add(csvPath);
+    await repo.git.commit("edit results by hand");
+    const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+    expect(out.ok).toBe(false);
+    expect(out.problems).toEqual([
+      `experiments/results/all_results.csv: 1 row(s) (first at line 4) name git_commit ${ghost}, which is not in this repository's history (fetch it, or re-run those runs from a commit that is)`,
+      expect.stringMatching(
+        /^results commit [0-9a-f]{12} \(the last commit that changed experiments\/results\/all_results\.csv\) carries no Labgate-Source-Commit trailer/,
+      ),
+    ]);
+  });
+
+  it("names rows whose commit exists but is not named by the results commit's trailers", async () => {
+    const { repo, config, loaded } = await finishedStudy();
+    const other = await repo.commit({ "other.txt": "x\n" }, "an unrelated commit");
+    const sidecar = join(repo.dir, "dispatch/base-toy_s1.status.json");
+    const entry = JSON.parse(readFileSync(sidecar, "utf8"));
+    writeFileSync(sidecar, JSON.stringify({ ...entry, git_commit: other }));
+    await aggregateResults(
+      { git: repo.git, log: logSink().log, clock },
+      { cwd: repo.dir, config, loaded, runUrl: RUN_URL, commit: true },
+    );
+    // Both commits are in the trailers, so this passes; then drop one trailer by amending.
+    expect((await verifyResults({ git: repo.git }, { cwd: repo.dir, config })).ok).toBe(true);
+    const message = await repo.git.raw(["log", "-1", "--format=%B"]);
+    await repo.git.raw([
+      "commit",
+      "--amend",
+      "-m",
+      message.replace(`Labgate-Source-Commit: ${other}\n`, ""),
+    ]);
+    const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+    expect(out.problems).toEqual([
+      expect.stringContaining(
+        `all_results.csv: 2 row(s) (first at line 2) name git_commit ${other}, but results commit`,
+      ),
+    ]);
+  });
+
+  it("names a result file that provenance.json does not record, and a missing one", async () => {
+    const { repo, config } = await aggregatedStudy();
+    writeFileSync(join(repo.dir, "experiments/results/runs/stray_s1.json"), '{"metrics":{}}');
+    const { rmSync } = await import("node:fs");
+    rmSync(join(repo.dir, "experiments/results/runs/abl-toy_s1.json"));
+    const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+    expect(out.problems).toEqual([
+      "experiments/results/runs/abl-toy_s1.json: run abl-toy_s1 is in experiments/results/provenance.json but its result file is missing",
+      "experiments/results/runs/stray_s1.json: a result file that experiments/results/provenance.json does not record; re-run `labgate aggregate` or remove it",
+    ]);
+  });
+});
