@@ -1,0 +1,221 @@
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import examples from "@octokit/webhooks-examples";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import { createLabgateApp } from "../../src/app/create-app.js";
+import { createWorkQueue, type WorkQueue } from "../../src/app/work-queue.js";
+
+export const API = "https://api.github.com";
+export const OWNER = "Codertocat";
+export const REPO = "Hello-World";
+export const R = `/repos/${OWNER}/${REPO}`;
+export const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+export const BEFORE = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
+export const BASE_REF = "master";
+export const HEAD_REF = "changes";
+export const NOW = new Date("2026-05-01T12:00:00Z");
+
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+export const PRIVATE_KEY = privateKey;
+
+export interface TestApp {
+  probot: Probot;
+  queue: WorkQueue;
+  errors: unknown[];
+  /** Delivers an event as Probot does after verification, then waits for the queued work. */
+  receive(name: string, payload: unknown, id?: string): Promise<void>;
+}
+
+/** The STYLE.md recipe: a Probot with retry and throttling off, logging silenced. */
+export async function testApp(): Promise<TestApp> {
+  const errors: unknown[] = [];
+  const queue = createWorkQueue((err) => errors.push(err));
+  const probot = new Probot({
+    appId: 123,
+    privateKey: PRIVATE_KEY,
+    secret: "test-secret",
+    logLevel: "fatal",
+    // The function form: Probot merges its own throttle options over a plain object.
+    Octokit: ProbotOctokit.defaults((o: object) => ({
+      ...o,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
+  });
+  await probot.load(createLabgateApp({ queue, clock: () => NOW }));
+  return {
+    probot,
+    queue,
+    errors,
+    async receive(name, payload, id = "delivery-1") {
+      await probot.receive({ id, name, payload } as never);
+      await queue.idle();
+      if (errors.length > 0) throw errors[0];
+    },
+  };
+}
+
+/** An installation token for installation 1 (Probot asks once per app instance). */
+export function withToken(scope: nock.Scope): nock.Scope {
+  return scope
+    .post("/app/installations/1/access_tokens")
+    .reply(200, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
+}
+
+type Example = { name: string; examples: Record<string, any>[] };
+const all = examples as unknown as Example[];
+
+/** A real payload from @octokit/webhooks-examples, deep-copied for a test to adapt. */
+export function example(
+  name: string,
+  pick: (p: Record<string, any>) => boolean,
+): Record<string, any> {
+  const found = all.find((e) => e.name === name)?.examples.find(pick);
+  if (!found) throw new Error(`no ${name} example`);
+  return structuredClone(found);
+}
+
+export function pullRequestEvent(action: string): Record<string, any> {
+  const p = example("pull_request", (e) => e.action === "synchronize");
+  p.action = action;
+  if (action !== "synchronize") {
+    delete p.before;
+    delete p.after;
+  }
+  return p;
+}
+
+/** The real issue_comment `created` example, on a PR (GitHub adds `issue.pull_request`). */
+export function prCommentEvent(
+  body: string,
+  opts: { action?: string; login?: string; type?: string } = {},
+) {
+  const p = example("issue_comment", (e) => e.action === (opts.action ?? "created"));
+  p.issue.number = 2;
+  p.issue.pull_request = { url: `${API}${R}/pulls/2` };
+  p.comment.body = body;
+  p.installation = { id: 1 };
+  if (opts.login) {
+    p.sender.login = opts.login;
+    p.comment.user.login = opts.login;
+  }
+  if (opts.type) {
+    p.sender.type = opts.type;
+    p.comment.user.type = opts.type;
+  }
+  return p;
+}
+
+/** The pull request as `GET /pulls/2` returns it (from the real pull_request example). */
+export function pullRequestResource(
+  opts: { fork?: boolean; author?: string; state?: string } = {},
+) {
+  const pr = pullRequestEvent("synchronize").pull_request;
+  if (opts.fork) pr.head.repo = { ...pr.head.repo, full_name: "someone/Hello-World" };
+  if (opts.author) pr.user.login = opts.author;
+  if (opts.state) pr.state = opts.state;
+  return pr;
+}
+
+const repoFile = (p: string) => readFileSync(new URL(`../../${p}`, import.meta.url), "utf8");
+
+/** The example campaign's files, as the repository at HEAD holds them. */
+export function exampleFiles(): Record<string, string> {
+  return {
+    ".github/labgate.yml": repoFile(".github/labgate.yml"),
+    "experiments/definitions.json": repoFile("experiments/definitions.json"),
+    "experiments/scripts/train.py": repoFile("experiments/scripts/train.py"),
+  };
+}
+
+/**
+ * Serves file reads: GraphQL batches (`object(expression: "sha:path")`) and, for anything a gate
+ * asks for afterwards, the contents API. Returns the paths GraphQL was asked for.
+ */
+export function serveFiles(scope: nock.Scope, files: Record<string, string>, graphqlCalls: number) {
+  const asked: string[] = [];
+  scope
+    .post("/graphql", (body) => typeof body.query === "string" && body.variables?.owner === OWNER)
+    .times(graphqlCalls)
+    .reply(200, (_uri, body: any) => {
+      const repository: Record<string, unknown> = {};
+      for (const m of (body.query as string).matchAll(/(f\d+): object\(expression: "([^"]+)"\)/g)) {
+        const path = (m[2] as string).split(":").slice(1).join(":");
+        asked.push(path);
+        const text = files[path];
+        repository[m[1] as string] =
+          text === undefined ? null : { text, byteSize: Buffer.byteLength(text), isBinary: false };
+      }
+      return { data: { repository } };
+    });
+  scope
+    .get(new RegExp(`^${R}/contents/`))
+    .query(true)
+    .optionally()
+    .times(20)
+    .reply((uri) => {
+      const path = decodeURIComponent(uri.split("/contents/")[1]?.split("?")[0] ?? "");
+      const text = files[path];
+      return text === undefined
+        ? [404, { message: "Not Found" }]
+        : [
+            200,
+            {
+              type: "file",
+              size: text.length,
+              encoding: "base64",
+              content: Buffer.from(text).toString("base64"),
+            },
+          ];
+    });
+  return asked;
+}
+
+export function checkRunsReply(runs: Record<string, unknown>[]) {
+  return { total_count: runs.length, check_runs: runs };
+}
+
+/** A check run as GitHub lists it. */
+export function checkRun(
+  id: number,
+  name: string,
+  fields: {
+    status?: string;
+    conclusion?: string | null;
+    external_id?: string;
+    title?: string;
+    app?: string;
+  } = {},
+) {
+  return {
+    id,
+    name,
+    head_sha: HEAD,
+    status: fields.status ?? "completed",
+    conclusion: fields.conclusion === undefined ? "success" : fields.conclusion,
+    external_id: fields.external_id ?? "",
+    app: { slug: fields.app ?? "labgate" },
+    output: { title: fields.title ?? `${name} ok`, summary: "" },
+    html_url: `https://github.com/${OWNER}/${REPO}/runs/${id}`,
+  };
+}
+
+export const GREEN_CHECKS = [
+  checkRun(13, "labgate/code-review", {
+    title: "CODE_APPROVED — dry-run passed",
+    app: "github-actions",
+  }),
+  checkRun(12, "labgate/design-debate"),
+  checkRun(11, "labgate/code-review", {
+    conclusion: "neutral",
+    title: "CODE_APPROVED — dry-run pending",
+  }),
+  checkRun(10, "labgate/definitions"),
+];
+
+export { nock };
