@@ -3,7 +3,6 @@ import { type CliContext, UsageError } from "./cli-context.js";
 import { aggregateCommand, aggregateHelp } from "./commands/aggregate-command.js";
 import { appCommand, appHelp } from "./commands/app-command.js";
 import { nightlyCommand, nightlyHelp } from "./commands/nightly-command.js";
-import { nightlyCommand, nightlyHelp } from "./commands/nightly-command.js";
 import { planCommand, planHelp } from "./commands/plan-command.js";
 import { reportCommand, reportHelp } from "./commands/report-command.js";
 import { runCommand, runHelp } from "./commands/run-command.js";
@@ -131,25 +130,6 @@ export const COMMANDS: Record<string, CommandSpec> = {
         json: v.json === true,
       }),
   },
-  nightly: {
-    summary: "compare two nights' results (`nightly compare <dir-a> <dir-b>`); list nightly runs",
-    help: nightlyHelp,
-    options: {
-      config: { type: "string" },
-      threshold: { type: "string" },
-      "noise-k": { type: "string" },
-      json: { type: "boolean" },
-    },
-    run: (ctx, v, pos) =>
-      nightlyCommand(ctx, {
-        sub: pos[0],
-        dirs: pos.slice(1),
-        config: str(v.config),
-        threshold: numberArg("--threshold", v.threshold),
-        noiseK: numberArg("--noise-k", v["noise-k"]),
-        json: v.json === true,
-      }),
-  },
 };
 
 export function intArg(flag: string, v: Values[string], min: number): number | undefined {
@@ -181,14 +161,6 @@ export function stageArg(v: Values[string]): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 3)
     throw new UsageError(`--stage must be 1, 2 or 3, got "${String(v)}"`);
-  return n;
-}
-
-export function numberArg(flag: string, v: Values[string]): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0)
-    throw new UsageError(`${flag} must be a number >= 0, got "${String(v)}"`);
   return n;
 }
 
