@@ -6,6 +6,7 @@ import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../core/plan/expand-runs.js";
 import type { ReviewProvider } from "../llm/review-provider.js";
 import { runCodeReview } from "./gates/run-code-review.js";
+import { runDesignDebate } from "./gates/run-design-debate.js";
 import { type Campaign, loadCampaign } from "./load-campaign.js";
 import type { Workspace } from "./workspace.js";
 
@@ -42,6 +43,8 @@ export async function reviewGates(input: ReviewGatesInput): Promise<ReviewGatesR
     if (gate === "definitions") verdicts.push(runDefinitionsGate(campaign));
     else if (gate === "code-review")
       verdicts.push(await runCodeReview(campaign, input.workspace, input));
+    else if (gate === "design-debate")
+      verdicts.push(await runDesignDebate(campaign, input.workspace, input.provider));
   }
   return { verdicts, config: campaign.config };
 }

@@ -1,16 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type CommandUse,
-  codeReviewGate,
-  scriptCandidates,
-} from "../../core/gates/code-review/code-review-gate.js";
+import { codeReviewGate } from "../../core/gates/code-review/code-review-gate.js";
 import { type DryRunOutcome, planDryRuns } from "../../core/gates/code-review/dry-run.js";
 import type { Verdict } from "../../core/gates/verdict.js";
 import { dryRunCommands } from "../dry-run-commands.js";
 import type { Campaign } from "../load-campaign.js";
 import type { Workspace } from "../workspace.js";
+import { collectScripts } from "./collect-scripts.js";
 
 /** Where dry-run checkpoints and results go, as the verdict shows it: stable across machines. */
 export const DRY_RUN_TMP = "$TMPDIR/labgate-dry-run";
@@ -37,16 +34,7 @@ export async function runCodeReview(
         },
       ],
     };
-  const commands: CommandUse[] = loaded.experiments.map((exp, i) => {
-    const input = loaded.definitions.experiments[i] ?? { id: exp.id };
-    const path = "command" in input ? ["experiments", i, "command"] : ["defaults", "command"];
-    return { exp_id: exp.id, command: exp.command, file: loaded.file, ...loaded.locate(path) };
-  });
-  const files = new Map<string, string>();
-  for (const p of scriptCandidates(commands)) {
-    const text = await ws.readFile(p);
-    if (text !== undefined) files.set(p, text);
-  }
+  const { commands, files } = await collectScripts(loaded, ws);
   let dryRuns: DryRunOutcome[] | "pending" = "pending";
   if (opts.dryRun === "run") {
     if (!opts.cwd) throw new Error('reviewGates: dryRun "run" needs cwd, the checkout\'s root');

@@ -1,0 +1,89 @@
+import { estimateGpuHours } from "../../plan/estimate-gpu-hours.js";
+import { countRuns } from "../../plan/expand-runs.js";
+import { matchPool, VRAM_HEADROOM } from "../../plan/match-pool.js";
+import type { DebateContext } from "./debate-input.js";
+import type { Finding } from "./debate-role.js";
+
+/**
+ * Skeptic — feasibility (SPEC §6).
+ *
+ * | finding | verdict |
+ * | --- | --- |
+ * | estimated GPU-hours exceed the budget (definitions or config) | REJECT |
+ * | a run needs more GPU memory (x1.2 headroom) than the largest runner GPU | REJECT |
+ * | an experiment's `runs_on` labels match no runner pool | REJECT |
+ * | one run is expected to take longer than `gates.debate.max_run_hours` | REVISE |
+ * | the timeline, GPU-hours / GPUs of all pools, exceeds `gates.debate.max_timeline_days` | REVISE |
+ *
+ * Durations are always declared once definitions.json validates (the schema requires
+ * `expected_duration_hours` on every experiment or in `defaults`), so there is no finding for it.
+ */
+export function skeptic(ctx: DebateContext): Finding[] {
+  const out: Finding[] = [];
+  const { config } = ctx.input;
+  const pools = config.runner_pools;
+  const hours = estimateGpuHours(ctx.experiments);
+  const budget = ctx.defs.budget?.gpu_hours ?? config.budget.gpu_hours;
+  const byCost = [...ctx.experiments].sort(
+    (a, b) => countRuns(b) * b.expected_duration_hours - countRuns(a) * a.expected_duration_hours,
+  );
+  const biggest = byCost
+    .slice(0, 3)
+    .map((e) => `${e.id} (${fmt(countRuns(e) * e.expected_duration_hours)} h)`);
+  if (budget !== undefined && hours > budget && byCost[0])
+    out.push(
+      ctx.finding(
+        "REJECT",
+        `estimated ${fmt(hours)} GPU-hours exceed the budget of ${fmt(budget)}; the largest experiments are ${biggest.join(", ")} — cut seeds or grid values, or raise the budget with your PI`,
+        ctx.defs.budget ? ["budget", "gpu_hours"] : ctx.at(byCost[0]),
+      ),
+    );
+
+  const gpuPools = pools.filter((p) => p.gpus_per_machine > 0);
+  const largest = Math.max(0, ...gpuPools.map((p) => p.gpu_memory_mb));
+  for (const exp of ctx.experiments) {
+    if (matchPool(exp, pools) >= 0) continue;
+    const need = Math.ceil(exp.vram_mb * VRAM_HEADROOM);
+    if (exp.vram_mb > 0 && need > largest)
+      out.push(
+        ctx.finding(
+          "REJECT",
+          `experiment ${exp.id} needs ${exp.vram_mb} MB of GPU memory (${need} MB with the 1.2 headroom), more than the largest runner GPU (${largest} MB in runner_pools) — lower the batch size or add a pool with larger GPUs`,
+          ctx.field(exp, "vram_mb"),
+        ),
+      );
+    else
+      out.push(
+        ctx.finding(
+          "REJECT",
+          `experiment ${exp.id} asks for runners labelled [${exp.runs_on.join(", ")}], and no runner pool with room for it has all of them (pools: ${pools.map((p) => `${p.name} [${p.labels.join(", ")}]`).join("; ")})`,
+          ctx.field(exp, "runs_on"),
+        ),
+      );
+  }
+
+  const maxRun = config.gates.debate.max_run_hours;
+  for (const exp of ctx.experiments)
+    if (exp.expected_duration_hours > maxRun)
+      out.push(
+        ctx.finding(
+          "REVISE",
+          `experiment ${exp.id} expects ${fmt(exp.expected_duration_hours)} h per run, over gates.debate.max_run_hours (${maxRun} h); a crash loses days — checkpoint and split it, or confirm the estimate with a pilot`,
+          ctx.field(exp, "expected_duration_hours"),
+        ),
+      );
+
+  const gpus = pools.reduce((n, p) => n + p.machines * Math.max(p.gpus_per_machine, 0), 0);
+  const maxDays = config.gates.debate.max_timeline_days;
+  if (gpus > 0 && byCost[0] && hours / gpus / 24 > maxDays)
+    out.push(
+      ctx.finding(
+        "REVISE",
+        `${fmt(hours)} GPU-hours on ${gpus} GPU(s) take at least ${fmt(hours / gpus / 24)} days, over gates.debate.max_timeline_days (${maxDays}); the largest experiments are ${biggest.join(", ")}`,
+        ctx.at(byCost[0]),
+      ),
+    );
+  return out;
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
