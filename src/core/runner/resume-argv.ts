@@ -9,7 +9,7 @@ export function withResume(argv: readonly string[], scriptSupportsResume: boolea
 
 /** A script supports `--resume` when its source names the flag (the code-review gate's check). */
 export function scriptSupportsResume(scriptSource: string): boolean {
-  return /(^|[^\w-])--resume\b/.test(scriptSource);
+  return /(^|[^\w-])--resume(?![\w-])/.test(scriptSource);
 }
 
 /**
