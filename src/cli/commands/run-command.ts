@@ -1,5 +1,6 @@
 import { simpleGit } from "simple-git";
-import { type AggregateFn, runCampaign } from "../../operations/run-campaign.js";
+import { aggregateResults } from "../../operations/aggregate-results.js";
+import { runCampaign } from "../../operations/run-campaign.js";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "../cli-context.js";
 import { printDiagnostics } from "../print-diagnostics.js";
 import { formatDuration } from "../progress/format-duration.js";
@@ -68,7 +69,7 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number
         },
         signal: controller.signal,
         emit: (e) => view.onEvent(e),
-        aggregate: await loadAggregate(),
+        aggregate: aggregateResults,
       },
       {
         cwd: ctx.cwd,
@@ -128,10 +129,6 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number
           ctx.stderr.write(
             `labgate run: aggregating the results failed: ${result.aggregateError}\n  every run's status is in dispatch/*.status.json; fix the cause and run \`labgate aggregate\`.\n`,
           );
-        if (!result.aggregated && !result.aggregateError)
-          ctx.stderr.write(
-            "labgate run: `labgate aggregate` is not available in this build; results were not merged\n",
-          );
         if (result.interrupted) return EXIT_INTERRUPTED;
         const bad =
           c.failed + c.on_hold > 0 ||
@@ -144,18 +141,6 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number
     view.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-  }
-}
-
-/** The results half (issue 3, merge/results/commit) lives in its own module. */
-async function loadAggregate(): Promise<AggregateFn | undefined> {
-  try {
-    const mod = (await import("../../operations/aggregate-results.js" as string)) as {
-      aggregateResults?: AggregateFn;
-    };
-    return mod.aggregateResults;
-  } catch {
-    return undefined;
   }
 }
 
