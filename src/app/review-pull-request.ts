@@ -1,4 +1,6 @@
+import { dirname } from "node:path/posix";
 import { DEFAULT_CONFIG } from "../core/config/config-schema.js";
+import { lockFileCandidates } from "../core/gates/debate/lock-files.js";
 import type { GateId, Verdict } from "../core/gates/verdict.js";
 import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../core/plan/expand-runs.js";
@@ -41,10 +43,14 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
   ]);
   const campaign = await loadCampaign(ws);
   const experiments = campaign.loaded?.experiments ?? [];
+  // What the gates will ask for, in one request: the scripts the commands name and the lock files
+  // the reproducibility reviewer looks for beside them.
+  const scripts = scriptPaths(experiments);
   await ws.prefetch([
     campaign.definitionsPath,
     statePath(campaign.config.dispatch_dir),
-    ...scriptPaths(experiments),
+    ...scripts,
+    ...lockFileCandidates([dirname(campaign.definitionsPath), ...scripts.map((p) => dirname(p))]),
   ]);
 
   const { runs, problem } = await readRuns(ws, statePath(campaign.config.dispatch_dir));

@@ -1,0 +1,213 @@
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { decodeApproval, encodeApproval } from "../../src/app/approval/approval-record.js";
+import { DASHBOARD_MARKER } from "../../src/app/dashboard/render-dashboard.js";
+import { diskWorkspace } from "../../src/operations/disk-workspace.js";
+import { reviewGates } from "../../src/operations/review-gates.js";
+import {
+  API,
+  BEFORE,
+  checkRun,
+  checkRunsReply,
+  exampleFiles,
+  HEAD,
+  nock,
+  pullRequestEvent,
+  R,
+  serveFiles,
+  testApp,
+  withToken,
+} from "./harness.js";
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** The gates the example campaign gets (no pilot results yet): computed by the real core. */
+async function expectedGates(): Promise<string[]> {
+  const { verdicts } = await reviewGates({ workspace: diskWorkspace(ROOT), dryRun: "skip" });
+  return verdicts.filter((v) => v.gate !== "pilot").map((v) => `labgate/${v.gate}`);
+}
+
+const approved = (state: "approved" | "voided" = "approved") =>
+  encodeApproval({ v: 1, pr: 2, sha: BEFORE, phase: "full", by: "octocat", at: "t0", state });
+
+describe("pull_request events", () => {
+  it("synchronize on the example campaign: reads files in 2 GraphQL batches, posts each gate's check, creates the dashboard", async () => {
+    const gates = await expectedGates();
+    const app = await testApp();
+    const checks: any[] = [];
+    const scope = withToken(nock(API));
+    const asked = serveFiles(scope, exampleFiles(), 2);
+    scope
+      .post(`${R}/check-runs`, (b) => {
+        checks.push(b);
+        return b.head_sha === HEAD;
+      })
+      .times(gates.length)
+      .reply(201, (_u, _b) => ({ id: 100 + checks.length }))
+      .get(`${R}/commits/${BEFORE}/check-runs`)
+      .query({ filter: "all", per_page: "100", check_name: "labgate/phase8" })
+      .reply(200, checkRunsReply([]))
+      .get(`${R}/issues/2/comments`)
+      .query(true)
+      .reply(200, [{ id: 9, body: "unrelated", user: { login: "someone" } }])
+      .post(`${R}/issues/2/comments`, (b) => b.body.startsWith(DASHBOARD_MARKER))
+      .reply(201, { id: 10 });
+    await app.receive("pull_request", pullRequestEvent("synchronize"));
+    scope.done();
+    expect(asked).toEqual(
+      expect.arrayContaining([
+        ".github/labgate.yml",
+        "experiments/definitions.json",
+        "experiments/scripts/train.py",
+      ]),
+    );
+    expect(checks.map((c) => c.name)).toEqual(gates);
+    for (const c of checks) {
+      expect(c.status).toBe("completed");
+      expect(["success", "failure", "neutral"]).toContain(c.conclusion);
+      expect(c.output.summary.length).toBeLessThanOrEqual(65_535);
+      expect((c.output.annotations ?? []).length).toBeLessThanOrEqual(50);
+    }
+    const review = checks.find((c) => c.name === "labgate/code-review");
+    if (review && review.conclusion !== "failure")
+      expect(review.output.title).toMatch(/dry-run pending$/);
+  });
+
+  it("a second event edits the dashboard instead of adding one", async () => {
+    const gates = await expectedGates();
+    const app = await testApp();
+    let edited = "";
+    const scope = withToken(nock(API));
+    serveFiles(scope, exampleFiles(), 2);
+    scope
+      .post(`${R}/check-runs`)
+      .times(gates.length)
+      .reply(201, { id: 1 })
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, checkRunsReply([]))
+      .get(`${R}/issues/2/comments`)
+      .query(true)
+      .reply(200, [{ id: 10, body: `${DASHBOARD_MARKER}\nold`, user: { login: "labgate[bot]" } }])
+      .patch(`${R}/issues/comments/10`, (b) => {
+        edited = b.body;
+        return true;
+      })
+      .reply(200, { id: 10 });
+    await app.receive("pull_request", pullRequestEvent("reopened"));
+    scope.done();
+    expect(edited.startsWith(DASHBOARD_MARKER)).toBe(true);
+    expect(edited).toContain("| method \\ dataset |");
+    expect(edited).toContain("**Next step:**");
+  });
+
+  it("approval, then a code push: the approval is voided on the new head and the dashboard says why", async () => {
+    const gates = await expectedGates();
+    const app = await testApp();
+    const phase8: any[] = [];
+    let dashboard = "";
+    const scope = withToken(nock(API));
+    serveFiles(scope, exampleFiles(), 2);
+    scope
+      .post(`${R}/check-runs`, (b) => b.name !== "labgate/phase8")
+      .times(gates.length)
+      .reply(201, { id: 1 })
+      .get(`${R}/commits/${BEFORE}/check-runs`)
+      .query(true)
+      .reply(
+        200,
+        checkRunsReply([
+          checkRun(500, "labgate/phase8", {
+            status: "in_progress",
+            conclusion: null,
+            external_id: approved(),
+          }),
+        ]),
+      )
+      .get(`${R}/compare/${BEFORE}...${HEAD}`)
+      .reply(200, {
+        status: "ahead",
+        files: [
+          { filename: "experiments/scripts/train.py" },
+          { filename: "experiments/results/aggregated.json" },
+        ],
+      })
+      .post(`${R}/check-runs`, (b) => {
+        phase8.push(b);
+        return b.name === "labgate/phase8";
+      })
+      .reply(201, { id: 501 })
+      .get(`${R}/issues/2/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(`${R}/issues/2/comments`, (b) => {
+        dashboard = b.body;
+        return true;
+      })
+      .reply(201, { id: 10 });
+    await app.receive("pull_request", pullRequestEvent("synchronize"));
+    scope.done();
+    expect(phase8[0]).toMatchObject({ head_sha: HEAD, status: "completed", conclusion: "neutral" });
+    expect(decodeApproval(phase8[0].external_id)?.state).toBe("voided");
+    expect(phase8[0].output.summary).toContain("`experiments/scripts/train.py`");
+    expect(dashboard).toContain("was voided");
+    expect(dashboard).toContain("experiments/scripts/train.py");
+  });
+
+  it("approval, then a results-only push: the approval moves to the new head", async () => {
+    const gates = await expectedGates();
+    const app = await testApp();
+    const phase8: any[] = [];
+    let dashboard = "";
+    const scope = withToken(nock(API));
+    serveFiles(scope, exampleFiles(), 2);
+    scope
+      .post(`${R}/check-runs`, (b) => b.name !== "labgate/phase8")
+      .times(gates.length)
+      .reply(201, { id: 1 })
+      .get(`${R}/commits/${BEFORE}/check-runs`)
+      .query(true)
+      .reply(
+        200,
+        checkRunsReply([
+          checkRun(500, "labgate/phase8", {
+            status: "in_progress",
+            conclusion: null,
+            external_id: approved(),
+          }),
+        ]),
+      )
+      .get(`${R}/compare/${BEFORE}...${HEAD}`)
+      .reply(200, {
+        status: "ahead",
+        files: [
+          { filename: "experiments/results/aggregated.json" },
+          { filename: "dispatch/state.json" },
+        ],
+      })
+      .post(`${R}/check-runs`, (b) => {
+        phase8.push(b);
+        return b.name === "labgate/phase8";
+      })
+      .reply(201, { id: 501 })
+      .get(`${R}/issues/2/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(`${R}/issues/2/comments`, (b) => {
+        dashboard = b.body;
+        return true;
+      })
+      .reply(201, { id: 10 });
+    await app.receive("pull_request", pullRequestEvent("synchronize"));
+    scope.done();
+    expect(phase8[0]).toMatchObject({ head_sha: HEAD, status: "in_progress" });
+    expect(decodeApproval(phase8[0].external_id)).toMatchObject({
+      sha: BEFORE,
+      state: "approved",
+      by: "octocat",
+    });
+    expect(dashboard).toContain("approved by @octocat");
+  });
+});
