@@ -20,29 +20,25 @@ export interface Worktree {
 }
 
 /**
- * A detached `git worktree` of `ref` (fetched from origin first) in a fresh temp dir, so fixers
- * and nightly commits never touch the user's checkout, its index or its branch.
+ * A detached `git worktree` of `origin/<branch>` (fetched first) or of a commit, in a fresh temp
+ * dir, so fixers and nightly commits never touch the user's checkout, its index or its branch.
  */
 export async function addWorktree(
   repo: SimpleGit,
-  opts: { branch: string; tmpDir: string; fetch?: boolean },
+  opts: { tmpDir: string } & ({ branch: string } | { commit: string }),
 ): Promise<Worktree> {
-  if (opts.fetch !== false)
+  let ref: string;
+  if ("branch" in opts) {
     await repo.raw([
       "fetch",
       "--quiet",
       "origin",
       `+refs/heads/${opts.branch}:refs/remotes/origin/${opts.branch}`,
     ]);
+    ref = `refs/remotes/origin/${opts.branch}`;
+  } else ref = opts.commit;
   const dir = await mkdtemp(join(opts.tmpDir, "labgate-worktree-"));
-  await repo.raw([
-    "worktree",
-    "add",
-    "--detach",
-    "--quiet",
-    dir,
-    `refs/remotes/origin/${opts.branch}`,
-  ]);
+  await repo.raw(["worktree", "add", "--detach", "--quiet", dir, ref]);
   let removed = false;
   return {
     dir,
@@ -74,4 +70,21 @@ export async function discardUnstaged(git: SimpleGit): Promise<void> {
 export async function remoteBranchExists(git: SimpleGit, branch: string): Promise<boolean> {
   const out = await git.raw(["ls-remote", "--heads", "origin", `refs/heads/${branch}`]);
   return out.trim() !== "";
+}
+
+/** Fetches `branch` into `refs/remotes/origin/<branch>`; returns its sha, or undefined when the remote has no such branch. */
+export async function fetchBranchIfExists(
+  git: SimpleGit,
+  branch: string,
+): Promise<string | undefined> {
+  const out = await git.raw(["ls-remote", "--heads", "origin", `refs/heads/${branch}`]);
+  const sha = out.trim().split(/\s+/)[0];
+  if (!sha) return undefined;
+  await git.raw([
+    "fetch",
+    "--quiet",
+    "origin",
+    `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+  ]);
+  return sha;
 }
