@@ -29,6 +29,8 @@ export interface FakeGitHubOptions {
   beforeRefUpdate?: (branch: string) => Promise<void>;
   /** Answer check-run writes with this status (e.g. 403 for a fork PR's read-only token). */
   checkRunStatus?: number;
+  /** Check runs that exist before the test (e.g. the app's in-progress code review). */
+  checkRuns?: any[];
 }
 
 export interface FakeGitHub {
@@ -48,7 +50,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
   const requests: RecordedRequest[] = [];
   const checkRuns = new Map<number, any>();
   const scratch = mkdtempSync(join(tmpdir(), "labgate-fakegh-"));
-  let nextCheckRun = 1;
+  for (const c of opts.checkRuns ?? []) checkRuns.set(c.id, structuredClone(c));
+  let nextCheckRun = 1 + Math.max(0, ...(opts.checkRuns ?? []).map((c) => c.id));
   let seq = 0;
   const prefix = `/repos/${opts.owner}/${opts.repo}`;
 
@@ -68,7 +71,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       if (input !== undefined) child.stdin?.end(input);
     });
 
-  async function route(method: string, path: string, body: any): Promise<[number, unknown]> {
+  async function route(
+    method: string,
+    path: string,
+    body: any,
+    query: URLSearchParams,
+  ): Promise<[number, unknown]> {
     if (!path.startsWith(prefix)) return [404, { message: "Not Found" }];
     const rest = path.slice(prefix.length);
 
@@ -85,6 +93,14 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
           base: { ref: "main", repo: { full_name: full } },
         },
       ];
+    }
+    const listed = method === "GET" ? rest.match(/^\/commits\/([^/]+)\/check-runs$/) : null;
+    if (listed) {
+      const name = query.get("check_name");
+      const runs = [...checkRuns.values()].filter(
+        (c) => c.head_sha === listed[1] && (!name || c.name === name),
+      );
+      return [200, { total_count: runs.length, check_runs: runs }];
     }
     if (method === "POST" && rest === "/check-runs") {
       if (opts.checkRunStatus)
@@ -218,7 +234,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       // Octokit escapes the slash in `heads/<branch>`; GitHub accepts both spellings.
       const path = decodeURIComponent((req.url ?? "/").split("?")[0] as string);
       requests.push({ method: req.method ?? "GET", path, body });
-      route(req.method ?? "GET", path, body)
+      route(req.method ?? "GET", path, body, new URL(req.url ?? "/", "http://x").searchParams)
         .then(([status, payload]) => {
           res.writeHead(status, { "content-type": "application/json" });
           res.end(JSON.stringify(payload));
