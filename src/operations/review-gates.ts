@@ -1,10 +1,12 @@
 import type { Config } from "../core/config/config-schema.js";
 import { definitionsGate } from "../core/gates/definitions-gate.js";
+import { pilotGate } from "../core/gates/pilot/pilot-gate.js";
 import type { PilotRunResult } from "../core/gates/pilot/pilot-run-result.js";
 import { GATES, type GateId, type Verdict } from "../core/gates/verdict.js";
 import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../core/plan/expand-runs.js";
 import type { ReviewProvider } from "../llm/review-provider.js";
+import { loadPilotResults } from "./gates/load-pilot-results.js";
 import { runCodeReview } from "./gates/run-code-review.js";
 import { runDesignDebate } from "./gates/run-design-debate.js";
 import { type Campaign, loadCampaign } from "./load-campaign.js";
@@ -45,8 +47,31 @@ export async function reviewGates(input: ReviewGatesInput): Promise<ReviewGatesR
       verdicts.push(await runCodeReview(campaign, input.workspace, input));
     else if (gate === "design-debate")
       verdicts.push(await runDesignDebate(campaign, input.workspace, input.provider));
+    else if (gate === "pilot") verdicts.push(await runPilotGate(campaign, input));
   }
   return { verdicts, config: campaign.config };
+}
+
+async function runPilotGate(campaign: Campaign, input: ReviewGatesInput): Promise<Verdict> {
+  const loaded = campaign.loaded;
+  if (!loaded)
+    return {
+      gate: "pilot",
+      conclusion: "failure",
+      label: "ITERATE",
+      summary: "definitions.json is not valid, so the pilot runs are unknown",
+      reasons: [
+        {
+          severity: "blocking",
+          message: "fix the labgate/definitions errors first",
+          file: campaign.definitionsPath,
+        },
+      ],
+    };
+  const { results, problems } = input.pilotResults
+    ? { results: input.pilotResults, problems: [] }
+    : await loadPilotResults(input.workspace, campaign.config);
+  return pilotGate({ loaded, results, config: campaign.config, problems });
 }
 
 function runDefinitionsGate(campaign: Campaign): Verdict {

@@ -1,0 +1,76 @@
+import type { Config } from "../../core/config/config-schema.js";
+import type { PilotRunResult } from "../../core/gates/pilot/pilot-run-result.js";
+import type { VerdictReason } from "../../core/gates/verdict.js";
+import { variantId } from "../../core/plan/run-id.js";
+import { ResultFile } from "../../core/results/result-file-schema.js";
+import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
+import type { Workspace } from "../workspace.js";
+
+export interface LoadedPilotResults {
+  results: PilotRunResult[];
+  /** A malformed state file or result file: reported, never silently treated as "no results". */
+  problems: VerdictReason[];
+}
+
+/**
+ * The pilot runs of `dispatch/state.json` (archived pilots excluded), each joined with the metrics
+ * of its result file `experiments/results/runs/<run_id>.json`, read through the workspace.
+ */
+export async function loadPilotResults(ws: Workspace, config: Config): Promise<LoadedPilotResults> {
+  const statePath = `${config.dispatch_dir.replace(/\/+$/, "")}/state.json`;
+  const text = await ws.readFile(statePath);
+  if (text === undefined) return { results: [], problems: [] };
+  const parsed = parseDispatchState(statePath, text);
+  if (!parsed.ok)
+    return {
+      results: [],
+      problems: [
+        {
+          severity: "blocking",
+          file: statePath,
+          line: 1,
+          message: `${parsed.message} — restore it from the last commit (git checkout HEAD~1 -- ${statePath})`,
+        },
+      ],
+    };
+  const results: PilotRunResult[] = [];
+  const problems: VerdictReason[] = [];
+  const runsDir = `${config.results_dir.replace(/\/+$/, "")}/runs`;
+  for (const e of parsed.value.experiments) {
+    if (e.phase !== "pilot") continue;
+    let metrics: Record<string, number> = {};
+    if (e.status === "done") {
+      const path =
+        e.result_file && !e.result_file.startsWith("/") ? e.result_file : `${runsDir}/${e.id}.json`;
+      const raw = await ws.readFile(path);
+      if (raw !== undefined) {
+        let json: unknown;
+        try {
+          json = JSON.parse(raw);
+        } catch {
+          json = undefined;
+        }
+        const r = ResultFile.safeParse(json);
+        if (r.success) metrics = r.data.metrics;
+        else
+          problems.push({
+            severity: "warning",
+            file: path,
+            message: `run ${e.id}: the result file is not { "metrics": { name: number } }; its metrics are ignored`,
+          });
+      }
+    }
+    results.push({
+      run_id: e.id,
+      exp_id: e.exp_id,
+      variant_id: variantId(e.exp_id, e.params ?? {}),
+      method: e.method,
+      dataset: e.dataset,
+      stage: e.stage ?? 1,
+      status: e.status,
+      reason: e.reason,
+      metrics,
+    });
+  }
+  return { results, problems };
+}
