@@ -1,0 +1,179 @@
+// Webhook latency and API cost of the GitHub App (issue 5, SPEC §13): time from a webhook's
+// receipt to its 2xx (p50, p99) and the GitHub API requests one `pull_request.synchronize` on the
+// example campaign costs. The API is a local HTTP fake reached the GitHub Enterprise way
+// (GHE_HOST=127.0.0.1:<port>, GHE_PROTOCOL=http). Baseline, measured in the same run: the same
+// Probot server with an app that registers the same events and does nothing.
+import { createHmac, generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { createLabgateApp } from "../dist/app/create-app.js";
+import { createWorkQueue } from "../dist/app/work-queue.js";
+import { table } from "./lib.js";
+
+const examples = createRequire(import.meta.url)("@octokit/webhooks-examples");
+
+const N = 200;
+const SECRET = "bench-secret";
+const root = new URL("../", import.meta.url);
+const files = Object.fromEntries(
+  [".github/labgate.yml", "experiments/definitions.json", "experiments/scripts/train.py"].map(
+    (p) => [p, readFileSync(new URL(p, root), "utf8")],
+  ),
+);
+
+// --- the fake GitHub API -------------------------------------------------------------------------
+let requests = [];
+const api = createServer((req, res) => {
+  let body = "";
+  req.on("data", (c) => {
+    body += c;
+  });
+  req.on("end", () => {
+    requests.push(`${req.method} ${req.url.split("?")[0]}`);
+    const json = (status, data) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(data === undefined ? "" : JSON.stringify(data));
+    };
+    const url = req.url;
+    if (url.includes("/access_tokens"))
+      return json(201, { token: "ghs_bench", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
+    if (url.endsWith("/graphql")) {
+      const { query } = JSON.parse(body);
+      const repository = {};
+      for (const m of query.matchAll(/(f\d+): object\(expression: "([^"]+)"\)/g)) {
+        const text = files[m[2].split(":").slice(1).join(":")];
+        repository[m[1]] =
+          text === undefined ? null : { text, byteSize: text.length, isBinary: false };
+      }
+      return json(200, { data: { repository } });
+    }
+    if (url.includes("/contents/")) return json(404, { message: "Not Found" });
+    if (req.method === "POST" && url.endsWith("/check-runs")) return json(201, { id: 1 });
+    if (url.includes("/check-runs")) return json(200, { total_count: 0, check_runs: [] });
+    if (req.method === "GET" && url.includes("/comments"))
+      return json(200, [{ id: 10, body: "<!-- labgate:dashboard -->\nold" }]);
+    if (req.method === "PATCH" && url.includes("/comments/")) return json(200, { id: 10 });
+    if (req.method === "POST" && url.includes("/comments")) return json(201, { id: 10 });
+    return json(404, { message: `bench fake: no route for ${req.method} ${url}` });
+  });
+});
+await new Promise((r) => api.listen(0, "127.0.0.1", r));
+process.env.GHE_HOST = `127.0.0.1:${api.address().port}`;
+process.env.GHE_PROTOCOL = "http";
+const baseUrl = `http://${process.env.GHE_HOST}/api/v3`;
+
+// --- the app server --------------------------------------------------------------------------------
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+
+async function startServer(appFn) {
+  const probot = new Probot({
+    appId: 1,
+    privateKey,
+    secret: SECRET,
+    baseUrl,
+    logLevel: "fatal",
+    // Probot spaces write requests 1 s apart by default; that only slows the background work here.
+    Octokit: ProbotOctokit.defaults((o) => ({ ...o, throttle: { enabled: false } })),
+  });
+  const middleware = await createNodeMiddleware(appFn, { probot });
+  const server = createServer((req, res) => middleware(req, res, () => res.writeHead(404).end()));
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { server, url: `http://127.0.0.1:${server.address().port}/api/github/webhooks` };
+}
+
+const payload = structuredClone(
+  examples.find((e) => e.name === "pull_request").examples.find((e) => e.action === "synchronize"),
+);
+const body = JSON.stringify(payload);
+const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+
+async function deliver(url, i) {
+  const t0 = process.hrtime.bigint();
+  const res = await fetch(url, {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "pull_request",
+      "x-github-delivery": `bench-${i}`,
+      "x-hub-signature-256": signature,
+    },
+  });
+  await res.text();
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function measure(appFn, queue) {
+  const { server, url } = await startServer(appFn);
+  const latencies = [];
+  const perEvent = [];
+  const workMs = [];
+  // 20 warm-up deliveries (JIT, sockets) are not counted, except for the first event's requests.
+  for (let i = -20; i < N; i++) {
+    requests = [];
+    const t0 = process.hrtime.bigint();
+    const ms = await deliver(url, i);
+    if (queue) await queue.idle();
+    if (i === -20) perEvent.push(requests.length);
+    if (i < 0) continue;
+    latencies.push(ms);
+    workMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    perEvent.push(requests.length);
+  }
+  server.close();
+  return { latencies, perEvent, workMs, lastRequests: requests };
+}
+
+const noop = (app) => {
+  for (const e of ["pull_request", "issue_comment", "check_suite", "check_run", "workflow_run"])
+    app.on(e, async () => {});
+};
+const baseline = await measure(noop);
+const errors = [];
+const queue = createWorkQueue((err) => errors.push(err));
+const labgate = await measure(createLabgateApp({ queue }), queue);
+api.close();
+if (errors.length > 0) throw errors[0];
+
+const row = (name, m) => [
+  name,
+  pct(m.latencies, 50).toFixed(2),
+  pct(m.latencies, 99).toFixed(2),
+  m.perEvent[0],
+  pct(m.perEvent.slice(1), 50),
+  pct(m.workMs, 50).toFixed(1),
+];
+console.log(
+  `pull_request.synchronize on the example campaign, ${N} deliveries each, API fake on 127.0.0.1`,
+);
+table(
+  [
+    "app",
+    "2xx p50 ms",
+    "2xx p99 ms",
+    "API req (1st event)",
+    "API req (steady)",
+    "work done p50 ms",
+  ],
+  [row("no-op baseline", baseline), row("labgate", labgate)],
+);
+const p99 = pct(labgate.latencies, 99);
+console.log(
+  `\np99 to 2xx: ${p99.toFixed(2)} ms (target < 100 ms), ${(p99 / pct(baseline.latencies, 99)).toFixed(2)}x the no-op baseline`,
+);
+console.log(
+  `API requests per synchronize: ${labgate.perEvent[0]} on the first event (includes the installation token), ${pct(labgate.perEvent.slice(1), 50)} after (target <= 10)`,
+);
+console.log(`requests of one synchronize: ${labgate.lastRequests.join(", ")}`);
