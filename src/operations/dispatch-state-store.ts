@@ -20,7 +20,10 @@ export const SIDECAR_SUFFIX = ".status.json";
 export interface DispatchStateRead {
   /** state.json merged with every sidecar, by run id. */
   entries: Map<string, StateEntry>;
-  /** state.json as read (or as recovered from HEAD); undefined when there is none yet. */
+  /**
+   * state.json as read (or as recovered from HEAD); undefined when there is none yet. Its entries
+   * are the merged ones: the merge updates them in place rather than copy 10^6 entries.
+   */
   state: DispatchState | undefined;
   /** Everything that was reported: a recovered state, unknown runs, skipped sidecars. */
   warnings: string[];

@@ -15,8 +15,10 @@ export interface MergeResult {
 /**
  * Merges runner sidecars into the state's entries (SPEC §4): a sidecar field that is not null
  * overrides. Linear in runs + sidecars (one Map lookup each). Sidecars are applied in the order
- * given, so a later sidecar for the same run wins. An archived pilot stays archived: a stale
- * sidecar written before the full dispatch must not bring it back.
+ * given, so a later sidecar for the same run wins; they may be streamed (any iterable). An
+ * archived pilot stays archived: a stale sidecar written before the full dispatch must not
+ * bring it back. The entries are updated in place (a state of 10^6 runs is not copied): pass
+ * entries the caller owns, such as a freshly parsed state.
  */
 export function mergeSidecars(
   entries: Iterable<StateEntry>,
@@ -34,10 +36,14 @@ export function mergeSidecars(
       byId.set(s.id, entryFromSidecar(s));
       continue;
     }
-    const merged: Record<string, unknown> = { ...current };
-    for (const [k, v] of Object.entries(s)) if (v !== null && v !== undefined) merged[k] = v;
-    if (current.phase === ARCHIVED_PILOT_PHASE) merged.phase = ARCHIVED_PILOT_PHASE;
-    byId.set(s.id, merged as unknown as StateEntry);
+    const archived = current.phase === ARCHIVED_PILOT_PHASE;
+    const target = current as unknown as Record<string, unknown>;
+    const source = s as unknown as Record<string, unknown>;
+    for (const k in source) {
+      const v = source[k];
+      if (v !== null && v !== undefined) target[k] = v;
+    }
+    if (archived) current.phase = ARCHIVED_PILOT_PHASE;
   }
   return { entries: byId, added, incomplete };
 }

@@ -33,9 +33,20 @@ const FIELD_ORDER = [
   "notes",
 ] as const;
 
+/** True when the SPEC fields come first, in order, and none is missing: no copy needed. */
+function inCanonicalOrder(src: Record<string, unknown>): boolean {
+  let i = 0;
+  for (const k in src) {
+    if (i >= FIELD_ORDER.length) return true;
+    if (k !== FIELD_ORDER[i++] || src[k] === undefined) return false;
+  }
+  return i === FIELD_ORDER.length;
+}
+
 /** The entry with its keys in one fixed order, so rewriting an unchanged state changes no byte. */
 export function canonicalEntry(e: StateEntry): Record<string, unknown> {
   const src = e as unknown as Record<string, unknown>;
+  if (inCanonicalOrder(src)) return src;
   const out: Record<string, unknown> = {};
   for (const k of FIELD_ORDER) out[k] = src[k] ?? null;
   for (const k of Object.keys(src)) if (!(k in out)) out[k] = src[k];

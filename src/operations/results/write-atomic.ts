@@ -5,7 +5,8 @@ import { basename, dirname, join } from "node:path";
 
 /** A file being written: chunks are buffered and streamed; `close` makes it appear at once. */
 export interface AtomicFile {
-  write(chunk: string): Promise<void>;
+  /** Returns a promise only when it flushed to disk: await it then (backpressure). */
+  write(chunk: string): Promise<void> | undefined;
   close(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -33,9 +34,9 @@ export async function openAtomic(path: string): Promise<AtomicFile> {
     if (!out.write(chunk)) await once(out, "drain");
   };
   return {
-    async write(chunk) {
+    write(chunk) {
       buffered += chunk;
-      if (buffered.length >= FLUSH_AT) await flush();
+      return buffered.length >= FLUSH_AT ? flush() : undefined;
     },
     async close() {
       if (error) throw error;
