@@ -116,8 +116,5 @@ function cell(s: string): string {
 
 /** Untrusted text (script output, PR content) must not open HTML or mention people. */
 function escapeInline(s: string): string {
-  return s
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
+  return s.replace(/</g, "&lt;").replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
 }
