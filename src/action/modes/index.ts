@@ -1,6 +1,8 @@
 import type { ActionMode } from "../action-mode.js";
 import { aggregateMode } from "./aggregate.js";
+import { autofixMode } from "./autofix.js";
 import { dryRunMode } from "./dry-run.js";
+import { nightlyCompareMode } from "./nightly-compare.js";
 import { planMode } from "./plan.js";
 import { runMode } from "./run.js";
 
@@ -10,4 +12,6 @@ export const MODES: Record<string, ActionMode> = {
   run: runMode,
   aggregate: aggregateMode,
   "dry-run": dryRunMode,
+  autofix: autofixMode,
+  "nightly-compare": nightlyCompareMode,
 };

@@ -1,0 +1,43 @@
+import { simpleGit } from "simple-git";
+import { diskWorkspace } from "../../operations/disk-workspace.js";
+import { loadCampaign } from "../../operations/load-campaign.js";
+import { nightlyCompare } from "../../operations/nightly-compare.js";
+import type { ActionMode, ModeResult } from "../action-mode.js";
+
+/**
+ * `nightly-compare` (SPEC §11): tonight's aggregated results (already in the checkout) against the
+ * previous nights; writes `<results>/nightly/<date>/`, opens or updates the ONE draft PR from
+ * `labgate/nightly`, and puts the same report in the job summary. A regression is reported, not
+ * a red job: the `regressions` output lets a workflow decide otherwise.
+ */
+export const nightlyCompareMode: ActionMode = {
+  requires: [],
+  async run({ inputs, env, cwd, log, octokit }): Promise<ModeResult> {
+    const git = simpleGit(cwd);
+    const sha = inputs.sha ?? (await git.revparse(["HEAD"])).trim();
+    const { data } = await octokit().rest.repos.get({ owner: env.owner, repo: env.repo });
+    const campaign = await loadCampaign(diskWorkspace(cwd));
+    const r = await nightlyCompare(
+      { octokit: octokit(), git, log, clock: () => new Date(), tmpDir: env.tempDir },
+      {
+        cwd,
+        owner: env.owner,
+        repo: env.repo,
+        defaultBranch: data.default_branch,
+        sha,
+        config: campaign.config,
+        ...(campaign.loaded ? { loaded: campaign.loaded } : {}),
+        runUrl: env.runUrl,
+        serverUrl: env.serverUrl,
+      },
+    );
+    return {
+      outputs: {
+        "pr-url": r.pr.url,
+        regressions: String(r.report.regressions.length),
+        "night-dir": r.nightDir,
+      },
+      summary: `${r.markdown}\nDraft PR: ${r.pr.url}\n`,
+    };
+  },
+};
