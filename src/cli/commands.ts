@@ -6,6 +6,7 @@ import { initCommand, initHelp } from "./commands/init-command.js";
 import { nightlyCommand, nightlyHelp } from "./commands/nightly-command.js";
 import { planCommand, planHelp } from "./commands/plan-command.js";
 import { reportCommand, reportHelp } from "./commands/report-command.js";
+import { gateArgs, reviewCommand, reviewHelp } from "./commands/review-command.js";
 import { runCommand, runHelp } from "./commands/run-command.js";
 import { statusCommand, statusHelp } from "./commands/status-command.js";
 import { validateCommand, validateHelp } from "./commands/validate-command.js";
@@ -38,6 +39,21 @@ export const COMMANDS: Record<string, CommandSpec> = {
     help: validateHelp,
     options: { config: { type: "string" } },
     run: (ctx, v, pos) => validateCommand(ctx, { file: oneFile(pos), config: str(v.config) }),
+  },
+  review: {
+    summary: "run the review gates (the PR checks) here and print their verdicts",
+    help: reviewHelp,
+    options: {
+      gate: { type: "string", multiple: true },
+      json: { type: "boolean" },
+      "no-dry-run": { type: "boolean" },
+    },
+    run: (ctx, v) =>
+      reviewCommand(ctx, {
+        gates: gateArgs(v.gate),
+        json: v.json === true,
+        dryRun: v["no-dry-run"] !== true,
+      }),
   },
   plan: {
     summary: "expand runs, estimate GPU-hours, balance shards, print the dispatch table",
