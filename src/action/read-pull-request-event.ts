@@ -14,13 +14,19 @@ export async function readPullRequestEvent(
   eventPath: string | undefined,
 ): Promise<PullRequestEventFacts | undefined> {
   if (!eventPath) return undefined;
-  let payload: any;
+  let payload: {
+    pull_request?: {
+      number?: number;
+      head?: { sha?: string; repo?: { full_name?: string } | null };
+      base?: { repo?: { full_name?: string } };
+    };
+  };
   try {
     payload = JSON.parse(await readFile(eventPath, "utf8"));
   } catch (err) {
     throw new Error(`cannot read the event payload ${eventPath}: ${(err as Error).message}`);
   }
-  const pr = payload?.pull_request;
+  const pr = payload.pull_request;
   if (!pr?.head?.sha) return undefined;
   const head = String(pr.head.repo?.full_name ?? "");
   const base = String(pr.base?.repo?.full_name ?? "");

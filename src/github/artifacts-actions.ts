@@ -1,14 +1,19 @@
 import { resolve } from "node:path";
-import { DefaultArtifactClient } from "@actions/artifact";
 import type { ArtifactStore } from "./artifacts.js";
 
 /** The workflow run's artifacts through @actions/artifact (the runner's artifact service). */
 export function actionsArtifactStore(retentionDays = 7): ArtifactStore {
-  const client = new DefaultArtifactClient();
+  // Imported on first use: the artifact client is large and most modes never touch it.
+  let loaded: Promise<import("@actions/artifact").ArtifactClient> | undefined;
+  const artifactClient = () => {
+    loaded ??= import("@actions/artifact").then((m) => new m.DefaultArtifactClient());
+    return loaded;
+  };
   return {
     describe: "GitHub Actions artifacts of this workflow run",
     async upload(name, rootDir, files) {
       const root = resolve(rootDir);
+      const client = await artifactClient();
       await client.uploadArtifact(
         name,
         files.map((f) => resolve(root, f)),
@@ -18,10 +23,11 @@ export function actionsArtifactStore(retentionDays = 7): ArtifactStore {
       return { files: files.length };
     },
     async list() {
-      const { artifacts } = await client.listArtifacts({ latest: true });
+      const { artifacts } = await (await artifactClient()).listArtifacts({ latest: true });
       return artifacts.map((a) => a.name).sort();
     },
     async download(name, destDir) {
+      const client = await artifactClient();
       const { artifact } = await client.getArtifact(name);
       await client.downloadArtifact(artifact.id, { path: destDir });
     },

@@ -1,5 +1,4 @@
 import { simpleGit } from "simple-git";
-import { aggregateShards } from "../../operations/action/aggregate-shards.js";
 import { pullRequestHead } from "../../operations/action/pull-request-head.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { markdownTable } from "../render-markdown.js";
@@ -23,6 +22,7 @@ export const aggregateMode: ActionMode = {
         );
       branch = head.ref;
     }
+    const { aggregateShards } = await import("../../operations/action/aggregate-shards.js");
     const r = await aggregateShards(
       {
         git: simpleGit(cwd),

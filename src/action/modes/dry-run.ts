@@ -1,5 +1,3 @@
-import { renderVerdictMarkdown } from "../../core/gates/render-verdict-markdown.js";
-import { dryRunGate } from "../../operations/action/dry-run-gate.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { readPullRequestEvent } from "../read-pull-request-event.js";
 
@@ -26,6 +24,8 @@ export const dryRunMode: ActionMode = {
         "no commit to report on: run on a pull_request event or pass `sha:` (the PR's head SHA)";
       return { outputs: {}, summary: `## labgate dry-run\n\n${message}\n`, failure: message };
     }
+    const { dryRunGate } = await import("../../operations/action/dry-run-gate.js");
+    const { renderVerdictMarkdown } = await import("../../core/gates/render-verdict-markdown.js");
     const result = await dryRunGate(
       { octokit, repo: { owner: env.owner, repo: env.repo }, clock: () => new Date() },
       { cwd, headSha, fromFork: event?.fromFork ?? false, detailsUrl: env.runUrl },

@@ -1,6 +1,5 @@
 import { performance } from "node:perf_hooks";
 import { simpleGit } from "simple-git";
-import { runShard } from "../../operations/action/run-shard.js";
 import { shardArtifactName } from "../../operations/action/shard-artifact.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { cancelOnSignals } from "../cancel-signal.js";
@@ -15,6 +14,8 @@ export const runMode: ActionMode = {
   async run({ inputs, env, cwd, log, artifacts }): Promise<ModeResult> {
     const shard = inputs.shard as number;
     const artifactName = shardArtifactName(inputs.artifactPrefix, shard, env.runAttempt);
+    // Loaded on demand: each mode pulls in only its own dependencies (see scripts/build-action.js).
+    const { runShard } = await import("../../operations/action/run-shard.js");
     let firstStart = true;
     const result = await runShard(
       {
