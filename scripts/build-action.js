@@ -27,6 +27,9 @@ await build({
     js: "import { createRequire as __labgateCreateRequire } from 'node:module';\nconst require = __labgateCreateRequire(import.meta.url);",
   },
   legalComments: "none",
+  // Resolve node_modules by its path, not its target: same output from a checkout whose
+  // node_modules is a symlink (a worktree) as from a plain `npm ci`.
+  preserveSymlinks: true,
   minify: true,
   sourcemap: false,
   logLevel: "warning",
