@@ -48,22 +48,31 @@ const files = (n) =>
     content: `${JSON.stringify({ metrics: { accuracy: i / (n + 1), loss: 1 - i / (n + 1) } })}\n`,
   }));
 
+// Warm up the client and the server once, so the first row measures the commit, not JIT start.
+await gitDataCommit(octokit, { owner: "o", repo: "r", branch: "b", message: "m", files: files(1) });
 const rows = [];
 for (const n of [1, 10, 100, 1000]) {
+  // Request counts from one commit; time as the median of 3 (this machine is shared and noisy).
+  const times = [];
+  let ours = 0;
+  for (let rep = 0; rep < 3; rep++) {
+    count = 0;
+    bytes = 0;
+    const t = performance.now();
+    await gitDataCommit(octokit, {
+      owner: "lab",
+      repo: "study",
+      branch: "pr",
+      message: "results",
+      files: files(n),
+    });
+    times.push(performance.now() - t);
+    ours = count;
+  }
+  const oursMs = times.sort((a, b) => a - b)[1];
+  const payloadKb = Math.round(bytes / 1024);
   count = 0;
-  bytes = 0;
-  let t0 = performance.now();
-  await gitDataCommit(octokit, {
-    owner: "lab",
-    repo: "study",
-    branch: "pr",
-    message: "results",
-    files: files(n),
-  });
-  const oursMs = performance.now() - t0;
-  const ours = count;
-  count = 0;
-  t0 = performance.now();
+  const t0 = performance.now();
   for (const f of files(n))
     await octokit.rest.repos.createOrUpdateFileContents({
       owner: "lab",
@@ -82,11 +91,13 @@ for (const n of [1, 10, 100, 1000]) {
     `${(perFile / ours).toFixed(1)}x`,
     oursMs.toFixed(1),
     perFileMs.toFixed(1),
-    perFile,
+    payloadKb,
   ]);
 }
 server.close();
-console.log("API requests per results commit (local server; times exclude GitHub's latency):");
+console.log(
+  "API requests per results commit (local server; times exclude GitHub's latency; the per-file way also makes one commit per file):",
+);
 table(
   [
     "files",
@@ -95,7 +106,7 @@ table(
     "ratio",
     "labgate ms",
     "per-file ms",
-    "per-file commits",
+    "labgate request KB",
   ],
   rows,
 );
@@ -149,6 +160,9 @@ const head = git("rev-parse", "HEAD");
 
 function firstStart(attempt) {
   const store = mkdtempSync(join(tmpdir(), "labgate-bench-store-"));
+  // The runner creates these files before a step starts; @actions/core appends to them.
+  writeFileSync(join(store, "out"), "");
+  writeFileSync(join(store, "summary"), "");
   rmSync(join(repo, ".labgate"), { recursive: true, force: true });
   rmSync(join(repo, "dispatch"), { recursive: true, force: true });
   rmSync(join(repo, "experiments/results"), { recursive: true, force: true });
@@ -162,7 +176,7 @@ function firstStart(attempt) {
         INPUT_SHARD: "0",
         GITHUB_WORKSPACE: repo,
         GITHUB_RUN_ATTEMPT: String(attempt),
-        LABGATE_ARTIFACT_DIR: store,
+        LABGATE_ARTIFACT_DIR: join(store, "artifacts"),
         GITHUB_OUTPUT: join(store, "out"),
         GITHUB_STEP_SUMMARY: join(store, "summary"),
       },
