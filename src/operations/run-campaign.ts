@@ -1,32 +1,28 @@
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { availableParallelism, hostname, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { availableParallelism, hostname } from "node:os";
+import { resolve } from "node:path";
 import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
 import { substituteArgv } from "../core/definitions/command-placeholders.js";
 import { splitCommand } from "../core/definitions/split-command.js";
 import type { LoadedDefinitions } from "../core/definitions/validate-definitions.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
-import { expandRuns } from "../core/plan/expand-runs.js";
-import { planDispatch, selectExperiments } from "../core/plan/plan-dispatch.js";
-import type { PlannedRun } from "../core/plan/planned-run.js";
 import { commandValues } from "../core/runner/command-values.js";
 import { newStateEntry } from "../core/runner/new-state-entry.js";
-import { runIdMatcher } from "../core/runner/run-glob.js";
 import type { RunStatus, StateEntry } from "../core/state/state-entry.js";
 import { queryGpus } from "../exec/nvidia-smi.js";
 import { diskWorkspace } from "./disk-workspace.js";
 import { DispatchStateError, readDispatchState } from "./dispatch-state-store.js";
 import { CONFIG_PATH, loadCampaign } from "./load-campaign.js";
 import { checkSource, commandFiles, SourceRefusal, supportsResume } from "./runner/check-source.js";
+import { doneRuns } from "./runner/done-runs.js";
 import { type DryRunPlan, dryRunPlan } from "./runner/dry-run-plan.js";
-import { checkResult } from "./runner/execute-run.js";
 import { GpuMonitor } from "./runner/gpu-monitor.js";
 import { acquireRunLock, RunLockError } from "./runner/run-lock.js";
 import type { PreparedRun } from "./runner/run-scheduler.js";
 import { runSteps } from "./runner/run-steps.js";
 import type { RunnerEvent } from "./runner/runner-events.js";
+import { selectRuns } from "./runner/select-runs.js";
 import { writeSidecar } from "./runner/write-sidecar.js";
 
 export interface RunLog {
@@ -127,7 +123,11 @@ export async function runCampaign(
 
   if (input.dryRun) {
     const state = await readDispatchState({ cwd, config, git: deps.git }).catch(() => undefined);
-    const done = await doneRuns(cwd, state?.entries, runs);
+    const done = await doneRuns(
+      cwd,
+      state?.entries,
+      runs.map((r) => r.run_id),
+    );
     return { kind: "dry-run", plan: dryRunPlan(runs, new Set(done.keys()), gpuList, cpuSlots) };
   }
 
@@ -160,7 +160,7 @@ export async function runCampaign(
       if (err instanceof DispatchStateError) return { kind: "refused", message: err.message };
       throw err;
     }
-    const done = await doneRuns(cwd, state.entries, [...state.entries.values()]);
+    const done = await doneRuns(cwd, state.entries, state.entries.keys());
     const runUrl = input.runUrl ?? `local:${hostname()}`;
     const resumeCache = new Map<string, boolean>();
     const prepared: PreparedRun[] = [];
@@ -255,60 +255,6 @@ export async function runCampaign(
     gpus?.stop();
     await release();
   }
-}
-
-function selectRuns(
-  loaded: LoadedDefinitions,
-  config: Config,
-  input: RunCampaignInput,
-  cwd: string,
-): { runs: PlannedRun[]; shardOf: Map<string, number> } | { diagnostics: Diagnostic[] } {
-  // Checkpoints under this machine's temp dir, one folder per checkout so two repos with the
-  // same run ids never resume from each other's checkpoints.
-  const tmpDir = join(
-    tmpdir(),
-    `labgate-${createHash("sha1").update(cwd).digest("hex").slice(0, 8)}`,
-  );
-  const filter = { phase: input.phase, stage: input.stage };
-  const planned = planDispatch({ experiments: loaded.experiments, config, filter, tmpDir });
-  let runs: PlannedRun[];
-  const shardOf = new Map<string, number>();
-  if (planned.ok) {
-    runs = planned.plan.runs;
-    runs.forEach((r, i) => shardOf.set(r.run_id, planned.plan.shardOf[i] as number));
-    if (input.shard !== undefined) runs = runs.filter((r) => shardOf.get(r.run_id) === input.shard);
-  } else if (input.shard !== undefined) {
-    return { diagnostics: planned.diagnostics };
-  } else {
-    // No runner pool matches: irrelevant on this machine, which runs everything itself.
-    runs = expandRuns(selectExperiments(loaded.experiments, filter), {
-      tmpDir,
-      resultsDir: config.results_dir,
-    });
-  }
-  if (input.only) {
-    const match = runIdMatcher(input.only);
-    runs = runs.filter((r) => match(r.run_id));
-  }
-  return { runs, shardOf };
-}
-
-/** Runs already `done` whose result file is there and valid, with their metrics. */
-async function doneRuns(
-  cwd: string,
-  entries: ReadonlyMap<string, StateEntry> | undefined,
-  among: readonly { run_id?: string; id?: string }[],
-): Promise<Map<string, { entry: StateEntry; metrics: Record<string, number> }>> {
-  const out = new Map<string, { entry: StateEntry; metrics: Record<string, number> }>();
-  if (!entries) return out;
-  for (const item of among) {
-    const id = item.run_id ?? item.id;
-    const entry = id === undefined ? undefined : entries.get(id);
-    if (!entry || entry.status !== "done" || !entry.result_file) continue;
-    const r = await checkResult(resolve(cwd, entry.result_file));
-    if (r.value) out.set(entry.id, { entry, metrics: r.value.metrics });
-  }
-  return out;
 }
 
 function countStatuses(entries: readonly StateEntry[]): Record<RunStatus, number> {

@@ -1,0 +1,59 @@
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Config } from "../../core/config/config-schema.js";
+import type { LoadedDefinitions } from "../../core/definitions/validate-definitions.js";
+import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
+import { expandRuns } from "../../core/plan/expand-runs.js";
+import { planDispatch, selectExperiments } from "../../core/plan/plan-dispatch.js";
+import type { PlannedRun } from "../../core/plan/planned-run.js";
+import { runIdMatcher } from "../../core/runner/run-glob.js";
+
+export interface RunSelection {
+  phase?: "pilot" | "full";
+  stage?: number;
+  only?: string;
+  shard?: number;
+}
+
+/**
+ * The runs `labgate run` is asked for: the plan of `--phase`/`--stage` (the same plan the dispatch
+ * matrix came from, so `--shard K` finds the runs of matrix job K), narrowed by `--only`.
+ */
+export function selectRuns(
+  loaded: LoadedDefinitions,
+  config: Config,
+  input: RunSelection,
+  cwd: string,
+): { runs: PlannedRun[]; shardOf: Map<string, number> } | { diagnostics: Diagnostic[] } {
+  // Checkpoints under this machine's temp dir, one folder per checkout so two repos with the
+  // same run ids never resume from each other's checkpoints.
+  const tmpDir = join(
+    tmpdir(),
+    `labgate-${createHash("sha1").update(cwd).digest("hex").slice(0, 8)}`,
+  );
+  const filter = { phase: input.phase, stage: input.stage };
+  const planned = planDispatch({ experiments: loaded.experiments, config, filter, tmpDir });
+  let runs: PlannedRun[];
+  const shardOf = new Map<string, number>();
+  if (planned.ok) {
+    runs = planned.plan.runs;
+    runs.forEach((r, i) => {
+      shardOf.set(r.run_id, planned.plan.shardOf[i] as number);
+    });
+    if (input.shard !== undefined) runs = runs.filter((r) => shardOf.get(r.run_id) === input.shard);
+  } else if (input.shard !== undefined) {
+    return { diagnostics: planned.diagnostics };
+  } else {
+    // No runner pool matches: irrelevant on this machine, which runs everything itself.
+    runs = expandRuns(selectExperiments(loaded.experiments, filter), {
+      tmpDir,
+      resultsDir: config.results_dir,
+    });
+  }
+  if (input.only) {
+    const match = runIdMatcher(input.only);
+    runs = runs.filter((r) => match(r.run_id));
+  }
+  return { runs, shardOf };
+}
