@@ -64,7 +64,7 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number
         env: ctx.env,
         clock: () => new Date(),
         log: {
-          info: (s) => ctx.stdout.write(`${s}\n`),
+          info: (s) => view.print(s),
           warn: (s) => ctx.stderr.write(`warning: ${s}\n`),
         },
         signal: controller.signal,

@@ -43,14 +43,14 @@ export class ProgressTally {
 
   /**
    * Time left: runs left x the mean measured duration so far (the declared hours before any run
-   * finished), spread over the runs running at once.
+   * finished), spread over the slots that the runs left can fill.
    */
   etaMs(): number | null {
     const left = this.queued + this.running.size;
     if (left === 0) return 0;
     if (this.measuredRuns === 0) return null;
     const mean = this.measuredMs / this.measuredRuns;
-    const width = Math.max(1, Math.min(this.slots, this.running.size || 1, left));
+    const width = Math.max(1, Math.min(this.slots, left));
     return (left * mean) / width;
   }
 }

@@ -5,6 +5,8 @@ import { ProgressTally } from "./progress-tally.js";
 
 export interface ProgressView {
   onEvent(e: RunnerEvent): void;
+  /** A line of text above the live block (log messages while runs go on). */
+  print(s: string): void;
   stop(): void;
 }
 
@@ -108,6 +110,7 @@ export function progressView(
           break;
       }
     },
+    print: line,
     stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
