@@ -94,3 +94,46 @@ describe("labgate run: retries, stage gating, early stop", () => {
     expect(r.code).toBe(0);
   }, 60_000);
 });
+
+describe("labgate run: choosing runs, and what other commands see afterwards", () => {
+  it("--shard K runs the runs the plan puts on shard K; --only filters by glob; plan and status use the results", async () => {
+    const dir = campaignRepo(
+      [
+        { id: "a", seeds: [1, 2, 3] },
+        { id: "b", seeds: [1, 2], expected_duration_hours: 0.02 },
+      ],
+      "runner_pools:\n  - name: cpu\n    labels: [self-hosted, gpu]\n    machines: 2\n",
+    );
+    const plan = JSON.parse((await runCli(["plan", "--json"], dir)).stdout);
+    const shard0 = plan.dispatch
+      .filter((d: any) => d.shard === 0)
+      .map((d: any) => d.run_id)
+      .sort();
+    expect(shard0.length).toBeGreaterThan(0);
+    expect(shard0.length).toBeLessThan(5);
+
+    const r = await runCli(["run", "--shard", "0"], dir);
+    expect(r.code).toBe(0);
+    expect([...sidecars(dir).keys()].sort()).toEqual(shard0);
+    for (const e of sidecars(dir).values()) expect(e.shard).toBe(0);
+
+    const only = await runCli(["run", "--only", "b_*"], dir);
+    expect(only.code).toBe(0);
+    const ran = [...sidecars(dir).keys()];
+    expect(ran).toContain("b_s1");
+    expect(ran).toContain("b_s2");
+
+    const none = await runCli(["run", "--only", "zzz*"], dir);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("no runs match --only zzz*");
+
+    const planAfter = await runCli(["plan"], dir);
+    expect(planAfter.stdout).toMatch(
+      /estimates: measured durations .* for 2 experiment\(s\): a, b/,
+    );
+    const status = await runCli(["status"], dir);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/b_s1\s+done\s+\S+/);
+    expect(status.stdout).toMatch(/runs: \d+ done/);
+  }, 90_000);
+});

@@ -42,7 +42,7 @@ export class ProgressTally {
   }
 
   /**
-   * Time left: runs left x the mean measured duration so far (the declared hours before any run
+   * Time left: runs left x the mean measured duration so far (unknown until a run has
    * finished), spread over the slots that the runs left can fill.
    */
   etaMs(): number | null {
