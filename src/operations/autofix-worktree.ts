@@ -25,7 +25,7 @@ export interface Worktree {
  */
 export async function addWorktree(
   repo: SimpleGit,
-  opts: { tmpDir: string } & ({ branch: string } | { commit: string }),
+  opts: { tmpDir: string; config?: string[] } & ({ branch: string } | { commit: string }),
 ): Promise<Worktree> {
   let ref: string;
   if ("branch" in opts) {
@@ -42,7 +42,7 @@ export async function addWorktree(
   let removed = false;
   return {
     dir,
-    git: simpleGit(dir),
+    git: simpleGit({ baseDir: dir, config: opts.config ?? [] }),
     async remove() {
       if (removed) return;
       removed = true;
@@ -87,4 +87,14 @@ export async function fetchBranchIfExists(
     `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
   ]);
   return sha;
+}
+
+/**
+ * `-c` settings that let git fetch and push over HTTPS with `token`: an
+ * `http.<server>/.extraheader`, given per command, so the token is never written to .git/config
+ * (the checkout keeps `persist-credentials: false`) and never reaches the fixers' processes.
+ */
+export function gitAuthConfig(serverUrl: string, token: string): string[] {
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  return [`http.${serverUrl.replace(/\/+$/, "")}/.extraheader=AUTHORIZATION: basic ${basic}`];
 }

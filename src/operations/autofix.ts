@@ -22,7 +22,10 @@ export interface AutofixDeps {
   git: SimpleGit;
   log: { info(msg: string): void; warning(msg: string): void };
   tmpDir: string;
+  /** The fixers' environment is built from this, minus credentials (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** `-c` settings for the worktree's git, e.g. `gitAuthConfig` (build `git` with the same). */
+  gitConfig?: string[];
 }
 
 export interface AutofixInput {
@@ -73,7 +76,11 @@ export async function autofix(deps: AutofixDeps, input: AutofixInput): Promise<A
       message: `no fixer answers the ${input.failures.length} failure(s) of PR #${pr.number}; fixers declare what they answer in autofix.commands[].answers.`,
     };
 
-  const wt = await addWorktree(deps.git, { branch: pr.headRef, tmpDir: deps.tmpDir });
+  const wt = await addWorktree(deps.git, {
+    branch: pr.headRef,
+    tmpDir: deps.tmpDir,
+    ...(deps.gitConfig ? { config: deps.gitConfig } : {}),
+  });
   try {
     const base = (await wt.git.revparse(["HEAD"])).trim();
     const env = fixerEnv(deps.env ?? process.env);

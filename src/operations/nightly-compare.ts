@@ -26,6 +26,8 @@ export interface NightlyCompareDeps {
   log: { info(msg: string): void; warning(msg: string): void };
   clock: () => Date;
   tmpDir: string;
+  /** `-c` settings for the worktree's git, e.g. `gitAuthConfig` (build `git` with the same). */
+  gitConfig?: string[];
 }
 
 export interface NightlyCompareInput {
@@ -79,10 +81,11 @@ export async function nightlyCompare(
   if (!parsed.ok) throw new Error(parsed.message);
   const tonight: Night = { date, rows: parsed.rows };
 
-  const branchSha = await fetchBranchIfExists(deps.git, NIGHTLY_BRANCH);
+  const { git } = deps;
+  const branchSha = await fetchBranchIfExists(git, NIGHTLY_BRANCH);
   const onDisk = await readNightsDir(join(input.cwd, nightlyDir));
   const onBranch = branchSha
-    ? await readNightsAtRef(deps.git, `refs/remotes/origin/${NIGHTLY_BRANCH}`, nightlyDir)
+    ? await readNightsAtRef(git, `refs/remotes/origin/${NIGHTLY_BRANCH}`, nightlyDir)
     : { nights: [], problems: [] };
   // The branch is the newer copy of a night that is also merged into the default branch.
   const history = sortNights([...onDisk.nights, ...onBranch.nights]).filter((n) => n.date !== date);
@@ -102,7 +105,11 @@ export async function nightlyCompare(
   );
 
   const nightDir = `${nightlyDir}/${date}`;
-  const wt = await addWorktree(deps.git, { commit: input.sha, tmpDir: deps.tmpDir });
+  const wt = await addWorktree(git, {
+    commit: input.sha,
+    tmpDir: deps.tmpDir,
+    ...(deps.gitConfig ? { config: deps.gitConfig } : {}),
+  });
   try {
     // Carry every earlier night over from the branch: the commit is rebuilt, the history is not.
     if (branchSha)

@@ -146,6 +146,8 @@ describe("action mode autofix", () => {
     );
     expect(body).not.toContain("no docstring");
     expect(git(repo.remote, "show", "labgate/autofix/7:train.py")).toBe("def main():\n    pass");
+    // The token went to git per command only: nothing in the checkout's config.
+    expect(git(repo.dir, "config", "--list", "--local")).not.toMatch(/extraheader|x-access-token/i);
   });
 
   it("a fork PR: no checks read, nothing run, nothing pushed", async () => {

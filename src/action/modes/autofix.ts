@@ -2,6 +2,7 @@ import { simpleGit } from "simple-git";
 import { getPullRequest } from "../../github/get-pull-request.js";
 import { autofix } from "../../operations/autofix.js";
 import { failedGateChecks, failedRunsInCheckout } from "../../operations/autofix-failures.js";
+import { gitAuthConfig } from "../../operations/autofix-worktree.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
@@ -17,6 +18,7 @@ export const autofixMode: ActionMode = {
   requires: ["pr"],
   async run({ inputs, env, cwd, log, octokit }): Promise<ModeResult> {
     const repo = { owner: env.owner, repo: env.repo };
+    const gitConfig = inputs.token ? gitAuthConfig(env.serverUrl, inputs.token) : [];
     const number = inputs.pr as number;
     const pr = await getPullRequest(octokit(), repo, number);
     const campaign = await loadCampaign(diskWorkspace(cwd));
@@ -27,7 +29,13 @@ export const autofixMode: ActionMode = {
           ...(await failedRunsInCheckout(cwd, campaign.config)),
         ];
     const r = await autofix(
-      { octokit: octokit(), git: simpleGit(cwd), log, tmpDir: env.tempDir },
+      {
+        octokit: octokit(),
+        git: simpleGit({ baseDir: cwd, config: gitConfig }),
+        log,
+        tmpDir: env.tempDir,
+        gitConfig,
+      },
       {
         ...repo,
         pr: { number, headRef: pr.headRef, fromFork: pr.fromFork },

@@ -1,4 +1,5 @@
 import { simpleGit } from "simple-git";
+import { gitAuthConfig } from "../../operations/autofix-worktree.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import { nightlyCompare } from "../../operations/nightly-compare.js";
@@ -13,12 +14,20 @@ import type { ActionMode, ModeResult } from "../action-mode.js";
 export const nightlyCompareMode: ActionMode = {
   requires: [],
   async run({ inputs, env, cwd, log, octokit }): Promise<ModeResult> {
-    const git = simpleGit(cwd);
+    const gitConfig = inputs.token ? gitAuthConfig(env.serverUrl, inputs.token) : [];
+    const git = simpleGit({ baseDir: cwd, config: gitConfig });
     const sha = inputs.sha ?? (await git.revparse(["HEAD"])).trim();
     const { data } = await octokit().rest.repos.get({ owner: env.owner, repo: env.repo });
     const campaign = await loadCampaign(diskWorkspace(cwd));
     const r = await nightlyCompare(
-      { octokit: octokit(), git, log, clock: () => new Date(), tmpDir: env.tempDir },
+      {
+        octokit: octokit(),
+        git,
+        log,
+        clock: () => new Date(),
+        tmpDir: env.tempDir,
+        gitConfig,
+      },
       {
         cwd,
         owner: env.owner,
