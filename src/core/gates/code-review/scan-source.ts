@@ -23,7 +23,7 @@ export interface ScannedSource {
  */
 export function scanSource(text: string, language: ScriptLanguage): ScannedSource {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
   const lineAt = (offset: number) => {
     let lo = 0;
     let hi = starts.length - 1;
@@ -34,55 +34,86 @@ export function scanSource(text: string, language: ScriptLanguage): ScannedSourc
     }
     return lo + 1;
   };
-  const code = text.split("");
+  const comments: [number, number][] = [];
   const literals: StringLiteral[] = [];
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (code[k] !== "\n") code[k] = " ";
-  };
+  const n = text.length;
+  const node = language === "node";
   let i = 0;
-  while (i < text.length) {
-    const ch = text[i] as string;
-    const next = text[i + 1];
+  while (i < n) {
+    const c = text.charCodeAt(i);
     if (
-      ch === "#" &&
-      language !== "node" &&
-      (language === "python" || /\s|^$/.test(text[i - 1] ?? ""))
+      c === HASH &&
+      !node &&
+      (language === "python" || i === 0 || isSpace(text.charCodeAt(i - 1)))
     ) {
       const end = eol(text, i);
-      blank(i, end);
+      comments.push([i, end]);
       i = end;
-    } else if (language === "node" && ch === "/" && next === "/") {
+    } else if (node && c === SLASH && text.charCodeAt(i + 1) === SLASH) {
       const end = eol(text, i);
-      blank(i, end);
+      comments.push([i, end]);
       i = end;
-    } else if (language === "node" && ch === "/" && next === "*") {
+    } else if (node && c === SLASH && text.charCodeAt(i + 1) === STAR) {
       const close = text.indexOf("*/", i + 2);
-      const end = close < 0 ? text.length : close + 2;
-      blank(i, end);
+      const end = close < 0 ? n : close + 2;
+      comments.push([i, end]);
       i = end;
-    } else if (ch === '"' || ch === "'" || (ch === "`" && language === "node")) {
-      const triple = language === "python" && text.startsWith(ch.repeat(3), i);
-      const quote = triple ? ch.repeat(3) : ch;
+    } else if (c === DQ || c === SQ || (c === BT && node)) {
+      const ch = text[i] as string;
+      const triple = language === "python" && text.startsWith(ch + ch + ch, i);
+      const quote = triple ? ch + ch + ch : ch;
       const raw = language === "python" && /[rR]/.test(prefixOf(text, i));
-      const escapes = !(language === "shell" && ch === "'") && !raw;
+      const escapes = !(language === "shell" && c === SQ) && !raw;
+      const stopAtNewline = !triple && language !== "shell" && c !== BT;
       let j = i + quote.length;
       let value = "";
-      while (j < text.length && !text.startsWith(quote, j)) {
-        if (escapes && text[j] === "\\" && j + 1 < text.length) {
-          value += text[j + 1];
+      let from = j;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === c && (!triple || text.startsWith(quote, j))) break;
+        if (escapes && d === BACKSLASH && j + 1 < n) {
+          value += `${text.slice(from, j)}${text[j + 1]}`;
           j += 2;
+          from = j;
           continue;
         }
-        if (!triple && language !== "shell" && ch !== "`" && text[j] === "\n") break;
-        value += text[j];
+        if (stopAtNewline && d === NEWLINE) break;
         j++;
       }
-      const end = Math.min(text.length, j + quote.length);
-      literals.push({ value, offset: i, end, line: lineAt(i) });
-      i = end;
+      value += text.slice(from, j);
+      const end = Math.min(n, j + (text.startsWith(quote, j) ? quote.length : 0));
+      literals.push({ value, offset: i, end: Math.max(end, j), line: lineAt(i) });
+      i = Math.max(end, j, i + 1);
     } else i++;
   }
-  return { text, code: code.join(""), literals, lineAt };
+  return { text, code: blankRanges(text, comments), literals, lineAt };
+}
+
+const HASH = 35;
+const SLASH = 47;
+const STAR = 42;
+const DQ = 34;
+const SQ = 39;
+const BT = 96;
+const BACKSLASH = 92;
+const NEWLINE = 10;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/** The text with each range replaced by spaces (newlines kept), so offsets still line up. */
+function blankRanges(text: string, ranges: readonly [number, number][]): string {
+  if (ranges.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const [from, to] of ranges) {
+    const comment = text.slice(from, to);
+    out += text.slice(at, from);
+    out += comment.includes("\n") ? comment.replace(/[^\n]/g, " ") : " ".repeat(to - from);
+    at = to;
+  }
+  return out + text.slice(at);
 }
 
 function eol(text: string, from: number): number {
