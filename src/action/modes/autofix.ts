@@ -1,7 +1,5 @@
 import { simpleGit } from "simple-git";
 import { getPullRequest } from "../../github/get-pull-request.js";
-import { autofix } from "../../operations/autofix.js";
-import { failedGateChecks, failedRunsInCheckout } from "../../operations/autofix-failures.js";
 import { gitAuthConfig } from "../../operations/autofix-worktree.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
@@ -20,6 +18,11 @@ export const autofixMode: ActionMode = {
     const repo = { owner: env.owner, repo: env.repo };
     const gitConfig = inputs.token ? gitAuthConfig(env.serverUrl, inputs.token) : [];
     const number = inputs.pr as number;
+    // Loaded on use, so the other modes do not parse the fixer and worktree code.
+    const { autofix } = await import("../../operations/autofix.js");
+    const { failedGateChecks, failedRunsInCheckout } = await import(
+      "../../operations/autofix-failures.js"
+    );
     const pr = await getPullRequest(octokit(), repo, number);
     const campaign = await loadCampaign(diskWorkspace(cwd));
     const failures = pr.fromFork

@@ -2,7 +2,6 @@ import { simpleGit } from "simple-git";
 import { gitAuthConfig } from "../../operations/autofix-worktree.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
-import { nightlyCompare } from "../../operations/nightly-compare.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 
 /**
@@ -17,6 +16,8 @@ export const nightlyCompareMode: ActionMode = {
     const gitConfig = inputs.token ? gitAuthConfig(env.serverUrl, inputs.token) : [];
     const git = simpleGit({ baseDir: cwd, config: gitConfig });
     const sha = inputs.sha ?? (await git.revparse(["HEAD"])).trim();
+    // Loaded on use: vega and the chart code stay out of the other modes.
+    const { nightlyCompare } = await import("../../operations/nightly-compare.js");
     const { data } = await octokit().rest.repos.get({ owner: env.owner, repo: env.repo });
     const campaign = await loadCampaign(diskWorkspace(cwd));
     const r = await nightlyCompare(
