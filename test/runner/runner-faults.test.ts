@@ -18,6 +18,10 @@ describe("labgate run: a run that goes wrong never takes the others down", () =>
         { id: "silent", mode: "noresult" },
         { id: "garbled", mode: "badjson" },
         { id: "loud", mode: "flood" },
+        {
+          id: "missing",
+          command: "no-such-program-labgate --seed {seed} --result-file {result_file}",
+        },
       ],
       "timeout_factor: 1\n",
     );
@@ -39,6 +43,7 @@ describe("labgate run: a run that goes wrong never takes the others down", () =>
         "good_s2",
         "killed_s1",
         "loud_s1",
+        "missing_s1",
         "oomkill_s1",
         "silent_s1",
         "slow_s1",
@@ -67,6 +72,8 @@ describe("labgate run: a run that goes wrong never takes the others down", () =>
     expect(get("cudaoom").reason).toMatch(/^out-of-memory: .*CUDA out of memory/);
     expect(get("silent")).toMatchObject({ status: "failed", exit_code: 0 });
     expect(get("silent").reason).toMatch(/^no-result/);
+    expect(get("missing")).toMatchObject({ status: "failed", exit_code: null });
+    expect(get("missing").reason).toMatch(/^could not start: .*ENOENT/);
     expect(get("garbled").reason).toMatch(/^invalid-result: .*not JSON/);
 
     // 100 MB printed: the run finished, the log stopped at the 10 MB cap

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -85,4 +87,34 @@ describe("labgate run on a machine with GPUs (a fake nvidia-smi on PATH)", () =>
     expect(resultOf(dir, "cpu_s1").meta.cuda_visible_devices).toBe("");
     expect(s.get("cpu_s1")?.gpu).toBeNull();
   }, 90_000);
+});
+
+describe("labgate run waits for GPU memory held by another process", () => {
+  it("starts the run once the other tenant frees the memory, never before", async () => {
+    const dir = campaignRepo([{ id: "w", mode: "gpu", args: "--gpu-mb 100", vram_mb: 4000 }]);
+    const gpusFile = join(tempDir("labgate-fake-gpus-"), "gpus");
+    writeFileSync(gpusFile, "0, Fake GPU A, 10000, 8000");
+    const env = {
+      PATH: `${FAKE_GPU_BIN}:${process.env.PATH}`,
+      FAKE_GPUS_FILE: gpusFile,
+      FAKE_GPU_DIR: tempDir("labgate-fake-gpu-"),
+      LABGATE_GPU_POLL_MS: "100",
+    };
+    const running = runCli(["run"], dir, env);
+    const end = Date.now() + 30_000;
+    while (sidecars(dir).get("w_s1")?.status !== "queued" && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1000)); // ten polls later...
+    // ...still waiting: queued, not started
+    expect(sidecars(dir).get("w_s1")).toMatchObject({ status: "queued", started: null });
+    const freedAt = Date.now() / 1000;
+    writeFileSync(gpusFile, "0, Fake GPU A, 10000, 0");
+    const r = await running;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "waiting for GPU memory: 1 run(s) do not fit in what is free now (0: 2000 MB)",
+    );
+    expect(sidecars(dir).get("w_s1")?.status).toBe("done");
+    expect(resultOf(dir, "w_s1").meta.started).toBeGreaterThanOrEqual(freedAt);
+  }, 60_000);
 });

@@ -46,6 +46,7 @@ export async function runScheduled(
     { prepared: PreparedRun; ctrl: AbortController; gpu: number | null }
   >();
   let fatal: unknown;
+  let waitingNoted = false;
   let waker: (() => void) | undefined;
   // Set when something happened while the loop was not waiting, so the wake-up is not lost.
   let signalled = false;
@@ -174,6 +175,14 @@ export async function runScheduled(
       for (const p of left) await settle(p, "cancelled", reason);
     } else if (!ctx.signal.aborted) await startWhatFits();
     if (running.size === 0 && queue.length === 0) break;
+    if (running.size === 0 && !ctx.signal.aborted && !waitingNoted) {
+      waitingNoted = true;
+      const free = (ctx.gpus?.slots() ?? []).map((g) => `${g.index}: ${Math.round(g.free_mb)} MB`);
+      ctx.emit({
+        type: "note",
+        text: `waiting for GPU memory: ${queue.length} run(s) do not fit in what is free now (${free.join(", ")}); looking again every ${ctx.pollMs} ms`,
+      });
+    }
     const waiting = signalled
       ? Promise.resolve()
       : new Promise<void>((r) => {
