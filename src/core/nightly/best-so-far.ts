@@ -20,8 +20,8 @@ export function bestSoFar(history: readonly Night[], directionOf: DirectionOf): 
     for (const row of night.rows) {
       const key = rowKey(row);
       const prior = best.get(key);
-      const { direction } = directionOf(row);
       if (!prior) {
+        const { direction } = directionOf(row);
         best.set(key, {
           exp_id: row.exp_id,
           metric: row.metric,
@@ -33,7 +33,7 @@ export function bestSoFar(history: readonly Night[], directionOf: DirectionOf): 
         continue;
       }
       prior.nights += 1;
-      if (isBetter(row.mean, prior.best, direction)) {
+      if (isBetter(row.mean, prior.best, prior.direction)) {
         prior.best = row.mean;
         prior.date = night.date;
       }

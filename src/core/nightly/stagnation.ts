@@ -23,28 +23,34 @@ export function findStagnation(
   history: readonly Night[],
   opts: { nights: number; threshold: number; directionOf: DirectionOf },
 ): Stagnation[] {
-  const series = new Map<
-    string,
-    { date: string; mean: number; direction: Direction; exp_id: string; metric: string }[]
-  >();
+  interface Series {
+    exp_id: string;
+    metric: string;
+    direction: Direction;
+    points: { date: string; mean: number }[];
+  }
+  const series = new Map<string, Series>();
   for (const night of history)
     for (const row of night.rows) {
-      const list = series.get(rowKey(row)) ?? [];
-      list.push({
-        date: night.date,
-        mean: row.mean,
-        direction: opts.directionOf(row).direction,
-        exp_id: row.exp_id,
-        metric: row.metric,
-      });
-      series.set(rowKey(row), list);
+      const key = rowKey(row);
+      let s = series.get(key);
+      if (!s) {
+        s = {
+          exp_id: row.exp_id,
+          metric: row.metric,
+          direction: opts.directionOf(row).direction,
+          points: [],
+        };
+        series.set(key, s);
+      }
+      s.points.push({ date: night.date, mean: row.mean });
     }
   const out: Stagnation[] = [];
-  for (const points of series.values()) {
+  for (const s of series.values()) {
+    const { points } = s;
     if (points.length <= opts.nights) continue;
     const split = points.length - opts.nights;
-    const first = points[0] as (typeof points)[number];
-    const sign = first.direction === "higher" ? 1 : -1;
+    const sign = s.direction === "higher" ? 1 : -1;
     const pick = (xs: typeof points) =>
       xs.reduce((a, b) => (sign * b.mean > sign * a.mean ? b : a));
     const before = pick(points.slice(0, split));
@@ -53,9 +59,9 @@ export function findStagnation(
     const scale = before.mean === 0 ? 1 : Math.abs(before.mean);
     if (gain / scale <= opts.threshold)
       out.push({
-        exp_id: first.exp_id,
-        metric: first.metric,
-        direction: first.direction,
+        exp_id: s.exp_id,
+        metric: s.metric,
+        direction: s.direction,
         best: before.mean,
         bestDate: before.date,
         recentBest: recent.mean,
