@@ -83,6 +83,19 @@ describe("code-review gate", () => {
     expect(v.summary).toBe("2 blocking items in 3 scripts; 1/3 dry-runs passed");
   });
 
+  it("does not dry-run a command whose script rejects --dry-run or is not in the repository", async () => {
+    const v = await codeReview(
+      repo({ ok: "passes.py", noflag: "click_missing.py", gone: "nope.py" }),
+      "run",
+    );
+    expect(v.label).toBe("CODE_REVISE");
+    expect(v.summary).toBe("3 blocking items in 2 scripts; 1/1 dry-runs passed");
+    expect(v.reasons.filter((r) => r.severity === "info").map((r) => r.message)).toEqual([
+      "dry-run of noflag not run: scripts/click_missing.py does not accept --dry-run (see above)",
+      "dry-run of gone not run: its script is not in the repository (see above)",
+    ]);
+  });
+
   it("blocks missing flags, hard-coded paths, secrets and a script not in the repository", async () => {
     const dir = repo({
       flags: "argparse_missing.py",

@@ -1,8 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { codeReviewGate } from "../../core/gates/code-review/code-review-gate.js";
-import { type DryRunOutcome, planDryRuns } from "../../core/gates/code-review/dry-run.js";
+import {
+  type CodeReviewDetails,
+  codeReviewGate,
+  type DryRunSkip,
+} from "../../core/gates/code-review/code-review-gate.js";
+import {
+  type DryRunCommand,
+  type DryRunOutcome,
+  planDryRuns,
+} from "../../core/gates/code-review/dry-run.js";
 import type { Verdict } from "../../core/gates/verdict.js";
 import { dryRunCommands } from "../dry-run-commands.js";
 import type { Campaign } from "../load-campaign.js";
@@ -35,13 +43,29 @@ export async function runCodeReview(
       ],
     };
   const { commands, files } = await collectScripts(loaded, ws);
+  const staticInput = {
+    commands,
+    files,
+    requiredFlags: config.gates.required_script_flags,
+    dryRunTimeoutSeconds: config.gates.dry_run_timeout_seconds,
+  };
   let dryRuns: DryRunOutcome[] | "pending" = "pending";
+  const skipped: DryRunSkip[] = [];
   if (opts.dryRun === "run") {
     if (!opts.cwd) throw new Error('reviewGates: dryRun "run" needs cwd, the checkout\'s root');
     const work = await mkdtemp(join(tmpdir(), "labgate-dry-run-"));
     try {
+      // A command whose script is missing or rejects --dry-run would fail (or, worse, train for
+      // real until the timeout): its static blocking item says it all, so it is not run.
+      const unrunnable = dryRunBlockers(codeReviewGate({ ...staticInput, dryRuns: "pending" }));
+      const runnable: DryRunCommand[] = [];
+      for (const c of planDryRuns(loaded.experiments, work)) {
+        const why = unrunnable.get(c.exp_ids[0] as string);
+        if (why) skipped.push({ exp_ids: c.exp_ids, why });
+        else runnable.push(c);
+      }
       const outcomes = await dryRunCommands({
-        commands: planDryRuns(loaded.experiments, work),
+        commands: runnable,
         cwd: opts.cwd,
         timeoutMs: config.gates.dry_run_timeout_seconds * 1000,
         logDir: join(work, "logs"),
@@ -57,11 +81,16 @@ export async function runCodeReview(
       await rm(work, { recursive: true, force: true });
     }
   }
-  return codeReviewGate({
-    commands,
-    files,
-    requiredFlags: config.gates.required_script_flags,
-    dryRuns,
-    dryRunTimeoutSeconds: config.gates.dry_run_timeout_seconds,
-  });
+  return codeReviewGate({ ...staticInput, dryRuns, dryRunSkipped: skipped });
+}
+
+/** Experiments whose dry-run cannot succeed, by id: their script is absent or rejects --dry-run. */
+function dryRunBlockers(staticVerdict: Verdict): Map<string, string> {
+  const out = new Map<string, string>();
+  const details = staticVerdict.details as CodeReviewDetails;
+  for (const s of details.scripts)
+    if (s.flags.some((f) => f.flag === "--dry-run" && f.state === "missing"))
+      for (const id of s.experiments) out.set(id, `${s.path} does not accept --dry-run`);
+  for (const id of details.missingScripts) out.set(id, "its script is not in the repository");
+  return out;
 }

@@ -24,6 +24,13 @@ export interface CodeReviewInput {
   /** Outcomes of the dry-runs, or "pending" when a CPU workflow runs them later. */
   dryRuns: readonly DryRunOutcome[] | "pending";
   dryRunTimeoutSeconds: number;
+  /** Dry-runs not attempted because a static blocking item already rules them out. */
+  dryRunSkipped?: readonly DryRunSkip[];
+}
+
+export interface DryRunSkip {
+  exp_ids: string[];
+  why: string;
 }
 
 export interface ScriptReport {
@@ -38,6 +45,8 @@ export interface ScriptReport {
 
 export interface CodeReviewDetails {
   scripts: ScriptReport[];
+  /** Experiments whose command runs a script that is not in the repository. */
+  missingScripts: string[];
   dryRuns: readonly DryRunOutcome[] | "pending";
 }
 
@@ -62,6 +71,7 @@ export function scriptCandidates(commands: readonly CommandUse[]): string[] {
 export function codeReviewGate(input: CodeReviewInput): Verdict {
   const reasons: VerdictReason[] = [];
   const scripts = new Map<string, ScriptReport>();
+  const missingScripts: string[] = [];
   const at = (c: CommandUse) => ({ file: c.file, line: c.line, column: c.column });
 
   for (const c of input.commands) {
@@ -78,6 +88,7 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
     }
     const path = target.candidates.find((p) => input.files.has(p));
     if (path === undefined) {
+      missingScripts.push(c.exp_id);
       reasons.push({
         severity: "blocking",
         ...at(c),
@@ -145,6 +156,11 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
         "dry-runs pending: they run on a CPU runner (the gates workflow), never on the GPU runners",
     });
   } else {
+    for (const skip of input.dryRunSkipped ?? [])
+      reasons.push({
+        severity: "info",
+        message: `dry-run of ${short(skip.exp_ids)} not run: ${skip.why} (see above)`,
+      });
     for (const o of input.dryRuns) {
       const failure = dryRunFailure(o, input.dryRunTimeoutSeconds);
       if (!failure) continue;
@@ -171,7 +187,11 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
     label,
     summary,
     reasons,
-    details: { scripts: ordered, dryRuns: input.dryRuns } satisfies CodeReviewDetails,
+    details: {
+      scripts: ordered,
+      missingScripts,
+      dryRuns: input.dryRuns,
+    } satisfies CodeReviewDetails,
     tables: tables(ordered, input),
   });
   if (blocking > 0)
