@@ -71,9 +71,9 @@ export async function nightlyCommand(ctx: CliContext, args: NightlyArgs): Promis
   ctx.stdout.write(`${renderTable(COMPARISON_HEADER, comparisons.map(comparisonCells))}\n\n`);
   const counts = (s: string) => comparisons.filter((c) => c.status === s).length;
   ctx.stdout.write(
-    `${prev.file} -> ${cur.file}: ${regressions.length} regression(s), ${counts("improvement")} improvement(s), ` +
+    `${a} -> ${b}: ${regressions.length} regression(s), ${counts("improvement")} improvement(s), ` +
       `${counts("steady")} steady, ${counts("new")} new, ${counts("missing")} missing ` +
-      `(threshold ${threshold * 100}%, noise band ${noiseK} standard errors)\n`,
+      `(threshold ${Number((threshold * 100).toPrecision(6))}%, noise band ${noiseK} standard errors)\n`,
   );
   for (const m of missed)
     ctx.stdout.write(
