@@ -1,9 +1,15 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { gitDataCommit } from "../../src/github/git-data-commit.js";
 import { createOctokit } from "../../src/github/octokit.js";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/fake-github.js";
-import { git, pushFromElsewhere, repoWithBranch } from "./helpers/git-fixture.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { GIT_ENV, git, pushFromElsewhere, repoWithBranch } from "./helpers/git-fixture.js";
+
+const execFileAsync = promisify(execFile);
 
 let fake: FakeGitHub | undefined;
 afterEach(async () => {
@@ -108,6 +114,56 @@ describe("gitDataCommit", () => {
       "accuracy",
     );
   });
+
+  it("keeps every commit of a truly concurrent stream of pushes, landing on top of them", async () => {
+    const { repo, octokit } = await setup();
+    // Another clone pushing in its own processes, in parallel with the commits below.
+    const other = tempDir("labgate-pusher-");
+    git(other, "clone", "-q", "--branch", "pr-1", repo.bare, ".");
+    const sh = (...args: string[]) =>
+      execFileAsync("git", args, { cwd: other, env: { ...process.env, ...GIT_ENV } });
+    const pushed: string[] = [];
+    const pusher = (async () => {
+      for (let i = 0; i < 6; i++) {
+        await writeFile(join(other, `note-${i}.md`), `${i}\n`);
+        await sh("add", "-A");
+        await sh("commit", "-qm", `note ${i}`);
+        // Someone else's pushes are plain pushes: when labgate's commit won the race, they
+        // rebase on it and push again, as a person would. Never forced.
+        for (let attempt = 0; ; attempt++) {
+          await sh("pull", "-q", "--rebase", "origin", "pr-1");
+          const ok = await sh("push", "-q", "origin", "HEAD:pr-1").then(
+            () => true,
+            () => false,
+          );
+          if (ok) break;
+          if (attempt === 20) throw new Error("the other pusher never got through");
+        }
+        pushed.push((await sh("rev-parse", "HEAD")).stdout.trim());
+      }
+    })();
+    const commits = [];
+    for (let i = 0; i < 3; i++)
+      commits.push(
+        await gitDataCommit(octokit, {
+          owner: "lab",
+          repo: "study",
+          branch: "pr-1",
+          message: `results ${i}`,
+          files: results(50).map((f) => ({ ...f, content: `${i}${f.content}` })),
+          maxAttempts: 20,
+        }),
+      );
+    await pusher;
+    const history = git(repo.bare, "rev-list", "pr-1").split("\n");
+    for (const sha of [...pushed, ...commits.map((c) => c.sha as string)])
+      expect(history).toContain(sha);
+    expect(history).toHaveLength(1 + pushed.length + commits.length);
+    // Linear: every commit has one parent; nothing was rewritten.
+    expect(commits.every((c) => c.sha !== null)).toBe(true);
+    expect(git(repo.bare, "rev-list", "--min-parents=2", "pr-1")).toBe("");
+    expect(git(repo.bare, "show", "pr-1:experiments/results/runs/run_0000.json")).toMatch(/^2/);
+  }, 60_000);
 
   it("gives up after maxAttempts when the branch keeps moving, never forcing", async () => {
     let n = 0;

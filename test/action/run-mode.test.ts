@@ -108,3 +108,17 @@ describe("action mode run (bundled, self-hosted runner)", () => {
     expect(run.log).toContain("shard 9 does not exist: the plan at");
   });
 });
+
+describe("action mode run without an artifact store", () => {
+  it("stops before running anything, saying how to keep artifacts", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const run = await runBundledAction(
+      { mode: "run", sha: repo.head, shard: "0" },
+      { GITHUB_WORKSPACE: repo.work },
+    );
+    expect(run.code).toBe(1);
+    expect(run.log).toContain("no artifact store: ACTIONS_RUNTIME_TOKEN is not set");
+    expect(run.log).toContain("LABGATE_ARTIFACT_DIR");
+    expect(existsSync(join(repo.work, ".labgate/logs"))).toBe(false);
+  });
+});
