@@ -166,6 +166,28 @@ describe("autofix operation (real git, bare remote; GitHub API via nock)", () =>
     expect(git(repo.remote, "rev-list", "--count", "feature..labgate/autofix/7")).toBe("1");
   });
 
+  it("a leftover labgate/autofix/<pr> branch (its PR closed) is replaced and a new PR opened", async () => {
+    await repo.git.raw(["push", "origin", "main:refs/heads/labgate/autofix/7"]);
+    const stale = git(repo.remote, "rev-parse", "labgate/autofix/7");
+    const scope = nock(API)
+      .get("/repos/lab/study/pulls")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/lab/study/pulls", (b) => b.head === "labgate/autofix/7" && b.base === "feature")
+      .reply(201, { number: 11, html_url: "https://github.com/lab/study/pull/11", draft: false });
+    const out = await autofix(deps(), input([trim]));
+    scope.done();
+    expect(out).toMatchObject({
+      kind: "pushed",
+      branchExisted: true,
+      pr: { action: "created", number: 11 },
+    });
+    expect(git(repo.remote, "rev-parse", "labgate/autofix/7")).not.toBe(stale);
+    expect(git(repo.remote, "rev-parse", "labgate/autofix/7^")).toBe(
+      git(repo.remote, "rev-parse", "feature"),
+    );
+  });
+
   it("no diff -> no push and no PR", async () => {
     await repo.commit({ "train.py": "import sys\nprint(sys.argv)\n" }, "clean");
     await repo.git.push("origin", "feature");
