@@ -143,6 +143,7 @@ describe("labgate plan", () => {
   it("prints help", async () => {
     const r = await runCli(["--help"], tempDir());
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Commands:\n {2}validate/);
+    expect(r.stdout).toMatch(/\n {2}validate +check experiments\/definitions\.json/);
+    expect(r.stdout).toMatch(/\n {2}plan +expand runs/);
   });
 });
