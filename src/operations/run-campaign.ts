@@ -59,6 +59,8 @@ export interface RunCampaignInput {
   shard?: number;
   /** Workflow run URL, or `local:<host>` by default. */
   runUrl?: string;
+  /** The Actions job that runs this shard, recorded in each entry's `job_id`. */
+  jobId?: string;
   /** Make the results commit (default true). */
   commit?: boolean;
   killGraceMs?: number;
@@ -173,6 +175,7 @@ export async function runCampaign(
         shard: selection.shardOf.get(run.run_id) ?? null,
         git_commit: head,
         run_url: runUrl,
+        job_id: input.jobId ?? null,
       });
       entry.status = "queued";
       prepared.push({

@@ -4,7 +4,13 @@ import type { StateEntry } from "../state/state-entry.js";
 /** The state entry of a run about to be queued: every SPEC §4 field present, unknowns null. */
 export function newStateEntry(
   run: PlannedRun,
-  init: { command: string; shard: number | null; git_commit: string; run_url: string | null },
+  init: {
+    command: string;
+    shard: number | null;
+    git_commit: string;
+    run_url: string | null;
+    job_id?: string | null;
+  },
 ): StateEntry {
   return {
     id: run.run_id,
@@ -20,7 +26,7 @@ export function newStateEntry(
     host: null,
     gpu: null,
     pid: null,
-    job_id: null,
+    job_id: init.job_id ?? null,
     shard: init.shard,
     started: null,
     finished: null,
