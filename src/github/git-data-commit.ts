@@ -11,8 +11,14 @@ export interface GitDataCommitInput {
   owner: string;
   repo: string;
   branch: string;
-  message: string;
-  files: readonly CommitFile[];
+  /** A function is called after `files` on each attempt (the message may count what they hold). */
+  message: string | (() => string);
+  /**
+   * The files, or a function building them on the branch head each attempt is based on — for
+   * content merged with what is on the branch (a state file), so a rebuild never drops what a
+   * racing push added.
+   */
+  files: readonly CommitFile[] | ((head: string) => Promise<readonly CommitFile[]>);
   /** Rebuilds on the moved branch at most this many times in all (default 5). */
   maxAttempts?: number;
   /** Upper bound on one tree request's body; more is split into chained trees (default 5 MB). */
@@ -56,31 +62,37 @@ export async function gitDataCommit(
     return p;
   };
 
-  // Binary files become blobs once; their SHAs are reusable across attempts.
-  const entries: TreeEntry[] = [];
-  for (const f of input.files) {
-    const text = asText(f.content);
-    if (text !== undefined) {
-      entries.push({ path: f.path, mode: "100644", type: "blob", content: text });
-    } else {
-      const { data } = await api(
-        octokit.rest.git.createBlob({
-          owner,
-          repo,
-          content: Buffer.from(f.content as Uint8Array).toString("base64"),
-          encoding: "base64",
-        }),
-      );
-      entries.push({ path: f.path, mode: "100644", type: "blob", sha: data.sha });
+  // Binary files become blobs; text goes inline in the tree request.
+  const toChunks = async (files: readonly CommitFile[]) => {
+    const entries: TreeEntry[] = [];
+    for (const f of files) {
+      const text = asText(f.content);
+      if (text !== undefined) {
+        entries.push({ path: f.path, mode: "100644", type: "blob", content: text });
+      } else {
+        const { data } = await api(
+          octokit.rest.git.createBlob({
+            owner,
+            repo,
+            content: Buffer.from(f.content as Uint8Array).toString("base64"),
+            encoding: "base64",
+          }),
+        );
+        entries.push({ path: f.path, mode: "100644", type: "blob", sha: data.sha });
+      }
     }
-  }
-  const chunks = chunkEntries(entries, input.maxTreeBytes ?? DEFAULT_MAX_TREE_BYTES);
+    return chunkEntries(entries, input.maxTreeBytes ?? DEFAULT_MAX_TREE_BYTES);
+  };
+  const fixed = typeof input.files === "function" ? undefined : await toChunks(input.files);
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const { data: ref } = await api(
       octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` }),
     );
     const parent = ref.object.sha;
+    const chunks =
+      fixed ??
+      (await toChunks(await (input.files as (h: string) => Promise<CommitFile[]>)(parent)));
     const { data: parentCommit } = await api(
       octokit.rest.git.getCommit({ owner, repo, commit_sha: parent }),
     );
@@ -97,7 +109,7 @@ export async function gitDataCommit(
       octokit.rest.git.createCommit({
         owner,
         repo,
-        message: input.message,
+        message: typeof input.message === "function" ? input.message() : input.message,
         tree,
         parents: [parent],
       }),

@@ -94,9 +94,67 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       "exp_id,method,dataset,group,metric,seed,value,host,gpu,finished_at,git_commit",
     );
     expect(csv.filter((l) => l.includes(repo.head))).toHaveLength(4);
-    // One commit request set per attempt: ref, commit, tree, commit, ref — twice.
+    // One commit request set per attempt: ref, commit, tree, commit, ref — twice — and the
+    // state file read at each attempt's head.
     expect(fake.requests.filter((r) => r.path.includes("/git/")).length).toBe(10);
+    expect(fake.requests.filter((r) => r.path.includes("/contents/")).map((r) => r.path)).toEqual([
+      "/repos/lab/study/contents/dispatch/state.json",
+      "/repos/lab/study/contents/dispatch/state.json",
+    ]);
     expect(run.summary).toContain("## labgate aggregate: 6 runs from 2 shard(s)");
+  }, 120_000);
+
+  it("merges the state a racing push committed instead of overwriting it", async () => {
+    const repo = repoWithBranch(campaignFiles({ seeds: [1] }));
+    const store = tempDir("labgate-artifacts-");
+    await runShards(repo, store, ["0", "1"]);
+    const earlier = {
+      id: "pilot-ours_s1",
+      exp_id: "pilot-ours",
+      phase: "pilot",
+      stage: 1,
+      method: "ours",
+      dataset: "toy",
+      params: {},
+      seed: 1,
+      command: "python3 train.py",
+      status: "done",
+      shard: 0,
+      git_commit: repo.head,
+      checkpoint_dir: "/tmp/ckpt",
+      result_file: "experiments/results/runs/pilot-ours_s1.json",
+      expected_duration_hours: 0.01,
+      vram_mb: 0,
+      retry_count: 0,
+    };
+    const state = `${JSON.stringify({ project: "demo", updated: "2026-01-01T00:00:00Z", experiments: [earlier] })}\n`;
+    let raced = false;
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      async beforeRefUpdate(branch) {
+        // An earlier pilot's results commit lands while this one is being made.
+        if (!raced) pushFromElsewhere(repo.bare, branch, "dispatch/state.json", state);
+        raced = true;
+      },
+    });
+    const run = await runBundledAction(
+      { mode: "aggregate", sha: repo.head, branch: "pr-1", token: "t" },
+      {
+        GITHUB_WORKSPACE: checkout(repo.bare),
+        LABGATE_ARTIFACT_DIR: store,
+        GITHUB_API_URL: fake.url,
+      },
+    );
+    expect(run.code).toBe(0);
+    const merged = JSON.parse(git(repo.bare, "show", "pr-1:dispatch/state.json"));
+    const ids = merged.experiments.map((e: any) => `${e.id}:${e.phase}`).sort();
+    expect(ids).toEqual([
+      "full-base_s1:full",
+      "full-ours_s1:full",
+      "pilot-ours_s1:pilot (archived)",
+    ]);
   }, 120_000);
 
   it("marks the runs of a shard that uploaded nothing failed with reason `shard lost`", async () => {

@@ -76,6 +76,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     path: string,
     body: any,
     query: URLSearchParams,
+    accept: string,
   ): Promise<[number, unknown]> {
     if (!path.startsWith(prefix)) return [404, { message: "Not Found" }];
     const rest = path.slice(prefix.length);
@@ -142,6 +143,23 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
           tree: { sha: tree },
           parents,
           message: raw.split("\n\n").slice(1).join("\n\n"),
+        },
+      ];
+    }
+    const content = method === "GET" ? rest.match(/^\/contents\/(.+)$/) : null;
+    if (content) {
+      const ref = query.get("ref") ?? "HEAD";
+      const text = await git(["show", `${ref}:${content[1]}`]).catch(() => undefined);
+      if (text === undefined) return [404, { message: "Not Found" }];
+      if (accept.includes("raw")) return [200, text];
+      return [
+        200,
+        {
+          type: "file",
+          path: content[1],
+          encoding: "base64",
+          size: Buffer.byteLength(text),
+          content: Buffer.from(text).toString("base64"),
         },
       ];
     }
@@ -234,10 +252,19 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       // Octokit escapes the slash in `heads/<branch>`; GitHub accepts both spellings.
       const path = decodeURIComponent((req.url ?? "/").split("?")[0] as string);
       requests.push({ method: req.method ?? "GET", path, body });
-      route(req.method ?? "GET", path, body, new URL(req.url ?? "/", "http://x").searchParams)
+      route(
+        req.method ?? "GET",
+        path,
+        body,
+        new URL(req.url ?? "/", "http://x").searchParams,
+        String(req.headers.accept ?? ""),
+      )
         .then(([status, payload]) => {
-          res.writeHead(status, { "content-type": "application/json" });
-          res.end(JSON.stringify(payload));
+          const raw = typeof payload === "string";
+          res.writeHead(status, {
+            "content-type": raw ? "application/vnd.github.raw; charset=utf-8" : "application/json",
+          });
+          res.end(raw ? payload : JSON.stringify(payload));
         })
         .catch((err: Error) => {
           res.writeHead(500, { "content-type": "application/json" });

@@ -53,7 +53,7 @@ export const aggregateMode: ActionMode = {
     const commitLine = r.commitError
       ? `**The results commit failed:** ${r.commitError} The runs' outputs are in the shard artifacts; re-run this job.`
       : r.commit?.sha
-        ? `Committed ${r.files.length} file(s) to \`${branch}\` as ${r.commit.sha} in ${r.commit.requests} API requests (${r.commit.attempts} attempt(s)).`
+        ? `Committed ${r.files.length} file(s) to \`${branch}\` as ${r.commit.sha} in ${r.commit.requests + (r.stateReads ?? 0)} API requests (${r.commit.attempts} attempt(s)).`
         : `The results on \`${branch}\` are already up to date; nothing to commit.`;
     const summary = [
       `## labgate aggregate: ${r.entries.length} runs from ${r.shards} shard(s)${counts ? ` — ${counts}` : ""}`,

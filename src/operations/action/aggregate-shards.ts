@@ -1,11 +1,12 @@
-import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { SimpleGit } from "simple-git";
 import { archivePilots } from "../../core/state/archive-pilots.js";
 import { serializeDispatchState } from "../../core/state/serialize-dispatch-state.js";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
 import { type GitDataCommitResult, gitDataCommit } from "../../github/git-data-commit.js";
+import { readFileAtCommit } from "../../github/git-data-commit-base-file.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import type { RepoRef } from "../../github/repo-ref.js";
 import { resultsCommitMessage } from "../commit-results.js";
@@ -52,6 +53,10 @@ export interface AggregateShardsResult {
   /** The commit failed; the runs' outputs are still in the artifacts. */
   commitError?: string;
   warnings: string[];
+  /** The results commit's message (summary line and trailers). */
+  message?: string;
+  /** Reads of the state file at the branch head (one per attempt). */
+  stateReads?: number;
 }
 
 /**
@@ -122,57 +127,73 @@ export async function aggregateShards(
     shards,
   );
 
-  const read = await readDispatchState({
-    cwd: input.cwd,
-    config,
-    git: deps.git,
-    log: deps.log,
-    knownRunIds: new Set(plan.runs.map((r) => r.run_id)),
-  });
-  const merged = input.phase === "full" ? archivePilots(read.entries) : read.entries;
-  const entries = [...merged.values()];
-  const state = [
-    ...serializeDispatchState({
-      project: read.state?.project ?? loaded.definitions.project,
-      updated: deps.clock().toISOString(),
-      experiments: entries,
-    }),
-  ].join("");
-  const exported = await computeResultsFiles({
-    entries,
-    loaded,
-    config,
-    runUrl: input.runUrl,
-    clock: deps.clock,
-    phase: input.phase,
-    readResult: (e) => readOptional(resolve(input.cwd, e.result_file)),
-  });
-  const files = [{ path: statePath(config), content: state }, ...exported.outputs];
   const dispatched = new Set(plan.runs.map((r) => r.run_id));
   const result: AggregateShardsResult = {
     shards: shardCount,
     lostShards,
     lostRuns,
-    counts: exported.counts,
-    entries: entries.filter((e) => dispatched.has(e.id)),
-    files: files.map((f) => f.path),
-    warnings: [...read.warnings, ...exported.warnings],
+    counts: {},
+    entries: [],
+    files: [],
+    warnings: [],
   };
-  const message = resultsCommitMessage(
-    {
-      project: loaded.definitions.project,
-      counts: exported.counts,
-      sourceCommits: exported.sourceCommits,
+  const stateFile = statePath(config);
+  // Built on each head the commit is attempted on: the state there (which may hold runs this
+  // checkout of the approved sha predates) merged with every shard's sidecars.
+  const build = async (head: string) => {
+    result.stateReads = (result.stateReads ?? 0) + 1;
+    const atHead = await readFileAtCommit(deps.octokit, deps.repo, stateFile, head);
+    if (atHead !== undefined) {
+      await mkdir(dirname(resolve(input.cwd, stateFile)), { recursive: true });
+      await writeFile(resolve(input.cwd, stateFile), atHead);
+    }
+    const read = await readDispatchState({
+      cwd: input.cwd,
+      config,
+      git: deps.git,
+      log: deps.log,
+      knownRunIds: dispatched,
+    });
+    const merged = input.phase === "full" ? archivePilots(read.entries) : read.entries;
+    const entries = [...merged.values()];
+    const state = [
+      ...serializeDispatchState({
+        project: read.state?.project ?? loaded.definitions.project,
+        updated: deps.clock().toISOString(),
+        experiments: entries,
+      }),
+    ].join("");
+    const exported = await computeResultsFiles({
+      entries,
+      loaded,
+      config,
       runUrl: input.runUrl,
-    },
-    input.sha,
-  );
+      clock: deps.clock,
+      phase: input.phase,
+      readResult: (e) => readOptional(resolve(input.cwd, e.result_file)),
+    });
+    const files = [{ path: stateFile, content: state }, ...exported.outputs];
+    result.counts = exported.counts;
+    result.entries = entries.filter((e) => dispatched.has(e.id));
+    result.files = files.map((f) => f.path);
+    result.warnings = [...read.warnings, ...exported.warnings];
+    result.message = resultsCommitMessage(
+      {
+        project: loaded.definitions.project,
+        counts: exported.counts,
+        sourceCommits: exported.sourceCommits,
+        runUrl: input.runUrl,
+      },
+      input.sha,
+    );
+    return files;
+  };
   try {
     result.commit = await gitDataCommit(deps.octokit, {
       ...deps.repo,
       branch: input.branch,
-      message,
-      files,
+      message: () => result.message as string,
+      files: build,
       maxAttempts: input.maxAttempts,
       log: deps.log,
     });
