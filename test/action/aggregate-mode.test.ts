@@ -157,6 +157,51 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     ]);
   }, 120_000);
 
+  it("keeps runs the approved commit already holds as done (a retry dispatch), not `shard lost`", async () => {
+    const files = campaignFiles({ seeds: [1] });
+    const done = {
+      id: "full-base_s1",
+      exp_id: "full-base",
+      phase: "full",
+      stage: null,
+      method: "base",
+      dataset: "toy",
+      params: {},
+      seed: 1,
+      command: "python3 train.py",
+      status: "done",
+      host: "old-box",
+      shard: 0,
+      git_commit: null,
+      checkpoint_dir: "/tmp/ckpt",
+      result_file: "experiments/results/runs/full-base_s1.json",
+      expected_duration_hours: 0.01,
+      vram_mb: 0,
+      retry_count: 0,
+    };
+    files["dispatch/state.json"] =
+      `${JSON.stringify({ project: "demo", updated: "2026-01-01T00:00:00Z", experiments: [done] })}\n`;
+    files["experiments/results/runs/full-base_s1.json"] = '{"metrics": {"accuracy": 0.5}}\n';
+    const repo = repoWithBranch(files);
+    const store = tempDir("labgate-artifacts-");
+    await runShards(repo, store, ["0", "1"]);
+    fake = await startFakeGitHub({ owner: "lab", repo: "study", bareRepo: repo.bare });
+    const run = await runBundledAction(
+      { mode: "aggregate", sha: repo.head, branch: "pr-1", token: "t" },
+      {
+        GITHUB_WORKSPACE: checkout(repo.bare),
+        LABGATE_ARTIFACT_DIR: store,
+        GITHUB_API_URL: fake.url,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.outputs.failed).toBe("0");
+    const state = JSON.parse(git(repo.bare, "show", "pr-1:dispatch/state.json"));
+    const byId = Object.fromEntries(state.experiments.map((e: any) => [e.id, e]));
+    expect(byId["full-base_s1"]).toMatchObject({ status: "done", host: "old-box" });
+    expect(byId["full-ours_s1"]).toMatchObject({ status: "done", git_commit: repo.head });
+  }, 120_000);
+
   it("marks the runs of a shard that uploaded nothing failed with reason `shard lost`", async () => {
     const repo = repoWithBranch(campaignFiles());
     const store = tempDir("labgate-artifacts-");

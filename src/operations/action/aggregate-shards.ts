@@ -116,6 +116,10 @@ export async function aggregateShards(
     }
     shards.push({ shard, runs, dir });
   }
+  const before = await readDispatchState({ cwd: input.cwd, config, git: deps.git, log: deps.log });
+  const alreadyDone = new Set(
+    [...before.entries.values()].filter((e) => e.status === "done").map((e) => e.id),
+  );
   const lostRuns = await collectShardSidecars(
     {
       cwd: input.cwd,
@@ -123,6 +127,7 @@ export async function aggregateShards(
       sha: input.sha,
       runUrl: input.runUrl,
       clock: deps.clock,
+      alreadyDone,
     },
     shards,
   );

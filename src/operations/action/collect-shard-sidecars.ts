@@ -19,6 +19,11 @@ export interface CollectInput {
   sha: string;
   runUrl: string;
   clock: () => Date;
+  /**
+   * Runs the state at the approved commit already holds as `done` (a `/retry failed` dispatch):
+   * the runner skips them and writes no sidecar, and that is not a loss.
+   */
+  alreadyDone: ReadonlySet<string>;
 }
 
 /**
@@ -45,6 +50,7 @@ export async function collectShardSidecars(
           await copyInto(result, resolve(input.cwd, run.result_file));
         continue;
       }
+      if (dir && text === undefined && input.alreadyDone.has(run.run_id)) continue;
       lost.push(run.run_id);
       const entry = {
         ...newStateEntry(run, {
