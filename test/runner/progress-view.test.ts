@@ -39,8 +39,9 @@ describe("labgate run progress", () => {
         "start     a_s1",
         "done      a_s1  0.5s  [1/2]",
         "FAILED    b_s1  (exit 1: boom)  [2/2]",
-        "== pilot stage 1: did not pass",
+        "== pilot stage 1: did not pass; the steps after it are not run",
         "   b_s1: ended failed",
+        "   fix and run `labgate run` again (done runs are kept), or `labgate run --phase full` to run the full phase anyway",
         "",
       ].join("\n"),
     );

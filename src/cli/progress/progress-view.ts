@@ -102,7 +102,7 @@ export function progressView(
           line(
             e.pass
               ? `== ${e.label}: passed`
-              : `== ${e.label}: did not pass\n${e.failures.map((f) => `   ${f.run_id}: ${f.reason}`).join("\n")}`,
+              : `== ${e.label}: did not pass; the steps after it are not run\n${e.failures.map((f) => `   ${f.run_id}: ${f.reason}`).join("\n")}\n   fix and run \`labgate run\` again (done runs are kept), or \`labgate run --phase full\` to run the full phase anyway`,
           );
           break;
         case "note":
