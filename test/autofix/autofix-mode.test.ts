@@ -150,6 +150,18 @@ describe("action mode autofix", () => {
     expect(git(repo.dir, "config", "--list", "--local")).not.toMatch(/extraheader|x-access-token/i);
   });
 
+  it("a broken .github/labgate.yml fails the step with its line, instead of running on defaults", async () => {
+    repo.write({
+      ".github/labgate.yml": "autofix:\n  commands:\n    - name: x\n      comand: typo\n",
+    });
+    const scope = nock(API).get("/repos/lab/study/pulls/7").reply(200, pull("lab/study"));
+    const out = await MODES.autofix?.run(deps());
+    scope.done();
+    expect(out?.failure).toBe(".github/labgate.yml is not valid; see the job summary");
+    expect(out?.summary).toMatch(/\.github\/labgate\.yml:4:\d+/);
+    expect(git(repo.remote, "branch", "--list", "labgate/autofix/7")).toBe("");
+  });
+
   it("a fork PR: no checks read, nothing run, nothing pushed", async () => {
     const scope = nock(API).get("/repos/lab/study/pulls/7").reply(200, pull("mallory/study"));
     const out = await MODES.autofix?.run(deps());

@@ -5,6 +5,7 @@ import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { markdownTable } from "../render-markdown.js";
+import { configProblems } from "./config-problems.js";
 
 /**
  * `autofix` (SPEC §10): after failed gates or runs of PR `pr`, runs the fixers that answer them in
@@ -25,6 +26,8 @@ export const autofixMode: ActionMode = {
     );
     const pr = await getPullRequest(octokit(), repo, number);
     const campaign = await loadCampaign(diskWorkspace(cwd));
+    const bad = configProblems("autofix", campaign);
+    if (bad) return bad;
     const failures = pr.fromFork
       ? []
       : [

@@ -3,6 +3,7 @@ import { gitAuthConfig } from "../../operations/autofix-worktree.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
+import { configProblems } from "./config-problems.js";
 
 /**
  * `nightly-compare` (SPEC §11): tonight's aggregated results (already in the checkout) against the
@@ -20,6 +21,8 @@ export const nightlyCompareMode: ActionMode = {
     const { nightlyCompare } = await import("../../operations/nightly-compare.js");
     const { data } = await octokit().rest.repos.get({ owner: env.owner, repo: env.repo });
     const campaign = await loadCampaign(diskWorkspace(cwd));
+    const bad = configProblems("nightly-compare", campaign);
+    if (bad) return bad;
     const r = await nightlyCompare(
       {
         octokit: octokit(),
