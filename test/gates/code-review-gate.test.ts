@@ -26,7 +26,7 @@ function repo(scripts: Record<string, string>, config = "gates:\n  dry_run_timeo
     phase: "full",
     method: "ours",
     dataset: "toy",
-    command: `python3 scripts/${script} ${ARGS}`,
+    command: `${script.endsWith(".sh") ? "sh" : "python3"} scripts/${script} ${ARGS}`,
   }));
   writeFileSync(join(dir, "experiments/definitions.json"), asText(d));
   return dir;
@@ -93,6 +93,32 @@ describe("code-review gate", () => {
     expect(v.reasons.filter((r) => r.severity === "info").map((r) => r.message)).toEqual([
       "dry-run of noflag not run: scripts/click_missing.py does not accept --dry-run (see above)",
       "dry-run of gone not run: its script is not in the repository (see above)",
+    ]);
+  });
+
+  it('follows a shell wrapper that passes "$@" on to the script it runs', async () => {
+    const ok = await codeReview(repo({ wrapped: "wrap_ok.sh" }), "skip");
+    expect(ok.label).toBe("DRY_RUN_PENDING");
+    expect(ok.tables?.[0]?.rows).toEqual([
+      [
+        "scripts/wrap_ok.sh",
+        '"$@" → scripts/argparse_ok.py, argparse',
+        "yes",
+        "yes",
+        "yes",
+        "yes",
+        "wrapped",
+      ],
+    ]);
+    const missing = await codeReview(repo({ wrapped: "wrap_missing.sh" }), "skip");
+    expect(missing.reasons.filter((r) => r.severity === "blocking")).toEqual([
+      expect.objectContaining({
+        file: "scripts/click_missing.py",
+        line: 5,
+        message: expect.stringMatching(
+          /^scripts\/wrap_missing\.sh does not accept --dry-run: scripts\/click_missing\.py: click declares --seed, --checkpoint-dir but not --dry-run/,
+        ),
+      }),
     ]);
   });
 

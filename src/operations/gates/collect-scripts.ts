@@ -5,6 +5,7 @@ import {
   scriptCandidates,
 } from "../../core/gates/code-review/code-review-gate.js";
 import { resolveScript } from "../../core/gates/code-review/resolve-script.js";
+import { forwardedScript } from "../../core/gates/code-review/shell-forward.js";
 import type { DebateScript } from "../../core/gates/debate/debate-input.js";
 import type { Workspace } from "../workspace.js";
 
@@ -27,10 +28,20 @@ export async function collectScripts(
     return { exp_id: exp.id, command: exp.command, file: loaded.file, ...loaded.locate(path) };
   });
   const files = new Map<string, string>();
-  for (const p of scriptCandidates(commands)) {
-    const text = await ws.readFile(p);
-    if (text !== undefined) files.set(p, text);
-  }
+  const read = async (paths: readonly string[]) => {
+    for (const p of paths) {
+      if (files.has(p)) continue;
+      const text = await ws.readFile(p);
+      if (text !== undefined) files.set(p, text);
+    }
+  };
+  await read(scriptCandidates(commands));
+  // a shell wrapper that passes "$@" on: read the script it runs too (one level)
+  for (const [path, text] of [...files])
+    if (/\.(ba|z)?sh$/.test(path)) {
+      const next = forwardedScript(text);
+      if (next?.ok) await read(next.candidates);
+    }
   const byPath = new Map<string, DebateScript>();
   for (const c of commands) {
     const split = splitCommand(c.command);

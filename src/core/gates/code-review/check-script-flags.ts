@@ -14,6 +14,8 @@ export interface FlagCheck {
   line?: number;
   /** How we know: "argparse", "click", ... or why we cannot tell. */
   detail: string;
+  /** Set when the evidence is in another file (the script a shell wrapper runs). */
+  file?: string;
 }
 
 /** Parsers whose every option is a literal in the source: a flag they do not name is missing. */

@@ -6,6 +6,7 @@ import { findHardcodedPaths, type PathFinding } from "./find-hardcoded-paths.js"
 import { findSecrets, type SecretFinding } from "./find-secrets.js";
 import { resolveScript, type ScriptLanguage } from "./resolve-script.js";
 import { scanSource } from "./scan-source.js";
+import { forwardedScript } from "./shell-forward.js";
 
 /** One experiment's command and where it is written in definitions.json. */
 export interface CommandUse {
@@ -103,7 +104,22 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
     }
     const text = input.files.get(path) as string;
     const src = scanSource(text, target.language);
-    const { parsers, checks } = checkScriptFlags(src, target.language, input.requiredFlags);
+    let { parsers, checks } = checkScriptFlags(src, target.language, input.requiredFlags);
+    const next = target.language === "shell" ? forwardedScript(text) : undefined;
+    const nextPath = next?.ok ? next.candidates.find((p) => input.files.has(p)) : undefined;
+    if (next?.ok && nextPath) {
+      // the wrapper accepts what it handles itself plus what the script it runs accepts
+      const inner = checkScriptFlags(
+        scanSource(input.files.get(nextPath) as string, next.language),
+        next.language,
+        input.requiredFlags,
+      );
+      parsers = [`"$@" → ${nextPath}`, ...inner.parsers];
+      checks = checks.map((c, i) => {
+        const f = inner.checks[i] as FlagCheck;
+        return c.state === "accepted" ? c : { ...f, file: nextPath };
+      });
+    }
     scripts.set(path, {
       path,
       language: target.language,
@@ -122,12 +138,12 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
       if (f.state === "accepted") continue;
       reasons.push({
         severity: f.state === "missing" ? "blocking" : "warning",
-        file: s.path,
+        file: f.file ?? s.path,
         line: f.line ?? 1,
         message:
           f.state === "missing"
-            ? `${s.path} does not accept ${f.flag}: ${f.detail} (${usedBy}) — ${flagHint(s, f.flag)}`
-            : `${s.path}, ${f.flag}: ${f.detail}`,
+            ? `${s.path} does not accept ${f.flag}: ${f.file ? `${f.file}: ` : ""}${f.detail} (${usedBy}) — ${flagHint(s, f.flag)}`
+            : `${s.path}, ${f.flag}: ${f.file ? `${f.file}: ` : ""}${f.detail}`,
       });
     }
     for (const p of s.hardcodedPaths)
