@@ -4,6 +4,7 @@ import { checkScriptFlags, type FlagCheck } from "./check-script-flags.js";
 import { type DryRunOutcome, dryRunFailure } from "./dry-run.js";
 import { findHardcodedPaths, type PathFinding } from "./find-hardcoded-paths.js";
 import { findSecrets, type SecretFinding } from "./find-secrets.js";
+import { flagHint, languageOf } from "./flag-hint.js";
 import { resolveScript, type ScriptLanguage } from "./resolve-script.js";
 import { scanSource } from "./scan-source.js";
 import { forwardedScript } from "./shell-forward.js";
@@ -142,7 +143,7 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
         line: f.line ?? 1,
         message:
           f.state === "missing"
-            ? `${s.path} does not accept ${f.flag}: ${f.file ? `${f.file}: ` : ""}${f.detail} (${usedBy}) — ${flagHint(s, f.flag)}`
+            ? `${s.path} does not accept ${f.flag}: ${f.file ? `${f.file}: ` : ""}${f.detail} (${usedBy}) — ${flagHint(f.file ? languageOf(f.file) : s.language, s.parsers, f.flag)}`
             : `${s.path}, ${f.flag}: ${f.file ? `${f.file}: ` : ""}${f.detail}`,
       });
     }
@@ -251,29 +252,6 @@ function tables(scripts: readonly ScriptReport[], input: CodeReviewInput): Verdi
       ]),
     });
   return out;
-}
-
-function flagHint(s: ScriptReport, flag: string): string {
-  const boolean = flag === "--resume" || flag === "--dry-run";
-  if (s.language === "python") {
-    if (s.parsers.includes("click"))
-      return boolean
-        ? `add @click.option("${flag}", is_flag=True)`
-        : `add @click.option("${flag}")`;
-    if (s.parsers.includes("typer"))
-      return `add a parameter ${flag.slice(2).replace(/-/g, "_")} to the command function`;
-    return boolean
-      ? `add parser.add_argument("${flag}", action="store_true")`
-      : `add parser.add_argument("${flag}")`;
-  }
-  if (s.language === "node") {
-    if (s.parsers.includes("commander"))
-      return `add .option("${flag}${boolean ? "" : " <value>"}")`;
-    if (s.parsers.includes("yargs"))
-      return `add .option("${flag.slice(2)}", { type: "${boolean ? "boolean" : "string"}" })`;
-    return `add "${flag.slice(2)}": { type: "${boolean ? "boolean" : "string"}" } to parseArgs' options`;
-  }
-  return `handle ${flag} in the script's argument loop`;
 }
 
 function plural(n: number, word: string): string {
