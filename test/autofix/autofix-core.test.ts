@@ -7,6 +7,7 @@ import {
   NORMALIZE_DEFINITIONS,
   planFixers,
 } from "../../src/core/autofix/plan-fixers.js";
+import { renderAutofixBody } from "../../src/core/autofix/render-autofix-body.js";
 import { validateDefinitions } from "../../src/core/definitions/validate-definitions.js";
 import { expandRuns } from "../../src/core/plan/expand-runs.js";
 import type { StateEntry } from "../../src/core/state/state-entry.js";
@@ -164,5 +165,53 @@ describe("normalizeDefinitions", () => {
     const out = normalizeDefinitions('{"version": 1,');
     expect(out.ok).toBe(false);
     if (!out.ok) expect(out.message).toMatch(/^not valid JSON, left as is/);
+  });
+});
+
+describe("renderAutofixBody", () => {
+  it("names the failures the changed fixers answer, with links, and every fixer's outcome", () => {
+    const gate = {
+      source: "gate" as const,
+      kind: "code-review",
+      subject: "labgate/code-review",
+      message: "train.py: tabs | spaces",
+      file: "train.py",
+      line: 2,
+      url: "https://github.com/o/r/runs/1",
+    };
+    const run = {
+      source: "run" as const,
+      kind: "no-result",
+      subject: "full-ours_s1",
+      message: "no-result: exited 0 without writing its result file",
+      url: "https://github.com/o/r/actions/runs/9",
+      logUrl: "https://github.com/o/r/actions/runs/9/job/3",
+    };
+    const body = renderAutofixBody({
+      pr: 7,
+      prBranch: "feature",
+      commit: "0123456789abcdef0123",
+      runUrl: "https://github.com/o/r/actions/runs/10",
+      outcomes: [
+        {
+          name: "ruff",
+          status: "changed",
+          detail: "",
+          durationMs: 5,
+          files: ["train.py"],
+          answers: [gate],
+        },
+        {
+          name: "agent",
+          status: "timed-out",
+          detail: "stopped after 300s (timeout_seconds)",
+          durationMs: 300_000,
+          files: [],
+          answers: [run],
+        },
+      ],
+    });
+    expect(body).toMatchSnapshot();
+    expect(body.startsWith("<!-- labgate:autofix pr=7 -->")).toBe(true);
   });
 });

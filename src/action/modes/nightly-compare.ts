@@ -50,7 +50,11 @@ export const nightlyCompareMode: ActionMode = {
         regressions: String(r.report.regressions.length),
         "night-dir": r.nightDir,
       },
-      summary: `${r.markdown}\nDraft PR: ${r.pr.url}\n`,
+      summary: `${r.markdown}\nDraft PR: ${r.pr.url}\n${
+        r.problems.length > 0
+          ? `\nNights left out of the history:\n${r.problems.map((p) => `- ${p}`).join("\n")}\n`
+          : ""
+      }`,
     };
   },
 };
