@@ -57,7 +57,9 @@ describe("labgate init", () => {
 
   it("writes a script skeleton that honours the result contract", async () => {
     const dir = tempDir();
-    await runCli(["init", "sub"], dir);
+    const init = await runCli(["init", "sub"], dir);
+    expect(init.stderr).toBe("");
+    expect(init.code).toBe(0);
     const script = join(dir, "sub/experiments/scripts/train.py");
     const { execFileSync } = await import("node:child_process");
     const out = join(dir, "r.json");
