@@ -61,6 +61,8 @@ export interface RunCampaignInput {
   runUrl?: string;
   /** The Actions job that runs this shard, recorded in each entry's `job_id`. */
   jobId?: string;
+  /** Run again the runs already `done` too (after a fix to the code, say). */
+  force?: boolean;
   /** Make the results commit (default true). */
   commit?: boolean;
   killGraceMs?: number;
@@ -163,6 +165,7 @@ export async function runCampaign(
       throw err;
     }
     const done = await doneRuns(cwd, state.entries, state.entries.keys());
+    if (input.force) for (const r of runs) done.delete(r.run_id);
     const runUrl = input.runUrl ?? `local:${hostname()}`;
     const resumeCache = new Map<string, boolean>();
     const prepared: PreparedRun[] = [];

@@ -85,6 +85,10 @@ describe("labgate run: one at a time, Ctrl+C, resume", () => {
     const again = await runCli(["run"], dir);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("1 already done (skipped)");
+    const forced = await runCli(["run", "--force"], dir);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).not.toContain("already done");
+    expect(forced.stdout).toMatch(/done\s+slow_s1/);
   }, 60_000);
 
   it("Ctrl+C stops the running runs, marks them cancelled, merges state; a new run resumes", async () => {

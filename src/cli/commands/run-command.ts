@@ -8,7 +8,7 @@ import { progressView } from "../progress/progress-view.js";
 import { renderTable } from "../render-table.js";
 
 export const runHelp = `labgate run [--phase pilot|full] [--stage N] [--parallel N] [--only <run-id glob>]
-            [--dry-run] [--sha SHA] [--shard K] [--config .github/labgate.yml]
+            [--dry-run] [--force] [--sha SHA] [--shard K] [--config .github/labgate.yml]
 
 Runs the campaign on this machine: pilot stages 1, 2, 3 (each only if the one before passed),
 then the full phase; then merges the runs into dispatch/state.json, writes experiments/results/
@@ -18,6 +18,7 @@ Runs already done are skipped, so running it again resumes. Logs: .labgate/logs/
 
   --only      run ids matching a glob (* and ?), several separated by commas
   --dry-run   print the plan and the placement with an ETA; run nothing
+  --force     run again the runs already done (after a fix to the code)
   --sha       refuse unless the checkout is this commit
   --shard     only the runs \`labgate plan\` puts on shard K (the dispatch matrix job)
 
@@ -34,6 +35,7 @@ export interface RunArgs {
   dryRun?: boolean;
   sha?: string;
   shard?: number;
+  force?: boolean;
 }
 
 export const EXIT_INTERRUPTED = 130;
@@ -81,6 +83,7 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number
         dryRun: args.dryRun,
         sha: args.sha,
         shard: args.shard,
+        force: args.force,
         gpuPollMs: pollMs(ctx.env.LABGATE_GPU_POLL_MS),
         killGraceMs: pollMs(ctx.env.LABGATE_KILL_GRACE_MS),
       },
