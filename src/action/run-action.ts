@@ -24,7 +24,7 @@ export interface ActionCore {
 export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv): Promise<void> {
   const parsed = parseInputs(readRawInputs(env), MODES);
   if (!parsed.ok) {
-    await finish(core, {
+    await finish(core, env, {
       outputs: {},
       summary: `## labgate: bad inputs\n\n${parsed.errors.map((e) => `- ${e}`).join("\n")}\n`,
       failure: parsed.errors.join("\n"),
@@ -67,13 +67,13 @@ export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv): Promi
     };
     if (env.LABGATE_DEBUG) core.info((err as Error).stack ?? "");
   }
-  await finish(core, result);
+  await finish(core, env, result);
 }
 
-async function finish(core: ActionCore, result: ModeResult): Promise<void> {
+async function finish(core: ActionCore, env: NodeJS.ProcessEnv, result: ModeResult): Promise<void> {
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
   // The summary file exists only inside a job; a local run just prints.
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(result.summary, true).write();
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(result.summary, true).write();
   else core.info(result.summary);
   if (result.failure !== undefined) core.setFailed(result.failure);
 }
