@@ -37,7 +37,7 @@ describe("app.yml", () => {
     expect(manifest.default_permissions).toEqual({
       actions: "write",
       checks: "write",
-      contents: "read",
+      contents: "write",
       metadata: "read",
       pull_requests: "write",
       members: "read",
