@@ -76,9 +76,17 @@ describe("workflow templates", () => {
     );
     expect(modes.map((m: any) => m.mode)).toEqual(["plan", "run", "aggregate"]);
     for (const m of modes) expect(m.sha).toBe(expr("inputs.sha"));
-    // Every job checks out exactly the approved commit.
-    for (const j of Object.values(wf.jobs) as any[])
-      expect(j.steps[0].with.ref).toBe(expr("inputs.sha"));
+    // Every job that runs experiments or commits results checks out exactly the approved commit.
+    for (const j of [plan, run, aggregate]) expect(j.steps[0].with.ref).toBe(expr("inputs.sha"));
+    // The autofix job reads the results at the PR's head, on a GitHub-hosted runner, with the
+    // app's token (so the fix PR's checks run) and no write permission of its own.
+    const { autofix } = wf.jobs;
+    expect(autofix.needs).toEqual(["plan", "aggregate"]);
+    expect(autofix["runs-on"]).toBe("ubuntu-latest");
+    expect(autofix.permissions).toEqual({ contents: "read" });
+    const autofixStep = autofix.steps.find((s: any) => s.with?.mode === "autofix");
+    expect(autofixStep.with.token).toBe(expr("steps.app-token.outputs.token"));
+    expect(autofix.steps[1].with.ref).toBe(`refs/pull/${expr("inputs.pr")}/head`);
   });
 
   it("gates: the dry-runs run on a GitHub-hosted runner, never a self-hosted one", () => {
