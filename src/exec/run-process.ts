@@ -21,6 +21,19 @@ export interface RunProcessOptions {
   signal?: AbortSignal;
   /** Called once the process has started. */
   onSpawn?: (pid: number | undefined) => void;
+  /**
+   * Start it in its own process group, so a Ctrl+C in the terminal reaches labgate only and
+   * labgate decides how each run stops (SIGTERM, then SIGKILL) and records it as cancelled.
+   * Such a process outlives a labgate that exits abruptly: call `killRunning` first.
+   */
+  detached?: boolean;
+}
+
+const live = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
+
+/** Sends `signal` to every process `runProcess` started that is still running. */
+export function killRunning(signal: NodeJS.Signals = "SIGKILL"): void {
+  for (const child of live) child.kill(signal);
 }
 
 export interface ProcessOutcome {
@@ -83,11 +96,13 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     forceKillAfterDelay: opts.killGraceMs ?? 10_000,
     cancelSignal: opts.signal,
     cleanup: true,
+    detached: opts.detached ?? false,
   });
+  live.add(child);
   opts.onSpawn?.(child.pid);
   child.stdout?.on("data", onData);
   child.stderr?.on("data", onData);
-  const result = await child;
+  const result = await child.finally(() => live.delete(child));
   await new Promise<void>((resolve) => log.end(resolve));
   const spawnError =
     result.failed &&

@@ -14,8 +14,12 @@ async function until(what: () => boolean, ms = 20_000): Promise<void> {
   }
 }
 
-function spawnRun(dir: string, args: string[] = []) {
-  const child = spawn(process.execPath, [BIN, "run", ...args], { cwd: dir, stdio: "pipe" });
+function spawnRun(dir: string, args: string[] = [], detached = false) {
+  const child = spawn(process.execPath, [BIN, "run", ...args], {
+    cwd: dir,
+    stdio: "pipe",
+    detached,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => {
@@ -131,4 +135,24 @@ describe("labgate run: one at a time, Ctrl+C, resume", () => {
     expect(after.get("quick_s1")?.started).toBe(quickStarted);
     for (const n of [1, 2, 3]) expect(after.get(`long_s${n}`)?.status).toBe("done");
   }, 90_000);
+
+  it("Ctrl+C in a terminal (SIGINT to the whole process group) still ends the runs cancelled, not failed", async () => {
+    const dir = campaignRepo([{ id: "long", args: "--sleep 30", seeds: [1, 2] }]);
+    // its own process group, like a shell's foreground job
+    const run = spawnRun(dir, ["--parallel", "2"], true);
+    await until(
+      () => [...sidecars(dir).values()].filter((e) => e.status === "running").length === 2,
+    );
+    process.kill(-(run.child.pid as number), "SIGINT");
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    for (const n of [1, 2])
+      expect(sidecars(dir).get(`long_s${n}`)).toMatchObject({
+        status: "cancelled",
+        reason: "cancelled: labgate run interrupted (SIGINT)",
+      });
+    expect(readFileSync(join(dir, ".labgate/logs/long_s1.log"), "utf8")).not.toContain(
+      "KeyboardInterrupt",
+    );
+  }, 60_000);
 });

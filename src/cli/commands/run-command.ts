@@ -1,4 +1,5 @@
 import { simpleGit } from "simple-git";
+import { killRunning } from "../../exec/run-process.js";
 import { aggregateResults } from "../../operations/aggregate-results.js";
 import { runCampaign } from "../../operations/run-campaign.js";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "../cli-context.js";
@@ -47,8 +48,9 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number
     interrupts++;
     if (interrupts > 1) {
       ctx.stderr.write(
-        `labgate run: second ${sig}, exiting now; runs still running are not recorded\n`,
+        `labgate run: second ${sig}: killing the running runs and exiting now; their sidecars may still say running\n`,
       );
+      killRunning("SIGKILL");
       process.exit(EXIT_INTERRUPTED);
     }
     ctx.stderr.write(

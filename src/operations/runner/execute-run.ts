@@ -88,6 +88,7 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
       timeoutMs: entry.expected_duration_hours * 3_600_000 * ctx.timeoutFactor,
       killGraceMs: ctx.killGraceMs,
       signal: job.signal,
+      detached: true,
       onSpawn: (pid) => {
         entry.pid = pid ?? null;
         job.onPid?.(pid);
