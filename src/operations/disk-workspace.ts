@@ -1,16 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { readOptionalFile } from "./read-optional-file.js";
 import type { Workspace } from "./workspace.js";
 
 export function diskWorkspace(root: string): Workspace {
-  return {
-    async readFile(path) {
-      try {
-        return await readFile(resolve(root, path), "utf8");
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw err;
-      }
-    },
-  };
+  return { readFile: (path) => readOptionalFile(resolve(root, path)) };
 }

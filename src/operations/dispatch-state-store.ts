@@ -1,4 +1,4 @@
-import { copyFile, readdir, readFile } from "node:fs/promises";
+import { copyFile, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type SimpleGit, simpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
@@ -8,6 +8,7 @@ import { serializeDispatchState } from "../core/state/serialize-dispatch-state.j
 import type { DispatchState, StateEntry } from "../core/state/state-entry.js";
 import type { Sidecar } from "../core/state/state-entry-schema.js";
 import { readFileAtHead } from "../git/read-file-at-head.js";
+import { readOptionalFile } from "./read-optional-file.js";
 import { writeAtomic } from "./results/write-atomic.js";
 
 export interface StateLog {
@@ -68,7 +69,7 @@ export async function readDispatchState(input: {
   const abs = resolve(cwd, rel);
   let state: DispatchState | undefined;
   let recoveredFrom: "HEAD" | undefined;
-  const text = await readOptional(abs);
+  const text = await readOptionalFile(abs);
   if (text !== undefined) {
     const parsed = parseDispatchState(rel, text);
     if (parsed.ok) state = parsed.value;
@@ -149,7 +150,7 @@ async function readSidecars(
   const BATCH = 64;
   for (let i = 0; i < names.length; i += BATCH) {
     const batch = names.slice(i, i + BATCH);
-    const texts = await Promise.all(batch.map((n) => readOptional(resolve(cwd, dir, n))));
+    const texts = await Promise.all(batch.map((n) => readOptionalFile(resolve(cwd, dir, n))));
     batch.forEach((name, j) => {
       const rel = join(dir, name);
       const text = texts[j];
@@ -171,15 +172,6 @@ async function readSidecars(
     });
   }
   return { sidecars, paths };
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
 }
 
 function preview(ids: readonly string[], n = 5): string {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { SimpleGit } from "simple-git";
 import { archivePilots } from "../../core/state/archive-pilots.js";
@@ -11,6 +11,7 @@ import type { OctokitLike } from "../../github/octokit.js";
 import type { RepoRef } from "../../github/repo-ref.js";
 import { resultsCommitMessage } from "../commit-results.js";
 import { readDispatchState, statePath } from "../dispatch-state-store.js";
+import { readOptionalFile } from "../read-optional-file.js";
 import { computeResultsFiles } from "../write-results.js";
 import { checkoutMismatch } from "./checkout-head.js";
 import { collectShardSidecars, type ShardRuns } from "./collect-shard-sidecars.js";
@@ -175,7 +176,7 @@ export async function aggregateShards(
       runUrl: input.runUrl,
       clock: deps.clock,
       phase: input.phase,
-      readResult: (e) => readOptional(resolve(input.cwd, e.result_file)),
+      readResult: (e) => readOptionalFile(resolve(input.cwd, e.result_file)),
     });
     const files = [{ path: stateFile, content: state }, ...exported.outputs];
     result.counts = exported.counts;
@@ -206,13 +207,4 @@ export async function aggregateShards(
     result.commitError = (err as Error).message;
   }
   return result;
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
 }

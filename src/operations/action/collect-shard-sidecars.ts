@@ -1,9 +1,10 @@
-import { copyFile, mkdir, readFile } from "node:fs/promises";
+import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { newStateEntry } from "../../core/runner/new-state-entry.js";
 import { parseSidecar } from "../../core/state/parse-dispatch-state.js";
 import { FINAL_STATUSES } from "../../core/state/state-entry.js";
+import { readOptionalFile } from "../read-optional-file.js";
 import { sidecarFile, writeSidecar } from "../runner/write-sidecar.js";
 
 export interface ShardRuns {
@@ -40,13 +41,13 @@ export async function collectShardSidecars(
   for (const { shard, runs, dir } of shards) {
     for (const run of runs) {
       const sidecar = sidecarFile(input.dispatchDir, run.run_id);
-      const text = dir ? await readOptional(join(dir, sidecar)) : undefined;
+      const text = dir ? await readOptionalFile(join(dir, sidecar)) : undefined;
       const parsed = text === undefined ? undefined : parseSidecar(sidecar, text);
       const status = parsed?.ok ? parsed.value.status : undefined;
       if (dir && parsed?.ok && status && FINAL_STATUSES.includes(status)) {
         await copyInto(join(dir, sidecar), resolve(input.cwd, sidecar));
         const result = join(dir, run.result_file);
-        if ((await readOptional(result)) !== undefined)
+        if ((await readOptionalFile(result)) !== undefined)
           await copyInto(result, resolve(input.cwd, run.result_file));
         continue;
       }
@@ -80,13 +81,4 @@ export async function collectShardSidecars(
 async function copyInto(from: string, to: string): Promise<void> {
   await mkdir(dirname(to), { recursive: true });
   await copyFile(from, to);
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
 }
