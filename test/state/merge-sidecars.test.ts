@@ -17,6 +17,37 @@ describe("mergeSidecars", () => {
     expect(added).toEqual([]);
   });
 
+  it("takes reason, exit code and finish time with the status: a retry that succeeded keeps no old reason", () => {
+    const base = [
+      stateEntry({
+        id: "a_s1",
+        status: "failed",
+        reason: "non-zero exit 1",
+        exit_code: 1,
+        finished: "2025-01-01T00:00:00Z",
+      }),
+    ];
+    const { entries } = mergeSidecars(base, [
+      { id: "a_s1", status: "running", reason: null, exit_code: null, finished: null },
+    ]);
+    expect(entries.get("a_s1")).toMatchObject({
+      status: "running",
+      reason: null,
+      exit_code: null,
+      finished: null,
+    });
+    mergeSidecars(entries.values(), [
+      { id: "a_s1", status: "done", exit_code: 0, finished: "2025-01-02T00:00:00Z" },
+    ]);
+    expect(entries.get("a_s1")).toMatchObject({ status: "done", reason: null, exit_code: 0 });
+    // a sidecar without a status (a note added later) leaves the reason alone
+    const failed = [stateEntry({ id: "b_s1", status: "failed", reason: "timeout" })];
+    const after = mergeSidecars(failed, [{ id: "b_s1", notes: "looked at it" }]).entries.get(
+      "b_s1",
+    );
+    expect(after).toMatchObject({ status: "failed", reason: "timeout", notes: "looked at it" });
+  });
+
   it("keeps a sidecar for an unknown run as its own entry and reports it", () => {
     const { entries, added, incomplete } = mergeSidecars(
       [stateEntry({ id: "a_s1" })],

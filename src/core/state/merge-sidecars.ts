@@ -14,7 +14,7 @@ export interface MergeResult {
 
 /**
  * Merges runner sidecars into the state's entries (SPEC §4): a sidecar field that is not null
- * overrides. Linear in runs + sidecars (one Map lookup each). Sidecars are applied in the order
+ * overrides — except `reason`, `exit_code` and `finished`, which follow the sidecar's status. Linear in runs + sidecars (one Map lookup each). Sidecars are applied in the order
  * given, so a later sidecar for the same run wins; they may be streamed (any iterable). An
  * archived pilot stays archived: a stale sidecar written before the full dispatch must not
  * bring it back. The entries are updated in place (a state of 10^6 runs is not copied): pass
@@ -43,10 +43,17 @@ export function mergeSidecars(
       const v = source[k];
       if (v !== null && v !== undefined) target[k] = v;
     }
+    // A reason, an exit code and a finish time belong to the status they explain: a sidecar
+    // that reports a status reports them too, null included, so a retry that succeeded does not
+    // keep the failed attempt's reason (a deliberate refinement of "not null overrides").
+    if (s.status !== null && s.status !== undefined) {
+      for (const k of STATUS_SCOPED) target[k] = source[k] ?? null;
+    }
     if (archived) current.phase = ARCHIVED_PILOT_PHASE;
   }
   return { entries: byId, added, incomplete };
 }
 
+const STATUS_SCOPED = ["reason", "exit_code", "finished"] as const;
 const IDENTITY = ["exp_id", "phase", "method", "dataset", "seed", "status"] as const;
 const hasIdentity = (s: Sidecar) => IDENTITY.every((k) => s[k] !== undefined && s[k] !== null);
