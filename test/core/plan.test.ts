@@ -76,6 +76,38 @@ describe("planDispatch", () => {
     expect(pilot.ok && pilot.plan.runs.map((r) => r.run_id)).toEqual(["pilot-ours_s1"]);
   });
 
+  it("keeps pilots of several stages in one shard per pool, so stage gating sees every outcome", () => {
+    const d = validDefinitions();
+    d.experiments.push(
+      { id: "pilot-base", phase: "pilot", stage: 1, method: "base", dataset: "toy", seeds: [1] },
+      {
+        id: "pilot-ours-2",
+        phase: "pilot",
+        stage: 2,
+        method: "ours",
+        dataset: "toy",
+        seeds: [1, 2],
+      },
+    );
+    const cfg = config([{ name: "g", labels: ["self-hosted", "gpu"], machines: 4 }]);
+    const all = planDispatch({
+      experiments: load(d).experiments,
+      config: cfg,
+      filter: { phase: "pilot" },
+      tmpDir: "/t",
+    });
+    if (!all.ok) throw new Error("plan failed");
+    expect(all.plan.matrix.include.map((e) => e.runs)).toEqual([4]);
+    const one = planDispatch({
+      experiments: load(d).experiments,
+      config: cfg,
+      filter: { phase: "pilot", stage: 2 },
+      tmpDir: "/t",
+    });
+    if (!one.ok) throw new Error("plan failed");
+    expect(one.plan.matrix.include.map((e) => e.runs)).toEqual([1, 1]);
+  });
+
   it("names the experiment no pool can run, with its line", () => {
     const loaded = load();
     const cfg = config([{ name: "small", labels: ["self-hosted", "gpu"], gpu_memory_mb: 8000 }]);

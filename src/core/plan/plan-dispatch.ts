@@ -119,7 +119,12 @@ export function planDispatch(input: PlanInput): PlanResult {
     poolRuns[p]?.push(i);
     poolHours[p] = (poolHours[p] ?? 0) + run.expected_duration_hours;
   });
-  const wanted = pools.map((pool, p) => Math.min(pool.machines, poolRuns[p]?.length ?? 0));
+  // Stage N+1 of the pilots runs only after stage N passed (SPEC §3), and only one job sees all
+  // of a stage's outcomes: a plan spanning several pilot stages keeps each pool's runs in one
+  // shard. (Dispatch one stage at a time, `/run-pilot N`, to spread a stage over machines.)
+  const pilotStages = new Set(runs.filter((r) => r.phase === "pilot").map((r) => r.stage));
+  const perPool = (pool: { machines: number }) => (pilotStages.size > 1 ? 1 : pool.machines);
+  const wanted = pools.map((pool, p) => Math.min(perPool(pool), poolRuns[p]?.length ?? 0));
   const counts = allocateShards(wanted, poolHours, Math.min(config.max_shards, MAX_MATRIX_JOBS));
 
   const shardOf = new Int32Array(runs.length);
