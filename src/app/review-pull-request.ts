@@ -25,7 +25,8 @@ export interface ReviewTarget {
   fromFork: boolean;
   /** How labgate learns the approval state: moved across a push, looked up on the head, or none (a new PR). */
   approval: { kind: "push"; before: string } | { kind: "lookup" } | { kind: "new" };
-  /** Only these gates (a re-requested check run); all when absent. */
+  /** Post only these gates' checks (a re-requested check run); all when absent. The dashboard
+   * always shows every gate. */
   only?: GateId[];
 }
 
@@ -54,14 +55,17 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
   ]);
 
   const { runs, problem } = await readRuns(ws, statePath(campaign.config.dispatch_dir));
-  const { verdicts } = await reviewGates({
-    workspace: ws,
-    dryRun: "skip",
-    ...(t.only ? { only: t.only } : {}),
-  });
+  // Every gate runs even when only some are re-posted: the dashboard lists them all, and a
+  // dashboard built from one re-requested gate would drop the others (and their pending dry-run).
+  const { verdicts } = await reviewGates({ workspace: ws, dryRun: "skip" });
   const hasPilots = runs.some((r) => r.phase === "pilot");
   const shown = verdicts.filter((v) => v.gate !== "pilot" || hasPilots);
-  await publishGateChecks(deps, t.headSha, shown);
+  const only = t.only;
+  await publishGateChecks(
+    deps,
+    t.headSha,
+    only ? shown.filter((v) => only.includes(v.gate)) : shown,
+  );
 
   const approval = await resolveApproval(deps, t);
   const full = experiments.filter((e) => e.phase === "full");
