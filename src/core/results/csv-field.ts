@@ -5,8 +5,12 @@ export function csvField(value: string | number | boolean | null | undefined): s
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const csvLine = (fields: readonly (string | number | boolean | null | undefined)[]) =>
-  `${fields.map(csvField).join(",")}\n`;
+/** One CSV line: the fields joined by commas, with its line break (one string built, no array). */
+export function csvLine(fields: readonly (string | number | boolean | null | undefined)[]): string {
+  let line = fields.length > 0 ? csvField(fields[0]) : "";
+  for (let i = 1; i < fields.length; i++) line += `,${csvField(fields[i])}`;
+  return `${line}\n`;
+}
 
 /** Splits one CSV line (RFC 4180 quoting, no embedded line breaks) into its fields. */
 export function parseCsvLine(line: string): string[] {

@@ -11,7 +11,11 @@ export interface AtomicFile {
   abort(): Promise<void>;
 }
 
-const FLUSH_AT = 1 << 16;
+/**
+ * Chunks are joined up to this size before they go to the stream: one write (and at most one
+ * wait for drain) per MiB, not per 64 KiB, while memory stays bounded.
+ */
+const FLUSH_AT = 1 << 20;
 
 /**
  * Opens `path` for an atomic write: into a temp file beside it, renamed over it on `close`, so a
@@ -21,7 +25,7 @@ const FLUSH_AT = 1 << 16;
 export async function openAtomic(path: string): Promise<AtomicFile> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const out = createWriteStream(tmp, { encoding: "utf8" });
+  const out = createWriteStream(tmp, { encoding: "utf8", highWaterMark: FLUSH_AT });
   let error: Error | undefined;
   out.on("error", (err) => {
     error = err;
@@ -59,8 +63,14 @@ export async function writeAtomic(
 ): Promise<void> {
   const file = await openAtomic(path);
   try {
-    for await (const chunk of typeof chunks === "string" ? [chunks] : chunks)
-      await file.write(chunk);
+    if (typeof chunks === "string" || Symbol.iterator in chunks) {
+      // Sync chunks (state.json: one per run) are written without an await each; only a flush
+      // that has to wait for the disk is awaited.
+      for (const chunk of typeof chunks === "string" ? [chunks] : chunks) {
+        const flushing = file.write(chunk);
+        if (flushing) await flushing;
+      }
+    } else for await (const chunk of chunks) await file.write(chunk);
     await file.close();
   } catch (err) {
     await file.abort();
