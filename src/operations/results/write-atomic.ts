@@ -11,11 +11,7 @@ export interface AtomicFile {
   abort(): Promise<void>;
 }
 
-/**
- * Chunks are joined up to this size before they go to the stream: one write (and at most one
- * wait for drain) per MiB, not per 64 KiB, while memory stays bounded.
- */
-const FLUSH_AT = 1 << 20;
+const FLUSH_AT = 1 << 16;
 
 /**
  * Opens `path` for an atomic write: into a temp file beside it, renamed over it on `close`, so a
@@ -25,7 +21,7 @@ const FLUSH_AT = 1 << 20;
 export async function openAtomic(path: string): Promise<AtomicFile> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const out = createWriteStream(tmp, { encoding: "utf8", highWaterMark: FLUSH_AT });
+  const out = createWriteStream(tmp, { encoding: "utf8" });
   let error: Error | undefined;
   out.on("error", (err) => {
     error = err;
