@@ -2,15 +2,14 @@ import { existsSync } from "node:fs";
 import { availableParallelism, hostname } from "node:os";
 import { resolve } from "node:path";
 import type { SimpleGit } from "simple-git";
-import type { Config } from "../core/config/config-schema.js";
 import { substituteArgv } from "../core/definitions/command-placeholders.js";
 import { splitCommand } from "../core/definitions/split-command.js";
-import type { LoadedDefinitions } from "../core/definitions/validate-definitions.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
 import { commandValues } from "../core/runner/command-values.js";
 import { newStateEntry } from "../core/runner/new-state-entry.js";
-import type { RunStatus, StateEntry } from "../core/state/state-entry.js";
+import { emptyStatusCounts, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
 import { queryGpus } from "../exec/nvidia-smi.js";
+import type { AggregateInput } from "./aggregate-results.js";
 import { diskWorkspace } from "./disk-workspace.js";
 import { DispatchStateError, readDispatchState } from "./dispatch-state-store.js";
 import { CONFIG_PATH, loadCampaign } from "./load-campaign.js";
@@ -33,14 +32,7 @@ export interface RunLog {
 /** The results engineer's `aggregateResults` (src/operations/aggregate-results.ts), injected. */
 export type AggregateFn = (
   deps: { git: SimpleGit; log: RunLog; clock: () => Date },
-  input: {
-    cwd: string;
-    config: Config;
-    loaded: LoadedDefinitions;
-    runUrl: string;
-    commit: boolean;
-    phase?: "pilot" | "full";
-  },
+  input: AggregateInput,
 ) => Promise<{ commitSha?: string; files: string[] }>;
 
 export interface RunCampaignInput {
@@ -264,15 +256,7 @@ export async function runCampaign(
 }
 
 function countStatuses(entries: readonly StateEntry[]): Record<RunStatus, number> {
-  const counts: Record<RunStatus, number> = {
-    pending: 0,
-    queued: 0,
-    running: 0,
-    done: 0,
-    failed: 0,
-    on_hold: 0,
-    cancelled: 0,
-  };
+  const counts = emptyStatusCounts();
   for (const e of entries) if (e) counts[e.status]++;
   return counts;
 }

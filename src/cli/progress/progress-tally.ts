@@ -1,4 +1,8 @@
-import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
+import {
+  emptyStatusCounts,
+  type RunStatus,
+  type StateEntry,
+} from "../../core/state/state-entry.js";
 
 /** Counts, running runs and an ETA, kept from the runner's events. */
 export class ProgressTally {
@@ -6,15 +10,7 @@ export class ProgressTally {
   skipped = 0;
   slots = 1;
   readonly running = new Map<string, { entry: StateEntry; since: number }>();
-  readonly finished: Record<RunStatus, number> = {
-    pending: 0,
-    queued: 0,
-    running: 0,
-    done: 0,
-    failed: 0,
-    on_hold: 0,
-    cancelled: 0,
-  };
+  readonly finished: Record<RunStatus, number> = emptyStatusCounts();
   private measuredMs = 0;
   private measuredRuns = 0;
 

@@ -13,6 +13,11 @@ export const RUN_STATUSES = [
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINAL_STATUSES: readonly RunStatus[] = ["done", "failed", "on_hold", "cancelled"];
 
+/** A zero count for every status, in lifecycle order. */
+export function emptyStatusCounts(): Record<RunStatus, number> {
+  return Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
+}
+
 /** One run in `dispatch/state.json`, and the shape of its sidecar `dispatch/<run_id>.status.json`. */
 export interface StateEntry {
   id: string;
