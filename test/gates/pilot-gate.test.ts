@@ -215,6 +215,50 @@ describe("pilot gate", () => {
     expect(v.label).toBe("PENDING");
   });
 
+  it("after a full dispatch archived the pilots, judges the archived ones instead of going PENDING", async () => {
+    const archived = Object.keys(RUNS).map((id) => {
+      const [exp_id, method, dataset, stage] = RUNS[id] as [string, string, string, number];
+      return {
+        id,
+        exp_id,
+        phase: "pilot (archived)",
+        stage,
+        method,
+        dataset,
+        params: {},
+        seed: 1,
+        command: "x",
+        status: "done",
+        checkpoint_dir: "/tmp/c",
+        result_file: `experiments/results/runs/${id}.json`,
+        expected_duration_hours: 0.05,
+        vram_mb: 1024,
+      };
+    });
+    const full = {
+      ...archived[0],
+      id: "full-logreg-iris_s1",
+      exp_id: "full-logreg-iris",
+      phase: "full",
+      stage: null,
+    };
+    const files: Record<string, string> = {
+      "dispatch/state.json": JSON.stringify({
+        project: "fusion-tabular",
+        updated: "2026-01-01T00:00:00Z",
+        experiments: [...archived, full],
+      }),
+    };
+    for (const id of Object.keys(RUNS))
+      files[`experiments/results/runs/${id}.json`] = JSON.stringify({
+        metrics: { accuracy: 0.97 },
+        meta: {},
+      });
+    const { v, s } = await pilot(undefined, undefined, files);
+    expect(s.rows.map((r) => r.run_id).sort()).toEqual(Object.keys(RUNS).sort());
+    expect(v.label).toBe("PROCEED");
+  });
+
   it("a malformed dispatch/state.json is a blocking reason naming the file, not 'no results'", async () => {
     const { v } = await pilot(undefined, undefined, { "dispatch/state.json": "{ oops" });
     expect(v.reasons[0]).toMatchObject({

@@ -3,6 +3,7 @@ import type { PilotRunResult } from "../../core/gates/pilot/pilot-run-result.js"
 import type { VerdictReason } from "../../core/gates/verdict.js";
 import { variantId } from "../../core/plan/run-id.js";
 import { ResultFile } from "../../core/results/result-file-schema.js";
+import { ARCHIVED_PILOT_PHASE } from "../../core/state/merge-sidecars.js";
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import type { Workspace } from "../workspace.js";
 
@@ -13,8 +14,10 @@ export interface LoadedPilotResults {
 }
 
 /**
- * The pilot runs of `dispatch/state.json` (archived pilots excluded), each joined with the metrics
- * of its result file `experiments/results/runs/<run_id>.json`, read through the workspace.
+ * The pilot runs of `dispatch/state.json`, each joined with the metrics of its result file
+ * `experiments/results/runs/<run_id>.json`, read through the workspace. Active pilots when there
+ * are any; once a full dispatch has archived them (SPEC §4), the archived ones — they are still
+ * the latest pilot evidence, and the gate would otherwise fall back to PENDING after a campaign.
  */
 export async function loadPilotResults(ws: Workspace, config: Config): Promise<LoadedPilotResults> {
   const statePath = `${config.dispatch_dir.replace(/\/+$/, "")}/state.json`;
@@ -36,8 +39,11 @@ export async function loadPilotResults(ws: Workspace, config: Config): Promise<L
   const results: PilotRunResult[] = [];
   const problems: VerdictReason[] = [];
   const runsDir = `${config.results_dir.replace(/\/+$/, "")}/runs`;
-  for (const e of parsed.value.experiments) {
-    if (e.phase !== "pilot") continue;
+  const all = parsed.value.experiments;
+  const active = all.some((e) => e.phase === "pilot");
+  const pilotPhase = active ? "pilot" : ARCHIVED_PILOT_PHASE;
+  for (const e of all) {
+    if (e.phase !== pilotPhase) continue;
     let metrics: Record<string, number> = {};
     if (e.status === "done") {
       const path =
