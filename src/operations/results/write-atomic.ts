@@ -21,7 +21,9 @@ const FLUSH_AT = 1 << 16;
 export async function openAtomic(path: string): Promise<AtomicFile> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const out = createWriteStream(tmp, { encoding: "utf8" });
+  // A deep stream buffer lets serialization run on while the disk catches up; awaiting "drain"
+  // after every 64 KiB flush left the CPU idle for ~0.4 s per 10^5 runs (bench/merge-export).
+  const out = createWriteStream(tmp, { encoding: "utf8", highWaterMark: 1 << 22 });
   let error: Error | undefined;
   out.on("error", (err) => {
     error = err;
