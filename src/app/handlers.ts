@@ -57,19 +57,8 @@ export function onPullRequest(o: HandlerOptions) {
 /** Check suite re-run: review each PR of the suite's head again. */
 export function onCheckSuiteRerequested(o: HandlerOptions) {
   return async (context: Context<"check_suite.rerequested">) => {
-    const deps = depsOf(context, o.clock);
     const suite = context.payload.check_suite;
-    for (const pr of suite.pull_requests) {
-      const fromFork = pr.head.repo.id !== pr.base.repo.id;
-      o.queue.enqueue(prKey(deps, pr.number), () =>
-        reviewPullRequest(deps, {
-          pr: pr.number,
-          headSha: suite.head_sha,
-          fromFork,
-          approval: { kind: "lookup" },
-        }).then(() => {}),
-      );
-    }
+    reReview(o, depsOf(context, o.clock), suite.pull_requests, suite.head_sha);
   };
 }
 
@@ -79,20 +68,34 @@ export function onCheckRunRerequested(o: HandlerOptions) {
     const run = context.payload.check_run;
     const gate = run.name.replace(/^labgate\//, "") as GateId;
     if (!run.name.startsWith("labgate/") || !GATES.includes(gate)) return;
-    const deps = depsOf(context, o.clock);
-    for (const pr of run.pull_requests) {
-      const fromFork = pr.head.repo.id !== pr.base.repo.id;
-      o.queue.enqueue(prKey(deps, pr.number), () =>
-        reviewPullRequest(deps, {
-          pr: pr.number,
-          headSha: run.head_sha,
-          fromFork,
-          approval: { kind: "lookup" },
-          only: [gate],
-        }).then(() => {}),
-      );
-    }
+    reReview(o, depsOf(context, o.clock), run.pull_requests, run.head_sha, [gate]);
   };
+}
+
+/** Queues a review of each PR a re-requested check belongs to, at `headSha`. */
+function reReview(
+  o: HandlerOptions,
+  deps: ReturnType<typeof depsOf>,
+  prs: readonly {
+    number: number;
+    head: { repo: { id: number } };
+    base: { repo: { id: number } };
+  }[],
+  headSha: string,
+  only?: GateId[],
+): void {
+  for (const pr of prs) {
+    const fromFork = pr.head.repo.id !== pr.base.repo.id;
+    o.queue.enqueue(prKey(deps, pr.number), () =>
+      reviewPullRequest(deps, {
+        pr: pr.number,
+        headSha,
+        fromFork,
+        approval: { kind: "lookup" },
+        ...(only ? { only } : {}),
+      }).then(() => {}),
+    );
+  }
 }
 
 /** New PR comments from people (not bots, not this app) may hold commands. */
