@@ -147,7 +147,9 @@ export async function runCampaign(
     if (err instanceof RunLockError) return { kind: "refused", message: err.message };
     throw err;
   }
-  const gpus = gpuList ? new GpuMonitor(gpuList, deps.env, input.gpuPollMs ?? 1000) : null;
+  const gpus = gpuList
+    ? new GpuMonitor(gpuList, deps.env, input.gpuPollMs ?? 1000, () => deps.clock().getTime())
+    : null;
   try {
     let state: Awaited<ReturnType<typeof readDispatchState>>;
     try {

@@ -9,6 +9,9 @@ interface Tracked {
   pid: number | null;
   /** What placement set aside for it: vram_mb x 1.2. */
   reserve: number;
+  /** When it started (ms since the epoch) and how long it is expected to take. */
+  startedMs: number;
+  expectedHours: number;
   current: number;
   peak: number;
 }
@@ -29,6 +32,7 @@ export class GpuMonitor {
     gpus: Gpu[],
     private readonly env: NodeJS.ProcessEnv,
     private readonly pollMs: number,
+    private readonly nowMs: () => number = Date.now,
   ) {
     this.gpus = gpus;
   }
@@ -42,11 +46,13 @@ export class GpuMonitor {
     return g ? `${g.index}:${g.name}` : String(index);
   }
 
-  track(runId: string, gpu: number, vramMb: number): void {
+  track(runId: string, gpu: number, vramMb: number, expectedHours: number): void {
     this.tracked.set(runId, {
       gpu,
       pid: null,
       reserve: vramMb * VRAM_HEADROOM,
+      startedMs: this.nowMs(),
+      expectedHours,
       current: 0,
       peak: 0,
     });
@@ -66,17 +72,30 @@ export class GpuMonitor {
     return t && t.peak > 0 ? t.peak : null;
   }
 
+  /** Each GPU's free memory, with our runs on it and the hours each is expected to have left. */
   slots(): GpuSlot[] {
+    const now = this.nowMs();
     return this.gpus.map((g) => {
       let ours = 0;
       let reserved = 0;
+      const running = [];
       for (const t of this.tracked.values())
         if (t.gpu === g.index) {
           ours += t.current;
           reserved += t.reserve;
+          const elapsedHours = (now - t.startedMs) / 3_600_000;
+          running.push({
+            need_mb: t.reserve,
+            remaining_hours: Math.max(0, t.expectedHours - elapsedHours),
+          });
         }
       const others = Math.max(0, g.used_mb - ours);
-      return { index: g.index, total_mb: g.total_mb, free_mb: g.total_mb - others - reserved };
+      return {
+        index: g.index,
+        total_mb: g.total_mb,
+        free_mb: g.total_mb - others - reserved,
+        running,
+      };
     });
   }
 

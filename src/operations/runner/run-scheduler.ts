@@ -86,7 +86,7 @@ export async function runScheduled(
     const ctrl = new AbortController();
     const id = p.run.run_id;
     running.set(id, { prepared: p, ctrl, gpu });
-    if (gpu !== null) ctx.gpus?.track(id, gpu, p.run.vram_mb);
+    if (gpu !== null) ctx.gpus?.track(id, gpu, p.run.vram_mb, p.run.expected_duration_hours);
     const job = executeRun(
       {
         ...ctx,
