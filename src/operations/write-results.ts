@@ -5,7 +5,7 @@ import type { LoadedDefinitions } from "../core/definitions/validate-definitions
 import { aggregateRows } from "../core/results/aggregate-rows.js";
 import { aggregatedCsv, aggregatedJson } from "../core/results/aggregated-files.js";
 import { allResultsHeader, allResultsRows } from "../core/results/all-results-csv.js";
-import { CHART_FILE, designChartSpec } from "../core/results/chart-spec.js";
+import { CHART_FILE, designChartSpec, warmUpChartSpec } from "../core/results/chart-spec.js";
 import { designTable } from "../core/results/design-table.js";
 import {
   provenanceHead,
@@ -43,9 +43,11 @@ export interface ExportResultsInput {
 
 /** Where the files go: the disk (streamed, atomic) or memory (for a Git Data API commit). */
 export interface ResultsTarget {
-  open(
-    path: string,
-  ): Promise<{ write(chunk: string): Promise<void> | void; close(): Promise<void> }>;
+  open(path: string): Promise<{
+    /** A promise only when the caller must wait (backpressure) before writing more. */
+    write(chunk: string): Promise<void> | undefined;
+    close(): Promise<void>;
+  }>;
 }
 
 export interface ExportOutcome {
@@ -91,39 +93,45 @@ export async function exportResults(
     files.push(`${dir}/${name}`);
     return target.open(`${dir}/${name}`);
   };
-  // The chart comes last, but vega's modules load while the runs stream.
-  void preloadChartRenderer().catch(() => undefined);
+  // The chart comes last, but vega's modules load (in a worker thread) while the runs stream.
+  preloadChartRenderer(warmUpChartSpec(defs));
   const csv = await open("all_results.csv");
   const provenance = await open("provenance.json");
   await csv.write(allResultsHeader());
   await provenance.write(provenanceHead(defs.project, generated));
 
+  /** Copies a result file into runs/ (when it is not already there). */
+  const copyRunFile = async (path: string, text: string) => {
+    files.push(path);
+    const f = await target.open(path);
+    await f.write(text);
+    await f.close();
+  };
+
+  // record and handle return a promise only when there is something to wait for (a copy, a
+  // flush to disk): at 10^5 runs an `await` per run on a plain value is a measurable cost.
+
   /** Keeps the raw bytes (runs/ copy + provenance) of every result file that exists, any status. */
-  const record = async (entry: StateEntry, text: string) => {
+  const record = (entry: StateEntry, text: string) => {
     const path = `${runsDir}${entry.id}.json`;
     // crypto.hash: one call, no Hash object per file (2-3x faster over 10^6 small files).
     const sha256 = hash("sha256", text, "hex");
-    if (input.copyRunFiles === "always" || !isAt(entry.result_file, path)) {
-      files.push(path);
-      const f = await target.open(path);
-      await f.write(text);
-      await f.close();
-    }
+    const copying =
+      input.copyRunFiles === "always" || !isAt(entry.result_file, path)
+        ? copyRunFile(path, text)
+        : undefined;
     const line = provenanceLine(
       provenanceRecord(entry, path, sha256, input.runUrl),
       provenanceCount++ === 0,
     );
     const flushing = provenance.write(line);
-    if (flushing) await flushing;
-    return { path, sha256 };
+    const wait = copying && flushing ? Promise.all([copying, flushing]) : (copying ?? flushing);
+    return { path, sha256, wait };
   };
 
-  const handle = async (entry: StateEntry, text: string | undefined) => {
+  const handle = (entry: StateEntry, text: string | undefined): Promise<unknown> | undefined => {
     const shown = inTables(entry);
-    if (entry.status !== "done") {
-      if (text !== undefined) await record(entry, text);
-      return;
-    }
+    if (entry.status !== "done") return text === undefined ? undefined : record(entry, text).wait;
     if (text === undefined) {
       warnings.push(`${entry.id}: done, but its result file ${entry.result_file} is missing`);
       if (shown)
@@ -132,9 +140,9 @@ export async function exportResults(
           status: "no-result",
           reason: `result file missing: ${entry.result_file}`,
         });
-      return;
+      return undefined;
     }
-    const { path, sha256 } = await record(entry, text);
+    const { path, sha256, wait } = record(entry, text);
     const result = parseResult(text);
     if (typeof result === "string") {
       warnings.push(`${entry.result_file}: ${result} (run ${entry.id})`);
@@ -144,35 +152,28 @@ export async function exportResults(
           status: "no-result",
           reason: `invalid result file: ${result}`,
         });
-      return;
+      return wait;
     }
-    if (!shown) return;
+    if (!shown) return wait;
     const run: RunResult = { entry, result, sha256, path };
-    const lines = allResultsRows(run, groupOf.get(entry.method) ?? "");
-    const flushing = csv.write(lines);
-    if (flushing) await flushing;
+    const flushing = csv.write(allResultsRows(run, groupOf.get(entry.method) ?? ""));
     if (entry.git_commit) sourceCommits.add(entry.git_commit);
     else warnings.push(`${entry.id}: no git_commit recorded; its rows cannot be verified`);
     const exp_id = variantOf(entry);
-    for (const [metric, value] of Object.entries(result.metrics)) {
+    for (const metric in result.metrics) {
       rows++;
-      acc.add(
-        {
-          exp_id,
-          experiment: entry.exp_id,
-          phase: entry.phase,
-          method: entry.method,
-          dataset: entry.dataset,
-          metric,
-        },
-        value,
-      );
+      acc.add(exp_id, entry, metric, result.metrics[metric] as number);
     }
+    return wait && flushing ? Promise.all([wait, flushing]) : (wait ?? flushing);
   };
 
   let pending: { entry: StateEntry; text: Promise<string | undefined> }[] = [];
   const drain = async () => {
-    for (const p of pending) await handle(p.entry, await p.text);
+    const texts = await Promise.all(pending.map((p) => p.text));
+    for (let i = 0; i < pending.length; i++) {
+      const waiting = handle((pending[i] as (typeof pending)[number]).entry, texts[i]);
+      if (waiting) await waiting;
+    }
     pending = [];
   };
   for (const entry of input.entries) {
@@ -245,6 +246,7 @@ export async function computeResultsFiles(
         return {
           write: (chunk) => {
             parts.push(chunk);
+            return undefined;
           },
           close: async () => {
             outputs.push({ path, content: parts.join("") });

@@ -78,6 +78,8 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       "experiments/results/runs/full-base_s1.json",
     ])
       expect(changed).toContain(f);
+    // The chart, drawn by the bundle's chart worker thread (chunks/chart-worker.js).
+    expect(git(repo.bare, "show", "pr-1:experiments/results/design-table.svg")).toMatch(/^<svg/);
     expect(
       changed.filter((f) => !f.startsWith("experiments/results/") && f !== "dispatch/state.json"),
     ).toEqual([]);

@@ -1,3 +1,5 @@
+import type { Definitions } from "../definitions/definitions-schema.js";
+import type { AggregatedRow } from "./aggregate-rows.js";
 import type { DesignTable } from "./design-table.js";
 
 export const CHART_FILE = "design-table.svg";
@@ -74,4 +76,21 @@ export function designChartSpec(table: DesignTable): Record<string, unknown> | u
       ],
     },
   };
+}
+
+/**
+ * A spec of the same shape as the results chart (every method on every dataset, placeholder
+ * values), known before any result is read: rendering it first warms the renderer up (vega
+ * compiles its code paths on first use), so the real chart at the end takes less time.
+ */
+export function warmUpChartSpec(
+  defs: Pick<Definitions, "methods" | "datasets">,
+): Record<string, unknown> | undefined {
+  const row = { mean: 0.5, std: 0.1 } as AggregatedRow;
+  return designChartSpec({
+    phase: "full",
+    methods: defs.methods,
+    datasets: defs.datasets,
+    cell: () => ({ row, variants: 1, best: false }),
+  });
 }

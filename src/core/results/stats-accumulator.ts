@@ -35,10 +35,27 @@ export interface SeriesKey {
 export class StatsAccumulator {
   readonly series = new Map<string, { key: SeriesKey; stats: RunningStats }>();
 
-  add(key: SeriesKey, value: number): void {
-    const k = `${key.exp_id}\u0000${key.method}\u0000${key.dataset}\u0000${key.metric}`;
+  /**
+   * Adds one value of `metric` for a run of variant `exp_id`. The series' key object is built
+   * only when the series is new (once per series, not once per row: 10^6 rows).
+   */
+  add(
+    exp_id: string,
+    run: { exp_id: string; phase: string; method: string; dataset: string },
+    metric: string,
+    value: number,
+  ): void {
+    const k = `${exp_id}\u0000${run.method}\u0000${run.dataset}\u0000${metric}`;
     let s = this.series.get(k);
     if (s === undefined) {
+      const key = {
+        exp_id,
+        experiment: run.exp_id,
+        phase: run.phase,
+        method: run.method,
+        dataset: run.dataset,
+        metric,
+      };
       s = { key, stats: new RunningStats() };
       this.series.set(k, s);
     }
