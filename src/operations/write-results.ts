@@ -201,27 +201,28 @@ export async function exportResults(
     await f.write(content);
     await f.close();
   };
-  await writeWhole("aggregated.csv", aggregatedCsv(aggregated));
-  await writeWhole("aggregated.json", aggregatedJson(aggregated, meta));
   const table = designTable(aggregated, defs);
   const spec = designChartSpec(table);
-  if (spec) await writeWhole(CHART_FILE, await renderChartSvg(spec));
-  await writeWhole(
-    "README.md",
-    renderResultsReadme({
-      title: defs.title,
-      project: defs.project,
-      updated: generated,
-      counts,
-      total,
-      sourceCommits: commits,
-      runUrl: input.runUrl,
-      table,
-      rows: aggregated,
-      failures,
-      chart: spec ? CHART_FILE : undefined,
-    }),
-  );
+  // The chart renders (in its worker thread) while the other files are made and written.
+  const svg = spec ? renderChartSvg(spec) : undefined;
+  svg?.catch(() => undefined); // awaited below: this only keeps an early failure from going unhandled
+  await writeWhole("aggregated.csv", aggregatedCsv(aggregated));
+  await writeWhole("aggregated.json", aggregatedJson(aggregated, meta));
+  const readme = renderResultsReadme({
+    title: defs.title,
+    project: defs.project,
+    updated: generated,
+    counts,
+    total,
+    sourceCommits: commits,
+    runUrl: input.runUrl,
+    table,
+    rows: aggregated,
+    failures,
+    chart: spec ? CHART_FILE : undefined,
+  });
+  if (svg) await writeWhole(CHART_FILE, await svg);
+  await writeWhole("README.md", readme);
   return { files, sourceCommits: commits, warnings, counts, rows };
 }
 
