@@ -4,6 +4,8 @@
 // own child process so its peak RSS is its own. Baseline in the same run: a nested-loop merge
 // (find the entry of each sidecar by scanning) at 2 x 10^4.
 // Targets: 10^5 under 2 s; near-linear 10^4 -> 10^6; 10^6 under 1 GB RSS.
+// 10^5 is measured three times (fresh processes) and judged on the median, since one figure on
+// a shared 2-core machine moves by +-20%; all three are printed.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -202,6 +204,16 @@ if (process.argv[2] === "--child") {
     : [10_000, 100_000, 1_000_000];
   const results = sizes.map(runChild);
   const f = (x) => x.toFixed(0);
+  // The target size again, twice: its row shows the median of three runs.
+  const at = sizes.indexOf(100_000);
+  const repeats = at >= 0 ? [results[at], runChild(100_000), runChild(100_000)] : [];
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  if (at >= 0) {
+    const mid = { ...results[at] };
+    for (const k of ["merge_ms", "state_ms", "export_ms", "total_ms", "rss_mb"])
+      mid[k] = median(repeats.map((r) => r[k]));
+    results[at] = mid;
+  }
   table(
     [
       "results",
@@ -213,8 +225,8 @@ if (process.argv[2] === "--child") {
       "peak RSS MB",
       "csv MB",
     ],
-    results.map((r) => [
-      r.n.toLocaleString("en"),
+    results.map((r, i) => [
+      `${r.n.toLocaleString("en")}${i === at ? " (median of 3)" : ""}`,
       f(r.merge_ms),
       f(r.state_ms),
       f(r.export_ms),
@@ -224,17 +236,28 @@ if (process.argv[2] === "--child") {
       r.csv_mb.toFixed(1),
     ]),
   );
-  const [small, mid, large] = results;
+  const bySize = (n) => results.find((r) => r.n === n);
+  const [small, large] = [bySize(10_000), bySize(1_000_000)];
+  if (small && large)
+    console.log(
+      `\nscaling 10^4 -> 10^6 (100x the results): total time x${(large.total_ms / small.total_ms).toFixed(1)}` +
+        ` (linear would be x100; the chart and README are a fixed cost that weighs most at 10^4)` +
+        `; export alone x${(large.export_ms / small.export_ms).toFixed(1)}, merge alone x${(large.merge_ms / small.merge_ms).toFixed(1)}`,
+    );
   const cmp = runChild(20_000);
-  console.log(
-    `\nscaling 10^4 -> 10^6 (100x the results): total time x${(large.total_ms / small.total_ms).toFixed(1)}` +
-      ` (linear would be x100; the chart and README are a fixed cost that weighs most at 10^4)` +
-      `; export alone x${(large.export_ms / small.export_ms).toFixed(1)}, merge alone x${(large.merge_ms / small.merge_ms).toFixed(1)}`,
-  );
   console.log(
     `merge at 2x10^4: labgate's Map merge ${cmp.linear_ms.toFixed(1)} ms vs nested-loop merge ${cmp.nested_ms.toFixed(0)} ms (x${(cmp.nested_ms / cmp.linear_ms).toFixed(0)} slower)`,
   );
-  console.log(
-    `target 10^5 under 2 s: ${mid.total_ms < 2000 ? "met" : "MISSED"} (${f(mid.total_ms)} ms); target 10^6 under 1 GB RSS: ${large.rss_mb < 1024 ? "met" : "MISSED"} (${f(large.rss_mb)} MB)`,
-  );
+  const verdicts = [];
+  if (at >= 0) {
+    const mid = results[at];
+    verdicts.push(
+      `target 10^5 under 2 s: ${mid.total_ms < 2000 ? "met" : "MISSED"} (median ${f(mid.total_ms)} ms of ${repeats.map((r) => f(r.total_ms)).join(", ")})`,
+    );
+  }
+  if (large)
+    verdicts.push(
+      `target 10^6 under 1 GB RSS: ${large.rss_mb < 1024 ? "met" : "MISSED"} (${f(large.rss_mb)} MB)`,
+    );
+  if (verdicts.length > 0) console.log(verdicts.join("; "));
 }
