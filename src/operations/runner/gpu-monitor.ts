@@ -101,7 +101,12 @@ export class GpuMonitor {
 
   /** One poll: GPUs' used memory and every tracked run's current usage (its process tree). */
   async poll(): Promise<void> {
-    const [gpus, apps] = await Promise.all([queryGpus(this.env), queryComputeApps(this.env)]);
+    // Our processes first, the GPUs' used memory after: memory a run allocates between the two
+    // reads then shows as another tenant's for one poll (waiting a little too long), never the
+    // reverse. Read in parallel, a GPU read taken before a run allocated, with a process read
+    // taken after, cancelled the other tenants' memory out and let a run overcommit the GPU.
+    const apps = await queryComputeApps(this.env);
+    const gpus = await queryGpus(this.env);
     if (gpus) this.gpus = gpus;
     for (const t of this.tracked.values()) {
       if (t.pid === null) continue;
