@@ -37,8 +37,9 @@ function startWorker(): Worker | undefined {
  * Starts the chart renderer ahead of time, once: a worker thread that imports vega and vega-lite
  * (~0.3 s of module loading) on the machine's other core while the caller streams the runs, and
  * renders `warmUp` (a spec of the same shape as the coming one) so the real render finds vega's
- * code compiled: at 10^5 runs the chart then adds ~0.05 s after the last row instead of ~0.2 s
- * (bench/merge-export.bench.js). Without a worker it only starts the import here.
+ * code compiled: at 10^5 runs the chart then added 70-140 ms after the README was made, where
+ * rendering only after the last row took ~200 ms (bench/merge-export.bench.js, instrumented).
+ * Without a worker it only starts the import here.
  */
 export function preloadChartRenderer(warmUp?: Record<string, unknown>): void {
   if (warm !== undefined) return;
