@@ -2,11 +2,16 @@ import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { execa } from "execa";
+import { untrustedEnv } from "./untrusted-env.js";
 
 export interface RunProcessOptions {
   /** argv[0] is the program; never run through a shell (SPEC §3). */
   argv: readonly string[];
   cwd: string;
+  /**
+   * The process's environment (default: this process's). Every process started here runs
+   * repository code, so credentials are always removed first (`untrustedEnv`).
+   */
   env?: NodeJS.ProcessEnv;
   /** stdout and stderr both go here, cut off after `maxLogBytes` (default 10 MB). */
   logFile: string;
@@ -85,8 +90,8 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   const started = Date.now();
   const child = execa(file, args, {
     cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: opts.env === undefined,
+    env: untrustedEnv(opts.env ?? process.env),
+    extendEnv: false,
     shell: false,
     reject: false,
     stdin: "ignore",

@@ -12,16 +12,6 @@ export interface FixerRun {
   durationMs: number;
 }
 
-/**
- * Environment for a fixer: the runner's, minus every credential. A fixer runs the PR's own code
- * (a formatter config, an agent); it gets no token to push or call the API with.
- */
-export function fixerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(env))
-    if (!/TOKEN|SECRET|PASSWORD|PRIVATE_KEY|^INPUT_/i.test(k)) out[k] = v;
-  return out;
-}
 
 /** Runs one fixer in the worktree: a command (argv, no shell, its timeout) or a built-in. */
 export async function runFixer(

@@ -7,7 +7,8 @@ import { autofixTitle, renderAutofixBody } from "../core/autofix/render-autofix-
 import type { Config } from "../core/config/config-schema.js";
 import type { OctokitLike } from "../github/octokit.js";
 import { upsertPullRequest } from "../github/pull-requests.js";
-import { fixerEnv, runFixer } from "./autofix-run-fixer.js";
+import { runFixer } from "./autofix-run-fixer.js";
+import { untrustedEnv } from "../exec/untrusted-env.js";
 import {
   addWorktree,
   discardUnstaged,
@@ -83,7 +84,7 @@ export async function autofix(deps: AutofixDeps, input: AutofixInput): Promise<A
   });
   try {
     const base = (await wt.git.revparse(["HEAD"])).trim();
-    const env = fixerEnv(deps.env ?? process.env);
+    const env = untrustedEnv(deps.env ?? process.env);
     const outcomes: FixerOutcome[] = [];
     for (const [i, { fixer, answers }] of planned.entries()) {
       deps.log.info(`auto-fix: running "${fixer.name}" for ${answers.length} failure(s)`);
