@@ -3,10 +3,10 @@ import type { GateId } from "../core/gates/verdict.js";
 import { GATES } from "../core/gates/verdict.js";
 import { toPullRequestInfo } from "../github/get-pull-request.js";
 import type { OctokitLike } from "../github/octokit.js";
+import { readConfigAt } from "../github/read-config.js";
 import { approvalForDispatch, completePhase8 } from "./approval/complete-phase8.js";
 import { handlePrComment } from "./commands/handle-pr-comment.js";
 import type { EventDeps } from "./event-deps.js";
-import { readConfig } from "./read-config.js";
 import { type ReviewTarget, reviewPullRequest } from "./review-pull-request.js";
 import type { WorkQueue } from "./work-queue.js";
 
@@ -129,7 +129,7 @@ export function onWorkflowRunCompleted(o: HandlerOptions) {
       conclusion: run.conclusion ?? null,
     };
     o.queue.enqueue(`${deps.repo.owner}/${deps.repo.repo}@${run.head_sha}`, async () => {
-      const cfg = await readConfig(deps, run.head_sha);
+      const cfg = await readConfigAt(deps.octokit, deps.repo, run.head_sha);
       const workflowFile = cfg.ok ? cfg.config.dispatch_workflow : undefined;
       const path = (run as { path?: string }).path ?? "";
       if (!workflowFile || !path.endsWith(`/${workflowFile}`)) return;

@@ -8,8 +8,8 @@ import {
 } from "../../github/check-runs.js";
 import { contentsWorkspace } from "../../github/contents-workspace.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
+import { readConfigAt } from "../../github/read-config.js";
 import type { EventDeps } from "../event-deps.js";
-import { readConfig } from "../read-config.js";
 import { type ApprovalRecord, encodeApproval, holds, PHASE8_CHECK } from "./approval-record.js";
 import { approvalsIn, latestApproval } from "./find-approval.js";
 import { renderPhase8Results } from "./render-phase8-results.js";
@@ -42,7 +42,7 @@ export async function completePhase8(
   run: FinishedDispatch,
 ): Promise<CheckConclusion> {
   const pr = await getPullRequest(deps.octokit, deps.repo, record.pr);
-  const cfg = await readConfig(deps, pr.headSha);
+  const cfg = await readConfigAt(deps.octokit, deps.repo, pr.headSha);
   const config = cfg.ok ? cfg.config : undefined;
   const resultsDir = config?.results_dir ?? "experiments/results";
   const ws = contentsWorkspace(deps.octokit, deps.repo, pr.headSha);

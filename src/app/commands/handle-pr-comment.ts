@@ -1,7 +1,7 @@
 import { postComment, reactToComment } from "../../github/comment-replies.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
+import { readConfigAt } from "../../github/read-config.js";
 import type { EventDeps } from "../event-deps.js";
-import { readConfig } from "../read-config.js";
 import { approvePhase8 } from "./approve-phase8.js";
 import { cancelDispatch } from "./cancel-dispatch.js";
 import type { CommandOutcome } from "./command-outcome.js";
@@ -36,7 +36,7 @@ async function runCommand(
 ): Promise<CommandOutcome> {
   if (command.name === "help") return helpCommand(command.unknown);
   const pr = await getPullRequest(deps.octokit, deps.repo, input.pr);
-  const cfg = await readConfig(deps, pr.baseRef);
+  const cfg = await readConfigAt(deps.octokit, deps.repo, pr.baseRef);
   if (!cfg.ok)
     return {
       reaction: "confused",
