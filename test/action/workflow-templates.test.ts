@@ -89,15 +89,36 @@ describe("workflow templates", () => {
     expect(autofix.steps[1].with.ref).toBe(`refs/pull/${expr("inputs.pr")}/head`);
   });
 
-  it("gates: the dry-runs run on a GitHub-hosted runner, never a self-hosted one", () => {
-    const wf = load("templates/workflows/labgate-gates.yml");
-    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
-    for (const job of Object.values(wf.jobs) as any[]) {
+  it.each(["templates/workflows/labgate-gates.yml", ".github/workflows/labgate-gates.yml"])(
+    "%s runs from the default branch only: workflow_dispatch with pr and sha, named by both",
+    (f) => {
+      const wf = load(f);
+      // A pull_request trigger would run the PR's own (editable) copy of this file.
+      expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
+      expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(["pr", "sha"]);
+      // The app reads the tested PR and SHA back from the run's display_title.
+      expect(wf["run-name"]).toBe(
+        `labgate gates: PR #${expr("inputs.pr")} at ${expr("inputs.sha")}`,
+      );
+    },
+  );
+
+  it.each(["templates/workflows/labgate-gates.yml", ".github/workflows/labgate-gates.yml"])(
+    "%s: the job that runs PR code reads only, holds no token and posts nothing",
+    (f) => {
+      const wf = load(f);
+      expect(Object.keys(wf.jobs)).toEqual(["dry-run"]);
+      const job = wf.jobs["dry-run"];
       expect(job["runs-on"]).toBe("ubuntu-latest");
-      expect(job.permissions).toEqual({ contents: "read", checks: "write" });
-    }
-    expect(steps(wf).find((s: any) => s.with?.mode)?.with.mode).toBe("dry-run");
-  });
+      expect(job.permissions).toEqual({ contents: "read" });
+      const [checkout, dryRun] = job.steps;
+      expect(checkout.with).toEqual({ ref: expr("inputs.sha"), "persist-credentials": false });
+      expect(dryRun.with.mode).toBe("dry-run");
+      expect(dryRun.with.token).toBe("");
+      expect(dryRun.with.sha).toBe(expr("inputs.sha"));
+      expect(dryRun.env).toBeUndefined();
+    },
+  );
 
   it("this repository's workflows are the templates with the local action", () => {
     for (const name of ["labgate-gates.yml", "labgate-dispatch.yml"]) {
