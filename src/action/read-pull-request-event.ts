@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { isFork } from "../github/get-pull-request.js";
 
 export interface PullRequestEventFacts {
   number: number;
@@ -17,8 +18,8 @@ export async function readPullRequestEvent(
   let payload: {
     pull_request?: {
       number?: number;
-      head?: { sha?: string; repo?: { full_name?: string } | null };
-      base?: { repo?: { full_name?: string } };
+      head?: { sha?: string; repo?: { id?: number } | null };
+      base?: { repo?: { id?: number } };
     };
   };
   try {
@@ -28,11 +29,9 @@ export async function readPullRequestEvent(
   }
   const pr = payload.pull_request;
   if (!pr?.head?.sha) return undefined;
-  const head = String(pr.head.repo?.full_name ?? "");
-  const base = String(pr.base?.repo?.full_name ?? "");
   return {
     number: Number(pr.number),
     headSha: String(pr.head.sha),
-    fromFork: head === "" || head.toLowerCase() !== base.toLowerCase(),
+    fromFork: isFork({ head: pr.head, base: pr.base ?? {} }),
   };
 }

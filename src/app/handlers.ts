@@ -1,7 +1,7 @@
 import type { Context } from "probot";
 import type { GateId } from "../core/gates/verdict.js";
 import { GATES } from "../core/gates/verdict.js";
-import { toPullRequestInfo } from "../github/get-pull-request.js";
+import { isFork, toPullRequestInfo } from "../github/get-pull-request.js";
 import type { OctokitLike } from "../github/octokit.js";
 import { readConfigAt } from "../github/read-config.js";
 import { approvalForDispatch, completePhase8 } from "./approval/complete-phase8.js";
@@ -85,7 +85,7 @@ function reReview(
   only?: GateId[],
 ): void {
   for (const pr of prs) {
-    const fromFork = pr.head.repo.id !== pr.base.repo.id;
+    const fromFork = isFork(pr);
     o.queue.enqueue(prKey(deps, pr.number), () =>
       reviewPullRequest(deps, {
         pr: pr.number,

@@ -37,6 +37,8 @@ export interface CheckRunInfo {
   status: string;
   conclusion: string | null;
   external_id: string | null;
+  /** The GitHub App that created it: the only thing that says who wrote it (check-run-protocol.ts). */
+  app_id: number | null;
   app_slug: string | null;
   title: string | null;
   summary: string | null;
@@ -119,21 +121,24 @@ export async function updateCheckRun(
     });
 }
 
-/** Every check run on a commit (optionally one name), newest first. */
+/**
+ * Every check run on a commit (optionally one name), newest first. Paginated: a PR can post more
+ * than 100 check runs on its commit, and the ones labgate trusts must not fall off the first page.
+ */
 export async function listCheckRuns(
   octokit: OctokitLike,
   ref: RepoRef,
   sha: string,
   checkName?: string,
 ): Promise<CheckRunInfo[]> {
-  const { data } = await octokit.rest.checks.listForRef({
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
     ...ref,
     ref: sha,
     filter: "all",
     per_page: 100,
     ...(checkName ? { check_name: checkName } : {}),
   });
-  return data.check_runs
+  return runs
     .map((c) => ({
       id: c.id,
       name: c.name,
@@ -141,6 +146,7 @@ export async function listCheckRuns(
       status: c.status,
       conclusion: c.conclusion ?? null,
       external_id: c.external_id ?? null,
+      app_id: c.app?.id ?? null,
       app_slug: c.app?.slug ?? null,
       title: c.output?.title ?? null,
       summary: c.output?.summary ?? null,

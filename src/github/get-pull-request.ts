@@ -13,11 +13,28 @@ export interface PullRequestInfo {
   fromFork: boolean;
 }
 
-interface PullLike {
+/** The repository fields of a PR's head and base, as the API and the webhook payloads give them. */
+export interface PullRepos {
+  head: { repo?: { id?: number | null } | null };
+  base: { repo?: { id?: number | null } | null };
+}
+
+/**
+ * Whether a PR's head lives in another repository than its base: the one fork test labgate has
+ * (docs/security.md). Compared by repository id, which no rename or transfer changes and which
+ * two repositories never share; a deleted head repository (`head.repo: null`) counts as a fork.
+ */
+export function isFork(pr: PullRepos): boolean {
+  const head = pr.head.repo?.id;
+  const base = pr.base.repo?.id;
+  return typeof head !== "number" || typeof base !== "number" || head !== base;
+}
+
+interface PullLike extends PullRepos {
   number: number;
   state: string;
-  head: { sha: string; ref: string; repo: { full_name: string } | null };
-  base: { ref: string; repo: { full_name: string } };
+  head: { sha: string; ref: string; repo: { id: number } | null };
+  base: { ref: string; repo: { id: number } };
   user: { login: string } | null;
 }
 
@@ -29,7 +46,7 @@ export function toPullRequestInfo(pr: PullLike): PullRequestInfo {
     headRef: pr.head.ref,
     baseRef: pr.base.ref,
     author: pr.user?.login ?? "",
-    fromFork: pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name,
+    fromFork: isFork(pr),
   };
 }
 

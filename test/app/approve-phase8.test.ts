@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { decodeApproval, encodeApproval } from "../../src/app/approval/approval-record.js";
+import { decodeApproval, encodeApproval } from "../../src/github/check-run-protocol.js";
 import {
   API,
   BASE_REF,

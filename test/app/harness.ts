@@ -116,7 +116,8 @@ export function pullRequestResource(
   opts: { fork?: boolean; author?: string; state?: string } = {},
 ) {
   const pr = pullRequestEvent("synchronize").pull_request;
-  if (opts.fork) pr.head.repo = { ...pr.head.repo, full_name: "someone/Hello-World" };
+  if (opts.fork)
+    pr.head.repo = { ...pr.head.repo, id: pr.base.repo.id + 1, full_name: "someone/Hello-World" };
   if (opts.author) pr.user.login = opts.author;
   if (opts.state) pr.state = opts.state;
   return pr;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { decodeApproval, encodeApproval } from "../../src/app/approval/approval-record.js";
 import { DASHBOARD_MARKER } from "../../src/app/dashboard/render-dashboard.js";
+import { decodeApproval, encodeApproval } from "../../src/github/check-run-protocol.js";
 import { diskWorkspace } from "../../src/operations/disk-workspace.js";
 import { reviewGates } from "../../src/operations/review-gates.js";
 import {

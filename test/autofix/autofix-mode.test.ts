@@ -39,8 +39,12 @@ function deps(): ModeDeps {
 const pull = (headRepo: string) => ({
   number: 7,
   state: "open",
-  head: { sha: headSha, ref: "feature", repo: { full_name: headRepo } },
-  base: { ref: "main", repo: { full_name: "lab/study" } },
+  head: {
+    sha: headSha,
+    ref: "feature",
+    repo: { id: headRepo === "lab/study" ? 1 : 2, full_name: headRepo },
+  },
+  base: { ref: "main", repo: { id: 1, full_name: "lab/study" } },
   user: { login: "researcher" },
 });
 

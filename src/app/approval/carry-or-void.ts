@@ -1,11 +1,11 @@
 import { parseConfig } from "../../core/config/parse-config.js";
 import { changedFiles } from "../../github/changed-files.js";
+import { encodeApproval, holds, PHASE8_CHECK } from "../../github/check-run-protocol.js";
 import { createCheckRun } from "../../github/check-runs.js";
 import { contentsWorkspace } from "../../github/contents-workspace.js";
 import { CONFIG_PATH } from "../../operations/load-campaign.js";
 import type { ApprovalView } from "../dashboard/dashboard-model.js";
 import type { EventDeps } from "../event-deps.js";
-import { encodeApproval, holds, PHASE8_CHECK } from "./approval-record.js";
 import { latestApproval } from "./find-approval.js";
 import { outsideResultPaths } from "./results-only.js";
 

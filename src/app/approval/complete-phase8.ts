@@ -1,6 +1,12 @@
 import { parseAggregated } from "../../core/nightly/parse-aggregated.js";
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import {
+  type ApprovalRecord,
+  encodeApproval,
+  holds,
+  PHASE8_CHECK,
+} from "../../github/check-run-protocol.js";
+import {
   type CheckConclusion,
   createCheckRun,
   listCheckRuns,
@@ -10,7 +16,6 @@ import { contentsWorkspace } from "../../github/contents-workspace.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
 import { readConfigAt } from "../../github/read-config.js";
 import type { EventDeps } from "../event-deps.js";
-import { type ApprovalRecord, encodeApproval, holds, PHASE8_CHECK } from "./approval-record.js";
 import { approvalsIn, latestApproval } from "./find-approval.js";
 import { renderPhase8Results } from "./render-phase8-results.js";
 

@@ -1,7 +1,11 @@
+import {
+  type ApprovalRecord,
+  decodeApproval,
+  PHASE8_CHECK,
+} from "../../github/check-run-protocol.js";
 import { type CheckRunInfo, listCheckRuns } from "../../github/check-runs.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import type { RepoRef } from "../../github/repo-ref.js";
-import { type ApprovalRecord, decodeApproval, PHASE8_CHECK } from "./approval-record.js";
 
 export interface FoundApproval {
   record: ApprovalRecord;

@@ -1,12 +1,12 @@
-import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/check-runs.js";
-import { httpStatus } from "../../github/repo-ref.js";
-import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
 import {
   type ApprovalRecord,
   encodeApproval,
   holds,
   PHASE8_CHECK,
-} from "../approval/approval-record.js";
+} from "../../github/check-run-protocol.js";
+import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/check-runs.js";
+import { httpStatus } from "../../github/repo-ref.js";
+import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
 import { approvalsIn } from "../approval/find-approval.js";
 import { gateProblems } from "../approval/gates-green.js";
 import { authorize } from "./authorize.js";

@@ -1,6 +1,6 @@
+import { encodeApproval, holds, PHASE8_CHECK } from "../../github/check-run-protocol.js";
 import { createCheckRun } from "../../github/check-runs.js";
 import { cancelWorkflowRun, isActive, listWorkflowRuns } from "../../github/workflow-runs.js";
-import { encodeApproval, holds, PHASE8_CHECK } from "../approval/approval-record.js";
 import { latestApproval } from "../approval/find-approval.js";
 import { authorize } from "./authorize.js";
 import { type CommandOutcome, done, refused } from "./command-outcome.js";

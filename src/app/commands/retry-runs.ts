@@ -1,8 +1,8 @@
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
+import { holds } from "../../github/check-run-protocol.js";
 import { contentsWorkspace } from "../../github/contents-workspace.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { listWorkflowRuns, rerunFailedJobs, rerunJob } from "../../github/workflow-runs.js";
-import { holds } from "../approval/approval-record.js";
 import { latestApproval } from "../approval/find-approval.js";
 import { authorize } from "./authorize.js";
 import { type CommandOutcome, done, refused } from "./command-outcome.js";

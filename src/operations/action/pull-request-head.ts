@@ -1,3 +1,4 @@
+import { isFork } from "../../github/get-pull-request.js";
 import type { OctokitLike } from "../../github/octokit.js";
 
 export interface PullRequestHead {
@@ -10,7 +11,7 @@ export interface PullRequestHead {
   headRepo: string;
 }
 
-/** Reads a PR's head through the API; a fork is any head repo other than the base repo. */
+/** Reads a PR's head through the API; a fork is any head repo other than the base repo (`isFork`). */
 export async function pullRequestHead(
   octokit: OctokitLike,
   repo: { owner: string; repo: string },
@@ -22,7 +23,7 @@ export async function pullRequestHead(
     number: pr,
     ref: data.head.ref,
     sha: data.head.sha,
-    fromFork: headRepo.toLowerCase() !== data.base.repo.full_name.toLowerCase(),
+    fromFork: isFork(data),
     headRepo,
   };
 }

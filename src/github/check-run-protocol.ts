@@ -1,0 +1,153 @@
+/**
+ * The check-run protocol between labgate's app and its action: the check names, what labgate
+ * stores in a check run's `external_id`, and which check runs count (docs/security.md, "Gates and
+ * approvals"). A check run of one of these names counts only when labgate wrote it: anyone with
+ * a token that may write checks (a PR's own workflow with `GITHUB_TOKEN`) can post one.
+ */
+
+/** The check runs labgate writes, by gate. */
+export const CHECK_NAMES = {
+  definitions: "labgate/definitions",
+  "code-review": "labgate/code-review",
+  "design-debate": "labgate/design-debate",
+  pilot: "labgate/pilot",
+  phase8: "labgate/phase8",
+} as const;
+export type CheckName = (typeof CHECK_NAMES)[keyof typeof CHECK_NAMES];
+
+export const PHASE8_CHECK = CHECK_NAMES.phase8;
+export const CODE_REVIEW_CHECK = CHECK_NAMES["code-review"];
+
+/** The GitHub App behind `GITHUB_TOKEN` (`github-actions`): every workflow of a repo writes as it. */
+export const GITHUB_ACTIONS_APP_ID = 15368;
+
+/** Who labgate trusts to have written a check run: its own app, or (Actions mode) nobody. */
+export interface CheckTrust {
+  /**
+   * This app's id. `null` where labgate runs as `github-actions` (Actions mode): a PR's own
+   * workflow writes as the same app, so no check run can be told apart from a forgery.
+   */
+  app_id: number | null;
+}
+
+/** What the trust decision needs of a check run. */
+export interface AuthoredCheck {
+  app_id: number | null;
+}
+
+/** A check run counts only when this app created it (STYLE 17; docs/security.md). */
+export function isTrustedCheck(check: AuthoredCheck, trust: CheckTrust): boolean {
+  return (
+    trust.app_id !== null && trust.app_id !== GITHUB_ACTIONS_APP_ID && check.app_id === trust.app_id
+  );
+}
+
+/** Keeps the check runs this app wrote. */
+export function trustedChecks<C extends AuthoredCheck>(
+  checks: readonly C[],
+  trust: CheckTrust,
+): C[] {
+  return checks.filter((c) => isTrustedCheck(c, trust));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The approval record: the `external_id` of a `labgate/phase8` check run.
+
+/**
+ * The approval of a phase, stored on GitHub itself — in the `external_id` of the `labgate/phase8`
+ * check run of the commit it applies to — so a restarted server (or the dispatch workflow's plan
+ * step) finds it again without a database of its own.
+ */
+export interface ApprovalRecord {
+  v: 1;
+  pr: number;
+  /** The approved commit: what the dispatch runs. */
+  sha: string;
+  phase: "full";
+  by: string;
+  at: string;
+  /** approved: dispatched and not finished; dispatch-failed / cancelled / voided: no longer holds. */
+  state: "approved" | "dispatch-failed" | "cancelled" | "voided" | "completed";
+  /** The approving `/approve-phase8` comment, so the plan step can read it back and check its author. */
+  comment_id?: number;
+}
+
+const APPROVAL_PREFIX = "labgate-approval:";
+const APPROVAL_STATES: readonly ApprovalRecord["state"][] = [
+  "approved",
+  "dispatch-failed",
+  "cancelled",
+  "voided",
+  "completed",
+];
+
+export function encodeApproval(r: ApprovalRecord): string {
+  return `${APPROVAL_PREFIX}${JSON.stringify(r)}`;
+}
+
+export function decodeApproval(externalId: string | null | undefined): ApprovalRecord | undefined {
+  if (!externalId?.startsWith(APPROVAL_PREFIX)) return undefined;
+  let r: Partial<ApprovalRecord>;
+  try {
+    r = JSON.parse(externalId.slice(APPROVAL_PREFIX.length)) as Partial<ApprovalRecord>;
+  } catch {
+    return undefined;
+  }
+  if (
+    typeof r !== "object" ||
+    r === null ||
+    r.v !== 1 ||
+    typeof r.pr !== "number" ||
+    typeof r.sha !== "string" ||
+    typeof r.by !== "string" ||
+    !APPROVAL_STATES.includes(r.state as ApprovalRecord["state"]) ||
+    (r.comment_id !== undefined && !Number.isInteger(r.comment_id))
+  )
+    return undefined;
+  return r as ApprovalRecord;
+}
+
+/** An approval that still stands: it blocks a second dispatch of the same (PR, SHA, phase). */
+export function holds(r: ApprovalRecord | undefined): r is ApprovalRecord {
+  return r !== undefined && (r.state === "approved" || r.state === "completed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The code-review state: the `external_id` of a `labgate/code-review` check run.
+
+/**
+ * Where the `--dry-run` part of code review stands on a `labgate/code-review` check run:
+ * `pending` (the static part only; the dry-run is reported later), `passed` / `failed` (the
+ * dry-run report), `fork` (a fork PR: the dry-run report cannot be written back).
+ */
+export interface CodeReviewState {
+  v: 1;
+  dry_run: "pending" | "passed" | "failed" | "fork";
+}
+
+const CODE_REVIEW_PREFIX = "labgate-code-review:";
+const DRY_RUN_STATES: readonly CodeReviewState["dry_run"][] = [
+  "pending",
+  "passed",
+  "failed",
+  "fork",
+];
+
+export function encodeCodeReviewState(s: CodeReviewState): string {
+  return `${CODE_REVIEW_PREFIX}${JSON.stringify({ v: s.v, dry_run: s.dry_run })}`;
+}
+
+export function decodeCodeReviewState(
+  externalId: string | null | undefined,
+): CodeReviewState | undefined {
+  if (!externalId?.startsWith(CODE_REVIEW_PREFIX)) return undefined;
+  let s: Partial<CodeReviewState>;
+  try {
+    s = JSON.parse(externalId.slice(CODE_REVIEW_PREFIX.length)) as Partial<CodeReviewState>;
+  } catch {
+    return undefined;
+  }
+  if (typeof s !== "object" || s === null || s.v !== 1) return undefined;
+  if (!DRY_RUN_STATES.includes(s.dry_run as CodeReviewState["dry_run"])) return undefined;
+  return { v: 1, dry_run: s.dry_run as CodeReviewState["dry_run"] };
+}
