@@ -23,6 +23,10 @@ const Raw = z.strictObject({
     .default("labgate-shard"),
   "working-directory": z.string().default("."),
   "max-attempts": z.coerce.number().int().min(1).max(20).default(5),
+  "app-slug": z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "a GitHub App slug: lower-case letters, digits and '-'")
+    .default("labgate"),
 });
 
 export const INPUT_NAMES = Object.keys(Raw.shape) as (keyof z.infer<typeof Raw>)[];
@@ -41,6 +45,8 @@ export interface ActionInputs {
   workingDirectory: string;
   /** Commit-back attempts when the branch moves under us. */
   maxAttempts: number;
+  /** plan: the GitHub App whose `labgate/phase8` approval records count. */
+  appSlug: string;
 }
 
 export type InputsResult = { ok: true; inputs: ActionInputs } | { ok: false; errors: string[] };
@@ -106,6 +112,7 @@ export function parseInputs(
       artifactPrefix: v["artifact-prefix"],
       workingDirectory: v["working-directory"],
       maxAttempts: v["max-attempts"],
+      appSlug: v["app-slug"],
     },
   };
 }

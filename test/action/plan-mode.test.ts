@@ -1,9 +1,22 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { type ApprovalRecord, encodeApproval } from "../../src/github/check-run-protocol.js";
 import { asText, validDefinitions } from "../helpers/definitions-fixture.js";
-import { type FakeGitHub, startFakeGitHub } from "../helpers/fake-github.js";
+import {
+  type FakeComment,
+  type FakeGitHub,
+  type FakeGitHubOptions,
+  startFakeGitHub,
+} from "../helpers/fake-github.js";
 import { campaignFiles } from "./helpers/campaign-fixture.js";
 import { repoWithBranch } from "./helpers/git-fixture.js";
 import { runBundledAction } from "./helpers/run-bundled-action.js";
+
+/** The labgate app and another app installed on the repository (any app with `checks: write`). */
+const LABGATE_APP = { id: 101, slug: "labgate" };
+const OTHER_APP = { id: 202, slug: "other-bot" };
+const GITHUB_ACTIONS = { id: 15368, slug: "github-actions" };
+const PR = 7;
+const CREATED = "2026-11-30T12:00:00Z";
 
 let fake: FakeGitHub | undefined;
 afterEach(async () => {
@@ -11,13 +24,67 @@ afterEach(async () => {
   fake = undefined;
 });
 
+/** A `labgate/phase8` check run on `sha` holding an approval record, written by `app`. */
+function phase8(
+  id: number,
+  sha: string,
+  app: { id: number; slug: string },
+  record: Partial<ApprovalRecord> = {},
+) {
+  const full: ApprovalRecord = {
+    v: 1,
+    pr: PR,
+    sha,
+    phase: "full",
+    by: "alice",
+    at: CREATED,
+    state: "approved",
+    ...record,
+  };
+  return {
+    id,
+    name: "labgate/phase8",
+    head_sha: sha,
+    status: "in_progress",
+    conclusion: null,
+    external_id: encodeApproval(full),
+    app: { id: app.id, slug: app.slug },
+    output: { title: `Approved by @${full.by}`, summary: "" },
+  };
+}
+
+/** A fake GitHub where PR 7's head is `sha`, alice can write, and the given check runs exist. */
+async function github(sha: string, more: Partial<FakeGitHubOptions> = {}): Promise<FakeGitHub> {
+  fake = await startFakeGitHub({
+    owner: "lab",
+    repo: "study",
+    pulls: { [PR]: { ref: "feature", sha } },
+    apps: {
+      [LABGATE_APP.slug]: LABGATE_APP.id,
+      [OTHER_APP.slug]: OTHER_APP.id,
+      [GITHUB_ACTIONS.slug]: GITHUB_ACTIONS.id,
+    },
+    permissions: { alice: "write", bob: "read" },
+    ...more,
+  });
+  return fake;
+}
+
+/** The plan step as the dispatch workflow runs it: checkout of `sha`, inputs pr/sha/phase. */
+function plan(work: string, gh: FakeGitHub, inputs: Record<string, string> & { sha: string }) {
+  return runBundledAction(
+    { mode: "plan", pr: String(PR), token: "ghs_dispatch", ...inputs },
+    { GITHUB_WORKSPACE: work, GITHUB_API_URL: gh.url },
+  );
+}
+
+const requested = (gh: FakeGitHub) => gh.requests.map((r) => `${r.method} ${r.path}`);
+
 describe("action mode plan (bundled, as the runner runs it)", () => {
-  it("outputs the matrix and the run count for the approved sha", async () => {
+  it("outputs the matrix and the run count for the sha labgate approved, after checking it through the API", async () => {
     const repo = repoWithBranch(campaignFiles());
-    const run = await runBundledAction(
-      { mode: "plan", sha: repo.head, phase: "full" },
-      { GITHUB_WORKSPACE: repo.work },
-    );
+    const gh = await github(repo.head, { checkRuns: [phase8(1, repo.head, LABGATE_APP)] });
+    const run = await plan(repo.work, gh, { sha: repo.head, phase: "full" });
     expect(run.log).not.toContain("::error::");
     expect(run.code).toBe(0);
     expect(run.outputs.runs).toBe("6");
@@ -29,6 +96,11 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
     ]);
     expect(run.summary).toContain("## labgate plan: 6 runs in 2 shard(s)");
     expect(run.summary).toContain("| shard | pool | runs-on | runs | GPU-hours |");
+    expect(requested(gh)).toEqual([
+      "GET /repos/lab/study/pulls/7",
+      "GET /apps/labgate",
+      `GET /repos/lab/study/commits/${repo.head}/check-runs`,
+    ]);
   });
 
   it("never emits more than 256 shards", async () => {
@@ -41,46 +113,199 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       ".github/labgate.yml":
         "runner_pools:\n  - name: gpu\n    labels: [self-hosted, gpu]\n    machines: 1000\n",
     });
-    const run = await runBundledAction(
-      { mode: "plan", sha: repo.head },
-      { GITHUB_WORKSPACE: repo.work },
-    );
+    const gh = await github(repo.head, { checkRuns: [phase8(1, repo.head, LABGATE_APP)] });
+    const run = await plan(repo.work, gh, { sha: repo.head });
     expect(run.code).toBe(0);
     expect(Number(run.outputs.runs)).toBe(1500);
     expect(JSON.parse(run.outputs.matrix as string).include).toHaveLength(256);
   });
 
-  it("fails when the checkout is not the requested sha", async () => {
+  it("fails when the checkout is not the requested sha, before any request", async () => {
     const repo = repoWithBranch(campaignFiles());
     const other = "0123456789abcdef0123456789abcdef01234567";
-    const run = await runBundledAction(
-      { mode: "plan", sha: other },
-      { GITHUB_WORKSPACE: repo.work },
-    );
+    const gh = await github(other, { checkRuns: [phase8(1, other, LABGATE_APP)] });
+    const run = await plan(repo.work, gh, { sha: other });
     expect(run.code).toBe(1);
     expect(run.log).toContain(
       `::error::the checkout is at ${repo.head}, not the requested sha ${other}`,
     );
     expect(run.outputs.matrix).toBeUndefined();
+    expect(run.outputs.runs).toBe("0");
     expect(run.summary).toContain("## labgate plan: refused");
+    expect(gh.requests).toEqual([]);
   });
 
   it("refuses a PR from a fork", async () => {
     const repo = repoWithBranch(campaignFiles());
-    fake = await startFakeGitHub({
-      owner: "lab",
-      repo: "study",
-      pulls: { 7: { ref: "feature", sha: repo.head, headRepo: "mallory/study" } },
+    const gh = await github(repo.head, {
+      pulls: { [PR]: { ref: "feature", sha: repo.head, headRepo: "mallory/study" } },
+      checkRuns: [phase8(1, repo.head, LABGATE_APP)],
     });
-    const run = await runBundledAction(
-      { mode: "plan", sha: repo.head, pr: "7", token: "t" },
-      { GITHUB_WORKSPACE: repo.work, GITHUB_API_URL: fake.url },
-    );
+    const run = await plan(repo.work, gh, { sha: repo.head });
     expect(run.code).toBe(1);
     expect(run.log).toContain("comes from the fork mallory/study");
-    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      "GET /repos/lab/study/pulls/7",
-    ]);
+    expect(requested(gh)).toEqual(["GET /repos/lab/study/pulls/7"]);
+  });
+
+  describe("a workflow_dispatch that labgate did not approve plans nothing", () => {
+    it("refuses a sha with no approval record (a hand-made dispatch of the PR's head)", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await github(repo.head);
+      const run = await plan(repo.work, gh, { sha: repo.head, phase: "full" });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain(
+        `::error::refusing to plan: no labgate/phase8 check run at ${repo.head.slice(0, 7)} carries a standing approval of PR #7`,
+      );
+      expect(run.outputs.runs).toBe("0");
+      expect(run.outputs.matrix).toBeUndefined();
+      expect(run.summary).toContain("## labgate plan: refused");
+    });
+
+    it("refuses an approval record written by another app (a forged labgate/phase8)", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await github(repo.head, { checkRuns: [phase8(1, repo.head, OTHER_APP)] });
+      const run = await plan(repo.work, gh, { sha: repo.head });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain(
+        'was written by other-bot, not the labgate app "labgate" (input `app-slug`): ignored',
+      );
+      expect(run.outputs.runs).toBe("0");
+      expect(run.outputs.matrix).toBeUndefined();
+    });
+
+    it("refuses a record by GitHub Actions itself, even when app-slug names it", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await github(repo.head, { checkRuns: [phase8(1, repo.head, GITHUB_ACTIONS)] });
+      const forged = await plan(repo.work, gh, { sha: repo.head });
+      expect(forged.code).toBe(1);
+      expect(forged.log).toContain("was written by github-actions");
+      const named = await plan(repo.work, gh, { sha: repo.head, "app-slug": "github-actions" });
+      expect(named.code).toBe(1);
+      expect(named.log).toContain("`app-slug: github-actions` names GitHub Actions itself");
+      expect(named.outputs.matrix).toBeUndefined();
+    });
+
+    it("refuses when the PR's head moved past the approved sha (a push after the approval)", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const moved = "fedcba9876543210fedcba9876543210fedcba98";
+      const gh = await github(moved, { checkRuns: [phase8(1, repo.head, LABGATE_APP)] });
+      const run = await plan(repo.work, gh, { sha: repo.head });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain(
+        `::error::refusing to plan: PR #7's head is fedcba9, not the requested sha ${repo.head.slice(0, 7)}: labgate plans only the PR's current head.`,
+      );
+      expect(run.outputs.runs).toBe("0");
+      expect(requested(gh)).toEqual(["GET /repos/lab/study/pulls/7"]);
+    });
+
+    it("refuses an approval of another PR, a voided one, and a closed PR", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await github(repo.head, {
+        checkRuns: [
+          phase8(1, repo.head, LABGATE_APP, { pr: 8 }),
+          phase8(2, repo.head, LABGATE_APP, { state: "voided" }),
+        ],
+      });
+      const run = await plan(repo.work, gh, { sha: repo.head });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain("carries a standing approval of PR #7");
+      await fake?.close();
+      const closed = await github(repo.head, {
+        pulls: { [PR]: { ref: "feature", sha: repo.head, state: "closed" } },
+        checkRuns: [phase8(1, repo.head, LABGATE_APP)],
+      });
+      const late = await plan(repo.work, closed, { sha: repo.head });
+      expect(late.code).toBe(1);
+      expect(late.log).toContain("PR #7 is closed; labgate dispatches only open PRs.");
+    });
+  });
+
+  describe("the /approve-phase8 comment the record names", () => {
+    const withComment = (sha: string, comment: FakeComment) =>
+      github(sha, {
+        checkRuns: [phase8(1, sha, LABGATE_APP, { comment_id: 55 })],
+        comments: { 55: comment },
+      });
+
+    it("plans when the comment is on the PR, unedited, by the approver who can write", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await withComment(repo.head, { issue: PR, user: "alice", created_at: CREATED });
+      const run = await plan(repo.work, gh, { sha: repo.head });
+      expect(run.log).not.toContain("::error::");
+      expect(run.code).toBe(0);
+      expect(run.outputs.runs).toBe("6");
+      expect(requested(gh).slice(3)).toEqual([
+        "GET /repos/lab/study/issues/comments/55",
+        "GET /repos/lab/study/collaborators/alice/permission",
+      ]);
+    });
+
+    it("refuses an edited comment", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await withComment(repo.head, {
+        issue: PR,
+        user: "alice",
+        created_at: CREATED,
+        updated_at: "2026-11-30T12:05:00Z",
+      });
+      const run = await plan(repo.work, gh, { sha: repo.head });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain(
+        "the approving comment 55 by @alice was edited after it was written (2026-11-30T12:05:00Z); an edited comment approves nothing.",
+      );
+    });
+
+    it("refuses a deleted comment, one on another PR, and one by someone else", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gone = await github(repo.head, {
+        checkRuns: [phase8(1, repo.head, LABGATE_APP, { comment_id: 55 })],
+      });
+      expect((await plan(repo.work, gone, { sha: repo.head })).log).toContain(
+        "the approving comment 55 is not on PR #7 (deleted?)",
+      );
+      await gone.close();
+      const elsewhere = await withComment(repo.head, {
+        issue: 8,
+        user: "alice",
+        created_at: CREATED,
+      });
+      expect((await plan(repo.work, elsewhere, { sha: repo.head })).code).toBe(1);
+      await elsewhere.close();
+      const other = await withComment(repo.head, { issue: PR, user: "bob", created_at: CREATED });
+      const run = await plan(repo.work, other, { sha: repo.head });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain(
+        "the approving comment 55 was written by @bob, but the approval record names @alice",
+      );
+    });
+
+    it("refuses when the approver no longer has write permission", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await github(repo.head, {
+        checkRuns: [phase8(1, repo.head, LABGATE_APP, { comment_id: 55, by: "bob" })],
+        comments: { 55: { issue: PR, user: "bob", created_at: CREATED } },
+      });
+      const run = await plan(repo.work, gh, { sha: repo.head });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain(
+        "@bob, who approved PR #7, now has read permission; an approval needs write, maintain or admin permission.",
+      );
+    });
+  });
+
+  it("plans a pilot with no approval record, for the open non-fork PR whose head is sha", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const gh = await github(repo.head);
+    const run = await plan(repo.work, gh, { sha: repo.head, phase: "pilot" });
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    expect(run.outputs.runs).toBe("1");
+    expect(requested(gh)).toEqual(["GET /repos/lab/study/pulls/7"]);
+    await gh.close();
+    const moved = await github("fedcba9876543210fedcba9876543210fedcba98");
+    const refused = await plan(repo.work, moved, { sha: repo.head, phase: "pilot" });
+    expect(refused.code).toBe(1);
+    expect(refused.log).toContain("PR #7's head is fedcba9");
   });
 
   it("reports a campaign that does not plan with file and line", async () => {
@@ -90,10 +315,8 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       '"method": "nope"',
     ) as string;
     const repo = repoWithBranch(files);
-    const run = await runBundledAction(
-      { mode: "plan", sha: repo.head },
-      { GITHUB_WORKSPACE: repo.work },
-    );
+    const gh = await github(repo.head, { checkRuns: [phase8(1, repo.head, LABGATE_APP)] });
+    const run = await plan(repo.work, gh, { sha: repo.head });
     expect(run.code).toBe(1);
     expect(run.summary).toMatch(/experiments\/definitions\.json:\d+:\d+: error/);
     expect(run.summary).toContain("nope");
@@ -111,5 +334,6 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
     expect(unknown.log).toMatch(/unknown mode "deploy"; use one of: plan, .*dry-run/);
     const missing = await runBundledAction({ mode: "plan" }, {});
     expect(missing.log).toContain('input `sha` is required in mode "plan"');
+    expect(missing.log).toContain('input `pr` is required in mode "plan"');
   });
 });

@@ -17,6 +17,19 @@ export interface FakePull {
   sha: string;
   /** The head repository's full name; anything but `owner/repo` makes the PR a fork PR. */
   headRepo?: string;
+  /** "open" (default) or "closed". */
+  state?: string;
+}
+
+/** An issue comment as `GET /repos/{o}/{r}/issues/comments/{id}` returns it. */
+export interface FakeComment {
+  /** The issue or PR number it is on. */
+  issue: number;
+  user: string;
+  created_at: string;
+  /** Later than `created_at` once the comment was edited. */
+  updated_at?: string;
+  body?: string;
 }
 
 export interface FakeGitHubOptions {
@@ -31,6 +44,12 @@ export interface FakeGitHubOptions {
   checkRunStatus?: number;
   /** Check runs that exist before the test (e.g. the app's in-progress code review). */
   checkRuns?: any[];
+  /** GitHub Apps by slug (`GET /apps/{slug}`): slug -> app id. */
+  apps?: Record<string, number>;
+  /** Issue comments by id. */
+  comments?: Record<number, FakeComment>;
+  /** Collaborators' roles (`GET .../collaborators/{user}/permission`); anyone else: 404. */
+  permissions?: Record<string, string>;
 }
 
 export interface FakeGitHub {
@@ -78,6 +97,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     query: URLSearchParams,
     accept: string,
   ): Promise<[number, unknown]> {
+    const app = method === "GET" ? path.match(/^\/apps\/([^/]+)$/) : null;
+    if (app) {
+      const id = opts.apps?.[app[1] as string];
+      if (id === undefined) return [404, { message: "Not Found" }];
+      return [200, { id, slug: app[1], name: app[1] }];
+    }
     if (!path.startsWith(prefix)) return [404, { message: "Not Found" }];
     const rest = path.slice(prefix.length);
 
@@ -86,14 +111,43 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       const pull = opts.pulls?.[Number(m1[1])];
       if (!pull) return [404, { message: "Not Found" }];
       const full = `${opts.owner}/${opts.repo}`;
+      const headRepo = pull.headRepo ?? full;
       return [
         200,
         {
           number: Number(m1[1]),
-          head: { ref: pull.ref, sha: pull.sha, repo: { full_name: pull.headRepo ?? full } },
-          base: { ref: "main", repo: { full_name: full } },
+          state: pull.state ?? "open",
+          head: {
+            ref: pull.ref,
+            sha: pull.sha,
+            repo: { id: headRepo === full ? 1 : 2, full_name: headRepo },
+          },
+          base: { ref: "main", repo: { id: 1, full_name: full } },
         },
       ];
+    }
+    const comment = method === "GET" ? rest.match(/^\/issues\/comments\/(\d+)$/) : null;
+    if (comment) {
+      const c = opts.comments?.[Number(comment[1])];
+      if (!c) return [404, { message: "Not Found" }];
+      return [
+        200,
+        {
+          id: Number(comment[1]),
+          issue_url: `https://api.github.example${prefix}/issues/${c.issue}`,
+          user: { login: c.user },
+          body: c.body ?? "/approve-phase8",
+          created_at: c.created_at,
+          updated_at: c.updated_at ?? c.created_at,
+        },
+      ];
+    }
+    const perm = method === "GET" ? rest.match(/^\/collaborators\/([^/]+)\/permission$/) : null;
+    if (perm) {
+      const role = opts.permissions?.[perm[1] as string];
+      if (!role) return [404, { message: "Not Found" }];
+      const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+      return [200, { permission, role_name: role, user: { login: perm[1] } }];
     }
     const listed = method === "GET" ? rest.match(/^\/commits\/([^/]+)\/check-runs$/) : null;
     if (listed) {

@@ -1,26 +1,29 @@
+import { authorizeDispatch } from "../../operations/action/authorize-dispatch.js";
 import { checkoutMismatch } from "../../operations/action/checkout-head.js";
 import { planShards } from "../../operations/action/plan-shards.js";
-import { pullRequestHead } from "../../operations/action/pull-request-head.js";
-import type { ActionMode } from "../action-mode.js";
+import type { ActionMode, ModeResult } from "../action-mode.js";
 import { diagnosticsList, markdownTable } from "../render-markdown.js";
 
 /**
- * `plan`: the dispatch matrix (at most 256 shards) for the approved sha. Refuses a checkout at
- * any other commit and PRs from forks, so nothing it plans reaches a self-hosted runner unvetted.
+ * `plan`: the dispatch matrix (at most 256 shards) for the approved sha. The workflow's inputs
+ * are whatever its dispatcher typed, so before planning anything it checks through the API that
+ * `sha` is PR `pr`'s head, the PR is open and not from a fork, and (full phase) that the labgate
+ * app recorded an approval of that (PR, SHA) (`authorizeDispatch`); it also refuses a checkout
+ * at any other commit. A refusal plans nothing: `runs=0`, the job red with the reason.
  */
 export const planMode: ActionMode = {
-  requires: ["sha"],
+  requires: ["sha", "pr"],
   async run({ inputs, env, cwd, octokit }) {
     const sha = inputs.sha as string;
     const mismatch = await checkoutMismatch(cwd, sha);
     if (mismatch) return refuse(mismatch);
-    if (inputs.pr !== undefined) {
-      const head = await pullRequestHead(octokit(), env, inputs.pr);
-      if (head.fromFork)
-        return refuse(
-          `PR #${inputs.pr} comes from the fork ${head.headRepo}; PRs from forks are never dispatched to self-hosted runners (SPEC §7).`,
-        );
-    }
+    const authorized = await authorizeDispatch(octokit(), env, {
+      pr: inputs.pr as number,
+      sha,
+      phase: inputs.phase,
+      appSlug: inputs.appSlug,
+    });
+    if (!authorized.ok) return refuse(`refusing to plan: ${authorized.message}`);
     const planned = await planShards({
       cwd,
       phase: inputs.phase,
@@ -29,7 +32,7 @@ export const planMode: ActionMode = {
     });
     if (!planned.ok)
       return {
-        outputs: {},
+        outputs: { runs: "0", shards: "0" },
         summary: `## labgate plan: the campaign does not plan\n\n${diagnosticsList(planned.diagnostics)}\n`,
         failure: `the campaign at ${sha.slice(0, 7)} does not plan; see the job summary`,
       };
@@ -64,6 +67,10 @@ export const planMode: ActionMode = {
   },
 };
 
-function refuse(message: string) {
-  return { outputs: {}, summary: `## labgate plan: refused\n\n${message}\n`, failure: message };
+function refuse(message: string): ModeResult {
+  return {
+    outputs: { runs: "0", shards: "0" },
+    summary: `## labgate plan: refused\n\n${message}\n`,
+    failure: message,
+  };
 }

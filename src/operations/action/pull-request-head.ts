@@ -6,6 +6,8 @@ export interface PullRequestHead {
   /** The PR's branch, in its head repository. */
   ref: string;
   sha: string;
+  /** "open" or "closed" (a merged PR is closed too). */
+  state: string;
   /** True when the head branch lives in another repository (a fork). */
   fromFork: boolean;
   headRepo: string;
@@ -23,6 +25,7 @@ export async function pullRequestHead(
     number: pr,
     ref: data.head.ref,
     sha: data.head.sha,
+    state: data.state,
     fromFork: isFork(data),
     headRepo,
   };

@@ -1,0 +1,37 @@
+import type { OctokitLike } from "./octokit.js";
+import { httpStatus, type RepoRef } from "./repo-ref.js";
+
+/** What labgate reads back of an issue or PR comment. */
+export interface IssueCommentInfo {
+  id: number;
+  /** The issue or PR the comment is on (from its `issue_url`). */
+  issue: number | undefined;
+  author: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * `GET /repos/{owner}/{repo}/issues/comments/{id}`; `undefined` when it no longer exists (404).
+ * Any other failure is rethrown.
+ */
+export async function getIssueComment(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  commentId: number,
+): Promise<IssueCommentInfo | undefined> {
+  try {
+    const { data } = await octokit.rest.issues.getComment({ ...repo, comment_id: commentId });
+    const issue = data.issue_url.match(/\/issues\/(\d+)$/)?.[1];
+    return {
+      id: data.id,
+      issue: issue === undefined ? undefined : Number(issue),
+      author: data.user?.login ?? "",
+      createdAt: data.created_at,
+      updatedAt: data.updated_at,
+    };
+  } catch (err) {
+    if (httpStatus(err) === 404) return undefined;
+    throw err;
+  }
+}
