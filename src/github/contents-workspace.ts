@@ -59,8 +59,14 @@ export function contentsWorkspace(
       const key = normalize(path);
       let hit = cache.get(key);
       if (!hit) {
-        hit = fetchOne(key);
-        cache.set(key, hit);
+        const read = fetchOne(key);
+        // A failed read is the caller's to see (it awaits `read`); the cache forgets it so the next
+        // caller asks again instead of holding a rejection no one may ever await.
+        read.catch(() => {
+          if (cache.get(key) === read) cache.delete(key);
+        });
+        cache.set(key, read);
+        hit = read;
       }
       return hit;
     },
@@ -79,15 +85,19 @@ fragment blob on Blob { text byteSize isBinary }`;
       requests++;
       const pending = graphqlBatch(octokit, query, repo);
       wanted.forEach((p, i) => {
-        cache.set(
-          p,
-          pending.then((nodes) => {
-            const node = nodes?.[`f${i}`];
-            if (!node || node.isBinary || node.text === null || node.byteSize > MAX_FILE_BYTES)
-              return undefined;
-            return node.text;
-          }),
-        );
+        const read = pending.then((nodes) => {
+          const node = nodes?.[`f${i}`];
+          if (!node || node.isBinary || node.text === null || node.byteSize > MAX_FILE_BYTES)
+            return undefined;
+          return node.text;
+        });
+        // Handled here, where it is stored (STYLE 18): a failed batch (a 502, a secondary rate
+        // limit) rejects `prefetch` below for the caller, and the paths it covered leave the cache
+        // so a later `readFile` asks again rather than re-reading a rejection nobody awaits.
+        read.catch(() => {
+          if (cache.get(p) === read) cache.delete(p);
+        });
+        cache.set(p, read);
       });
       await pending;
     },
