@@ -1,14 +1,20 @@
-import { copyFile, readdir } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type SimpleGit, simpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
+import { runFilePath } from "../core/results/run-result.js";
 import { mergeSidecars } from "../core/state/merge-sidecars.js";
 import { parseDispatchState, parseSidecar } from "../core/state/parse-dispatch-state.js";
 import { serializeDispatchState } from "../core/state/serialize-dispatch-state.js";
 import type { DispatchState, StateEntry } from "../core/state/state-entry.js";
 import type { Sidecar } from "../core/state/state-entry-schema.js";
 import { readFileAtHead } from "../git/read-file-at-head.js";
-import { readOptionalFile } from "./read-optional-file.js";
+import {
+  type ContainedRead,
+  containedReader,
+  MAX_SIDECAR_BYTES,
+  MAX_STATE_FILE_BYTES,
+} from "./contained-files.js";
 import { writeAtomic } from "./results/write-atomic.js";
 
 export interface StateLog {
@@ -69,21 +75,33 @@ export async function readDispatchState(input: {
   const abs = resolve(cwd, rel);
   let state: DispatchState | undefined;
   let recoveredFrom: "HEAD" | undefined;
-  const text = await readOptionalFile(abs);
-  if (text !== undefined) {
-    const parsed = parseDispatchState(rel, text);
+  const read = await containedReader(cwd, MAX_STATE_FILE_BYTES)(rel);
+  if (!read.ok && read.code === "outside-root")
+    throw new DispatchStateError(
+      `${read.message}\n  labgate reads and writes the dispatch state only inside the repository; nothing was read or written.\n  fix: make \`${config.dispatch_dir}\` a plain folder of the repository (\`git rm ${config.dispatch_dir}\` if a symbolic link was committed there).`,
+    );
+  if (read.ok) {
+    const parsed = parseDispatchState(rel, read.text);
     if (parsed.ok) state = parsed.value;
     else {
       state = await recoverFromHead(input.git ?? simpleGit(cwd), rel, parsed.message);
       recoveredFrom = "HEAD";
-      await copyFile(abs, `${abs}.malformed`);
+      await writeFile(`${abs}.malformed`, read.text);
       warn(
         `${parsed.message}\n  recovered ${rel} from the last commit (HEAD); the unreadable file is kept as ${rel}.malformed, and runs since that commit come back from their sidecars.`,
       );
     }
+  } else if (read.code !== "missing") {
+    state = await recoverFromHead(input.git ?? simpleGit(cwd), rel, read.message);
+    recoveredFrom = "HEAD";
+    warn(
+      `${read.message}\n  recovered ${rel} from the last commit (HEAD); the state is written back as a file.`,
+    );
   }
   const { sidecars, paths } = await readSidecars(cwd, config.dispatch_dir, warn);
   const merged = mergeSidecars(state?.experiments ?? [], sidecars);
+  // result_file is the plan's: `<results_dir>/runs/<run_id>.json`, whatever the data recorded.
+  for (const e of merged.entries.values()) e.result_file = runFilePath(config.results_dir, e.id);
   const known = input.knownRunIds;
   const unknown = known ? merged.added.filter((id) => !known.has(id)) : merged.incomplete;
   if (unknown.length > 0)
@@ -146,16 +164,21 @@ async function readSidecars(
   }
   const sidecars: Sidecar[] = [];
   const paths: string[] = [];
+  const read = containedReader(cwd, MAX_SIDECAR_BYTES);
   // Bounded parallel reads: a dispatch of 10^5 runs leaves 10^5 sidecars.
   const BATCH = 64;
   for (let i = 0; i < names.length; i += BATCH) {
     const batch = names.slice(i, i + BATCH);
-    const texts = await Promise.all(batch.map((n) => readOptionalFile(resolve(cwd, dir, n))));
+    const texts = await Promise.all(batch.map((n) => read(join(dir, n))));
     batch.forEach((name, j) => {
       const rel = join(dir, name);
-      const text = texts[j];
-      if (text === undefined) return; // removed between readdir and read
-      const parsed = parseSidecar(rel, text);
+      const got = texts[j] as ContainedRead;
+      if (!got.ok) {
+        // missing: removed between readdir and read
+        if (got.code !== "missing") warn(`${got.message}; skipped.`);
+        return;
+      }
+      const parsed = parseSidecar(rel, got.text);
       if (!parsed.ok) {
         warn(
           `${parsed.message}\n  skipped; the runner rewrites it at the run's next status change.`,
@@ -163,10 +186,13 @@ async function readSidecars(
         return;
       }
       const expected = name.slice(0, -SIDECAR_SUFFIX.length);
-      if (parsed.value.id !== expected)
+      // A sidecar speaks for the run its file name names, and for no other (docs/security.md).
+      if (parsed.value.id !== expected) {
         warn(
-          `${rel}: holds run "${parsed.value.id}", not "${expected}"; merged under "${parsed.value.id}".`,
+          `${rel}: holds run "${parsed.value.id}", not "${expected}"; skipped: a sidecar is named after its run (\`dispatch/<run_id>.status.json\`), and the runner rewrites it at the run's next status change.`,
         );
+        return;
+      }
       sidecars.push(parsed.value);
       paths.push(rel);
     });

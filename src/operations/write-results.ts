@@ -2,6 +2,7 @@ import { hash } from "node:crypto";
 import { resolve } from "node:path";
 import type { Config } from "../core/config/config-schema.js";
 import type { LoadedDefinitions } from "../core/definitions/validate-definitions.js";
+import { badRunIdMessage, isValidRunId, parseRunId } from "../core/plan/run-id.js";
 import { aggregateRows } from "../core/results/aggregate-rows.js";
 import { aggregatedCsv, aggregatedJson } from "../core/results/aggregated-files.js";
 import { allResultsHeader, allResultsRows } from "../core/results/all-results-csv.js";
@@ -19,6 +20,7 @@ import { type RunResult, runFilePath, variantOf } from "../core/results/run-resu
 import { StatsAccumulator } from "../core/results/stats-accumulator.js";
 import { ARCHIVED_PILOT_PHASE } from "../core/state/merge-sidecars.js";
 import { FINAL_STATUSES, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
+import { containedReader, MAX_RESULT_FILE_BYTES } from "./contained-files.js";
 import { preloadChartRenderer, renderChartSvg } from "./results/render-chart-svg.js";
 import { openAtomic } from "./results/write-atomic.js";
 
@@ -32,8 +34,11 @@ export interface ExportResultsInput {
   clock: () => Date;
   /** Only this phase's runs in the tables; default: every run that is not an archived pilot. */
   phase?: "pilot" | "full";
-  /** A done run's raw result file, or undefined when it is missing. */
-  readResult(entry: StateEntry): Promise<string | undefined>;
+  /**
+   * A done run's raw result file, undefined when it is missing, or why it was not read (a link,
+   * a folder, over the size cap: see `readRunResult`).
+   */
+  readResult(entry: StateEntry): Promise<string | undefined | { refused: string }>;
   /**
    * "when-elsewhere": write `runs/<run_id>.json` only for runs whose result file is not already
    * there (the local runner writes it there). "always": include every one (a Git Data API commit).
@@ -129,8 +134,22 @@ export async function exportResults(
     return { path, sha256, wait };
   };
 
-  const handle = (entry: StateEntry, text: string | undefined): Promise<unknown> | undefined => {
+  const handle = (
+    entry: StateEntry,
+    read: string | undefined | { refused: string },
+  ): Promise<unknown> | undefined => {
     const shown = inTables(entry);
+    let text: string | undefined;
+    if (typeof read === "object") {
+      warnings.push(`${entry.id}: its result file was not read: ${read.refused}`);
+      if (shown && entry.status === "done")
+        failures.push({
+          ...failureOf(entry),
+          status: "no-result",
+          reason: `result file refused: ${read.refused}`,
+        });
+      return undefined;
+    } else text = read;
     if (entry.status !== "done") return text === undefined ? undefined : record(entry, text).wait;
     if (text === undefined) {
       warnings.push(`${entry.id}: done, but its result file ${entry.result_file} is missing`);
@@ -167,7 +186,7 @@ export async function exportResults(
     return wait && flushing ? Promise.all([wait, flushing]) : (wait ?? flushing);
   };
 
-  let pending: { entry: StateEntry; text: Promise<string | undefined> }[] = [];
+  let pending: { entry: StateEntry; text: ReturnType<ExportResultsInput["readResult"]> }[] = [];
   const drain = async () => {
     const texts = await Promise.all(pending.map((p) => p.text));
     for (let i = 0; i < pending.length; i++) {
@@ -177,6 +196,11 @@ export async function exportResults(
     pending = [];
   };
   for (const entry of input.entries) {
+    // The id names files below (runs/<run_id>.json): one that no plan could make is never used.
+    if (!isValidRunId(entry.id)) {
+      warnings.push(badRunIdMessage(entry.id, "a state entry's id"));
+      continue;
+    }
     if (inTables(entry)) {
       total++;
       counts[entry.status] = (counts[entry.status] ?? 0) + 1;
@@ -226,6 +250,25 @@ export async function exportResults(
   return { files, sourceCommits: commits, warnings, counts, rows };
 }
 
+/**
+ * Reads a run's result file where the plan puts it, `<results_dir>/runs/<run_id>.json` under
+ * `root`, never where the entry says (a state entry or a sidecar is data a PR or a run wrote):
+ * only a regular file inside `root`, of at most MAX_RESULT_FILE_BYTES (docs/security.md).
+ */
+export function runResultReader(
+  root: string,
+  resultsDir: string,
+): (entry: Pick<StateEntry, "id">) => Promise<string | undefined | { refused: string }> {
+  const read = containedReader(root, MAX_RESULT_FILE_BYTES);
+  return async (entry) => {
+    const id = parseRunId(entry.id, "run id");
+    if (!id.ok) return { refused: id.message };
+    const got = await read(runFilePath(resultsDir, id.id));
+    if (got.ok) return got.text;
+    return got.code === "missing" ? undefined : { refused: got.message };
+  };
+}
+
 export interface OutputFile {
   path: string;
   content: string;
@@ -263,19 +306,11 @@ export async function computeResultsFiles(
 export async function writeResultsFiles(
   input: Omit<ExportResultsInput, "copyRunFiles" | "readResult"> & { cwd: string },
 ): Promise<ExportOutcome> {
-  const { readFile } = await import("node:fs/promises");
   return exportResults(
     {
       ...input,
       copyRunFiles: "when-elsewhere",
-      readResult: async (entry) => {
-        try {
-          return await readFile(resolve(input.cwd, entry.result_file), "utf8");
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-          throw err;
-        }
-      },
+      readResult: runResultReader(input.cwd, input.config.results_dir),
     },
     { open: (path) => openAtomic(resolve(input.cwd, path)) },
   );

@@ -1,5 +1,6 @@
 import type { ActionMode } from "../action-mode.js";
 import { aggregateMode } from "./aggregate.js";
+import { appMode } from "./app.js";
 import { autofixMode } from "./autofix.js";
 import { dryRunMode } from "./dry-run.js";
 import { nightlyCompareMode } from "./nightly-compare.js";
@@ -14,4 +15,5 @@ export const MODES: Record<string, ActionMode> = {
   "dry-run": dryRunMode,
   autofix: autofixMode,
   "nightly-compare": nightlyCompareMode,
+  app: appMode,
 };

@@ -22,3 +22,38 @@ export function runId(
 ): string {
   return `${variantId(expId, params)}_s${seed}`;
 }
+
+/**
+ * What a plan's run id is made of: letters, digits, '.', '_' and '-' (experiment ids, `idPart`s
+ * and the `_s<seed>` suffix), never "." or "..". An id is a file name (its sidecar, its result
+ * file, its log), so an id that is not of this form is never used to build a path: one read from
+ * `dispatch/state.json`, a sidecar or a shard artifact is data a PR or a runner wrote.
+ */
+const RUN_ID = /^[A-Za-z0-9._-]+$/;
+
+/** True when `id` can be a run id of a plan (see `parseRunId` for the reason when it cannot). */
+export function isValidRunId(id: unknown): id is string {
+  return typeof id === "string" && RUN_ID.test(id) && id !== "." && id !== "..";
+}
+
+export type RunIdCheck =
+  | { ok: true; id: string }
+  | { ok: false; code: "bad-run-id"; message: string };
+
+/**
+ * `id` as a run id, or why it is not one. `source` names where the id was read (a file, a field),
+ * so the message says where to fix it.
+ */
+export function parseRunId(id: unknown, source: string): RunIdCheck {
+  if (isValidRunId(id)) return { ok: true, id };
+  return { ok: false, code: "bad-run-id", message: badRunIdMessage(id, source) };
+}
+
+/** The sentence for a value that is not a run id: what it was, where, what a run id is. */
+export function badRunIdMessage(id: unknown, source?: string): string {
+  const shown =
+    typeof id === "string"
+      ? JSON.stringify(id.length > 120 ? `${id.slice(0, 120)}…` : id)
+      : String(id);
+  return `${source ? `${source}: ` : ""}${shown} is not a run id (a run id is made of letters, digits, '.', '_' and '-', is not "." or "..", and comes from experiments/definitions.json); it was not used as a path. Fix or remove that entry: labgate rewrites it from the plan.`;
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Scalar } from "../definitions/definitions-schema.js";
+import { badRunIdMessage, isValidRunId } from "../plan/run-id.js";
 import { RUN_STATUSES, type StateEntry } from "./state-entry.js";
 
 const str = z.string().nullable();
@@ -27,7 +28,8 @@ const progress = {
 };
 
 const identity = {
-  id: z.string().min(1),
+  // Never used as a path unless it is a run id a plan could have made (docs/security.md).
+  id: z.string().refine(isValidRunId, { error: (issue) => badRunIdMessage(issue.input) }),
   exp_id: z.string().min(1),
   phase: z.string().min(1),
   method: z.string(),

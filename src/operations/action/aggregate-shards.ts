@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import type { SimpleGit } from "simple-git";
 import { archivePilots } from "../../core/state/archive-pilots.js";
 import { serializeDispatchState } from "../../core/state/serialize-dispatch-state.js";
@@ -10,9 +9,9 @@ import { readFileAtCommit } from "../../github/git-data-commit-base-file.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import type { RepoRef } from "../../github/repo-ref.js";
 import { resultsCommitMessage } from "../commit-results.js";
+import { writeContained } from "../contained-files.js";
 import { readDispatchState, statePath } from "../dispatch-state-store.js";
-import { readOptionalFile } from "../read-optional-file.js";
-import { computeResultsFiles } from "../write-results.js";
+import { computeResultsFiles, runResultReader } from "../write-results.js";
 import { checkoutMismatch } from "./checkout-head.js";
 import { collectShardSidecars, type ShardRuns } from "./collect-shard-sidecars.js";
 import { planShards } from "./plan-shards.js";
@@ -121,7 +120,7 @@ export async function aggregateShards(
   const alreadyDone = new Set(
     [...before.entries.values()].filter((e) => e.status === "done").map((e) => e.id),
   );
-  const lostRuns = await collectShardSidecars(
+  const collected = await collectShardSidecars(
     {
       cwd: input.cwd,
       dispatchDir: config.dispatch_dir,
@@ -132,6 +131,8 @@ export async function aggregateShards(
     },
     shards,
   );
+  const lostRuns = collected.lost;
+  for (const w of collected.warnings) deps.log.warn(w);
 
   const dispatched = new Set(plan.runs.map((r) => r.run_id));
   const result: AggregateShardsResult = {
@@ -150,8 +151,8 @@ export async function aggregateShards(
     result.stateReads = (result.stateReads ?? 0) + 1;
     const atHead = await readFileAtCommit(deps.octokit, deps.repo, stateFile, head);
     if (atHead !== undefined) {
-      await mkdir(dirname(resolve(input.cwd, stateFile)), { recursive: true });
-      await writeFile(resolve(input.cwd, stateFile), atHead);
+      const written = await writeContained(input.cwd, stateFile, atHead);
+      if (!written.ok) throw new Error(written.message);
     }
     const read = await readDispatchState({
       cwd: input.cwd,
@@ -176,13 +177,13 @@ export async function aggregateShards(
       runUrl: input.runUrl,
       clock: deps.clock,
       phase: input.phase,
-      readResult: (e) => readOptionalFile(resolve(input.cwd, e.result_file)),
+      readResult: runResultReader(input.cwd, config.results_dir),
     });
     const files = [{ path: stateFile, content: state }, ...exported.outputs];
     result.counts = exported.counts;
     result.entries = entries.filter((e) => dispatched.has(e.id));
     result.files = files.map((f) => f.path);
-    result.warnings = [...read.warnings, ...exported.warnings];
+    result.warnings = [...collected.warnings, ...read.warnings, ...exported.warnings];
     result.message = resultsCommitMessage(
       {
         project: loaded.definitions.project,

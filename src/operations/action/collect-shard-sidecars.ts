@@ -1,10 +1,14 @@
-import { copyFile, mkdir } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { newStateEntry } from "../../core/runner/new-state-entry.js";
 import { parseSidecar } from "../../core/state/parse-dispatch-state.js";
 import { FINAL_STATUSES } from "../../core/state/state-entry.js";
-import { readOptionalFile } from "../read-optional-file.js";
+import {
+  type ContainedReader,
+  containedReader,
+  MAX_RESULT_FILE_BYTES,
+  MAX_SIDECAR_BYTES,
+  writeContained,
+} from "../contained-files.js";
 import { sidecarFile, writeSidecar } from "../runner/write-sidecar.js";
 
 export interface ShardRuns {
@@ -27,31 +31,58 @@ export interface CollectInput {
   alreadyDone: ReadonlySet<string>;
 }
 
+export interface Collected {
+  /** Ids of the runs marked lost. */
+  lost: string[];
+  /** What an artifact held that was not taken: a link, a file too large, a sidecar of another run. */
+  warnings: string[];
+}
+
 /**
  * Puts every shard's sidecars and result files into the checkout, where the local merge reads
  * them. A run whose shard left no artifact, no sidecar, or a sidecar that never reached a final
  * status (the job died under it) becomes `failed` with reason `shard lost`: every planned run
- * ends in a definite status. Returns the ids of the runs marked lost.
+ * ends in a definite status.
+ *
+ * Only the plan's files are taken, at the plan's paths (docs/security.md, "Paths come from the
+ * plan"): `dispatch/<run_id>.status.json` and `<results_dir>/runs/<run_id>.json` of each planned
+ * run, each only when it is a regular file inside the artifact (a symbolic link is refused, not
+ * followed) under its size cap; a sidecar counts only for the run its name names. What the
+ * sidecar says its `id` or `result_file` is never builds a path.
  */
 export async function collectShardSidecars(
   input: CollectInput,
   shards: readonly ShardRuns[],
-): Promise<string[]> {
+): Promise<Collected> {
   const lost: string[] = [];
+  const warnings: string[] = [];
   for (const { shard, runs, dir } of shards) {
+    const readSidecar = dir ? containedReader(dir, MAX_SIDECAR_BYTES) : undefined;
+    const readResult = dir ? containedReader(dir, MAX_RESULT_FILE_BYTES) : undefined;
     for (const run of runs) {
       const sidecar = sidecarFile(input.dispatchDir, run.run_id);
-      const text = dir ? await readOptionalFile(join(dir, sidecar)) : undefined;
-      const parsed = text === undefined ? undefined : parseSidecar(sidecar, text);
+      const got = readSidecar ? await readSidecar(sidecar) : undefined;
+      if (got && !got.ok && got.code !== "missing")
+        warnings.push(`shard ${shard}'s artifact: ${got.message}; not taken`);
+      const text = got?.ok ? got.text : undefined;
+      let parsed = text === undefined ? undefined : parseSidecar(sidecar, text);
+      if (parsed?.ok && parsed.value.id !== run.run_id) {
+        warnings.push(
+          `shard ${shard}'s artifact: ${sidecar} holds run ${JSON.stringify(parsed.value.id)}, not "${run.run_id}"; not taken`,
+        );
+        parsed = undefined;
+      }
       const status = parsed?.ok ? parsed.value.status : undefined;
-      if (dir && parsed?.ok && status && FINAL_STATUSES.includes(status)) {
-        await copyInto(join(dir, sidecar), resolve(input.cwd, sidecar));
-        const result = join(dir, run.result_file);
-        if ((await readOptionalFile(result)) !== undefined)
-          await copyInto(result, resolve(input.cwd, run.result_file));
+      if (dir && text !== undefined && parsed?.ok && status && FINAL_STATUSES.includes(status)) {
+        await take(input.cwd, sidecar, text);
+        const result = await (readResult as ContainedReader)(run.result_file);
+        if (result.ok) await take(input.cwd, run.result_file, result.text);
+        else if (result.code !== "missing")
+          warnings.push(`shard ${shard}'s artifact: ${result.message}; not taken`);
         continue;
       }
-      if (dir && text === undefined && input.alreadyDone.has(run.run_id)) continue;
+      if (dir && got?.ok === false && got.code === "missing" && input.alreadyDone.has(run.run_id))
+        continue;
       lost.push(run.run_id);
       const entry = {
         ...newStateEntry(run, {
@@ -63,6 +94,9 @@ export async function collectShardSidecars(
         ...(parsed?.ok ? parsed.value : {}),
       };
       Object.assign(entry, {
+        // the plan's, whatever the sidecar said
+        id: run.run_id,
+        result_file: run.result_file,
         status: "failed",
         reason: "shard lost",
         finished: input.clock().toISOString(),
@@ -75,10 +109,11 @@ export async function collectShardSidecars(
       await writeSidecar(input.cwd, input.dispatchDir, entry);
     }
   }
-  return lost;
+  return { lost, warnings };
 }
 
-async function copyInto(from: string, to: string): Promise<void> {
-  await mkdir(dirname(to), { recursive: true });
-  await copyFile(from, to);
+/** Writes a file taken from an artifact into the checkout, refusing a path that leads out of it. */
+async function take(cwd: string, rel: string, text: string): Promise<void> {
+  const written = await writeContained(cwd, rel, text);
+  if (!written.ok) throw new Error(written.message);
 }

@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import type { StateEntry } from "../../core/state/state-entry.js";
 import { checkResult } from "./execute-run.js";
 
@@ -18,7 +17,7 @@ async function doneRuns(
   // bounded parallel reads: a large dispatch has many result files
   for (let i = 0; i < candidates.length; i += 64) {
     const batch = candidates.slice(i, i + 64);
-    const checked = await Promise.all(batch.map((e) => checkResult(resolve(cwd, e.result_file))));
+    const checked = await Promise.all(batch.map((e) => checkResult(cwd, e.result_file)));
     batch.forEach((entry, j) => {
       const value = checked[j]?.value;
       if (value) out.set(entry.id, { entry, metrics: value.metrics });

@@ -1,10 +1,11 @@
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { ResultFile } from "../../core/results/result-file-schema.js";
 import { classifyOutcome, type ResultCheck } from "../../core/runner/classify-outcome.js";
 import { withResume } from "../../core/runner/resume-argv.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 import { runProcess } from "../../exec/run-process.js";
+import { containedReader, MAX_RESULT_FILE_BYTES } from "../contained-files.js";
 
 export const LOG_DIR = ".labgate/logs";
 
@@ -98,8 +99,11 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
     await saving;
     const result =
       outcome.exitCode === 0
-        ? await checkResult(resultPath)
+        ? await checkResult(ctx.cwd, entry.result_file)
         : { check: { kind: "missing" as const }, value: null };
+    // A link (or a folder) at the result path is refused, and removed so that neither the results
+    // commit nor the shard artifact carries it or what it points at (docs/security.md).
+    if (result.refused) await rm(resultPath, { recursive: true, force: true });
     // Ctrl+C in a terminal reaches the run's process group too: a script that exits on its own
     // SIGINT before our stop lands was still cancelled, not failed.
     const verdict = classifyOutcome(
@@ -135,18 +139,29 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
   }
 }
 
-/** Reads and validates a result file (SPEC §3 contract). */
+/**
+ * Reads and validates a result file (SPEC §3 contract): `rel`, under `cwd`, read only when it is a
+ * regular file inside the repository of at most MAX_RESULT_FILE_BYTES; a symbolic link, a folder
+ * or a path leading out of the repository is `invalid` and `refused`.
+ */
 export async function checkResult(
-  path: string,
-): Promise<{ check: ResultCheck; value: ResultFile | null }> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT")
-      return { check: { kind: "missing" }, value: null };
-    return { check: { kind: "invalid", message: (err as Error).message }, value: null };
+  cwd: string,
+  rel: string,
+): Promise<{ check: ResultCheck; value: ResultFile | null; refused?: true }> {
+  const read = await containedReader(cwd, MAX_RESULT_FILE_BYTES)(rel);
+  if (!read.ok) {
+    if (read.code === "missing") return { check: { kind: "missing" }, value: null };
+    return {
+      check: {
+        kind: "invalid",
+        message: `${read.message}; write the result as a regular file at {result_file}`,
+      },
+      value: null,
+      refused: true,
+    };
   }
+  const path = rel;
+  const text = read.text;
   let json: unknown;
   try {
     json = JSON.parse(text);

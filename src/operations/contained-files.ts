@@ -1,0 +1,168 @@
+import { constants } from "node:fs";
+import { mkdir, open, realpath, rename, writeFile } from "node:fs/promises";
+import { dirname, isAbsolute, resolve, sep } from "node:path";
+
+/**
+ * The largest result file labgate reads (and commits): 64 MiB. A result file holds metrics and a
+ * little metadata; anything near this size is a mistake (a checkpoint written to the wrong path)
+ * or an attempt to make the results commit carry something else. GitHub refuses files over
+ * 100 MB in a push, so this stays well under it.
+ */
+export const MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The largest `dispatch/state.json` read: about Node's longest string, so no readable state is refused. */
+export const MAX_STATE_FILE_BYTES = 512 * 1024 * 1024;
+
+/** The largest sidecar read: one run's entry is about a kilobyte. */
+export const MAX_SIDECAR_BYTES = 1024 * 1024;
+
+export type ContainedRead =
+  | { ok: true; text: string }
+  | {
+      ok: false;
+      /**
+       * missing: no such file. outside-root: the path, or a directory on it, leads out of its root.
+       * not-a-file: a symbolic link, a directory, a FIFO... too-large: over the cap.
+       */
+      code: "missing" | "outside-root" | "not-a-file" | "too-large";
+      message: string;
+    };
+
+/**
+ * Reads files under one root the way data a PR or a run wrote must be read (docs/security.md,
+ * "Paths come from the plan"): the path must resolve inside `root` (no `..` out of it, no
+ * absolute path, no directory on the way that is a symbolic link leading elsewhere), the file
+ * must be a regular file (`O_NOFOLLOW`: a symbolic link is refused, not followed) and at most
+ * `maxBytes`. One reader per root: it remembers the directories it has resolved, so reading 10^5
+ * result files in one folder resolves that folder once.
+ */
+export function containedReader(root: string, maxBytes: number) {
+  const absRoot = resolve(root);
+  let realRoot: Promise<string> | undefined;
+  const realDirs = new Map<string, Promise<string | undefined>>();
+  const realDir = (dir: string) => {
+    let p = realDirs.get(dir);
+    if (!p) {
+      p = realpath(dir).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== "ENOENT" && err.code !== "ENOTDIR") throw err;
+        realDirs.delete(dir); // it may exist at the next read
+        return undefined;
+      });
+      realDirs.set(dir, p);
+    }
+    return p;
+  };
+  return async function read(rel: string): Promise<ContainedRead> {
+    const abs = resolve(absRoot, rel);
+    if (isAbsolute(rel) || !isInside(absRoot, abs))
+      return {
+        ok: false,
+        code: "outside-root",
+        message: `${rel}: lies outside ${absRoot}; only files under it are read`,
+      };
+    realRoot ??= realpath(absRoot);
+    const [rootReal, dirReal] = await Promise.all([realRoot, realDir(dirname(abs))]);
+    if (dirReal === undefined)
+      return { ok: false, code: "missing", message: `${rel}: no such file` };
+    if (dirReal !== rootReal && !isInside(rootReal, dirReal))
+      return {
+        ok: false,
+        code: "outside-root",
+        message: `${rel}: its folder is a symbolic link to ${dirReal}, outside ${absRoot}; not read`,
+      };
+    let handle: import("node:fs/promises").FileHandle;
+    try {
+      // O_NONBLOCK: a FIFO planted at the path must not hang the reader until a writer comes.
+      handle = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return { ok: false, code: "missing", message: `${rel}: no such file` };
+      if (code === "ELOOP")
+        return {
+          ok: false,
+          code: "not-a-file",
+          message: `${rel}: is a symbolic link, not a file (a link is never followed)`,
+        };
+      throw err;
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile())
+        return {
+          ok: false,
+          code: "not-a-file",
+          message: `${rel}: is ${stat.isDirectory() ? "a directory" : "not a regular file"}, not a file`,
+        };
+      if (stat.size > maxBytes)
+        return {
+          ok: false,
+          code: "too-large",
+          message: `${rel}: is ${stat.size} bytes, over the ${maxBytes}-byte limit`,
+        };
+      const text = await handle.readFile("utf8");
+      if (Buffer.byteLength(text) > maxBytes)
+        return {
+          ok: false,
+          code: "too-large",
+          message: `${rel}: grew over the ${maxBytes}-byte limit while it was read`,
+        };
+      return { ok: true, text };
+    } finally {
+      await handle.close();
+    }
+  };
+}
+
+export type ContainedReader = ReturnType<typeof containedReader>;
+
+/** True when `path` (absolute, resolved) lies strictly below `root` (absolute, resolved). */
+export function isInside(root: string, path: string): boolean {
+  const prefix = root.endsWith(sep) ? root : `${root}${sep}`;
+  return path.startsWith(prefix);
+}
+
+export type ContainedWrite = { ok: true } | { ok: false; code: "outside-root"; message: string };
+
+/**
+ * Writes `text` to `rel` under `root` only where it stays under `root`: the path does not climb
+ * out, and no folder on the way is a symbolic link leading elsewhere (checked before any folder
+ * is created). The file goes to a temp file and is renamed over `rel`, so a symbolic link planted
+ * at `rel` is replaced, never written through.
+ */
+export async function writeContained(
+  root: string,
+  rel: string,
+  text: string,
+): Promise<ContainedWrite> {
+  const absRoot = resolve(root);
+  const abs = resolve(absRoot, rel);
+  const outside = (where: string): ContainedWrite => ({
+    ok: false,
+    code: "outside-root",
+    message: `${rel}: ${where}, outside ${absRoot}; not written`,
+  });
+  if (isAbsolute(rel) || !isInside(absRoot, abs)) return outside("lies");
+  const rootReal = await realpath(absRoot);
+  const existing = await nearestExisting(dirname(abs));
+  if (existing !== rootReal && !isInside(rootReal, existing))
+    return outside(`a folder on its path resolves to ${existing}`);
+  await mkdir(dirname(abs), { recursive: true });
+  const tmp = `${abs}.${process.pid}.${tmpSeq++}.tmp`;
+  await writeFile(tmp, text, { flag: "wx" });
+  await rename(tmp, abs);
+  return { ok: true };
+}
+
+let tmpSeq = 0;
+
+/** The real path of `dir`, or of its nearest ancestor that exists. */
+async function nearestExisting(dir: string): Promise<string> {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      return await realpath(d);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(d) === d) throw err;
+    }
+  }
+}
