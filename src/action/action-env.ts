@@ -12,6 +12,8 @@ export interface ActionEnv {
   runUrl: string;
   workspace: string;
   eventPath: string | undefined;
+  /** GITHUB_EVENT_NAME: the event that started the workflow. */
+  eventName: string | undefined;
   /** "github-hosted" | "self-hosted" (RUNNER_ENVIRONMENT); undefined on older runners. */
   runnerEnvironment: string | undefined;
   runnerName: string;
@@ -34,6 +36,7 @@ export function readActionEnv(env: NodeJS.ProcessEnv, fallbackTemp: string): Act
     runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     eventPath: env.GITHUB_EVENT_PATH || undefined,
+    eventName: env.GITHUB_EVENT_NAME || undefined,
     runnerEnvironment: env.RUNNER_ENVIRONMENT || undefined,
     runnerName: env.RUNNER_NAME ?? "local",
     tempDir: env.RUNNER_TEMP || fallbackTemp,

@@ -4,16 +4,20 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DASHBOARD_MARKER } from "../../src/app/dashboard/render-dashboard.js";
-import { runInActions } from "../../src/app/run-in-actions.js";
+import { actionsModeInputFromEnv, runInActions } from "../../src/app/run-in-actions.js";
 import { diskWorkspace } from "../../src/operations/disk-workspace.js";
 import { reviewGates } from "../../src/operations/review-gates.js";
+import { runBundledAction } from "../action/helpers/run-bundled-action.js";
+import { startFakeGitHub } from "../helpers/fake-github.js";
 import {
   exampleFiles,
   HEAD,
   nock,
+  OWNER,
   prCommentEvent,
   pullRequestEvent,
   R,
+  REPO,
   serveFiles,
 } from "./harness.js";
 
@@ -58,7 +62,9 @@ describe("labgate app (Actions mode)", () => {
       .reply(201, {})
       .post(`${R}/issues/2/comments`, (b) => replies.push(b.body) > 0)
       .reply(201, { id: 1 });
-    const result = await runInActions(actionsEnv("issue_comment", prCommentEvent("/labgate help")));
+    const result = await runInActions(
+      actionsModeInputFromEnv(actionsEnv("issue_comment", prCommentEvent("/labgate help"))),
+    );
     scope.done();
     expect(result).toEqual({ event: "issue_comment.created", failures: [] });
     expect(replies[0]).toContain("/approve-phase8");
@@ -83,7 +89,9 @@ describe("labgate app (Actions mode)", () => {
         return true;
       })
       .reply(201, { id: 10 });
-    const result = await runInActions(actionsEnv("pull_request", pullRequestEvent("opened")));
+    const result = await runInActions(
+      actionsModeInputFromEnv(actionsEnv("pull_request", pullRequestEvent("opened"))),
+    );
     scope.done();
     expect(result).toEqual({ event: "pull_request.opened", failures: [] });
     expect(checks.map((c) => c.name)).toEqual(gates);
@@ -99,7 +107,9 @@ describe("labgate app (Actions mode)", () => {
       .reply(201, {})
       .post(`${R}/issues/2/comments`)
       .reply(403, { message: "Resource not accessible by integration" });
-    const result = await runInActions(actionsEnv("issue_comment", prCommentEvent("/labgate help")));
+    const result = await runInActions(
+      actionsModeInputFromEnv(actionsEnv("issue_comment", prCommentEvent("/labgate help"))),
+    );
     scope.done();
     expect(result.event).toBe("issue_comment.created");
     expect(result.failures).toHaveLength(1);
@@ -109,9 +119,60 @@ describe("labgate app (Actions mode)", () => {
   });
 
   it("without the workflow's environment it says which variables are missing, before any request", async () => {
-    await expect(runInActions({ GITHUB_EVENT_NAME: "pull_request" })).rejects.toThrow(
-      /needs GITHUB_EVENT_PATH, GITHUB_TOKEN/,
-    );
+    await expect(
+      runInActions(actionsModeInputFromEnv({ GITHUB_EVENT_NAME: "pull_request" })),
+    ).rejects.toThrow(/needs GITHUB_EVENT_PATH, GITHUB_TOKEN/);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe("the action's app mode (bundled, as labgate-app.yml runs it)", () => {
+  it("handles a real issue_comment event with the step's token, from the bundle alone", async () => {
+    const fake = await startFakeGitHub({ owner: OWNER, repo: REPO });
+    try {
+      const env = actionsEnv("issue_comment", prCommentEvent("/labgate help"));
+      const run = await runBundledAction(
+        { mode: "app", token: TOKEN },
+        {
+          GITHUB_EVENT_NAME: env.GITHUB_EVENT_NAME as string,
+          GITHUB_EVENT_PATH: env.GITHUB_EVENT_PATH as string,
+          GITHUB_API_URL: fake.url,
+          GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+        },
+      );
+      expect(run.log).not.toContain("::error::");
+      expect(run.code).toBe(0);
+      expect(run.summary).toContain("## labgate app: handled issue_comment.created");
+      expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+        `POST ${R}/issues/comments/492700400/reactions`,
+        `POST ${R}/issues/2/comments`,
+      ]);
+      expect(fake.requests[0]?.body).toEqual({ content: "eyes" });
+      expect(fake.requests[1]?.body.body).toContain("/approve-phase8");
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("fails the step with the handler's failure", async () => {
+    const fake = await startFakeGitHub({ owner: OWNER, repo: "another-repo" });
+    try {
+      const env = actionsEnv("issue_comment", prCommentEvent("/labgate help"));
+      const run = await runBundledAction(
+        { mode: "app", token: TOKEN },
+        {
+          GITHUB_EVENT_NAME: env.GITHUB_EVENT_NAME as string,
+          GITHUB_EVENT_PATH: env.GITHUB_EVENT_PATH as string,
+          GITHUB_API_URL: fake.url,
+        },
+      );
+      expect(run.code).toBe(1);
+      expect(run.log).toMatch(
+        /::error::labgate app: issue_comment\.created failed: Codertocat\/Hello-World#2: /,
+      );
+      expect(run.summary).toContain("## labgate app: issue_comment.created failed");
+    } finally {
+      await fake.close();
+    }
   });
 });

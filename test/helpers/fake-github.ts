@@ -142,6 +142,11 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         },
       ];
     }
+    const reaction =
+      method === "POST" ? rest.match(/^\/issues\/comments\/(\d+)\/reactions$/) : null;
+    if (reaction) return [201, { id: seq++, content: body?.content }];
+    const posted = method === "POST" ? rest.match(/^\/issues\/(\d+)\/comments$/) : null;
+    if (posted) return [201, { id: 9000 + seq++, body: body?.body }];
     const perm = method === "GET" ? rest.match(/^\/collaborators\/([^/]+)\/permission$/) : null;
     if (perm) {
       const role = opts.permissions?.[perm[1] as string];
