@@ -1,4 +1,6 @@
-import type { Probot } from "probot";
+import { Context, type Probot } from "probot";
+import { appTrust, type CheckTrust } from "../github/check-run-protocol.js";
+import type { OctokitLike } from "../github/octokit.js";
 import { PULL_REQUEST_ACTIONS } from "./handled-events.js";
 import {
   type HandlerOptions,
@@ -8,26 +10,109 @@ import {
   onPullRequest,
   onWorkflowRunCompleted,
 } from "./handlers.js";
+import type { InboxRuntime } from "./inbox/inbox-runtime.js";
+import type { StoredDelivery } from "./inbox/inbox-store.js";
+import { reportWorkFailure } from "./inbox/report-work-failure.js";
 import { createWorkQueue, type WorkQueue } from "./work-queue.js";
 
 export interface LabgateAppOptions {
   queue?: WorkQueue;
   clock?: () => Date;
+  /**
+   * The server's durable inbox: every delivery the app acts on is stored before its 2xx and worked
+   * on from the store. Without it (handler tests, Actions mode, whose workflow run is its own
+   * record) the handlers queue their work directly.
+   */
+  inbox?: InboxRuntime;
+  /** Whose check runs count (check-run-protocol.ts); by default this app's, from APP_ID. */
+  trust?: CheckTrust;
+}
+
+type Handler = (o: HandlerOptions) => (context: never) => Promise<void>;
+
+/** Which handler takes which event: the one table both ways of running the app use. */
+const ROUTES: readonly (readonly [readonly string[], Handler])[] = [
+  [PULL_REQUEST_ACTIONS, onPullRequest as Handler],
+  [["check_suite.rerequested"], onCheckSuiteRerequested as Handler],
+  [["check_run.rerequested"], onCheckRunRerequested as Handler],
+  [["issue_comment.created"], onIssueCommentCreated as Handler],
+  [["workflow_run.completed"], onWorkflowRunCompleted as Handler],
+];
+
+/** The handler for an event, if the app acts on it. */
+export function routeOf(name: string, action: string | undefined): Handler | undefined {
+  return ROUTES.find(
+    ([events]) => events.includes(name) || events.includes(`${name}.${action}`),
+  )?.[1];
 }
 
 /** The Probot application function; tests pass their own queue to wait for the queued work. */
 export function createLabgateApp(options: LabgateAppOptions = {}) {
-  return (app: Probot): void => {
-    const o: HandlerOptions = {
-      queue:
-        options.queue ??
-        createWorkQueue((err, key) => app.log.error({ err }, `labgate: work for ${key} failed`)),
-      clock: options.clock ?? (() => new Date()),
-    };
-    app.on([...PULL_REQUEST_ACTIONS], onPullRequest(o));
-    app.on("check_suite.rerequested", onCheckSuiteRerequested(o));
-    app.on("check_run.rerequested", onCheckRunRerequested(o));
-    app.on("issue_comment.created", onIssueCommentCreated(o));
-    app.on("workflow_run.completed", onWorkflowRunCompleted(o));
+  return (app: Probot, extra?: { addHandler?: (h: never) => void }): void => {
+    const clock = options.clock ?? (() => new Date());
+    const trust = options.trust ?? appTrust(process.env.APP_ID);
+    if (!options.inbox) {
+      const o: HandlerOptions = {
+        queue:
+          options.queue ??
+          createWorkQueue((err, key) => app.log.error({ err }, `labgate: work for ${key} failed`)),
+        clock,
+        trust,
+      };
+      for (const [events, handler] of ROUTES) app.on(events as never, handler(o));
+      return;
+    }
+    const inbox = options.inbox;
+    inbox.start({
+      app,
+      open: async (d: StoredDelivery) => {
+        const octokit = await app.auth(d.installationId);
+        const context = new Context(
+          { id: d.id, name: d.name, payload: d.payload } as never,
+          octokit as never,
+          app.log.child({ name: "event", id: d.id }) as never,
+        );
+        const payload = d.payload as Record<string, any>;
+        return {
+          route: async (lane) => {
+            await routeOf(d.name, payload.action)?.({ queue: lane, clock, trust })(
+              context as never,
+            );
+          },
+          reportFailure: async (f) => {
+            if (!payload.repository) return;
+            const shown = await reportWorkFailure(
+              {
+                octokit: octokit as unknown as OctokitLike,
+                repo: context.repo(),
+                log: context.log,
+                clock,
+                trust,
+              },
+              d.name,
+              payload,
+              f,
+            );
+            context.log.info(`labgate: failure of ${d.id} shown as ${shown}`);
+          },
+        };
+      },
+      handled: (name, action) => routeOf(name, action) !== undefined,
+      ...(extra?.addHandler ? { addHandler: extra.addHandler } : {}),
+    });
+    // Stored before the response: @octokit/webhooks answers 200 only after every handler of
+    // `receive` resolved, and this one writes synchronously (a failed write answers 500, and
+    // GitHub's delivery log keeps it for the fetch-back).
+    app.onAny(async (context) => {
+      const payload = context.payload as Record<string, any>;
+      if (!routeOf(context.name, payload.action)) return;
+      inbox.receive({
+        id: context.id,
+        name: context.name,
+        payload,
+        installationId: payload.installation?.id,
+        receivedAt: clock().getTime(),
+      });
+    });
   };
 }

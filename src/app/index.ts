@@ -1,4 +1,4 @@
-import { createLabgateApp } from "./create-app.js";
+import { createServerApp } from "./server-app.js";
 
 /** `probot run ./dist/app/index.js` loads this default export. */
-export default createLabgateApp();
+export default createServerApp(process.env);

@@ -10,19 +10,35 @@ export interface WorkQueue {
   idle(): Promise<void>;
 }
 
-export function createWorkQueue(onError: (err: unknown, key: string) => void): WorkQueue {
+/** A queue that also hands back each job's own outcome (the inbox waits on its delivery's jobs). */
+export interface LaneQueue extends WorkQueue {
+  /** Runs `job` in `key`'s lane; the returned promise settles with it (its rejection is the caller's). */
+  run(key: string, job: () => Promise<void>): Promise<void>;
+}
+
+export function createWorkQueue(onError: (err: unknown, key: string) => void): LaneQueue {
   const tails = new Map<string, Promise<void>>();
   const running = new Set<Promise<void>>();
+  function run(key: string, job: () => Promise<void>): Promise<void> {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const result = previous.then(job);
+    // The lane continues whatever this job did; the job's own outcome is `result`.
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
+    tails.set(key, tail);
+    running.add(tail);
+    void tail.finally(() => {
+      running.delete(tail);
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return result;
+  }
   return {
+    run,
     enqueue(key, job) {
-      const previous = tails.get(key) ?? Promise.resolve();
-      const next = previous.then(job).catch((err) => onError(err, key));
-      tails.set(key, next);
-      running.add(next);
-      void next.finally(() => {
-        running.delete(next);
-        if (tails.get(key) === next) tails.delete(key);
-      });
+      run(key, job).catch((err) => onError(err, key));
     },
     async idle() {
       while (running.size > 0) await Promise.allSettled([...running]);

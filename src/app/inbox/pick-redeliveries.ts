@@ -1,0 +1,45 @@
+/** One entry of the app's webhook delivery log (`GET /app/hook/deliveries`), the fields used. */
+export interface HookDelivery {
+  id: number;
+  guid: string;
+  delivered_at: string;
+  status_code: number;
+  event: string;
+  action?: string | null;
+}
+
+export interface RedeliveryView {
+  /** Deliveries at or after this time (ms) are looked at. */
+  since: number;
+  /** The inbox holds this delivery id (stored, so GitHub got its 2xx or will redeliver it). */
+  known(guid: string): boolean;
+  /** A redelivery of this id was asked for already. */
+  asked(guid: string): boolean;
+  /** The app acts on this event. */
+  handled(event: string, action: string | undefined): boolean;
+}
+
+/**
+ * The deliveries to ask GitHub to send again: failed (no 2xx) since `since`, for an event the
+ * app acts on, that the inbox never stored and never asked for. One per delivery id — GitHub logs
+ * every attempt, and a redelivery keeps the id — oldest first. No I/O.
+ */
+export function pickRedeliveries(
+  log: readonly HookDelivery[],
+  view: RedeliveryView,
+): HookDelivery[] {
+  const picked = new Map<string, HookDelivery>();
+  const succeeded = new Set(log.filter((d) => isOk(d.status_code)).map((d) => d.guid));
+  for (const d of log) {
+    if (isOk(d.status_code) || succeeded.has(d.guid)) continue;
+    if (Date.parse(d.delivered_at) < view.since) continue;
+    if (!view.handled(d.event, d.action ?? undefined)) continue;
+    if (view.known(d.guid) || view.asked(d.guid) || picked.has(d.guid)) continue;
+    picked.set(d.guid, d);
+  }
+  return [...picked.values()].sort(
+    (a, b) => Date.parse(a.delivered_at) - Date.parse(b.delivered_at),
+  );
+}
+
+const isOk = (status: number) => status >= 200 && status < 300;

@@ -1,0 +1,84 @@
+/**
+ * Why a piece of the app's work failed, read from the error it ended with (no I/O). `transient`
+ * failures are worth trying again after a wait; the others will fail the same way again.
+ */
+export type WorkFailure =
+  | { code: "github-unavailable"; status: number; transient: true }
+  | { code: "rate-limited"; status: number; retryAfterS: number | undefined; transient: true }
+  | { code: "github-refused"; status: number; transient: false }
+  | { code: "unreachable"; message: string; transient: true }
+  | { code: "bug"; message: string; transient: false };
+
+interface HttpErrorLike {
+  status?: unknown;
+  message?: unknown;
+  response?: { headers?: Record<string, string | number | undefined> };
+}
+
+export function classifyFailure(err: unknown): WorkFailure {
+  const e = (err ?? {}) as HttpErrorLike;
+  const message = typeof e.message === "string" ? e.message : String(err);
+  const status = typeof e.status === "number" ? e.status : undefined;
+  if (status === undefined) {
+    // fetch's "fetch failed", ECONNRESET, timeouts: the request never got an HTTP answer.
+    const network = /fetch failed|ECONN|ETIMEDOUT|EAI_AGAIN|socket|timeout|aborted/i.test(message);
+    return network
+      ? { code: "unreachable", message, transient: true }
+      : { code: "bug", message, transient: false };
+  }
+  const headers = e.response?.headers ?? {};
+  const retryAfter = Number(headers["retry-after"]);
+  const exhausted = String(headers["x-ratelimit-remaining"] ?? "") === "0";
+  if (status === 429 || (status === 403 && (Number.isFinite(retryAfter) || exhausted)))
+    return {
+      code: "rate-limited",
+      status,
+      retryAfterS: Number.isFinite(retryAfter) ? retryAfter : undefined,
+      transient: true,
+    };
+  if (status >= 500) return { code: "github-unavailable", status, transient: true };
+  return { code: "github-refused", status, transient: false };
+}
+
+/** A few words for a PR reader: what GitHub answered. */
+export function describeFailure(f: WorkFailure): string {
+  switch (f.code) {
+    case "github-unavailable":
+      return `GitHub answered ${f.status}`;
+    case "rate-limited":
+      return `GitHub answered ${f.status}, rate limit`;
+    case "github-refused":
+      return `GitHub answered ${f.status}`;
+    case "unreachable":
+      return "GitHub could not be reached";
+    case "bug":
+      return "an internal error";
+  }
+}
+
+export interface RetryBudget {
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** Wait before the second try; doubled for each one after. */
+  baseDelayMs: number;
+  /** No single wait is longer, whatever `retry-after` asks. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_BUDGET: RetryBudget = {
+  attempts: 4,
+  baseDelayMs: 2_000,
+  maxDelayMs: 60_000,
+};
+
+/** The wait before try `attempt + 1` (attempt counts from 1), or undefined: give up. */
+export function retryDelayMs(
+  f: WorkFailure,
+  attempt: number,
+  budget: RetryBudget,
+): number | undefined {
+  if (!f.transient || attempt >= budget.attempts) return undefined;
+  const backoff = budget.baseDelayMs * 2 ** (attempt - 1);
+  const asked = f.code === "rate-limited" && f.retryAfterS !== undefined ? f.retryAfterS * 1000 : 0;
+  return Math.min(budget.maxDelayMs, Math.max(backoff, asked));
+}
