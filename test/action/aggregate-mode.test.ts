@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/fake-github.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -257,5 +259,67 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     );
     expect(run.summary).toContain("The runs' outputs are in the shard artifacts");
     expect(git(repo.bare, "log", "--format=%s", "pr-1")).not.toContain("labgate: results");
+  }, 120_000);
+});
+
+describe("action mode aggregate: paths come from the plan, never from an artifact (docs/security.md)", () => {
+  /** Rewrites a sidecar inside a shard artifact the way code on the GPU runner could. */
+  function tamper(store: string, artifact: string, runId: string, fields: Record<string, unknown>) {
+    const file = join(store, artifact, "dispatch", `${runId}.status.json`);
+    const sidecar = JSON.parse(readFileSync(file, "utf8"));
+    writeFileSync(file, JSON.stringify({ ...sidecar, ...fields }));
+  }
+
+  it("never reads /etc/passwd, /proc/self/environ or a symbolic link that a shard's artifact names as a result file", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const store = tempDir("labgate-artifacts-");
+    await runShards(repo, store, ["0", "1"]);
+    const ids = (artifact: string) =>
+      readdirSync(join(store, artifact, "dispatch")).map((f) => f.replace(/\.status\.json$/, ""));
+    const [first, second] = ids("labgate-shard-0-attempt1");
+    const [third] = ids("labgate-shard-1-attempt1");
+    tamper(store, "labgate-shard-0-attempt1", first as string, { result_file: "/etc/passwd" });
+    tamper(store, "labgate-shard-0-attempt1", second as string, {
+      result_file: "/proc/self/environ",
+      checkpoint_dir: "/etc",
+    });
+    const linked = join(
+      store,
+      "labgate-shard-1-attempt1",
+      "experiments/results/runs",
+      `${third}.json`,
+    );
+    rmSync(linked);
+    symlinkSync("/etc/passwd", linked);
+    fake = await startFakeGitHub({ owner: "lab", repo: "study", bareRepo: repo.bare });
+    const token = "ghs_AGGREGATE_JOB_TOKEN_0123456789";
+    const run = await runBundledAction(
+      { mode: "aggregate", sha: repo.head, branch: "pr-1", token },
+      {
+        GITHUB_WORKSPACE: checkout(repo.bare),
+        LABGATE_ARTIFACT_DIR: store,
+        GITHUB_API_URL: fake.url,
+      },
+    );
+    expect(run.code).toBe(0);
+    const sent = JSON.stringify(fake.requests.map((r) => r.body));
+    expect(sent).not.toContain("root:x:0:0");
+    expect(sent).not.toContain(token);
+    expect(sent).not.toContain("/etc/passwd");
+    expect(sent).not.toContain("/proc/self/environ");
+    const state = JSON.parse(git(repo.bare, "show", "pr-1:dispatch/state.json"));
+    const byId = Object.fromEntries(state.experiments.map((e: any) => [e.id, e]));
+    for (const id of [first, second, third])
+      expect(byId[id as string].result_file).toBe(`experiments/results/runs/${id}.json`);
+    // the tampered sidecars' runs keep their own result files; the link's run has none
+    expect(
+      JSON.parse(git(repo.bare, "show", `pr-1:experiments/results/runs/${first}.json`)),
+    ).toHaveProperty("metrics");
+    const tree = git(repo.bare, "ls-tree", "-r", "pr-1", "experiments/results/runs");
+    expect(tree).not.toContain(`${third}.json`);
+    expect(tree).not.toMatch(/^120000/m);
+    expect(run.log).toContain(
+      `shard 1's artifact: experiments/results/runs/${third}.json: is a symbolic link, not a file (a link is never followed); not taken`,
+    );
   }, 120_000);
 });
