@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join } from "node:path/posix";
 import type { AutofixFailure } from "../core/autofix/autofix-failure.js";
 import { collectFailures } from "../core/autofix/collect-failures.js";
 import type { Config } from "../core/config/config-schema.js";
 import { parseDispatchState } from "../core/state/parse-dispatch-state.js";
 import type { OctokitLike } from "../github/octokit.js";
+import type { Workspace } from "./workspace.js";
 
 /**
  * The failing `labgate/*` checks on a commit, one failure per failure-level annotation (file and
@@ -40,10 +40,16 @@ export async function failedGateChecks(
   return out;
 }
 
-/** Failed and on-hold runs from `dispatch/state.json` in the checkout; none when it is absent. */
-export async function failedRunsInCheckout(cwd: string, config: Config): Promise<AutofixFailure[]> {
+/**
+ * Failed and on-hold runs from `dispatch/state.json` in `workspace` (the PR head, through the
+ * contents API); none when it is absent. `config` is the default branch's (its `dispatch_dir`).
+ */
+export async function failedRunsIn(
+  workspace: Workspace,
+  config: Config,
+): Promise<AutofixFailure[]> {
   const path = join(config.dispatch_dir, "state.json");
-  const text = await readFile(join(cwd, path), "utf8").catch(() => undefined);
+  const text = await workspace.readFile(path);
   if (text === undefined) return [];
   const parsed = parseDispatchState(path, text);
   if (!parsed.ok) throw new Error(parsed.message);

@@ -12,7 +12,6 @@ export interface FixerRun {
   durationMs: number;
 }
 
-
 /** Runs one fixer in the worktree: a command (argv, no shell, its timeout) or a built-in. */
 export async function runFixer(
   fixer: FixerSpec,

@@ -12,6 +12,21 @@ export const LABGATE_IDENTITY = [
   "commit.gpgsign=false",
 ];
 
+/**
+ * `-c` settings for git in a repository that repository code has touched: no hook runs (a fixer
+ * can plant `.git/hooks/*` or set `core.hooksPath`) and no fsmonitor command either.
+ */
+export const NO_HOOKS = ["core.hooksPath=/dev/null", "core.fsmonitor=false"];
+
+/** git in `baseDir` with `config` (e.g. NO_HOOKS), which simple-git refuses unless told it is meant. */
+export function configuredGit(baseDir: string, config: readonly string[]): SimpleGit {
+  return simpleGit({
+    baseDir,
+    config: [...config],
+    unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true },
+  });
+}
+
 export interface Worktree {
   dir: string;
   git: SimpleGit;
@@ -42,7 +57,7 @@ export async function addWorktree(
   let removed = false;
   return {
     dir,
-    git: simpleGit({ baseDir: dir, config: opts.config ?? [] }),
+    git: configuredGit(dir, opts.config ?? []),
     async remove() {
       if (removed) return;
       removed = true;

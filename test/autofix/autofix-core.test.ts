@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { pickAutofixArtifact } from "../../src/core/autofix/autofix-handoff.js";
+import { checkPatchPaths } from "../../src/core/autofix/check-patch-paths.js";
 import { collectFailures } from "../../src/core/autofix/collect-failures.js";
 import { normalizeDefinitions } from "../../src/core/autofix/normalize-definitions.js";
 import {
@@ -213,5 +215,50 @@ describe("renderAutofixBody", () => {
     });
     expect(body).toMatchSnapshot();
     expect(body.startsWith("<!-- labgate:autofix pr=7 -->")).toBe(true);
+  });
+});
+
+describe("checkPatchPaths (what the push step will apply)", () => {
+  it("passes ordinary repository paths", () => {
+    expect(
+      checkPatchPaths([
+        "train.py",
+        "experiments/scripts/a b.py",
+        ".githooks/pre-push",
+        ".github/labgate.yml",
+      ]),
+    ).toEqual({ ok: true });
+  });
+
+  it("refuses git's own files, workflows, absolute and escaping paths, naming the path", () => {
+    for (const path of [
+      ".git/hooks/pre-push",
+      "sub/.GIT/config",
+      ".github/workflows/ci.yml",
+      ".GitHub/Workflows/x.yml",
+      "/etc/passwd",
+      "../outside",
+      "a//b",
+      "a/./b",
+    ]) {
+      const r = checkPatchPaths(["ok.py", path]);
+      expect(r).toMatchObject({ ok: false, code: "forbidden-path", path });
+      if (!r.ok) expect(r.message).toContain(`touches "${path}"`);
+    }
+  });
+});
+
+describe("pickAutofixArtifact", () => {
+  it("takes the latest attempt's artifact for the PR, never a later attempt than the push job's", () => {
+    const names = [
+      "labgate-autofix-7-attempt1",
+      "labgate-autofix-7-attempt2",
+      "labgate-autofix-7-attempt3",
+      "labgate-autofix-70-attempt2",
+      "labgate-shard-0-attempt2",
+    ];
+    expect(pickAutofixArtifact(names, 7, 2)).toBe("labgate-autofix-7-attempt2");
+    expect(pickAutofixArtifact(names, 7, 5)).toBe("labgate-autofix-7-attempt3");
+    expect(pickAutofixArtifact(names, 8, 5)).toBeUndefined();
   });
 });

@@ -3,9 +3,16 @@ import { tmpdir } from "node:os";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AutofixFailure } from "../../src/core/autofix/autofix-failure.js";
+import {
+  type FixerSpec,
+  NORMALIZE_DEFINITIONS,
+  planFixers,
+} from "../../src/core/autofix/plan-fixers.js";
 import { Config } from "../../src/core/config/config-schema.js";
 import { createOctokit } from "../../src/github/octokit.js";
 import { autofix } from "../../src/operations/autofix.js";
+import { pushAutofix } from "../../src/operations/autofix-push.js";
+import { configuredGit, NO_HOOKS } from "../../src/operations/autofix-worktree.js";
 import { createTestRepo, type TestRepo } from "../helpers/git-repo.js";
 
 const API = "https://api.github.com";
@@ -54,22 +61,49 @@ const trim = { name: "trim", command: "node tools/trim.mjs train.py", answers: [
 
 let repo: TestRepo;
 const log = { info: () => undefined, warning: () => undefined };
-const deps = () => ({
-  octokit: createOctokit({ token: "t", retries: 0 }),
-  git: repo.git,
-  log,
-  tmpDir: tmpdir(),
-});
-const pr = { number: 7, headRef: "feature", fromFork: false };
-const input = (commands: unknown[], extra: Partial<Parameters<typeof autofix>[1]> = {}) => ({
-  owner: "lab",
-  repo: "study",
-  pr,
-  failures,
-  config: config(commands),
-  runUrl: "https://github.com/lab/study/actions/runs/100",
-  ...extra,
-});
+const RUN_URL = "https://github.com/lab/study/actions/runs/100";
+
+/**
+ * The fixer job (autofix: fixers in a worktree of the PR head, a patch out) and then the push job
+ * (pushAutofix: a fresh clone of github.example/lab/study.git, here the bare remote through
+ * url.insteadOf, the patch applied and pushed), as the two jobs of the dispatch workflow run them.
+ */
+async function fixAndPush(commands: unknown[], failuresIn: AutofixFailure[] = failures) {
+  const cfg = config(commands);
+  const fixers: FixerSpec[] = [...cfg.autofix.commands];
+  if (cfg.autofix.normalize_definitions) fixers.push(NORMALIZE_DEFINITIONS);
+  const headSha = git(repo.remote, "rev-parse", "feature");
+  const prRef = { number: 7, headRef: "feature", headSha };
+  const fixed = await autofix(
+    { git: configuredGit(repo.dir, NO_HOOKS), log, tmpDir: tmpdir() },
+    { pr: prRef, definitions: cfg.definitions, planned: planFixers(fixers, failuresIn) },
+  );
+  if (fixed.kind !== "changed") return { fixed, pushed: undefined };
+  const pushed = await pushAutofix(
+    {
+      octokit: createOctokit({ token: "t", retries: 0 }),
+      log,
+      tmpDir: tmpdir(),
+      serverUrl: "https://github.example",
+      token: "t",
+      env: {
+        ...process.env,
+        GIT_CONFIG_COUNT: "1",
+        GIT_CONFIG_KEY_0: `url.${repo.remote}.insteadOf`,
+        GIT_CONFIG_VALUE_0: "https://github.example/lab/study.git",
+      },
+    },
+    {
+      owner: "lab",
+      repo: "study",
+      pr: { ...prRef, state: "open", baseRef: "main", author: "researcher", fromFork: false },
+      patch: fixed.patch,
+      result: { pr: prRef, outcomes: fixed.outcomes },
+      runUrl: RUN_URL,
+    },
+  );
+  return { fixed, pushed };
+}
 
 beforeEach(async () => {
   nock.disableNetConnect();
@@ -85,7 +119,7 @@ afterEach(() => {
 
 const remoteHas = (branch: string) => git(repo.remote, "branch", "--list", branch) !== "";
 
-describe("autofix operation (real git, bare remote; GitHub API via nock)", () => {
+describe("autofix fixer step + push step (real git, bare remote; GitHub API via nock)", () => {
   it("pushes labgate/autofix/<pr> on the PR head and opens a PR into the PR branch naming the failures", async () => {
     let body: any;
     const scope = nock(API)
@@ -97,10 +131,10 @@ describe("autofix operation (real git, bare remote; GitHub API via nock)", () =>
         return true;
       })
       .reply(201, { number: 8, html_url: "https://github.com/lab/study/pull/8", draft: false });
-    const out = await autofix(deps(), input([trim]));
+    const { pushed: out } = await fixAndPush([trim]);
     scope.done();
-    expect(out.kind).toBe("pushed");
-    if (out.kind !== "pushed") return;
+    expect(out?.kind).toBe("pushed");
+    if (out?.kind !== "pushed") return;
     expect(out.pr).toEqual({
       action: "created",
       number: 8,
@@ -137,7 +171,7 @@ describe("autofix operation (real git, bare remote; GitHub API via nock)", () =>
       .reply(200, [])
       .post("/repos/lab/study/pulls")
       .reply(201, { number: 8, html_url: "https://github.com/lab/study/pull/8", draft: false });
-    await autofix(deps(), input([trim]));
+    await fixAndPush([trim]);
     first.done();
     // The researcher pushes again; the whitespace is still there.
     await repo.commit({ "notes.md": "more\n" }, "more work");
@@ -152,7 +186,7 @@ describe("autofix operation (real git, bare remote; GitHub API via nock)", () =>
         return true;
       })
       .reply(200, { number: 8, html_url: "https://github.com/lab/study/pull/8", draft: false });
-    const out = await autofix(deps(), input([trim]));
+    const { pushed: out } = await fixAndPush([trim]);
     second.done();
     expect(out).toMatchObject({
       kind: "pushed",
@@ -175,7 +209,7 @@ describe("autofix operation (real git, bare remote; GitHub API via nock)", () =>
       .reply(200, [])
       .post("/repos/lab/study/pulls", (b) => b.head === "labgate/autofix/7" && b.base === "feature")
       .reply(201, { number: 11, html_url: "https://github.com/lab/study/pull/11", draft: false });
-    const out = await autofix(deps(), input([trim]));
+    const { pushed: out } = await fixAndPush([trim]);
     scope.done();
     expect(out).toMatchObject({
       kind: "pushed",
@@ -191,26 +225,79 @@ describe("autofix operation (real git, bare remote; GitHub API via nock)", () =>
   it("no diff -> no push and no PR", async () => {
     await repo.commit({ "train.py": "import sys\nprint(sys.argv)\n" }, "clean");
     await repo.git.push("origin", "feature");
-    const out = await autofix(deps(), input([trim]));
-    expect(out.kind).toBe("no-change");
+    const { fixed, pushed } = await fixAndPush([trim]);
+    expect(fixed.kind).toBe("no-change");
+    expect(pushed).toBeUndefined();
     expect(remoteHas("labgate/autofix/7")).toBe(false);
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  it("fork PR -> nothing runs, nothing is pushed, no API call", async () => {
-    const out = await autofix(
-      deps(),
-      input([trim], { pr: { ...pr, fromFork: true, headRepo: "mallory/study" } }),
+  it("fork PR at push time -> nothing is pushed, no API call", async () => {
+    const headSha = git(repo.remote, "rev-parse", "feature");
+    const prRef = { number: 7, headRef: "feature", headSha };
+    const out = await pushAutofix(
+      {
+        octokit: createOctokit({ token: "t", retries: 0 }),
+        log,
+        tmpDir: tmpdir(),
+        serverUrl: "https://github.example",
+        token: "t",
+      },
+      {
+        owner: "lab",
+        repo: "study",
+        pr: { ...prRef, state: "open", baseRef: "main", author: "mallory", fromFork: true },
+        patch: "",
+        result: { pr: prRef, outcomes: [] },
+      },
     );
     expect(out.kind).toBe("fork");
-    expect(out.message).toContain("mallory/study");
     expect(remoteHas("labgate/autofix/7")).toBe(false);
-    expect(git(repo.dir, "worktree", "list").split("\n")).toHaveLength(1);
   });
 
-  it("nothing answers the failures -> no worktree, no PR", async () => {
-    const out = await autofix(deps(), input([{ ...trim, answers: ["run:out-of-memory"] }]));
-    expect(out.kind).toBe("nothing-to-answer");
+  it("the PR head moved after the fixers ran -> head-moved, nothing pushed", async () => {
+    const fixedAt = git(repo.remote, "rev-parse", "feature");
+    const fixed = await autofix(
+      { git: configuredGit(repo.dir, NO_HOOKS), log, tmpDir: tmpdir() },
+      {
+        pr: { number: 7, headRef: "feature", headSha: fixedAt },
+        definitions: "experiments/definitions.json",
+        planned: planFixers(config([trim]).autofix.commands, failures),
+      },
+    );
+    expect(fixed.kind).toBe("changed");
+    if (fixed.kind !== "changed") return;
+    const now = await repo.commit({ "notes.md": "more\n" }, "more work");
+    await repo.git.push("origin", "feature");
+    const out = await pushAutofix(
+      {
+        octokit: createOctokit({ token: "t", retries: 0 }),
+        log,
+        tmpDir: tmpdir(),
+        serverUrl: "https://github.example",
+        token: "t",
+      },
+      {
+        owner: "lab",
+        repo: "study",
+        pr: {
+          number: 7,
+          headRef: "feature",
+          headSha: now,
+          state: "open",
+          baseRef: "main",
+          author: "r",
+          fromFork: false,
+        },
+        patch: fixed.patch,
+        result: {
+          pr: { number: 7, headRef: "feature", headSha: fixedAt },
+          outcomes: fixed.outcomes,
+        },
+      },
+    );
+    expect(out.kind).toBe("head-moved");
+    expect(out.message).toContain(`now ${now.slice(0, 12)}`);
     expect(remoteHas("labgate/autofix/7")).toBe(false);
   });
 
@@ -226,23 +313,19 @@ describe("autofix operation (real git, bare remote; GitHub API via nock)", () =>
       })
       .reply(201, { number: 9, html_url: "https://github.com/lab/study/pull/9", draft: false });
     const t0 = Date.now();
-    const out = await autofix(
-      deps(),
-      input([
-        { name: "crash", command: "node tools/crash.mjs", answers: ["*"] },
-        {
-          name: "hang",
-          command: "node tools/hang.mjs",
-          answers: ["no-result"],
-          timeout_seconds: 1,
-        },
-        trim,
-      ]),
-    );
+    const { fixed: out, pushed } = await fixAndPush([
+      { name: "crash", command: "node tools/crash.mjs", answers: ["*"] },
+      {
+        name: "hang",
+        command: "node tools/hang.mjs",
+        answers: ["no-result"],
+        timeout_seconds: 1,
+      },
+      trim,
+    ]);
     scope.done();
     expect(Date.now() - t0).toBeLessThan(15_000);
-    expect(out.kind).toBe("pushed");
-    if (out.kind !== "pushed") return;
+    expect(pushed?.kind).toBe("pushed");
     expect(out.outcomes.map((o) => [o.name, o.status])).toEqual([
       ["crash", "failed"],
       ["hang", "timed-out"],
@@ -275,21 +358,19 @@ describe("autofix operation (real git, bare remote; GitHub API via nock)", () =>
       .reply(200, [])
       .post("/repos/lab/study/pulls", (b) => b.body.includes("normalize definitions.json"))
       .reply(201, { number: 10, html_url: "https://github.com/lab/study/pull/10", draft: false });
-    const out = await autofix(
-      deps(),
-      input([], {
-        failures: [
-          {
-            source: "gate",
-            kind: "definitions",
-            subject: "labgate/definitions",
-            message: "hypotheses: required",
-          },
-        ],
-      }),
+    const { pushed } = await fixAndPush(
+      [],
+      [
+        {
+          source: "gate",
+          kind: "definitions",
+          subject: "labgate/definitions",
+          message: "hypotheses: required",
+        },
+      ],
     );
     scope.done();
-    expect(out.kind).toBe("pushed");
+    expect(pushed?.kind).toBe("pushed");
     const text = git(repo.remote, "show", "labgate/autofix/7:experiments/definitions.json");
     expect(JSON.parse(text).methods.map((m: any) => m.id)).toEqual(["a", "b"]);
     expect(text.startsWith('{\n  "version": 1,\n  "project": "p",\n  "title": "t",')).toBe(true);

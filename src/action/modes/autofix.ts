@@ -1,70 +1,91 @@
-import { simpleGit } from "simple-git";
-import { getPullRequest } from "../../github/get-pull-request.js";
-import { gitAuthConfig } from "../../operations/autofix-worktree.js";
-import { diskWorkspace } from "../../operations/disk-workspace.js";
-import { loadCampaign } from "../../operations/load-campaign.js";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  AUTOFIX_PATCH_FILE,
+  AUTOFIX_RESULT_FILE,
+  type AutofixFixResult,
+  AutofixPlan,
+  autofixArtifactName,
+} from "../../core/autofix/autofix-handoff.js";
+import { isSecretName } from "../../exec/untrusted-env.js";
+import { configuredGit, NO_HOOKS } from "../../operations/autofix-worktree.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { markdownTable } from "../render-markdown.js";
-import { configProblems } from "./config-problems.js";
+import { autofixPlanFile } from "./autofix-plan.js";
 
 /**
- * `autofix` (SPEC §10): after failed gates or runs of PR `pr`, runs the fixers that answer them in
- * a worktree of the PR branch and opens or updates the PR from `labgate/autofix/<pr>`. Give it the
- * app's installation token (actions/create-github-app-token) so the fix PR's own checks run: pushes
- * made with GITHUB_TOKEN start no workflows. Never for fork PRs.
+ * `autofix` (docs/security.md, "Autofix"): the fixer step. Runs the fixers `autofix-plan` chose
+ * (from the default branch's config) in a worktree of the checked-out PR head and uploads what
+ * they changed as artifact `labgate-autofix-<pr>-attempt<n>` (`autofix.patch` + `autofix.json`)
+ * for `autofix-push`. The fixers are repository code, and a process can read its parent's
+ * environment in /proc, so this step refuses to start while it holds a token (`token:` must be
+ * empty) or the checkout keeps a git credential. Outputs `autofix` (changed | no-change) and
+ * `artifact`.
  */
 export const autofixMode: ActionMode = {
   requires: ["pr"],
-  async run({ inputs, env, cwd, log, octokit }): Promise<ModeResult> {
-    const repo = { owner: env.owner, repo: env.repo };
-    const gitConfig = inputs.token ? gitAuthConfig(env.serverUrl, inputs.token) : [];
+  async run({ inputs, env, cwd, log, artifacts }): Promise<ModeResult> {
     const number = inputs.pr as number;
-    // Loaded on use, so the other modes do not parse the fixer and worktree code.
+    const refused = (code: string, message: string): ModeResult => ({
+      outputs: { autofix: code, artifact: "" },
+      summary: `## labgate autofix for #${number}: ${code}\n\n${message}\n`,
+      failure: message,
+    });
+    if (inputs.token)
+      return refused(
+        "token-given",
+        "mode autofix runs repository code (the fixers) and must hold no token, which any process it starts could read from /proc; set `token: ''` on this step, run it in a job with `permissions: contents: read` and no secrets, and push with mode autofix-push in another job",
+      );
+    const secrets = Object.keys(process.env).filter(
+      (k) => isSecretName(k) && !/^(INPUT|ACTIONS)_/i.test(k) && process.env[k],
+    );
+    if (secrets.length > 0)
+      return refused(
+        "token-in-env",
+        `mode autofix runs repository code and must hold no credential, but the step's environment has ${secrets.join(", ")}; remove them from the job's and the step's \`env:\``,
+      );
+    const git = configuredGit(cwd, NO_HOOKS);
+    const creds = await git
+      .raw(["config", "--local", "--get-regexp", "^(http\\..*\\.extraheader|credential\\..*)$"])
+      .catch(() => "");
+    if (creds.trim() !== "")
+      return refused(
+        "credentials-in-checkout",
+        `the checkout's git config keeps a credential (${creds.trim().split(/\s/)[0]}); check out with \`persist-credentials: false\` so no fixer can read it`,
+      );
+    const text = await readFile(autofixPlanFile(env.tempDir, number), "utf8").catch(
+      () => undefined,
+    );
+    if (text === undefined)
+      return refused(
+        "no-plan",
+        `no autofix plan for PR #${number} in this job; run mode autofix-plan first in the same job, and this step only when its output autofix is "planned"`,
+      );
+    const plan = AutofixPlan.parse(JSON.parse(text));
     const { autofix } = await import("../../operations/autofix.js");
-    const { failedGateChecks, failedRunsInCheckout } = await import(
-      "../../operations/autofix-failures.js"
-    );
-    const pr = await getPullRequest(octokit(), repo, number);
-    const campaign = await loadCampaign(diskWorkspace(cwd));
-    const bad = configProblems("autofix", campaign);
-    if (bad) return bad;
-    const failures = pr.fromFork
-      ? []
-      : [
-          ...(await failedGateChecks(octokit(), repo, pr.headSha)),
-          ...(await failedRunsInCheckout(cwd, campaign.config)),
-        ];
-    const r = await autofix(
-      {
-        octokit: octokit(),
-        git: simpleGit({ baseDir: cwd, config: gitConfig }),
-        log,
-        tmpDir: env.tempDir,
-        gitConfig,
-      },
-      {
-        ...repo,
-        pr: { number, headRef: pr.headRef, fromFork: pr.fromFork },
-        failures,
-        config: campaign.config,
-        runUrl: env.runUrl,
-      },
-    );
-    const lines = [`## labgate autofix for #${number}: ${r.kind}`, "", r.message, ""];
-    if (r.kind === "pushed" || r.kind === "no-change")
-      lines.push(
+    const r = await autofix({ git, log, tmpDir: env.tempDir }, plan);
+    let artifact = "";
+    if (r.kind === "changed") {
+      const dir = await mkdtemp(join(env.tempDir, "labgate-autofix-out-"));
+      const result: AutofixFixResult = { pr: plan.pr, outcomes: r.outcomes };
+      await writeFile(join(dir, AUTOFIX_PATCH_FILE), r.patch);
+      await writeFile(join(dir, AUTOFIX_RESULT_FILE), JSON.stringify(result));
+      artifact = autofixArtifactName(number, env.runAttempt);
+      await artifacts().upload(artifact, dir, [AUTOFIX_PATCH_FILE, AUTOFIX_RESULT_FILE]);
+    }
+    return {
+      outputs: { autofix: r.kind, artifact },
+      summary: [
+        `## labgate autofix for #${number}: ${r.kind}`,
+        "",
+        r.message,
+        "",
         markdownTable(
           ["fixer", "result", "files", "details"],
           r.outcomes.map((o) => [o.name, o.status, o.files.join(", ") || "—", o.detail || "—"]),
         ),
         "",
-      );
-    return {
-      outputs: {
-        autofix: r.kind,
-        "pr-url": r.kind === "pushed" ? r.pr.url : "",
-      },
-      summary: lines.join("\n"),
+      ].join("\n"),
     };
   },
 };
