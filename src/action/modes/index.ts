@@ -2,6 +2,8 @@ import type { ActionMode } from "../action-mode.js";
 import { aggregateMode } from "./aggregate.js";
 import { appMode } from "./app.js";
 import { autofixMode } from "./autofix.js";
+import { autofixPlanMode } from "./autofix-plan.js";
+import { autofixPushMode } from "./autofix-push.js";
 import { dryRunMode } from "./dry-run.js";
 import { nightlyCompareMode } from "./nightly-compare.js";
 import { planMode } from "./plan.js";
@@ -13,7 +15,9 @@ export const MODES: Record<string, ActionMode> = {
   run: runMode,
   aggregate: aggregateMode,
   "dry-run": dryRunMode,
+  "autofix-plan": autofixPlanMode,
   autofix: autofixMode,
+  "autofix-push": autofixPushMode,
   "nightly-compare": nightlyCompareMode,
   app: appMode,
 };
