@@ -2,6 +2,7 @@ import { compareNights } from "../../core/nightly/compare-nights.js";
 import { COMPARISON_HEADER, comparisonCells } from "../../core/nightly/comparison-cells.js";
 import { directionsFrom } from "../../core/nightly/metric-direction.js";
 import { missedNights } from "../../core/nightly/missed-nights.js";
+import { nightlyRunGlobs } from "../../core/nightly/nightly-run-globs.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import { nightDateOf, readNightRows } from "../../operations/nightly-read.js";
@@ -94,15 +95,12 @@ async function nightlyRuns(ctx: CliContext, args: NightlyArgs): Promise<number> 
     );
     return EXIT_FAILED;
   }
-  const ids = campaign.loaded.experiments
-    .filter((e) => e.nightly && e.phase === "full")
-    .map((e) => e.id);
-  if (ids.length === 0) {
+  const only = nightlyRunGlobs(campaign.loaded.experiments);
+  if (only === undefined) {
     ctx.stderr.write('labgate nightly runs: no full experiment is marked "nightly": true.\n');
     return EXIT_FAILED;
   }
-  // `<id>_s*` is the plain run, `<id>__*` its params variants; `<id>*` alone would also catch `<id>-v2`.
-  ctx.stdout.write(`${ids.flatMap((id) => [`${id}_s*`, `${id}__*`]).join(",")}\n`);
+  ctx.stdout.write(`${only}\n`);
   return EXIT_OK;
 }
 
