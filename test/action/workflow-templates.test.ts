@@ -78,15 +78,36 @@ describe("workflow templates", () => {
     for (const m of modes) expect(m.sha).toBe(expr("inputs.sha"));
     // Every job that runs experiments or commits results checks out exactly the approved commit.
     for (const j of [plan, run, aggregate]) expect(j.steps[0].with.ref).toBe(expr("inputs.sha"));
-    // The autofix job reads the results at the PR's head, on a GitHub-hosted runner, with the
-    // app's token (so the fix PR's checks run) and no write permission of its own.
-    const { autofix } = wf.jobs;
+    // Autofix in two jobs (docs/security.md, "Autofix"): the fixers run in a job with read
+    // permissions only, no secret, and a step given no token; the app's token (so the fix PR's
+    // checks run) is only in autofix-push, which checks nothing out.
+    const { autofix, "autofix-push": push } = wf.jobs;
     expect(autofix.needs).toEqual(["plan", "aggregate"]);
     expect(autofix["runs-on"]).toBe("ubuntu-latest");
-    expect(autofix.permissions).toEqual({ contents: "read" });
-    const autofixStep = autofix.steps.find((s: any) => s.with?.mode === "autofix");
-    expect(autofixStep.with.token).toBe(expr("steps.app-token.outputs.token"));
-    expect(autofix.steps[1].with.ref).toBe(`refs/pull/${expr("inputs.pr")}/head`);
+    expect(autofix.permissions).toEqual({
+      contents: "read",
+      checks: "read",
+      "pull-requests": "read",
+    });
+    expect(JSON.stringify(autofix)).not.toContain("secrets.");
+    expect(autofix.env).toBeUndefined();
+    expect(autofix.steps.map((s: any) => s.with?.mode ?? s.uses.split("@")[0])).toEqual([
+      "autofix-plan",
+      "actions/checkout",
+      "autofix",
+    ]);
+    expect(autofix.steps[1].with).toEqual({
+      ref: expr("steps.plan.outputs.sha"),
+      "persist-credentials": false,
+    });
+    expect(autofix.steps[2].with.token).toBe("");
+    expect(autofix.outputs.autofix).toBe(expr("steps.fix.outputs.autofix"));
+    expect(push.needs).toEqual(["autofix"]);
+    expect(push.if).toBe("needs.autofix.outputs.autofix == 'changed'");
+    expect(push.permissions).toEqual({});
+    expect(push.steps.some((s: any) => String(s.uses).startsWith("actions/checkout@"))).toBe(false);
+    const pushStep = push.steps.find((s: any) => s.with?.mode === "autofix-push");
+    expect(pushStep.with.token).toBe(expr("steps.app-token.outputs.token"));
   });
 
   it.each(["templates/workflows/labgate-gates.yml", ".github/workflows/labgate-gates.yml"])(
