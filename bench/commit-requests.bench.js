@@ -49,7 +49,14 @@ const files = (n) =>
   }));
 
 // Warm up the client and the server once, so the first row measures the commit, not JIT start.
-await gitDataCommit(octokit, { owner: "o", repo: "r", branch: "b", message: "m", files: files(1) });
+await gitDataCommit(octokit, {
+  owner: "o",
+  repo: "r",
+  branch: "b",
+  under: ["experiments/results"],
+  message: "m",
+  files: files(1),
+});
 const rows = [];
 for (const n of [1, 10, 100, 1000]) {
   // Request counts from one commit; time as the median of 3 (this machine is shared and noisy).
@@ -63,6 +70,7 @@ for (const n of [1, 10, 100, 1000]) {
       owner: "lab",
       repo: "study",
       branch: "pr",
+      under: ["experiments/results"],
       message: "results",
       files: files(n),
     });

@@ -1,3 +1,4 @@
+import { commitPathProblem } from "../core/paths/commit-path.js";
 import type { OctokitLike } from "./octokit.js";
 
 export interface CommitFile {
@@ -19,6 +20,12 @@ export interface GitDataCommitInput {
    * racing push added.
    */
   files: readonly CommitFile[] | ((head: string) => Promise<readonly CommitFile[]>);
+  /**
+   * The folders every file must lie under (the results and the dispatch paths). A path outside
+   * them, or one that is not a plain repo path (`..`, absolute, an empty or `.git` segment),
+   * fails the commit before its tree is sent, naming the path.
+   */
+  under: readonly string[];
   /** Rebuilds on the moved branch at most this many times in all (default 5). */
   maxAttempts?: number;
   /** Upper bound on one tree request's body; more is split into chained trees (default 5 MB). */
@@ -36,6 +43,19 @@ export interface GitDataCommitResult {
   requests: number;
   /** Tree requests per attempt (1 unless the files were split). */
   treeChunks: number;
+}
+
+/** A file of the commit lies where a results commit may not write; nothing was sent. */
+export class CommitPathError extends Error {
+  readonly code = "path-outside-results";
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
+    super(
+      `refusing to commit ${JSON.stringify(path)}: it ${problem}. A results commit writes only the results and dispatch files; nothing was committed.`,
+    );
+  }
 }
 
 /** GitHub answers a non-fast-forward ref update with 422 "Update is not a fast forward". */
@@ -64,6 +84,10 @@ export async function gitDataCommit(
 
   // Binary files become blobs; text goes inline in the tree request.
   const toChunks = async (files: readonly CommitFile[]) => {
+    for (const f of files) {
+      const problem = commitPathProblem(f.path, input.under);
+      if (problem) throw new CommitPathError(f.path, problem);
+    }
     const entries: TreeEntry[] = [];
     for (const f of files) {
       const text = asText(f.content);

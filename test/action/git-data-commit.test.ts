@@ -17,6 +17,9 @@ afterEach(async () => {
   fake = undefined;
 });
 
+/** Where a results commit may write: the results and the dispatch folders. */
+const UNDER = ["experiments/results", "dispatch/"];
+
 const results = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
     path: `experiments/results/runs/run_${String(i).padStart(4, "0")}.json`,
@@ -44,6 +47,7 @@ describe("gitDataCommit", () => {
         owner: "lab",
         repo: "study",
         branch: "pr-1",
+        under: UNDER,
         message: "results\n\nLabgate-Source-Commit: abc",
         files: results(n),
       });
@@ -78,6 +82,7 @@ describe("gitDataCommit", () => {
       owner: "lab",
       repo: "study",
       branch: "pr-1",
+      under: UNDER,
       message: "results",
       files: results(100),
       maxTreeBytes: 4000,
@@ -100,6 +105,7 @@ describe("gitDataCommit", () => {
       owner: "lab",
       repo: "study",
       branch: "pr-1",
+      under: UNDER,
       message: "results",
       files: results(3),
     });
@@ -149,6 +155,7 @@ describe("gitDataCommit", () => {
           owner: "lab",
           repo: "study",
           branch: "pr-1",
+          under: UNDER,
           message: `results ${i}`,
           files: results(50).map((f) => ({ ...f, content: `${i}${f.content}` })),
           maxAttempts: 20,
@@ -175,6 +182,7 @@ describe("gitDataCommit", () => {
         owner: "lab",
         repo: "study",
         branch: "pr-1",
+        under: UNDER,
         message: "results",
         files: results(2),
         maxAttempts: 3,
@@ -188,15 +196,19 @@ describe("gitDataCommit", () => {
 
   it("commits nothing when the files already match the branch", async () => {
     const { repo, octokit } = await setup();
-    const out = await gitDataCommit(octokit, {
-      owner: "lab",
-      repo: "study",
-      branch: "pr-1",
-      message: "results",
-      files: [{ path: "train.py", content: "print('hi')\n" }],
-    });
+    const commit = () =>
+      gitDataCommit(octokit, {
+        owner: "lab",
+        repo: "study",
+        branch: "pr-1",
+        under: UNDER,
+        message: "results",
+        files: results(2),
+      });
+    const first = await commit();
+    const out = await commit();
     expect(out.sha).toBeNull();
-    expect(git(repo.bare, "rev-parse", "pr-1")).toBe(repo.head);
+    expect(git(repo.bare, "rev-parse", "pr-1")).toBe(first.sha);
   });
 
   it("uploads bytes that are not UTF-8 as a blob", async () => {
@@ -206,6 +218,7 @@ describe("gitDataCommit", () => {
       owner: "lab",
       repo: "study",
       branch: "pr-1",
+      under: UNDER,
       message: "chart",
       files: [{ path: "experiments/results/chart.png", content: png }],
     });
@@ -215,5 +228,45 @@ describe("gitDataCommit", () => {
       cwd: repo.bare,
     });
     expect([...bytes]).toEqual([...png]);
+  });
+});
+
+describe("gitDataCommit: every tree path lies under the results or dispatch folders (docs/security.md)", () => {
+  it.each([
+    ["../../.github/workflows/evil.yml", 'has a ".." segment'],
+    ["experiments/results/../../.github/workflows/evil.yml", 'has a ".." segment'],
+    ["/etc/passwd", "is absolute"],
+    ["experiments/results//x.json", "has an empty segment"],
+    ["experiments/results/./x.json", 'has a "." segment'],
+    ["experiments/results/.git/config", 'has a ".git" segment'],
+    ["dispatch/.GIT/hooks/pre-commit", 'has a ".git" segment'],
+    [".github/workflows/evil.yml", "lies outside experiments/results/ and dispatch/"],
+    ["experiments/results-evil/x.json", "lies outside experiments/results/ and dispatch/"],
+    ["experiments/results", "lies outside experiments/results/ and dispatch/"],
+  ])("refuses %s before any tree is sent (%s)", async (path, problem) => {
+    const { repo, octokit, fake } = await setup();
+    const files = [...results(2), { path, content: "x\n" }];
+    const attempt = (f: typeof files | ((head: string) => Promise<typeof files>)) =>
+      gitDataCommit(octokit, {
+        owner: "lab",
+        repo: "study",
+        branch: "pr-1",
+        under: UNDER,
+        message: "results",
+        files: f,
+      });
+    const expected = `refusing to commit ${JSON.stringify(path)}: it ${problem}. A results commit writes only the results and dispatch files; nothing was committed.`;
+    await expect(attempt(files)).rejects.toMatchObject({
+      code: "path-outside-results",
+      path,
+      message: expected,
+    });
+    expect(fake.requests).toEqual([]);
+    // files built on the branch head: refused after the head is read, before any tree
+    await expect(attempt(async () => files)).rejects.toThrow(expected);
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /repos/lab/study/git/ref/heads/pr-1",
+    ]);
+    expect(git(repo.bare, "rev-parse", "pr-1")).toBe(repo.head);
   });
 });

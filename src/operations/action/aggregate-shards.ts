@@ -199,6 +199,7 @@ export async function aggregateShards(
     result.commit = await gitDataCommit(deps.octokit, {
       ...deps.repo,
       branch: input.branch,
+      under: [config.results_dir, config.dispatch_dir],
       message: () => result.message as string,
       files: build,
       maxAttempts: input.maxAttempts,
