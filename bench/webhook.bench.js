@@ -50,6 +50,10 @@ const api = createServer((req, res) => {
       return json(200, { data: { repository } });
     }
     if (url.includes("/contents/")) return json(404, { message: "Not Found" });
+    // The default branch, then the gates workflow dispatched there for the code-review dry-run.
+    if (req.method === "GET" && /\/repos\/[^/]+\/[^/?]+$/.test(url.split("?")[0]))
+      return json(200, { default_branch: "master" });
+    if (req.method === "POST" && url.endsWith("/dispatches")) return json(204);
     if (req.method === "POST" && url.endsWith("/check-runs")) return json(201, { id: 1 });
     if (url.includes("/check-runs")) return json(200, { total_count: 0, check_runs: [] });
     if (req.method === "GET" && url.includes("/comments"))

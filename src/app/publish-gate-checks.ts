@@ -5,31 +5,44 @@ import {
 import type { Verdict } from "../core/gates/verdict.js";
 import { reasonsToAnnotations } from "../github/check-run-output.js";
 import { createCheckRun } from "../github/check-runs.js";
+import { codeReviewCheckBody } from "./dry-run/code-review-check.js";
+import type { DryRunDispatch } from "./dry-run/dispatch-dry-run.js";
 import type { EventDeps } from "./event-deps.js";
 
 /** The gate whose dry-run part is reported later by the gates workflow (the action's `dry-run`). */
 export const DRY_RUN_GATE = "code-review";
-/** Ends the title of a static-only code review, so approval knows it still waits for the dry-run. */
-export const DRY_RUN_PENDING = "dry-run pending";
+// Read by src/app/approval/gates-green.ts until it reads the dry-run state from external_id.
+export { DRY_RUN_PENDING } from "./dry-run/code-review-check.js";
 
 export function checkName(v: Verdict): string {
   return `labgate/${v.gate}`;
 }
 
 /**
- * One check run per verdict on `headSha`. A code review whose static part passes is posted as
- * neutral, "dry-run pending": the gates workflow reports the dry-run under the same check name from
- * a CPU runner, and only that report can make code review green. (Neutral rather than in progress:
- * the app cannot update a check run another app created, so an in-progress one would never end.)
+ * One check run per verdict on `headSha`. The code review's static part goes out with where its
+ * dry-run stands (`dryRun`: the app dispatched the default branch's gates workflow for this commit,
+ * or why it did not); only that run's report, written by the app into its own check
+ * (src/app/dry-run/complete-dry-run.ts), can make code review green.
  */
 export async function publishGateChecks(
   deps: EventDeps,
   headSha: string,
   verdicts: readonly Verdict[],
+  dryRun?: DryRunDispatch,
 ): Promise<void> {
   for (const v of verdicts) {
-    const pending = v.gate === DRY_RUN_GATE && v.conclusion !== "failure";
-    const summary = renderVerdictMarkdown(v);
+    if (v.gate === DRY_RUN_GATE && !dryRun)
+      throw new Error(
+        "publishGateChecks: a code-review verdict goes out with its dry-run dispatch",
+      );
+    const body =
+      v.gate === DRY_RUN_GATE && dryRun
+        ? codeReviewCheckBody(v, { kind: "dispatch", dispatch: dryRun })
+        : {
+            conclusion: v.conclusion,
+            title: renderVerdictTitle(v),
+            summary: renderVerdictMarkdown(v),
+          };
     await createCheckRun(
       deps.octokit,
       deps.repo,
@@ -37,11 +50,7 @@ export async function publishGateChecks(
         name: checkName(v),
         head_sha: headSha,
         status: "completed",
-        conclusion: pending ? "neutral" : v.conclusion,
-        title: pending ? `${renderVerdictTitle(v)} — ${DRY_RUN_PENDING}` : renderVerdictTitle(v),
-        summary: pending
-          ? `${summary}\n\n⏳ The \`--dry-run\` part runs on a CPU runner in the gates workflow and is reported there.`
-          : summary,
+        ...body,
         annotations: reasonsToAnnotations(v.reasons),
       },
       deps.clock(),

@@ -15,6 +15,7 @@ import { carryOrVoidApproval } from "./approval/carry-or-void.js";
 import { latestApproval } from "./approval/find-approval.js";
 import type { ApprovalView, DashboardModel } from "./dashboard/dashboard-model.js";
 import { DASHBOARD_MARKER, renderDashboard } from "./dashboard/render-dashboard.js";
+import { dispatchDryRun } from "./dry-run/dispatch-dry-run.js";
 import type { EventDeps } from "./event-deps.js";
 import { DRY_RUN_GATE, publishGateChecks } from "./publish-gate-checks.js";
 import { scriptPaths } from "./script-paths.js";
@@ -61,11 +62,12 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
   const hasPilots = runs.some((r) => r.phase === "pilot");
   const shown = verdicts.filter((v) => v.gate !== "pilot" || hasPilots);
   const only = t.only;
-  await publishGateChecks(
-    deps,
-    t.headSha,
-    only ? shown.filter((v) => only.includes(v.gate)) : shown,
-  );
+  const posted = only ? shown.filter((v) => only.includes(v.gate)) : shown;
+  // Each code-review post starts its dry-run: the default branch's gates workflow on this head.
+  const dryRun = posted.some((v) => v.gate === DRY_RUN_GATE)
+    ? await dispatchDryRun(deps, t)
+    : undefined;
+  await publishGateChecks(deps, t.headSha, posted, dryRun);
 
   const approval = await resolveApproval(deps, t);
   const full = experiments.filter((e) => e.phase === "full");

@@ -8,8 +8,9 @@ export const MAX_DISPATCH_INPUTS_CHARS = 65_535;
 export interface DispatchInputs {
   pr: number;
   sha: string;
-  phase: string;
-  [key: string]: string | number;
+  /** The dispatch workflow's phase; the gates workflow takes only `pr` and `sha`. */
+  phase?: string;
+  [key: string]: string | number | undefined;
 }
 
 /** Checks the inputs against GitHub's limits and labgate's own shapes; a message per problem. */
@@ -19,7 +20,7 @@ export function validateDispatchInputs(inputs: DispatchInputs): string[] {
     problems.push(`pr must be a PR number, got ${inputs.pr}`);
   if (!/^[0-9a-f]{40}$/.test(inputs.sha))
     problems.push(`sha must be a 40-character commit SHA, got "${inputs.sha}"`);
-  if (!/^[a-z0-9:-]{1,32}$/.test(inputs.phase))
+  if (inputs.phase !== undefined && !/^[a-z0-9:-]{1,32}$/.test(inputs.phase))
     problems.push(`phase "${inputs.phase}" is not a phase name`);
   const keys = Object.keys(inputs);
   if (keys.length > MAX_DISPATCH_INPUTS)
@@ -33,7 +34,9 @@ export function validateDispatchInputs(inputs: DispatchInputs): string[] {
 }
 
 function stringify(inputs: DispatchInputs): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(inputs).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import { DASHBOARD_MARKER } from "../../src/app/dashboard/render-dashboard.js";
 import { decodeApproval, encodeApproval } from "../../src/github/check-run-protocol.js";
 import { diskWorkspace } from "../../src/operations/disk-workspace.js";
 import { reviewGates } from "../../src/operations/review-gates.js";
+import { serveGatesDispatch } from "./dry-run-helpers.js";
 import {
   API,
   BEFORE,
@@ -38,6 +39,7 @@ describe("pull_request events", () => {
     const app = await testApp();
     const checks: any[] = [];
     const scope = withToken(nock(API));
+    serveGatesDispatch(scope); // the code-review dry-run, on the default branch
     const asked = serveFiles(scope, exampleFiles(), 2);
     scope
       .post(`${R}/check-runs`, (b) => {
@@ -80,6 +82,7 @@ describe("pull_request events", () => {
     const app = await testApp();
     let edited = "";
     const scope = withToken(nock(API));
+    serveGatesDispatch(scope); // the code-review dry-run, on the default branch
     serveFiles(scope, exampleFiles(), 2);
     scope
       .post(`${R}/check-runs`)
@@ -109,6 +112,7 @@ describe("pull_request events", () => {
     const phase8: any[] = [];
     let dashboard = "";
     const scope = withToken(nock(API));
+    serveGatesDispatch(scope); // the code-review dry-run, on the default branch
     serveFiles(scope, exampleFiles(), 2);
     scope
       .post(`${R}/check-runs`, (b) => b.name !== "labgate/phase8")
@@ -162,6 +166,7 @@ describe("pull_request events", () => {
     const phase8: any[] = [];
     let dashboard = "";
     const scope = withToken(nock(API));
+    serveGatesDispatch(scope); // the code-review dry-run, on the default branch
     serveFiles(scope, exampleFiles(), 2);
     scope
       .post(`${R}/check-runs`, (b) => b.name !== "labgate/phase8")

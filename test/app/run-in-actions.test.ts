@@ -9,6 +9,7 @@ import { diskWorkspace } from "../../src/operations/disk-workspace.js";
 import { reviewGates } from "../../src/operations/review-gates.js";
 import { runBundledAction } from "../action/helpers/run-bundled-action.js";
 import { startFakeGitHub } from "../helpers/fake-github.js";
+import { serveGatesDispatch } from "./dry-run-helpers.js";
 import {
   exampleFiles,
   HEAD,
@@ -76,6 +77,7 @@ describe("labgate app (Actions mode)", () => {
     const checks: any[] = [];
     let dashboard = "";
     const scope = actionsApi();
+    serveGatesDispatch(scope); // the code-review dry-run, on the default branch
     serveFiles(scope, exampleFiles(), 2);
     scope
       .post(`${R}/check-runs`, (b) => checks.push(b) > 0)

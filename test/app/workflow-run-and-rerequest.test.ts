@@ -4,6 +4,7 @@ import { DASHBOARD_MARKER } from "../../src/app/dashboard/render-dashboard.js";
 import { decodeApproval, encodeApproval } from "../../src/github/check-run-protocol.js";
 import { diskWorkspace } from "../../src/operations/disk-workspace.js";
 import { reviewGates } from "../../src/operations/review-gates.js";
+import { serveGatesDispatch } from "./dry-run-helpers.js";
 import {
   API,
   BEFORE,
@@ -314,6 +315,7 @@ describe("re-requested checks", () => {
     const checks: any[] = [];
     const dashboard: string[] = [];
     const scope = withToken(nock(API));
+    serveGatesDispatch(scope); // code review is posted again: its dry-run is dispatched again
     serveFiles(scope, exampleFiles(), 2);
     scope
       .post(`${R}/check-runs`, (b) => checks.push(b) > 0)

@@ -102,6 +102,12 @@ export const Config = z.strictObject({
     .default(256)
     .describe("GitHub allows 256 matrix jobs per workflow run."),
   dispatch_workflow: z.string().default("labgate-dispatch.yml"),
+  gates_workflow: z
+    .string()
+    .default("labgate-gates.yml")
+    .describe(
+      "The workflow (file name in .github/workflows) the app dispatches on the default branch to run the code-review dry-runs.",
+    ),
   timeout_factor: z.number().positive().default(2),
   budget: z.strictObject({ gpu_hours: z.number().positive().optional() }).prefault({}),
   autofix: z
