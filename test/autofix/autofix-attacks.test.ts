@@ -214,6 +214,26 @@ describe("autofix: no PR-chosen command next to a token (issue 11, item 2)", () 
     expect(git(repo.remote, "branch", "--list", "labgate/autofix/7")).toBe("");
   }, 120_000);
 
+  it("mode autofix refuses a credential in its environment or in the checkout's git config", async () => {
+    const env = { GITHUB_API_URL: gh.url, GITHUB_WORKSPACE: repo.dir, LOOT_DIR: loot };
+    const inEnv = await runBundledAction({ mode: "autofix", pr: "7" }, { ...env, GH_TOKEN: TOKEN });
+    expect(inEnv.code).toBe(1);
+    expect(inEnv.outputs.autofix).toBe("token-in-env");
+    expect(inEnv.log).toContain("the step's environment has GH_TOKEN; remove them");
+    git(
+      repo.dir,
+      "config",
+      "http.https://github.example/.extraheader",
+      `AUTHORIZATION: basic ${TOKEN}`,
+    );
+    const inCheckout = await runBundledAction({ mode: "autofix", pr: "7" }, env);
+    expect(inCheckout.code).toBe(1);
+    expect(inCheckout.outputs.autofix).toBe("credentials-in-checkout");
+    expect(inCheckout.log).toContain("check out with `persist-credentials: false`");
+    expect(inCheckout.log).not.toContain(TOKEN);
+    expect(lootFile("scanned")).toBeUndefined();
+  }, 120_000);
+
   it("hooks the fixers plant (.git/hooks/pre-push, core.hooksPath, .githooks/) never run, and the push clone's .git/config never holds the credential", async () => {
     const shimLog = join(loot, "push-git-config.log");
     const shim = gitShim(mkdtempSync(join(tmpdir(), "labgate-git-shim-")), shimLog);
