@@ -179,6 +179,9 @@ describe("autofix: no PR-chosen command next to a token (issue 11, item 2)", () 
       (r) => r.method === "POST" && r.path === "/repos/lab/study/pulls",
     );
     expect(created).toHaveLength(1);
+    // Every API request came from the plan or the push step, with the token; none without one.
+    expect(new Set(gh.requests.map((r) => r.authorization))).toEqual(new Set([`token ${TOKEN}`]));
+    expect(created[0]?.authorization).toBe(`token ${TOKEN}`);
     expect(created[0]?.body).toMatchObject({
       head: "labgate/autofix/7",
       base: "feature",
