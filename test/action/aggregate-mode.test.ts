@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/fake-github.js";
@@ -321,5 +321,48 @@ describe("action mode aggregate: paths come from the plan, never from an artifac
     expect(run.log).toContain(
       `shard 1's artifact: experiments/results/runs/${third}.json: is a symbolic link, not a file (a link is never followed); not taken`,
     );
+  }, 120_000);
+
+  it("takes each shard's artifact from this attempt of the workflow run or an earlier one: a planted later attempt is ignored", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const store = tempDir("labgate-artifacts-");
+    await runShards(repo, store, ["0", "1"]);
+    // Something holding the run's artifact token uploads a "re-run" of shard 1 with other numbers.
+    const planted = join(store, "labgate-shard-1-attempt2");
+    cpSync(join(store, "labgate-shard-1-attempt1"), planted, { recursive: true });
+    const runsDir = join(planted, "experiments/results/runs");
+    for (const f of readdirSync(runsDir))
+      writeFileSync(join(runsDir, f), '{"metrics": {"accuracy": 0.999}, "meta": {}}\n');
+    fake = await startFakeGitHub({ owner: "lab", repo: "study", bareRepo: repo.bare });
+    const aggregate = (attempt: string) => {
+      // the approved commit, checked out (the branch has moved on by the results commit)
+      const workspace = checkout(repo.bare);
+      git(workspace, "checkout", "-q", repo.head);
+      return runBundledAction(
+        { mode: "aggregate", sha: repo.head, branch: "pr-1", token: "t" },
+        {
+          GITHUB_WORKSPACE: workspace,
+          LABGATE_ARTIFACT_DIR: store,
+          GITHUB_API_URL: fake?.url as string,
+          GITHUB_RUN_ATTEMPT: attempt,
+        },
+      );
+    };
+
+    const first = await aggregate("1");
+    expect(first.code).toBe(0);
+    expect(first.log).toContain(
+      "labgate-shard-1-attempt2: ignored; this is attempt 1 of the workflow run, so no shard job of it uploaded an attempt 2 (something else did)",
+    );
+    expect(first.log).toContain("downloaded labgate-shard-1-attempt1");
+    const csv = git(repo.bare, "show", "pr-1:experiments/results/all_results.csv");
+    expect(csv).not.toContain("0.999");
+    expect(csv.split("\n").filter((l) => l.includes(repo.head))).toHaveLength(6);
+
+    // A real re-run of shard 1 in attempt 2 is what the aggregate job of attempt 2 takes.
+    const second = await aggregate("2");
+    expect(second.code).toBe(0);
+    expect(second.log).toContain("downloaded labgate-shard-1-attempt2");
+    expect(git(repo.bare, "show", "pr-1:experiments/results/all_results.csv")).toContain("0.999");
   }, 120_000);
 });

@@ -22,6 +22,11 @@ export const aggregateMode: ActionMode = {
         );
       branch = head.ref;
     }
+    const runAttempt = Number(env.runAttempt);
+    if (!Number.isSafeInteger(runAttempt) || runAttempt < 1)
+      return refuse(
+        `GITHUB_RUN_ATTEMPT is ${JSON.stringify(env.runAttempt)}, not an attempt number; aggregate takes each shard's artifact of this attempt or an earlier one, so it must know which attempt this is`,
+      );
     const { aggregateShards } = await import("../../operations/action/aggregate-shards.js");
     const r = await aggregateShards(
       {
@@ -42,6 +47,7 @@ export const aggregateMode: ActionMode = {
         artifactPrefix: inputs.artifactPrefix,
         tmpDir: env.tempDir,
         maxAttempts: inputs.maxAttempts,
+        runAttempt,
       },
     );
     if (r.refused) return refuse(r.refused);

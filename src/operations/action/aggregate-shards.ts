@@ -28,6 +28,12 @@ export interface AggregateShardsInput {
   artifactPrefix: string;
   tmpDir: string;
   maxAttempts: number;
+  /**
+   * This job's attempt of the workflow run (`GITHUB_RUN_ATTEMPT`). A shard's artifact is taken
+   * from the latest attempt up to this one: a later attempt does not exist yet, so an artifact
+   * named after one was uploaded by something other than a shard job of this run.
+   */
+  runAttempt: number;
 }
 
 export interface AggregateShardsDeps {
@@ -89,11 +95,18 @@ export async function aggregateShards(
   const { plan, config, loaded } = planned;
   const shardCount = plan.matrix.include.length;
 
-  // The latest attempt of each shard's artifact (a re-run job uploads under a new name).
+  // The latest attempt of each shard's artifact (a re-run job uploads under a new name), up to
+  // this job's own attempt of the workflow run: the artifacts the plan's jobs uploaded.
   const latest = new Map<number, { name: string; attempt: number }>();
   for (const name of await deps.artifacts.list()) {
     const parsed = parseShardArtifactName(input.artifactPrefix, name);
     if (!parsed || parsed.shard >= shardCount) continue;
+    if (parsed.attempt < 1 || parsed.attempt > input.runAttempt) {
+      deps.log.warn(
+        `${name}: ignored; this is attempt ${input.runAttempt} of the workflow run, so no shard job of it uploaded an attempt ${parsed.attempt} (something else did)`,
+      );
+      continue;
+    }
     const seen = latest.get(parsed.shard);
     if (!seen || parsed.attempt > seen.attempt)
       latest.set(parsed.shard, { name, attempt: parsed.attempt });
