@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { gatesRunTitle, parseGatesRunTitle } from "../../src/app/dry-run/gates-run-title.js";
 import { renderWorkflow } from "../../src/cli/commands/init-command.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -140,6 +141,21 @@ describe("workflow templates", () => {
       expect(dryRun.env).toBeUndefined();
     },
   );
+
+  it("gates: the run-name the workflow writes is the one the app parses back", () => {
+    const wf = load("templates/workflows/labgate-gates.yml");
+    const sha = "a".repeat(40);
+    const title = wf["run-name"].replace(expr("inputs.pr"), "12").replace(expr("inputs.sha"), sha);
+    expect(title).toBe(gatesRunTitle({ pr: 12, sha }));
+    expect(parseGatesRunTitle(title)).toEqual({ pr: 12, sha });
+  });
+
+  it("app (Actions mode) also runs when the gates workflow completes, to report its dry-run", () => {
+    const app = load("templates/workflows/labgate-app.yml");
+    const gates = load("templates/workflows/labgate-gates.yml");
+    expect(app.on.workflow_run).toEqual({ workflows: [gates.name], types: ["completed"] });
+    expect(app.jobs.app.if).toContain("github.event_name == 'workflow_run'");
+  });
 
   it("this repository's workflows are the templates with the local action", () => {
     for (const name of ["labgate-gates.yml", "labgate-dispatch.yml"]) {
