@@ -2,7 +2,12 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ACTION_PLACEHOLDER } from "../../src/cli/commands/init-command.js";
+import { parse } from "yaml";
+import {
+  ACTION_PLACEHOLDER,
+  renderWorkflow,
+  TRUSTED_ACTION_PATH,
+} from "../../src/cli/commands/init-command.js";
 import { parseConfig } from "../../src/core/config/parse-config.js";
 import { validateDefinitions } from "../../src/core/definitions/validate-definitions.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -99,6 +104,38 @@ describe("labgate init", () => {
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain("overwrote  .github/labgate.yml");
     expect(readFileSync(join(dir, ".github/labgate.yml"), "utf8")).not.toBe("# mine\n");
+  });
+
+  it("pins the labgate action in every workflow it writes, the app-mode and nightly ones included", async () => {
+    const dir = tempDir();
+    const r = await runCli(["init", "--action-ref", `lab/labgate/action@${SHA}`], dir);
+    expect(r.code).toBe(0);
+    for (const f of templateWorkflows) {
+      const text = readFileSync(join(dir, ".github/workflows", f), "utf8");
+      expect(text, f).not.toContain(ACTION_PLACEHOLDER);
+      expect(text, f).toContain(`uses: lab/labgate/action@${SHA}\n`);
+      expect(text, f).not.toMatch(/\bnpx\b|labgate@\d/);
+    }
+  });
+
+  it("takes a local action from the workflow's own commit, after every checkout of the code under test", () => {
+    const dispatch = readFileSync(join(ROOT, "templates/workflows/labgate-dispatch.yml"), "utf8");
+    const rendered = parse(renderWorkflow(dispatch, "./action"));
+    for (const name of ["plan", "run", "aggregate"]) {
+      const steps = rendered.jobs[name].steps;
+      const at = steps.findIndex((s: any) => s.with?.mode);
+      expect(steps[at].uses).toBe(`./${TRUSTED_ACTION_PATH}/action`);
+      expect(steps[at - 1].with).toEqual({
+        ref: `$${"{{"} github.sha }}`,
+        path: TRUSTED_ACTION_PATH,
+        "sparse-checkout": "action",
+        "persist-credentials": false,
+      });
+      // The code under test is checked out first: a checkout into the root would delete the action.
+      expect(
+        steps.slice(0, at - 1).some((s: any) => s.with?.ref === `$${"{{"} inputs.sha }}`),
+      ).toBe(true);
+    }
   });
 
   it("rejects an action ref that is not pinned by SHA", async () => {

@@ -27,12 +27,52 @@ export interface InitArgs {
   actionRef?: string;
 }
 
-/** A workflow template with the labgate action pinned to `actionRef`. */
+/** Where a local action (`--action-ref ./path`) is checked out from the workflow's own commit. */
+export const TRUSTED_ACTION_PATH = ".labgate-action";
+const CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2";
+const PIN_NOTE = " # labgate action: `labgate init --action-ref` pins it";
+
+/**
+ * A workflow template with the labgate action pinned to `actionRef`. A local action (`./path`) is
+ * repository code: taken from the job's checkout of the code under test (a PR's commit), it would
+ * be the PR's own copy, run with the job's token — so each job first checks out the workflow's
+ * own commit (`github.sha`: the default branch, for workflows dispatched there) into
+ * `.labgate-action` and runs the action from there (docs/security.md).
+ */
 export function renderWorkflow(template: string, actionRef: string | undefined): string {
   if (!actionRef) return template;
-  return template
-    .replaceAll(ACTION_PLACEHOLDER, actionRef)
-    .replaceAll(" # labgate action: `labgate init --action-ref` pins it", "");
+  if (!actionRef.startsWith("./"))
+    return template.replaceAll(ACTION_PLACEHOLDER, actionRef).replaceAll(PIN_NOTE, "");
+  const inside = actionRef.slice(2).replace(/\/+$/, "");
+  const local = `./${TRUSTED_ACTION_PATH}/${inside}`;
+  const lines = template.split("\n");
+  const out: string[] = [];
+  // A checkout into the workspace root deletes what was there, `.labgate-action` included, so the
+  // action is checked out again after each one.
+  let needsCheckout = true;
+  let stepStart = -1;
+  for (const line of lines) {
+    if (/^ {2}[\w-]+:\s*$/.test(line)) needsCheckout = true;
+    if (/^\s*- /.test(line)) stepStart = out.length;
+    if (line.includes("uses: actions/checkout@")) needsCheckout = true;
+    if (line.includes(`uses: ${ACTION_PLACEHOLDER}`) && needsCheckout) {
+      needsCheckout = false;
+      const indent = (out[stepStart] ?? line).match(/^(\s*)/)?.[1] ?? "";
+      out.splice(
+        stepStart,
+        0,
+        `${indent}- name: The labgate action from this workflow's own commit, never from the code under test`,
+        `${indent}  uses: ${CHECKOUT}`,
+        `${indent}  with:`,
+        `${indent}    ref: \${{ github.sha }}`,
+        `${indent}    path: ${TRUSTED_ACTION_PATH}`,
+        `${indent}    sparse-checkout: ${inside}`,
+        `${indent}    persist-credentials: false`,
+      );
+    }
+    out.push(line.replaceAll(ACTION_PLACEHOLDER, local).replaceAll(PIN_NOTE, ""));
+  }
+  return out.join("\n");
 }
 
 /** Every file init writes: repo-relative target, template source. */
