@@ -1,3 +1,4 @@
+import type { CheckTrust } from "../github/check-run-protocol.js";
 import type { OctokitLike } from "../github/octokit.js";
 import type { RepoRef } from "../github/repo-ref.js";
 
@@ -13,4 +14,6 @@ export interface EventDeps {
   repo: RepoRef;
   log: Log;
   clock: () => Date;
+  /** Whose check runs count: this app's id, or none in Actions mode (check-run-protocol.ts). */
+  trust: CheckTrust;
 }

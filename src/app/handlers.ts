@@ -1,11 +1,15 @@
 import type { Context } from "probot";
 import type { GateId } from "../core/gates/verdict.js";
 import { GATES } from "../core/gates/verdict.js";
+import type { CheckTrust } from "../github/check-run-protocol.js";
 import { isFork, toPullRequestInfo } from "../github/get-pull-request.js";
 import type { OctokitLike } from "../github/octokit.js";
-import { readConfigAt } from "../github/read-config.js";
+import { readPolicyConfig } from "../github/read-config.js";
 import { approvalForDispatch, completePhase8 } from "./approval/complete-phase8.js";
+import { parseDispatchRunTitle } from "./approval/dispatch-run-title.js";
 import { handlePrComment } from "./commands/handle-pr-comment.js";
+import { reportDryRun } from "./dry-run/complete-dry-run.js";
+import { parseGatesRunTitle } from "./dry-run/gates-run-title.js";
 import type { EventDeps } from "./event-deps.js";
 import { type ReviewTarget, reviewPullRequest } from "./review-pull-request.js";
 import type { WorkQueue } from "./work-queue.js";
@@ -13,18 +17,21 @@ import type { WorkQueue } from "./work-queue.js";
 export interface HandlerOptions {
   queue: WorkQueue;
   clock: () => Date;
+  /** Whose check runs count (check-run-protocol.ts): this app's id; none in Actions mode. */
+  trust: CheckTrust;
 }
 
 type AnyContext = Context<
   "pull_request" | "issue_comment" | "check_suite" | "check_run" | "workflow_run"
 >;
 
-function depsOf(context: AnyContext, clock: () => Date): EventDeps {
+function depsOf(context: AnyContext, o: HandlerOptions): EventDeps {
   return {
     octokit: context.octokit as unknown as OctokitLike,
     repo: context.repo(),
     log: context.log,
-    clock,
+    clock: o.clock,
+    trust: o.trust,
   };
 }
 
@@ -36,7 +43,7 @@ const prKey = (d: EventDeps, pr: number) => `${d.repo.owner}/${d.repo.repo}#${pr
  */
 export function onPullRequest(o: HandlerOptions) {
   return async (context: Context<"pull_request">) => {
-    const deps = depsOf(context, o.clock);
+    const deps = depsOf(context, o);
     const { payload } = context;
     const pr = toPullRequestInfo(payload.pull_request);
     const target: ReviewTarget = {
@@ -58,7 +65,7 @@ export function onPullRequest(o: HandlerOptions) {
 export function onCheckSuiteRerequested(o: HandlerOptions) {
   return async (context: Context<"check_suite.rerequested">) => {
     const suite = context.payload.check_suite;
-    reReview(o, depsOf(context, o.clock), suite.pull_requests, suite.head_sha);
+    reReview(o, depsOf(context, o), suite.pull_requests, suite.head_sha);
   };
 }
 
@@ -68,7 +75,7 @@ export function onCheckRunRerequested(o: HandlerOptions) {
     const run = context.payload.check_run;
     const gate = run.name.replace(/^labgate\//, "") as GateId;
     if (!run.name.startsWith("labgate/") || !GATES.includes(gate)) return;
-    reReview(o, depsOf(context, o.clock), run.pull_requests, run.head_sha, [gate]);
+    reReview(o, depsOf(context, o), run.pull_requests, run.head_sha, [gate]);
   };
 }
 
@@ -105,12 +112,13 @@ export function onIssueCommentCreated(o: HandlerOptions) {
     if (!payload.issue.pull_request) return;
     if (payload.sender.type === "Bot" || payload.comment.user?.type === "Bot") return;
     if (!payload.comment.body?.includes("/")) return;
-    const deps = depsOf(context, o.clock);
+    const deps = depsOf(context, o);
     const input = {
       pr: payload.issue.number,
       commentId: payload.comment.id,
       user: payload.sender.login,
       body: payload.comment.body,
+      createdAt: payload.comment.created_at,
     };
     o.queue.enqueue(prKey(deps, input.pr), () => handlePrComment(deps, input).then(() => {}));
   };
@@ -121,22 +129,32 @@ export function onWorkflowRunCompleted(o: HandlerOptions) {
   return async (context: Context<"workflow_run.completed">) => {
     const run = context.payload.workflow_run;
     if (run.event !== "workflow_dispatch") return;
-    const deps = depsOf(context, o.clock);
+    const deps = depsOf(context, o);
+    // A gates workflow run: its dry-run goes to labgate/code-review, if the run proves trusted.
+    const gates = parseGatesRunTitle(run.display_title);
+    if (gates) {
+      o.queue.enqueue(prKey(deps, gates.pr), () => reportDryRun(deps, context.payload));
+      return;
+    }
+    const target = parseDispatchRunTitle(run.display_title);
+    if (!target) return;
     const finished = {
       runId: run.id,
       runUrl: run.html_url,
-      headSha: run.head_sha,
+      pr: target.pr,
+      sha: target.sha,
       conclusion: run.conclusion ?? null,
     };
-    o.queue.enqueue(`${deps.repo.owner}/${deps.repo.repo}@${run.head_sha}`, async () => {
-      const cfg = await readConfigAt(deps.octokit, deps.repo, run.head_sha);
+    o.queue.enqueue(`${deps.repo.owner}/${deps.repo.repo}@${target.sha}`, async () => {
+      const cfg = await readPolicyConfig(deps.octokit, deps.repo);
       const workflowFile = cfg.ok ? cfg.config.dispatch_workflow : undefined;
       const path = (run as { path?: string }).path ?? "";
-      if (!workflowFile || !path.endsWith(`/${workflowFile}`)) return;
+      if (!workflowFile || !path.endsWith(`/${workflowFile}`) || run.head_branch !== cfg.ref)
+        return;
       const record = await approvalForDispatch(deps, finished);
       if (!record) {
         deps.log.info(
-          `workflow run ${run.id}: no standing approval on ${run.head_sha}; nothing to complete`,
+          `workflow run ${run.id}: no standing approval of PR #${target.pr} on ${target.sha}; nothing to complete`,
         );
         return;
       }

@@ -106,7 +106,7 @@ async function resolveApproval(deps: EventDeps, t: ReviewTarget): Promise<Approv
   if (t.approval.kind === "new") return { kind: "none" };
   if (t.approval.kind === "push")
     return carryOrVoidApproval(deps, t.pr, t.approval.before, t.headSha);
-  return approvalView(await latestApproval(deps.octokit, deps.repo, t.headSha, t.pr));
+  return approvalView(await latestApproval(deps, t.headSha, t.pr));
 }
 
 async function readRuns(

@@ -30,6 +30,15 @@ export interface CheckTrust {
   app_id: number | null;
 }
 
+/**
+ * The trust of a server run by `probot run`: `APP_ID` names this app. Without a usable id nothing
+ * is trusted (check runs are then recomputed or ignored, never believed).
+ */
+export function appTrust(appId: string | number | undefined | null): CheckTrust {
+  const id = Number(appId);
+  return { app_id: Number.isSafeInteger(id) && id > 0 ? id : null };
+}
+
 /** What the trust decision needs of a check run. */
 export interface AuthoredCheck {
   app_id: number | null;

@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { decodeApproval, encodeApproval } from "../../src/github/check-run-protocol.js";
+import {
+  decodeApproval,
+  encodeApproval,
+  encodeCodeReviewState,
+} from "../../src/github/check-run-protocol.js";
 import {
   API,
   BASE_REF,
@@ -13,6 +17,8 @@ import {
   prCommentEvent,
   pullRequestResource,
   R,
+  serveActivity,
+  servePolicy,
   testApp,
   withToken,
 } from "./harness.js";
@@ -21,21 +27,13 @@ beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
 const config = exampleFiles()[".github/labgate.yml"] as string;
-const configReply = (text = config) => ({
-  type: "file",
-  size: text.length,
-  encoding: "base64",
-  content: Buffer.from(text).toString("base64"),
-});
 
-/** Everything up to the permission answer: token, the PR, the base branch's config. */
+/** Everything up to the permission answer: token, the PR, the default branch's config. */
 function upToPermission(opts: { fork?: boolean; author?: string; configText?: string } = {}) {
-  return withToken(nock(API))
-    .get(`${R}/pulls/2`)
-    .reply(200, pullRequestResource(opts))
-    .get(`${R}/contents/.github%2Flabgate.yml`)
-    .query({ ref: BASE_REF })
-    .reply(200, configReply(opts.configText));
+  return servePolicy(
+    withToken(nock(API)).get(`${R}/pulls/2`).reply(200, pullRequestResource(opts)),
+    opts.configText ?? config,
+  );
 }
 
 function expectReply(scope: nock.Scope, reaction: string, match: RegExp, replies: string[]) {
@@ -52,7 +50,7 @@ function expectReply(scope: nock.Scope, reaction: string, match: RegExp, replies
 /** A successful approval: checks listed green, record written, re-checked, dispatched. */
 function approvalFlow(scope: nock.Scope, dispatched: unknown[], recordIds: number[] = [500]) {
   let created: any;
-  return scope
+  return serveActivity(scope)
     .get(`${R}/commits/${HEAD}/check-runs`)
     .query({ filter: "all", per_page: "100" })
     .reply(200, checkRunsReply(GREEN_CHECKS))
@@ -95,7 +93,7 @@ describe("/approve-phase8 permission matrix", () => {
       await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
       scope.done();
       expect(dispatched).toEqual([
-        { ref: HEAD_REF, inputs: { pr: "2", sha: HEAD, phase: "full" } },
+        { ref: BASE_REF, inputs: { pr: "2", sha: HEAD, phase: "full" } },
       ]);
       expect(replies[0]).toContain(`${role} permission`);
     });
@@ -198,9 +196,11 @@ describe("/approve-phase8 permission matrix", () => {
   it("refuses while a gate is not green on the head SHA, and lists why", async () => {
     const app = await testApp();
     const replies: string[] = [];
-    const scope = upToPermission()
-      .get(`${R}/collaborators/Codertocat/permission`)
-      .reply(200, { permission: "admin", role_name: "admin" })
+    const scope = serveActivity(
+      upToPermission()
+        .get(`${R}/collaborators/Codertocat/permission`)
+        .reply(200, { permission: "admin", role_name: "admin" }),
+    )
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query(true)
       .reply(
@@ -213,6 +213,7 @@ describe("/approve-phase8 permission matrix", () => {
           checkRun(11, "labgate/code-review", {
             conclusion: "neutral",
             title: "CODE_APPROVED — dry-run pending",
+            external_id: encodeCodeReviewState({ v: 1, dry_run: "pending" }),
           }),
           checkRun(10, "labgate/definitions"),
         ]),
@@ -244,14 +245,11 @@ describe("/approve-phase8 idempotency", () => {
       at: "t",
       state: "approved",
     });
-    scope
-      .get(`${R}/pulls/2`)
-      .reply(200, pullRequestResource())
-      .get(`${R}/contents/.github%2Flabgate.yml`)
-      .query({ ref: BASE_REF })
-      .reply(200, configReply())
-      .get(`${R}/collaborators/Codertocat/permission`)
-      .reply(200, { permission: "admin", role_name: "admin" })
+    serveActivity(
+      servePolicy(scope.get(`${R}/pulls/2`).reply(200, pullRequestResource()), config)
+        .get(`${R}/collaborators/Codertocat/permission`)
+        .reply(200, { permission: "admin", role_name: "admin" }),
+    )
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query({ filter: "all", per_page: "100" })
       .reply(
@@ -291,7 +289,7 @@ describe("/approve-phase8 idempotency", () => {
       at: "t0",
       state: "approved",
     });
-    scope
+    serveActivity(scope)
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query({ filter: "all", per_page: "100" })
       .reply(200, checkRunsReply(GREEN_CHECKS))
@@ -344,14 +342,11 @@ describe("/approve-phase8 idempotency", () => {
       at: "t",
       state: "approved",
     });
-    scope
-      .get(`${R}/pulls/2`)
-      .reply(200, pullRequestResource())
-      .get(`${R}/contents/.github%2Flabgate.yml`)
-      .query({ ref: BASE_REF })
-      .reply(200, configReply())
-      .get(`${R}/collaborators/Codertocat/permission`)
-      .reply(200, { permission: "admin", role_name: "admin" })
+    serveActivity(
+      servePolicy(scope.get(`${R}/pulls/2`).reply(200, pullRequestResource()), config)
+        .get(`${R}/collaborators/Codertocat/permission`)
+        .reply(200, { permission: "admin", role_name: "admin" }),
+    )
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query({ filter: "all", per_page: "100" })
       .reply(
@@ -386,9 +381,11 @@ describe("/approve-phase8 idempotency", () => {
   it("a failed dispatch marks the record failed and says why", async () => {
     const app = await testApp();
     const replies: string[] = [];
-    const scope = upToPermission()
-      .get(`${R}/collaborators/Codertocat/permission`)
-      .reply(200, { permission: "admin", role_name: "admin" })
+    const scope = serveActivity(
+      upToPermission()
+        .get(`${R}/collaborators/Codertocat/permission`)
+        .reply(200, { permission: "admin", role_name: "admin" }),
+    )
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query({ filter: "all", per_page: "100" })
       .reply(200, checkRunsReply(GREEN_CHECKS))
@@ -408,7 +405,7 @@ describe("/approve-phase8 idempotency", () => {
     expectReply(
       scope,
       "confused",
-      /dispatch failed: the workflow `labgate-dispatch.yml` was not found/,
+      /dispatch failed: the workflow `labgate-dispatch.yml` was not found on the default branch `master`/,
       replies,
     );
     await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
@@ -560,7 +557,7 @@ describe("PR comment commands", () => {
     await app.receive("issue_comment", prCommentEvent("/run-pilot 2"));
     scope.done();
     expect(dispatched).toEqual([
-      { ref: HEAD_REF, inputs: { pr: "2", sha: HEAD, phase: "pilot", stage: "2" } },
+      { ref: BASE_REF, inputs: { pr: "2", sha: HEAD, phase: "pilot", stage: "2" } },
     ]);
   });
 });

@@ -15,6 +15,7 @@ const deps = () => ({
   repo: { owner: OWNER, repo: REPO },
   log: { info() {}, warn() {}, error() {} },
   clock: () => NOW,
+  trust: { app_id: 123 },
 });
 
 const verdict = (n: number, extra: Partial<Verdict> = {}): Verdict => ({

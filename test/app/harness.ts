@@ -5,6 +5,7 @@ import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { createLabgateApp } from "../../src/app/create-app.js";
 import { createWorkQueue, type WorkQueue } from "../../src/app/work-queue.js";
+import { type CheckTrust, encodeCodeReviewState } from "../../src/github/check-run-protocol.js";
 
 export const API = "https://api.github.com";
 export const OWNER = "Codertocat";
@@ -15,6 +16,8 @@ export const BEFORE = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
 export const BASE_REF = "master";
 export const HEAD_REF = "changes";
 export const NOW = new Date("2026-05-01T12:00:00Z");
+/** The test app's id: only check runs with this `app.id` are labgate's. */
+export const APP_ID = 123;
 
 const { privateKey } = generateKeyPairSync("rsa", {
   modulusLength: 2048,
@@ -31,8 +34,12 @@ export interface TestApp {
   receive(name: string, payload: unknown, id?: string): Promise<void>;
 }
 
-/** The STYLE.md recipe: a Probot with retry and throttling off, logging silenced. */
-export async function testApp(): Promise<TestApp> {
+/**
+ * The STYLE.md recipe: a Probot with retry and throttling off, logging silenced. It trusts the
+ * check runs of app APP_ID, as a server with `APP_ID=123` would; `trust: { app_id: null }` is
+ * Actions mode.
+ */
+export async function testApp(opts: { trust?: CheckTrust } = {}): Promise<TestApp> {
   const errors: unknown[] = [];
   const queue = createWorkQueue((err) => errors.push(err));
   const probot = new Probot({
@@ -47,7 +54,9 @@ export async function testApp(): Promise<TestApp> {
       throttle: { enabled: false },
     })),
   });
-  await probot.load(createLabgateApp({ queue, clock: () => NOW }));
+  await probot.load(
+    createLabgateApp({ queue, clock: () => NOW, trust: opts.trust ?? { app_id: APP_ID } }),
+  );
   return {
     probot,
     queue,
@@ -190,9 +199,13 @@ export function checkRun(
     conclusion?: string | null;
     external_id?: string;
     title?: string;
+    /** The slug of the app that wrote it: `labgate` (this app) unless told. */
     app?: string;
+    /** Its id: APP_ID for `labgate`, 15368 for `github-actions`, unless told. */
+    appId?: number;
   } = {},
 ) {
+  const app = fields.app ?? "labgate";
   return {
     id,
     name,
@@ -200,23 +213,77 @@ export function checkRun(
     status: fields.status ?? "completed",
     conclusion: fields.conclusion === undefined ? "success" : fields.conclusion,
     external_id: fields.external_id ?? "",
-    app: { slug: fields.app ?? "labgate" },
+    app: {
+      id: fields.appId ?? (app === "labgate" ? APP_ID : app === "github-actions" ? 15368 : 999),
+      slug: app,
+    },
     output: { title: fields.title ?? `${name} ok`, summary: "" },
     html_url: `https://github.com/${OWNER}/${REPO}/runs/${id}`,
   };
 }
 
+/** Every gate green, as this app writes them: code review with its dry-run report `passed`. */
 export const GREEN_CHECKS = [
   checkRun(13, "labgate/code-review", {
-    title: "CODE_APPROVED — dry-run passed",
-    app: "github-actions",
+    title: "CODE_APPROVED",
+    external_id: encodeCodeReviewState({ v: 1, dry_run: "passed" }),
   }),
   checkRun(12, "labgate/design-debate"),
   checkRun(11, "labgate/code-review", {
     conclusion: "neutral",
     title: "CODE_APPROVED — dry-run pending",
+    external_id: encodeCodeReviewState({ v: 1, dry_run: "pending" }),
   }),
   checkRun(10, "labgate/definitions"),
 ];
+
+/**
+ * The policy read (`readPolicyConfig`): `GET /repos/{o}/{r}` names the default branch, whose
+ * `.github/labgate.yml` is read.
+ */
+export function servePolicy(scope: nock.Scope, text: string, defaultBranch = BASE_REF) {
+  return scope
+    .get(R)
+    .reply(200, { id: 1296269, full_name: `${OWNER}/${REPO}`, default_branch: defaultBranch })
+    .get(`${R}/contents/.github%2Flabgate.yml`)
+    .query({ ref: defaultBranch })
+    .reply(200, {
+      type: "file",
+      size: text.length,
+      encoding: "base64",
+      content: Buffer.from(text).toString("base64"),
+    });
+}
+
+/** When the comment example was written (`comment.created_at` of the issue_comment example). */
+export const COMMENTED_AT = "2019-05-15T15:20:21Z";
+
+/**
+ * The PR branch's pushes as the repository activity API lists them, newest first; by default one
+ * push of HEAD a minute before the comment was written.
+ */
+export function serveActivity(
+  scope: nock.Scope,
+  pushes: { after: string; timestamp: string; activity_type?: string }[] = [
+    { after: HEAD, timestamp: "2019-05-15T15:19:21Z" },
+  ],
+) {
+  return scope
+    .get(`${R}/activity`)
+    .query({ ref: `refs/heads/${HEAD_REF}`, direction: "desc", per_page: "100" })
+    .reply(
+      200,
+      pushes.map((p, i) => ({
+        id: 9000 - i,
+        node_id: `A_${i}`,
+        before: BEFORE,
+        after: p.after,
+        ref: `refs/heads/${HEAD_REF}`,
+        timestamp: p.timestamp,
+        activity_type: p.activity_type ?? "push",
+        actor: { login: "Codertocat" },
+      })),
+    );
+}
 
 export { nock };

@@ -7,6 +7,7 @@ import { reviewGates } from "../../src/operations/review-gates.js";
 import { serveGatesDispatch } from "./dry-run-helpers.js";
 import {
   API,
+  BASE_REF,
   BEFORE,
   checkRun,
   checkRunsReply,
@@ -130,6 +131,9 @@ describe("pull_request events", () => {
           }),
         ]),
       )
+      // The results and dispatch paths: the default branch's config (served with the files).
+      .get(R)
+      .reply(200, { default_branch: BASE_REF })
       .get(`${R}/compare/${BEFORE}...${HEAD}`)
       .reply(200, {
         status: "ahead",
@@ -184,6 +188,9 @@ describe("pull_request events", () => {
           }),
         ]),
       )
+      // The results and dispatch paths: the default branch's config (served with the files).
+      .get(R)
+      .reply(200, { default_branch: BASE_REF })
       .get(`${R}/compare/${BEFORE}...${HEAD}`)
       .reply(200, {
         status: "ahead",

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { dispatchRunTitle } from "../../src/app/approval/dispatch-run-title.js";
 import { DASHBOARD_MARKER } from "../../src/app/dashboard/render-dashboard.js";
 import { decodeApproval, encodeApproval } from "../../src/github/check-run-protocol.js";
 import { diskWorkspace } from "../../src/operations/disk-workspace.js";
@@ -7,6 +8,7 @@ import { reviewGates } from "../../src/operations/review-gates.js";
 import { serveGatesDispatch } from "./dry-run-helpers.js";
 import {
   API,
+  BASE_REF,
   BEFORE,
   checkRun,
   checkRunsReply,
@@ -18,6 +20,7 @@ import {
   pullRequestResource,
   R,
   serveFiles,
+  servePolicy,
   testApp,
   withToken,
 } from "./harness.js";
@@ -29,13 +32,6 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const config = exampleFiles()[".github/labgate.yml"] as string;
 const RUN_URL = "https://github.com/Codertocat/Hello-World/actions/runs/1589141559";
 const TABLE_HEADER = "| experiment | method | dataset | metric | n | mean ± std |";
-
-const fileReply = (text: string) => ({
-  type: "file",
-  size: text.length,
-  encoding: "base64",
-  content: Buffer.from(text).toString("base64"),
-});
 
 const record = (sha: string, state: "approved" | "completed" = "approved") =>
   encodeApproval({ v: 1, pr: 2, sha, phase: "full", by: "octocat", at: "t0", state });
@@ -49,11 +45,15 @@ const phase8 = (id: number, sha: string) => ({
   head_sha: sha,
 });
 
-/** The real workflow_dispatch `completed` example, adapted: the dispatch workflow on `sha`. */
+/**
+ * The real workflow_dispatch `completed` example, adapted: labgate's dispatch of PR #2 at `sha`,
+ * run from the default branch (its head is the default branch's commit; its title names the PR).
+ */
 function dispatchFinished(
   sha: string,
   conclusion: string,
   path = ".github/workflows/labgate-dispatch.yml",
+  branch = BASE_REF,
 ) {
   const p = example(
     "workflow_run",
@@ -61,7 +61,9 @@ function dispatchFinished(
   );
   p.installation = { id: 1 };
   p.workflow_run.path = path;
-  p.workflow_run.head_sha = sha;
+  p.workflow_run.head_branch = branch;
+  p.workflow_run.head_sha = "d".repeat(40);
+  p.workflow_run.display_title = dispatchRunTitle({ pr: 2, sha, phase: "full" });
   p.workflow_run.conclusion = conclusion;
   p.workflow_run.status = "completed";
   p.workflow_run.html_url = RUN_URL;
@@ -100,20 +102,15 @@ describe("workflow_run.completed", () => {
         std: 0.01,
       },
     ]);
-    const scope = withToken(nock(API))
-      // The config at the dispatched commit names the workflow.
-      .get(`${R}/contents/.github%2Flabgate.yml`)
-      .query({ ref: BEFORE })
-      .reply(200, fileReply(config))
-      // Which PR: the approval on the commit the dispatch ran.
+    // The default branch's config names the workflow.
+    const scope = servePolicy(withToken(nock(API)), config)
+      // The approval for the PR and commit the run's title names, on that commit.
       .get(checkRunsPath(BEFORE))
       .query(phase8Query)
       .reply(200, checkRunsReply([phase8(500, BEFORE)]))
       .get(`${R}/pulls/2`)
-      .reply(200, pullRequestResource())
-      .get(`${R}/contents/.github%2Flabgate.yml`)
-      .query({ ref: HEAD })
-      .reply(200, fileReply(config));
+      .reply(200, pullRequestResource());
+    servePolicy(scope, config);
     const asked = serveFiles(
       scope,
       {
@@ -175,11 +172,7 @@ describe("workflow_run.completed", () => {
   it("a failed dispatch completes phase8 as failure, with each failed run's reason", async () => {
     const app = await testApp();
     const patched: any[] = [];
-    const scope = withToken(nock(API))
-      .get(`${R}/contents/.github%2Flabgate.yml`)
-      .query({ ref: HEAD })
-      .times(2)
-      .reply(200, fileReply(config))
+    const scope = servePolicy(servePolicy(withToken(nock(API)), config), config)
       .get(checkRunsPath(HEAD))
       .query(phase8Query)
       .times(2)
@@ -223,10 +216,7 @@ describe("workflow_run.completed", () => {
 
   it("another workflow's dispatch run is ignored: the config is read, no check run is touched", async () => {
     const app = await testApp();
-    const scope = withToken(nock(API))
-      .get(`${R}/contents/.github%2Flabgate.yml`)
-      .query({ ref: HEAD })
-      .reply(200, fileReply(config));
+    const scope = servePolicy(withToken(nock(API)), config);
     await app.receive(
       "workflow_run",
       dispatchFinished(HEAD, "success", ".github/workflows/release.yml"),
@@ -234,12 +224,30 @@ describe("workflow_run.completed", () => {
     scope.done();
   });
 
+  it("a dispatch run of the workflow on another branch than the default (a PR's own copy) is ignored", async () => {
+    const app = await testApp();
+    const scope = servePolicy(withToken(nock(API)), config);
+    await app.receive(
+      "workflow_run",
+      dispatchFinished(HEAD, "success", ".github/workflows/labgate-dispatch.yml", "changes"),
+    );
+    scope.done();
+  });
+
+  it("a workflow_dispatch run whose title is not a labgate dispatch's is ignored without a request", async () => {
+    const app = await testApp();
+    const p = dispatchFinished(HEAD, "success");
+    p.workflow_run.display_title = "Deploy to production";
+    await app.receive("workflow_run", p);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it("a configured dispatch_workflow replaces the default name", async () => {
     const app = await testApp();
-    const scope = withToken(nock(API))
-      .get(`${R}/contents/.github%2Flabgate.yml`)
-      .query({ ref: HEAD })
-      .reply(200, fileReply(`${config}\ndispatch_workflow: gpu-dispatch.yml\n`));
+    const scope = servePolicy(
+      withToken(nock(API)),
+      `${config}\ndispatch_workflow: gpu-dispatch.yml\n`,
+    );
     // The default file name no longer counts as the dispatch workflow.
     await app.receive("workflow_run", dispatchFinished(HEAD, "success"));
     scope.done();
@@ -258,10 +266,7 @@ describe("workflow_run.completed", () => {
 
   it("no standing approval on the commit: nothing is completed", async () => {
     const app = await testApp();
-    const scope = withToken(nock(API))
-      .get(`${R}/contents/.github%2Flabgate.yml`)
-      .query({ ref: HEAD })
-      .reply(200, fileReply(config))
+    const scope = servePolicy(withToken(nock(API)), config)
       .get(checkRunsPath(HEAD))
       .query(phase8Query)
       .reply(200, checkRunsReply([]));

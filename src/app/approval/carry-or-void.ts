@@ -1,9 +1,7 @@
-import { parseConfig } from "../../core/config/parse-config.js";
 import { changedFiles } from "../../github/changed-files.js";
 import { encodeApproval, holds, PHASE8_CHECK } from "../../github/check-run-protocol.js";
 import { createCheckRun } from "../../github/check-runs.js";
-import { contentsWorkspace } from "../../github/contents-workspace.js";
-import { CONFIG_PATH } from "../../operations/load-campaign.js";
+import { readPolicyConfig } from "../../github/read-config.js";
 import type { ApprovalView } from "../dashboard/dashboard-model.js";
 import type { EventDeps } from "../event-deps.js";
 import { latestApproval } from "./find-approval.js";
@@ -12,7 +10,8 @@ import { outsideResultPaths } from "./results-only.js";
 /**
  * After a push (`before` -> `after`): an approval recorded on `before` moves to `after` when only
  * results/dispatch files changed, and is voided otherwise. The result/dispatch paths come from the
- * config at the approved commit, so the push itself cannot widen them.
+ * default branch's config (`readPolicyConfig`), so neither the push nor the PR can widen them; an
+ * invalid config there protects no path (every change voids).
  */
 export async function carryOrVoidApproval(
   deps: EventDeps,
@@ -20,13 +19,12 @@ export async function carryOrVoidApproval(
   before: string,
   after: string,
 ): Promise<ApprovalView> {
-  const found = await latestApproval(deps.octokit, deps.repo, before, pr);
+  const found = await latestApproval(deps, before, pr);
   if (!found || !holds(found.record)) return { kind: "none" };
   const { record } = found;
 
-  const ws = contentsWorkspace(deps.octokit, deps.repo, before);
-  const parsed = parseConfig(CONFIG_PATH, await ws.readFile(CONFIG_PATH));
-  const dirs = parsed.ok ? [parsed.config.results_dir, parsed.config.dispatch_dir] : [];
+  const policy = await readPolicyConfig(deps.octokit, deps.repo);
+  const dirs = policy.ok ? [policy.config.results_dir, policy.config.dispatch_dir] : [];
   const files = await changedFiles(deps.octokit, deps.repo, before, after);
   const outside = files === undefined ? undefined : outsideResultPaths(files, dirs);
 

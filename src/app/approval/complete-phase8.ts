@@ -14,7 +14,7 @@ import {
 } from "../../github/check-runs.js";
 import { contentsWorkspace } from "../../github/contents-workspace.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
-import { readConfigAt } from "../../github/read-config.js";
+import { readPolicyConfig } from "../../github/read-config.js";
 import type { EventDeps } from "../event-deps.js";
 import { approvalsIn, latestApproval } from "./find-approval.js";
 import { renderPhase8Results } from "./render-phase8-results.js";
@@ -22,18 +22,20 @@ import { renderPhase8Results } from "./render-phase8-results.js";
 export interface FinishedDispatch {
   runId: number;
   runUrl: string;
-  /** The commit the dispatch ran on: its `labgate/phase8` check run holds the approval. */
-  headSha: string;
+  /** The PR and the approved commit the run names (its title: dispatch-run-title.ts). */
+  pr: number;
+  /** The commit the dispatch ran: its `labgate/phase8` check run holds the approval. */
+  sha: string;
   conclusion: string | null;
 }
 
-/** Finds which PR a finished dispatch belongs to, from the approval on the commit it ran. */
+/** The standing approval a finished dispatch ran for: this app's record for (PR, SHA) on that SHA. */
 export async function approvalForDispatch(
   deps: EventDeps,
   run: FinishedDispatch,
 ): Promise<ApprovalRecord | undefined> {
-  const found = await latestApproval(deps.octokit, deps.repo, run.headSha);
-  return holds(found?.record) ? found.record : undefined;
+  const found = await latestApproval(deps, run.sha, run.pr);
+  return holds(found?.record) && found.record.sha === run.sha ? found.record : undefined;
 }
 
 /**
@@ -47,7 +49,8 @@ export async function completePhase8(
   run: FinishedDispatch,
 ): Promise<CheckConclusion> {
   const pr = await getPullRequest(deps.octokit, deps.repo, record.pr);
-  const cfg = await readConfigAt(deps.octokit, deps.repo, pr.headSha);
+  // Where results live is policy: the default branch's config, not the PR's.
+  const cfg = await readPolicyConfig(deps.octokit, deps.repo);
   const config = cfg.ok ? cfg.config : undefined;
   const resultsDir = config?.results_dir ?? "experiments/results";
   const ws = contentsWorkspace(deps.octokit, deps.repo, pr.headSha);
@@ -86,6 +89,7 @@ export async function completePhase8(
   for (const sha of shas) {
     const onSha = approvalsIn(
       await listCheckRuns(deps.octokit, deps.repo, sha, PHASE8_CHECK),
+      deps.trust,
       record.pr,
     );
     const open = onSha.filter((a) => a.record.sha === record.sha && a.record.state === "approved");

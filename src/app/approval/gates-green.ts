@@ -1,40 +1,176 @@
+import type { Verdict } from "../../core/gates/verdict.js";
+import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
+import {
+  CHECK_NAMES,
+  type CheckName,
+  type CheckTrust,
+  decodeCodeReviewState,
+  isTrustedCheck,
+} from "../../github/check-run-protocol.js";
 import type { CheckRunInfo } from "../../github/check-runs.js";
-import { DRY_RUN_PENDING } from "../publish-gate-checks.js";
+import { contentsWorkspace } from "../../github/contents-workspace.js";
+import { reviewGates } from "../../operations/review-gates.js";
+import type { EventDeps } from "../event-deps.js";
+import { prefetchReviewFiles } from "../prefetch-review-files.js";
 
-const REQUIRED = ["labgate/definitions", "labgate/code-review", "labgate/design-debate"] as const;
+/** Why one gate does not count as green on a commit. */
+export interface GateProblem {
+  gate: CheckName;
+  code: "missing" | "not-completed" | "failed" | "dry-run-pending" | "dry-run-fork";
+  message: string;
+}
+
+const REQUIRED = ["definitions", "code-review", "design-debate"] as const;
 
 /**
- * Why the gates on a commit are not all green, from its check runs (an empty list: all green).
- * Code review counts once a run reports its dry-run (the app's own static-only run says "dry-run
- * pending" and does not count); the newest such report must be a success. A pilot check, when
- * there is one, must say PROCEED (success).
+ * Why the gates on `sha` are not all green (an empty list: all green), from what labgate itself
+ * established (docs/security.md, "Gates and approvals"):
+ * - with an app id, from the check runs this app wrote; a check of the same name by anyone else
+ *   is ignored and named in the problem, so the reader sees why it does not count;
+ * - in Actions mode (no app id: labgate writes as `github-actions`, as a PR's own workflow can),
+ *   no check run can be told apart from a forgery, so the static gates are recomputed here from the
+ *   files at `sha`. Code review's `--dry-run` cannot be recomputed here (it runs PR code); it counts
+ *   from the newest `labgate/code-review` check run that carries a dry-run state, whoever wrote it —
+ *   the one verdict a PR's workflow can still forge in Actions mode, which the docs say.
+ * `checks` are the commit's check runs (listCheckRuns), newest first.
  */
-export function gateProblems(checks: readonly CheckRunInfo[]): string[] {
-  const problems: string[] = [];
-  for (const name of REQUIRED) {
-    const runs = checks.filter((c) => c.name === name);
-    if (runs.length === 0) {
-      problems.push(`\`${name}\` has not run on this commit`);
-      continue;
-    }
-    if (name === "labgate/code-review") {
-      const reported = runs.find(
-        (c) => c.status === "completed" && !c.title?.endsWith(DRY_RUN_PENDING),
-      );
-      if (!reported) problems.push(`\`${name}\`: the dry-run is still pending`);
-      else if (reported.conclusion !== "success")
-        problems.push(`\`${name}\` is ${reported.conclusion}${title(reported)}`);
-      continue;
-    }
-    const latest = runs[0] as CheckRunInfo;
-    if (latest.status !== "completed") problems.push(`\`${name}\` is still ${latest.status}`);
-    else if (latest.conclusion !== "success")
-      problems.push(`\`${name}\` is ${latest.conclusion}${title(latest)}`);
+export async function gateProblemsAt(
+  deps: EventDeps,
+  sha: string,
+  checks: readonly CheckRunInfo[],
+): Promise<GateProblem[]> {
+  if (deps.trust.app_id !== null) return gateProblems(checks, deps.trust);
+  const ws = contentsWorkspace(deps.octokit, deps.repo, sha);
+  await prefetchReviewFiles(ws);
+  const { verdicts, config } = await reviewGates({ workspace: ws, dryRun: "skip" });
+  const statePath = `${config.dispatch_dir}/state.json`;
+  const stateText = await ws.readFile(statePath);
+  const state = stateText === undefined ? undefined : parseDispatchState(statePath, stateText);
+  const hasPilots = state?.ok === true && state.value.experiments.some((e) => e.phase === "pilot");
+  return recomputedProblems(verdicts, hasPilots, checks);
+}
+
+/** The gate problems from the check runs this app wrote (server mode). */
+export function gateProblems(checks: readonly CheckRunInfo[], trust: CheckTrust): GateProblem[] {
+  const problems: GateProblem[] = [];
+  const ours = checks.filter((c) => isTrustedCheck(c, trust));
+  for (const gate of REQUIRED) {
+    const p = requiredGateProblem(CHECK_NAMES[gate], ours);
+    if (p) problems.push(p);
   }
-  const pilot = checks.find((c) => c.name === "labgate/pilot");
+  const pilot = ours.find((c) => c.name === CHECK_NAMES.pilot);
   if (pilot && (pilot.status !== "completed" || pilot.conclusion !== "success"))
-    problems.push(`\`labgate/pilot\` is ${pilot.conclusion ?? pilot.status}${title(pilot)}`);
+    problems.push({
+      gate: CHECK_NAMES.pilot,
+      code: pilot.status === "completed" ? "failed" : "not-completed",
+      message: `\`${CHECK_NAMES.pilot}\` is ${pilot.conclusion ?? pilot.status}${title(pilot)}`,
+    });
+  // A check of a labgate name by anyone else is named, so the reader sees why it does not count.
+  return problems.map((p) => ({
+    ...p,
+    message: `${p.message}${untrustedNote(checks, p.gate, trust)}`,
+  }));
+}
+
+function requiredGateProblem(
+  name: CheckName,
+  ours: readonly CheckRunInfo[],
+): GateProblem | undefined {
+  const runs = ours.filter((c) => c.name === name);
+  const latest = runs[0];
+  if (!latest)
+    return { gate: name, code: "missing", message: `\`${name}\` has not run on this commit` };
+  if (name === CHECK_NAMES["code-review"]) return codeReviewProblem(runs);
+  if (latest.status !== "completed")
+    return { gate: name, code: "not-completed", message: `\`${name}\` is still ${latest.status}` };
+  if (latest.conclusion !== "success")
+    return {
+      gate: name,
+      code: "failed",
+      message: `\`${name}\` is ${latest.conclusion}${title(latest)}`,
+    };
+  return undefined;
+}
+
+/**
+ * Code review is green once a dry-run report says `passed` (the check's `external_id`, the
+ * code-review state codec) on a successful check. A static-only check (state `pending`, or none)
+ * waits for the report, unless its static part already failed.
+ */
+function codeReviewProblem(runs: readonly CheckRunInfo[]): GateProblem | undefined {
+  const name = CHECK_NAMES["code-review"];
+  const reported = runs.find((c) => {
+    const s = decodeCodeReviewState(c.external_id)?.dry_run;
+    return c.status === "completed" && (s === "passed" || s === "failed" || s === "fork");
+  });
+  if (!reported) {
+    const latest = runs[0];
+    if (latest?.status === "completed" && latest.conclusion === "failure")
+      return { gate: name, code: "failed", message: `\`${name}\` is failure${title(latest)}` };
+    return {
+      gate: name,
+      code: "dry-run-pending",
+      message: `\`${name}\`: the dry-run is still pending`,
+    };
+  }
+  const state = decodeCodeReviewState(reported.external_id)?.dry_run;
+  if (state === "fork")
+    return {
+      gate: name,
+      code: "dry-run-fork",
+      message: `\`${name}\`: the dry-run does not run for a fork's code`,
+    };
+  if (state === "passed" && reported.conclusion === "success") return undefined;
+  return {
+    gate: name,
+    code: "failed",
+    message: `\`${name}\` is ${reported.conclusion}${title(reported)}`,
+  };
+}
+
+/** Actions mode: the static verdicts recomputed at the commit, plus the code-review dry-run report. */
+function recomputedProblems(
+  verdicts: readonly Verdict[],
+  hasPilots: boolean,
+  checks: readonly CheckRunInfo[],
+): GateProblem[] {
+  const problems: GateProblem[] = [];
+  for (const v of verdicts) {
+    const name = CHECK_NAMES[v.gate];
+    if (v.gate === "pilot" && (!hasPilots || v.conclusion === "success")) continue;
+    if (v.gate === "code-review") {
+      if (v.conclusion === "failure")
+        problems.push({
+          gate: name,
+          code: "failed",
+          message: `\`${name}\` is failure (${v.summary})`,
+        });
+      else {
+        const p = codeReviewProblem(checks.filter((c) => c.name === name));
+        if (p) problems.push(p);
+      }
+      continue;
+    }
+    if (v.conclusion !== "success")
+      problems.push({
+        gate: name,
+        code: "failed",
+        message: `\`${name}\` is ${v.conclusion} (${v.label}: ${v.summary}), recomputed from the files at this commit`,
+      });
+  }
   return problems;
+}
+
+/** Names the checks of that name that do not count, and why. */
+function untrustedNote(checks: readonly CheckRunInfo[], name: string, trust: CheckTrust): string {
+  const others = checks.filter((c) => c.name === name && !isTrustedCheck(c, trust));
+  if (others.length === 0) return "";
+  const who = [
+    ...new Set(others.map((c) => `\`${c.app_slug ?? "unknown"}\` (app ${c.app_id ?? "?"})`)),
+  ];
+  return ` (the \`${name}\` check run${others.length > 1 ? "s" : ""} by ${who.join(", ")} ${
+    others.length > 1 ? "are" : "is"
+  } not labgate's own and ${others.length > 1 ? "do" : "does"} not count)`;
 }
 
 const title = (c: CheckRunInfo) => (c.title ? ` (${c.title})` : "");

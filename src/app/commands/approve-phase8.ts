@@ -1,3 +1,4 @@
+import { branchHeadAt } from "../../github/branch-head-at.js";
 import {
   type ApprovalRecord,
   encodeApproval,
@@ -8,19 +9,20 @@ import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/chec
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
 import { approvalsIn } from "../approval/find-approval.js";
-import { gateProblems } from "../approval/gates-green.js";
+import { gateProblemsAt } from "../approval/gates-green.js";
 import { authorize } from "./authorize.js";
 import { type CommandOutcome, done, refused } from "./command-outcome.js";
 import type { PrCommandContext } from "./pr-command-context.js";
 
 /**
- * `/approve-phase8` (SPEC §7). Refuses forks, closed PRs, users without write access (failing
- * closed), self-approval when configured, and commits whose gates are not all green. Idempotent
- * per (PR, head SHA, phase): the approval lives in the `labgate/phase8` check run of that SHA, and
- * after creating its own record the handler looks again and lets only the oldest record dispatch,
- * so a redelivery, a second comment or a concurrent approval never starts a second dispatch.
+ * `/approve-phase8 [sha]` (SPEC §7). Refuses forks, closed PRs, users without write access
+ * (failing closed), self-approval when configured, a head other than the one the approver saw, and
+ * commits whose gates are not all green. Idempotent per (PR, head SHA, phase): the approval lives
+ * in the `labgate/phase8` check run of that SHA, and after creating its own record the handler
+ * looks again and lets only the oldest record dispatch, so a redelivery, a second comment or a
+ * concurrent approval never starts a second dispatch.
  */
-export async function approvePhase8(c: PrCommandContext): Promise<CommandOutcome> {
+export async function approvePhase8(c: PrCommandContext, named?: string): Promise<CommandOutcome> {
   const { deps, pr, user, config } = c;
   const sha = pr.headSha;
   const short = sha.slice(0, 7);
@@ -35,16 +37,18 @@ export async function approvePhase8(c: PrCommandContext): Promise<CommandOutcome
     return refused(
       `Not approved: @${user} opened this PR, and \`approvers.require_other_approver\` in .github/labgate.yml asks for someone else to approve it.`,
     );
+  const seen = await headTheApproverSaw(c, named);
+  if (seen) return seen;
 
   const checks = await listCheckRuns(deps.octokit, deps.repo, sha);
-  const standing = approvalsIn(checks, pr.number).filter(
+  const standing = approvalsIn(checks, deps.trust, pr.number).filter(
     (a) => holds(a.record) && a.record.sha === sha,
   );
   if (standing[0]) return alreadyApproved(standing[0].record);
-  const problems = gateProblems(checks);
+  const problems = await gateProblemsAt(deps, sha, checks);
   if (problems.length > 0)
     return refused(
-      `Not approved: every gate must be green on the head commit \`${short}\` first.\n\n${problems.map((p) => `- ${p}`).join("\n")}`,
+      `Not approved: every gate must be green on the head commit \`${short}\` first.\n\n${problems.map((p) => `- ${p.message}`).join("\n")}`,
     );
 
   const record: ApprovalRecord = {
@@ -55,8 +59,9 @@ export async function approvePhase8(c: PrCommandContext): Promise<CommandOutcome
     by: user,
     at: deps.clock().toISOString(),
     state: "approved",
+    comment_id: c.comment.id,
   };
-  const summary = `Approved by @${user} (${auth.via}) at ${record.at} for \`${sha}\`.\n\nThe dispatch workflow \`${config.dispatch_workflow}\` runs this commit and nothing else.`;
+  const summary = `Approved by @${user} (${auth.via}) at ${record.at} for \`${sha}\`.\n\nThe dispatch workflow \`${config.dispatch_workflow}\` of \`${c.defaultBranch}\` runs this commit and nothing else.`;
   const checkId = await createCheckRun(
     deps.octokit,
     deps.repo,
@@ -75,6 +80,7 @@ export async function approvePhase8(c: PrCommandContext): Promise<CommandOutcome
   // concurrent delivery): the oldest record wins, the others stand down.
   const again = approvalsIn(
     await listCheckRuns(deps.octokit, deps.repo, sha, PHASE8_CHECK),
+    deps.trust,
     pr.number,
   ).filter((a) => holds(a.record) && a.record.sha === sha);
   const winner = again[0];
@@ -90,7 +96,9 @@ export async function approvePhase8(c: PrCommandContext): Promise<CommandOutcome
   }
 
   try {
-    await dispatchWorkflow(deps.octokit, deps.repo, config.dispatch_workflow, pr.headRef, {
+    // The workflow runs from the default branch, the copy a PR cannot edit; the SHA is an input
+    // its plan step verifies against this record (docs/security.md).
+    await dispatchWorkflow(deps.octokit, deps.repo, config.dispatch_workflow, c.defaultBranch, {
       pr: pr.number,
       sha,
       phase: "full",
@@ -99,7 +107,7 @@ export async function approvePhase8(c: PrCommandContext): Promise<CommandOutcome
     const status = httpStatus(err);
     const why =
       status === 404
-        ? `the workflow \`${config.dispatch_workflow}\` was not found on \`${pr.headRef}\` (copy it from templates/workflows, or set \`dispatch_workflow\` in .github/labgate.yml)`
+        ? `the workflow \`${config.dispatch_workflow}\` was not found on the default branch \`${c.defaultBranch}\` (copy it from templates/workflows, or set \`dispatch_workflow\` in .github/labgate.yml)`
         : status === 422
           ? `GitHub refused the dispatch (HTTP 422): ${(err as Error).message}. Does \`${config.dispatch_workflow}\` declare \`workflow_dispatch\` inputs pr, sha and phase?`
           : status !== undefined
@@ -121,6 +129,35 @@ export async function approvePhase8(c: PrCommandContext): Promise<CommandOutcome
     `Approved by @${user} (${auth.via}) for \`${short}\`: every gate is green. Dispatched \`${config.dispatch_workflow}\` (phase full); \`labgate/phase8\` follows its progress. A push that changes code voids this approval; a results-only commit keeps it.`,
     "rocket",
   );
+}
+
+/**
+ * The approval is of the head the approver saw (SPEC §7): the commit they named, or else the one
+ * the PR's branch pointed at when the comment was written, from GitHub's own record of pushes
+ * (`branchHeadAt`). Either must still be the head. A refusal when not, else undefined.
+ */
+async function headTheApproverSaw(
+  c: PrCommandContext,
+  named: string | undefined,
+): Promise<CommandOutcome | undefined> {
+  const { deps, pr } = c;
+  const head = pr.headSha;
+  if (named !== undefined)
+    return head.startsWith(named)
+      ? undefined
+      : refused(
+          `Not approved: you named \`${named}\`, but the head of this PR is \`${head}\`. Review the head and comment \`/approve-phase8 ${head.slice(0, 7)}\` to approve it.`,
+        );
+  const then = await branchHeadAt(deps.octokit, deps.repo, pr.headRef, c.comment.createdAt);
+  if (!then.ok)
+    return refused(
+      `Not approved: labgate cannot tell which commit you saw when you wrote this comment (${then.message}). Name it: comment \`/approve-phase8 ${head.slice(0, 7)}\` if \`${head.slice(0, 7)}\` is the commit you reviewed.`,
+    );
+  if (then.sha !== head)
+    return refused(
+      `Not approved: the head moved after your comment. When you wrote it (${c.comment.createdAt}) the head was \`${then.sha}\`; it is \`${head}\` now. Review the new commits and comment \`/approve-phase8\` again (or \`/approve-phase8 ${head.slice(0, 7)}\`).`,
+    );
+  return undefined;
 }
 
 function alreadyApproved(r: ApprovalRecord): CommandOutcome {

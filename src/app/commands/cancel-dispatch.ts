@@ -15,7 +15,7 @@ export async function cancelDispatch(c: PrCommandContext): Promise<CommandOutcom
     await listWorkflowRuns(deps.octokit, deps.repo, config.dispatch_workflow, pr.headRef)
   ).filter(isActive);
   for (const run of runs) await cancelWorkflowRun(deps.octokit, deps.repo, run.id);
-  const found = await latestApproval(deps.octokit, deps.repo, pr.headSha, pr.number);
+  const found = await latestApproval(deps, pr.headSha, pr.number);
   if (holds(found?.record)) {
     await createCheckRun(
       deps.octokit,

@@ -1,12 +1,13 @@
 import { postComment, reactToComment } from "../../github/comment-replies.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
-import { readConfigAt } from "../../github/read-config.js";
+import { readPolicyConfig } from "../../github/read-config.js";
 import type { EventDeps } from "../event-deps.js";
 import { approvePhase8 } from "./approve-phase8.js";
 import { cancelDispatch } from "./cancel-dispatch.js";
 import type { CommandOutcome } from "./command-outcome.js";
 import { helpCommand } from "./help-command.js";
 import { type Command, parseCommands } from "./parse-commands.js";
+import type { PrCommandContext } from "./pr-command-context.js";
 import { retryRuns } from "./retry-runs.js";
 import { runPilot } from "./run-pilot.js";
 
@@ -15,6 +16,8 @@ export interface PrCommentInput {
   commentId: number;
   user: string;
   body: string;
+  /** `comment.created_at`: when its author last saw the PR. */
+  createdAt: string;
 }
 
 /** Runs the commands of one new PR comment; each gets a reaction and a reply saying what happened. */
@@ -36,16 +39,24 @@ async function runCommand(
 ): Promise<CommandOutcome> {
   if (command.name === "help") return helpCommand(command.unknown);
   const pr = await getPullRequest(deps.octokit, deps.repo, input.pr);
-  const cfg = await readConfigAt(deps.octokit, deps.repo, pr.baseRef);
+  // Who may approve is the default branch's policy, never the PR's or its chosen base's.
+  const cfg = await readPolicyConfig(deps.octokit, deps.repo);
   if (!cfg.ok)
     return {
       reaction: "confused",
-      reply: `labgate cannot act: .github/labgate.yml on \`${pr.baseRef}\` is invalid, so it cannot tell who may approve.\n\n\`\`\`\n${cfg.problem}\n\`\`\``,
+      reply: `labgate cannot act: .github/labgate.yml on the default branch \`${cfg.ref}\` is invalid, so it cannot tell who may approve. Fix it there:\n\n\`\`\`\n${cfg.problem}\n\`\`\``,
     };
-  const ctx = { deps, user: input.user, pr, config: cfg.config };
+  const ctx: PrCommandContext = {
+    deps,
+    user: input.user,
+    pr,
+    config: cfg.config,
+    defaultBranch: cfg.ref,
+    comment: { id: input.commentId, createdAt: input.createdAt },
+  };
   switch (command.name) {
     case "approve-phase8":
-      return approvePhase8(ctx);
+      return approvePhase8(ctx, command.sha);
     case "run-pilot":
       return runPilot(ctx, command.stage);
     case "cancel":

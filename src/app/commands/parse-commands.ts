@@ -1,5 +1,6 @@
 export type Command =
-  | { name: "approve-phase8" }
+  /** `sha`: the commit the approver names (a prefix of at least 7 hex digits, lower case). */
+  | { name: "approve-phase8"; sha?: string }
   | { name: "run-pilot"; stage?: number }
   | { name: "cancel" }
   | { name: "retry"; target: "failed" | { runId: string } }
@@ -11,12 +12,21 @@ const MAX_COMMANDS = 3;
 /**
  * The labgate commands in a PR comment: a line that starts with the command. Lines inside fenced
  * code blocks, quoted lines (`>`), and indented code are someone talking about a command, not
- * giving it, and are ignored. Slash words labgate does not know are left to other bots.
+ * giving it, and are ignored; so is anything the reader does not see, or sees only by expanding
+ * it: HTML comments (`<!-- ... -->`, over any number of lines) and `<details>` blocks
+ * (docs/security.md). Slash words labgate does not know are left to other bots.
  */
 export function parseCommands(body: string): Command[] {
   const out: Command[] = [];
   let fence: string | undefined;
+  let inComment = false;
+  let details = 0;
   for (const raw of body.split(/\r?\n/)) {
+    if (inComment) {
+      // The line that closes a comment is ignored whole: nothing on it counts.
+      if (raw.includes("-->")) inComment = false;
+      continue;
+    }
     const fenceMatch = /^ {0,3}(`{3,}|~{3,})/.exec(raw);
     if (fenceMatch) {
       const marker = fenceMatch[1] as string;
@@ -25,8 +35,14 @@ export function parseCommands(body: string): Command[] {
       continue;
     }
     if (fence !== undefined) continue;
-    if (/^( {4,}|\t)/.test(raw)) continue;
-    const line = raw.trim();
+    const visible = visiblePart(raw);
+    inComment = visible.opensComment;
+    const wasInDetails = details > 0;
+    details = Math.max(0, details + visible.detailsOpened - visible.detailsClosed);
+    if (wasInDetails) continue;
+    const text = visible.text;
+    if (/^( {4,}|\t)/.test(text)) continue;
+    const line = text.trim();
     if (line.startsWith(">")) continue;
     const cmd = parseLine(line);
     if (cmd) out.push(cmd);
@@ -35,11 +51,59 @@ export function parseCommands(body: string): Command[] {
   return out;
 }
 
+/**
+ * What of a line outside any comment a reader sees for sure: the text before the first HTML
+ * comment or `<details>` on it. Also whether the line leaves a comment open, and how many
+ * `<details>` blocks it opens and closes.
+ */
+function visiblePart(raw: string): {
+  text: string;
+  opensComment: boolean;
+  detailsOpened: number;
+  detailsClosed: number;
+} {
+  let rest = raw;
+  let opensComment = false;
+  let outside = "";
+  let cut: number | undefined;
+  for (;;) {
+    const start = rest.indexOf("<!--");
+    if (start < 0) {
+      outside += rest;
+      break;
+    }
+    cut ??= outside.length + start;
+    outside += rest.slice(0, start);
+    const end = rest.indexOf("-->", start + 4);
+    if (end < 0) {
+      opensComment = true;
+      break;
+    }
+    rest = rest.slice(end + 3);
+  }
+  const detailsAt = outside.search(/<details\b/i);
+  const ends = [cut, detailsAt < 0 ? undefined : detailsAt].filter((n) => n !== undefined);
+  return {
+    text: ends.length > 0 ? raw.slice(0, Math.min(...(ends as number[]))) : raw,
+    opensComment,
+    detailsOpened: outside.match(/<details\b/gi)?.length ?? 0,
+    detailsClosed: outside.match(/<\/details\s*>/gi)?.length ?? 0,
+  };
+}
+
 function parseLine(line: string): Command | undefined {
   const [word, ...args] = line.split(/\s+/);
   switch (word) {
-    case "/approve-phase8":
-      return { name: "approve-phase8" };
+    case "/approve-phase8": {
+      const arg = args[0];
+      if (arg === undefined) return { name: "approve-phase8" };
+      return /^[0-9a-f]{7,40}$/i.test(arg)
+        ? { name: "approve-phase8", sha: arg.toLowerCase() }
+        : {
+            name: "help",
+            unknown: `/approve-phase8 ${arg.slice(0, 40)} (a commit SHA of at least 7 hex digits)`,
+          };
+    }
     case "/run-pilot": {
       const arg = args[0];
       if (arg === undefined) return { name: "run-pilot" };

@@ -22,7 +22,7 @@ export async function retryRuns(
     return refused("Nothing retried: labgate never runs fork code on self-hosted runners.");
   const auth = await authorize(deps, user, config.approvers);
   if (!auth.ok) return refused(`Nothing retried: ${auth.reason}`);
-  const approval = await latestApproval(deps.octokit, deps.repo, pr.headSha, pr.number);
+  const approval = await latestApproval(deps, pr.headSha, pr.number);
   if (!holds(approval?.record))
     return refused(
       `Nothing retried: there is no standing \`/approve-phase8\` for \`${pr.headSha.slice(0, 7)}\` (a code push voids it).`,

@@ -1,7 +1,8 @@
+import { CHECK_NAMES } from "../../github/check-run-protocol.js";
 import { listCheckRuns } from "../../github/check-runs.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
-import { gateProblems } from "../approval/gates-green.js";
+import { gateProblemsAt } from "../approval/gates-green.js";
 import { authorize } from "./authorize.js";
 import { type CommandOutcome, done, refused } from "./command-outcome.js";
 import type { PrCommandContext } from "./pr-command-context.js";
@@ -19,15 +20,16 @@ export async function runPilot(c: PrCommandContext, stage?: number): Promise<Com
   const auth = await authorize(deps, user, config.approvers);
   if (!auth.ok) return refused(`Pilot not started: ${auth.reason}`);
   const checks = await listCheckRuns(deps.octokit, deps.repo, pr.headSha);
-  const problems = gateProblems(checks).filter(
-    (p) => p.includes("labgate/definitions") || p.includes("labgate/code-review"),
+  const problems = (await gateProblemsAt(deps, pr.headSha, checks)).filter(
+    (p) => p.gate === CHECK_NAMES.definitions || p.gate === CHECK_NAMES["code-review"],
   );
   if (problems.length > 0)
     return refused(
-      `Pilot not started: definitions and code review must be green on \`${pr.headSha.slice(0, 7)}\`.\n\n${problems.map((p) => `- ${p}`).join("\n")}`,
+      `Pilot not started: definitions and code review must be green on \`${pr.headSha.slice(0, 7)}\`.\n\n${problems.map((p) => `- ${p.message}`).join("\n")}`,
     );
   try {
-    await dispatchWorkflow(deps.octokit, deps.repo, config.dispatch_workflow, pr.headRef, {
+    // From the default branch's copy of the workflow, with the SHA as input (docs/security.md).
+    await dispatchWorkflow(deps.octokit, deps.repo, config.dispatch_workflow, c.defaultBranch, {
       pr: pr.number,
       sha: pr.headSha,
       phase: "pilot",

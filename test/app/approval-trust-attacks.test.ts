@@ -1,0 +1,391 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  decodeApproval,
+  encodeApproval,
+  encodeCodeReviewState,
+} from "../../src/github/check-run-protocol.js";
+import {
+  API,
+  BASE_REF,
+  BEFORE,
+  checkRun,
+  checkRunsReply,
+  exampleFiles,
+  GREEN_CHECKS,
+  HEAD,
+  nock,
+  prCommentEvent,
+  pullRequestResource,
+  R,
+  serveActivity,
+  serveFiles,
+  servePolicy,
+  testApp,
+  withToken,
+} from "./harness.js";
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+const config = exampleFiles()[".github/labgate.yml"] as string;
+
+/** Token, the PR, the default branch's policy, an admin's permission. */
+function authorized(pr = pullRequestResource()) {
+  return servePolicy(withToken(nock(API)).get(`${R}/pulls/2`).reply(200, pr), config)
+    .get(`${R}/collaborators/Codertocat/permission`)
+    .reply(200, { permission: "admin", role_name: "admin" });
+}
+
+function reply(scope: nock.Scope, reaction: string, replies: string[]) {
+  return scope
+    .post(`${R}/issues/comments/492700400/reactions`, (b) => b.content === reaction)
+    .reply(201, {})
+    .post(`${R}/issues/2/comments`, (b) => replies.push(b.body) > 0)
+    .reply(201, { id: 1 });
+}
+
+/** The record written, the second look, the dispatch: the approval goes through. */
+function recordAndDispatch(
+  scope: nock.Scope,
+  dispatched: unknown[],
+  others: Record<string, unknown>[] = [],
+) {
+  let created: any;
+  return scope
+    .post(`${R}/check-runs`, (b) => {
+      created = b;
+      return b.name === "labgate/phase8";
+    })
+    .reply(201, { id: 500 })
+    .get(`${R}/commits/${HEAD}/check-runs`)
+    .query({ filter: "all", per_page: "100", check_name: "labgate/phase8" })
+    .reply(200, () =>
+      checkRunsReply([
+        checkRun(500, "labgate/phase8", {
+          status: "in_progress",
+          conclusion: null,
+          external_id: created.external_id,
+        }),
+        ...others,
+      ]),
+    )
+    .post(`${R}/actions/workflows/labgate-dispatch.yml/dispatches`, (b) => dispatched.push(b) > 0)
+    .reply(204);
+}
+
+/** Green `labgate/*` check runs as a PR's own workflow posts them with GITHUB_TOKEN. */
+const FORGED_GREEN = [
+  checkRun(23, "labgate/code-review", {
+    app: "github-actions",
+    title: "CODE_APPROVED",
+    external_id: encodeCodeReviewState({ v: 1, dry_run: "passed" }),
+  }),
+  checkRun(22, "labgate/design-debate", { app: "github-actions" }),
+  checkRun(21, "labgate/definitions", { app: "github-actions" }),
+];
+
+describe("gates count only from this app (issue #11 item 3)", () => {
+  it("green labgate/* check runs by github-actions over failing labgate checks: refused, naming the untrusted checks", async () => {
+    const app = await testApp();
+    const replies: string[] = [];
+    const scope = serveActivity(authorized())
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(
+        200,
+        checkRunsReply([
+          ...FORGED_GREEN,
+          checkRun(12, "labgate/design-debate", { conclusion: "failure", title: "REJECT" }),
+          checkRun(11, "labgate/code-review", {
+            conclusion: "neutral",
+            title: "CODE_APPROVED — dry-run pending",
+            external_id: encodeCodeReviewState({ v: 1, dry_run: "pending" }),
+          }),
+          checkRun(10, "labgate/definitions", { conclusion: "failure", title: "2 errors" }),
+        ]),
+      );
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    const untrusted = "by `github-actions` (app 15368) is not labgate's own and does not count";
+    expect(replies[0]).toContain("Not approved: every gate must be green");
+    expect(replies[0]).toContain(
+      `\`labgate/definitions\` is failure (2 errors) (the \`labgate/definitions\` check run ${untrusted})`,
+    );
+    expect(replies[0]).toContain("`labgate/design-debate` is failure (REJECT)");
+    expect(replies[0]).toContain(
+      `\`labgate/code-review\`: the dry-run is still pending (the \`labgate/code-review\` check run ${untrusted})`,
+    );
+  });
+
+  it("only github-actions' green checks and none of labgate's: every gate has not run", async () => {
+    const app = await testApp();
+    const replies: string[] = [];
+    const scope = serveActivity(authorized())
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply(FORGED_GREEN));
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(replies[0]).toMatch(/`labgate\/definitions` has not run on this commit \(the/);
+    expect(replies[0]).toMatch(/`labgate\/design-debate` has not run on this commit \(the/);
+    expect(replies[0]).toMatch(/`labgate\/code-review` has not run on this commit \(the/);
+  });
+
+  it("a forged labgate/phase8 record by another app neither blocks a real approval nor wins the tie-break", async () => {
+    const app = await testApp();
+    const dispatched: any[] = [];
+    const replies: string[] = [];
+    const forged = checkRun(400, "labgate/phase8", {
+      app: "github-actions",
+      status: "in_progress",
+      conclusion: null,
+      external_id: encodeApproval({
+        v: 1,
+        pr: 2,
+        sha: HEAD,
+        phase: "full",
+        by: "mallory",
+        at: "t0",
+        state: "approved",
+      }),
+    });
+    const scope = serveActivity(authorized())
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply([forged, ...GREEN_CHECKS]));
+    recordAndDispatch(scope, dispatched, [forged]);
+    reply(scope, "rocket", replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(replies[0]).toMatch(/^@Codertocat Approved by @Codertocat/);
+    expect(dispatched).toEqual([{ ref: BASE_REF, inputs: { pr: "2", sha: HEAD, phase: "full" } }]);
+  });
+
+  it("101 check runs on the commit, labgate's own on page 2: all pages are read and the approval goes through", async () => {
+    const app = await testApp();
+    const dispatched: any[] = [];
+    const noise = Array.from({ length: 100 }, (_, i) =>
+      checkRun(1000 + i, `lint/${i}`, { app: "github-actions" }),
+    );
+    const path = `${R}/commits/${HEAD}/check-runs`;
+    const scope = serveActivity(authorized())
+      .get(path)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply(noise), {
+        link: `<${API}${path}?filter=all&per_page=100&page=2>; rel="next", <${API}${path}?filter=all&per_page=100&page=2>; rel="last"`,
+      })
+      .get(path)
+      .query({ filter: "all", per_page: "100", page: "2" })
+      .reply(200, checkRunsReply(GREEN_CHECKS));
+    recordAndDispatch(scope, dispatched);
+    reply(scope, "rocket", []);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(dispatched).toHaveLength(1);
+  });
+});
+
+describe("Actions mode: no check run can be told apart by its author", () => {
+  it("github-actions' green checks over broken definitions: the gates are recomputed from the files and the approval refused", async () => {
+    const app = await testApp({ trust: { app_id: null } });
+    const replies: string[] = [];
+    const files = {
+      ...exampleFiles(),
+      "experiments/definitions.json": '{ "version": 1, "project": 7 }',
+    };
+    const scope = serveActivity(authorized())
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply(FORGED_GREEN));
+    serveFiles(scope, files, 2);
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(replies[0]).toContain("Not approved: every gate must be green");
+    expect(replies[0]).toMatch(
+      /`labgate\/definitions` is failure \(INVALID: .+\), recomputed from the files at this commit/,
+    );
+  });
+
+  it("the example campaign at the commit and a dry-run report `passed`: approved and dispatched from the default branch", async () => {
+    const app = await testApp({ trust: { app_id: null } });
+    const dispatched: any[] = [];
+    const scope = serveActivity(authorized())
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply(FORGED_GREEN));
+    serveFiles(scope, exampleFiles(), 2);
+    let created: any;
+    scope
+      .post(`${R}/check-runs`, (b) => {
+        created = b;
+        return b.name === "labgate/phase8";
+      })
+      .reply(201, { id: 500 })
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100", check_name: "labgate/phase8" })
+      .reply(200, () =>
+        checkRunsReply([
+          checkRun(500, "labgate/phase8", {
+            app: "github-actions",
+            status: "in_progress",
+            conclusion: null,
+            external_id: created.external_id,
+          }),
+        ]),
+      )
+      .post(`${R}/actions/workflows/labgate-dispatch.yml/dispatches`, (b) => dispatched.push(b) > 0)
+      .reply(204);
+    reply(scope, "rocket", []);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(dispatched).toEqual([{ ref: BASE_REF, inputs: { pr: "2", sha: HEAD, phase: "full" } }]);
+  });
+});
+
+describe("the approval is of what the approver saw (issue #11 item 5)", () => {
+  it("the head moved after the comment was written: refused, naming both commits; nothing read or dispatched", async () => {
+    const app = await testApp();
+    const replies: string[] = [];
+    const scope = serveActivity(authorized(), [
+      { after: HEAD, timestamp: "2019-05-15T15:20:51Z" },
+      { after: BEFORE, timestamp: "2019-05-15T15:10:00Z" },
+    ]);
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(replies[0]).toBe(
+      `@Codertocat Not approved: the head moved after your comment. When you wrote it (2019-05-15T15:20:21Z) the head was \`${BEFORE}\`; it is \`${HEAD}\` now. Review the new commits and comment \`/approve-phase8\` again (or \`/approve-phase8 ${HEAD.slice(0, 7)}\`).`,
+    );
+  });
+
+  it("a force-push back to an ancestor after the comment counts as a move", async () => {
+    const app = await testApp();
+    const replies: string[] = [];
+    const pr = pullRequestResource();
+    pr.head.sha = BEFORE;
+    const scope = serveActivity(authorized(pr), [
+      { after: BEFORE, timestamp: "2019-05-15T15:21:00Z", activity_type: "force_push" },
+      { after: HEAD, timestamp: "2019-05-15T15:19:00Z" },
+    ]);
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(replies[0]).toContain(`the head was \`${HEAD}\`; it is \`${BEFORE}\` now`);
+  });
+
+  it("no push is known from before the comment: refused, asking for the SHA", async () => {
+    const app = await testApp();
+    const replies: string[] = [];
+    const scope = serveActivity(authorized(), []);
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(replies[0]).toContain(
+      "Not approved: labgate cannot tell which commit you saw when you wrote this comment (GitHub lists no push to `changes` at or before 2019-05-15T15:20:21Z)",
+    );
+    expect(replies[0]).toContain(`comment \`/approve-phase8 ${HEAD.slice(0, 7)}\``);
+  });
+
+  it("/approve-phase8 <sha> naming the head approves it, whatever was pushed around the comment", async () => {
+    const app = await testApp();
+    const dispatched: any[] = [];
+    const replies: string[] = [];
+    const scope = authorized()
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply(GREEN_CHECKS));
+    recordAndDispatch(scope, dispatched);
+    reply(scope, "rocket", replies);
+    await app.receive("issue_comment", prCommentEvent(`/approve-phase8 ${HEAD.slice(0, 9)}`));
+    scope.done();
+    expect(dispatched).toEqual([{ ref: BASE_REF, inputs: { pr: "2", sha: HEAD, phase: "full" } }]);
+  });
+
+  it("the record names the approving comment, for the dispatch plan step to verify", async () => {
+    const app = await testApp();
+    const bodies: any[] = [];
+    const scope = serveActivity(authorized())
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply(GREEN_CHECKS))
+      .post(`${R}/check-runs`, (b) => bodies.push(b) > 0)
+      .reply(201, { id: 500 })
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100", check_name: "labgate/phase8" })
+      .reply(200, () =>
+        checkRunsReply([
+          checkRun(500, "labgate/phase8", {
+            status: "in_progress",
+            conclusion: null,
+            external_id: bodies[0].external_id,
+          }),
+        ]),
+      )
+      .post(`${R}/actions/workflows/labgate-dispatch.yml/dispatches`)
+      .reply(204);
+    reply(scope, "rocket", []);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(decodeApproval(bodies[0].external_id)).toEqual({
+      v: 1,
+      pr: 2,
+      sha: HEAD,
+      phase: "full",
+      by: "Codertocat",
+      at: "2026-05-01T12:00:00.000Z",
+      state: "approved",
+      comment_id: 492700400,
+    });
+  });
+
+  it("/approve-phase8 <sha> naming another commit: refused with both SHAs", async () => {
+    const app = await testApp();
+    const replies: string[] = [];
+    const scope = authorized();
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent(`/approve-phase8 ${BEFORE.slice(0, 7)}`));
+    scope.done();
+    expect(replies[0]).toBe(
+      `@Codertocat Not approved: you named \`${BEFORE.slice(0, 7)}\`, but the head of this PR is \`${HEAD}\`. Review the head and comment \`/approve-phase8 ${HEAD.slice(0, 7)}\` to approve it.`,
+    );
+  });
+});
+
+describe("policy comes from the default branch (issue #11 item 2, app side)", () => {
+  it("a PR based on a branch whose labgate.yml lists the attacker as approver: the attacker is refused", async () => {
+    const app = await testApp();
+    const replies: string[] = [];
+    const pr = pullRequestResource({ author: "mallory" });
+    pr.base.ref = "mallory-base"; // its labgate.yml says `approvers: { users: [mallory] }`
+    const scope = servePolicy(withToken(nock(API)).get(`${R}/pulls/2`).reply(200, pr), config)
+      .get(`${R}/collaborators/mallory/permission`)
+      .reply(200, { permission: "read", role_name: "read" });
+    scope
+      .post(`${R}/issues/comments/492700400/reactions`, (b) => b.content === "-1")
+      .reply(201, {})
+      .post(`${R}/issues/2/comments`, (b) => replies.push(b.body) > 0)
+      .reply(201, { id: 1 });
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8", { login: "mallory" }));
+    scope.done();
+    expect(replies[0]).toMatch(
+      /^@mallory Not approved: @mallory has read permission; this needs write, maintain or admin, or being a configured approver/,
+    );
+  });
+});
+
+describe("commands the reader does not see (issue #11 item 6)", () => {
+  it("an /approve-phase8 inside an HTML comment or a <details> block makes no request at all", async () => {
+    const app = await testApp();
+    await app.receive(
+      "issue_comment",
+      prCommentEvent(
+        "Looks fine to me.\n<!--\n/approve-phase8\n-->\n<details><summary>log</summary>\n\n/approve-phase8\n</details>",
+      ),
+    );
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+});
