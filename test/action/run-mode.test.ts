@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -106,6 +106,48 @@ describe("action mode run (bundled, self-hosted runner)", () => {
     );
     expect(run.code).toBe(1);
     expect(run.log).toContain("shard 9 does not exist: the plan at");
+  });
+});
+
+describe("action mode run: what a run leaves as links stays out of the artifact (docs/security.md)", () => {
+  it("uploads no symbolic link, nor what it points at, that a run left at its result or log path", async () => {
+    const outside = tempDir("labgate-outside-");
+    const secret = join(outside, "secret.json");
+    writeFileSync(secret, '{"metrics": {"accuracy": 1}, "meta": {"token": "ghs_RUNNER_SECRET"}}\n');
+    const files = campaignFiles({ seeds: [1] });
+    // a run that writes its result, then swaps it and its log for links to a file of the machine
+    files["train.py"] = `${files["train.py"]}
+import os
+log = os.path.join(".labgate", "logs", os.environ["LABGATE_RUN_ID"] + ".log")
+for path in (a.result_file, log):
+    os.remove(path)
+    os.symlink(${JSON.stringify(secret)}, path)
+`;
+    const repo = repoWithBranch(files);
+    const store = tempDir("labgate-artifacts-");
+    const run = await runBundledAction(
+      { mode: "run", sha: repo.head, shard: "0", phase: "full" },
+      { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store },
+    );
+    expect(run.code).toBe(1);
+    const artifact = join(store, "labgate-shard-0-attempt1");
+    const uploaded = listFiles(artifact);
+    for (const f of uploaded) {
+      expect(lstatSync(join(artifact, f)).isFile()).toBe(true);
+      expect(readFileSync(join(artifact, f), "utf8")).not.toContain("ghs_RUNNER_SECRET");
+    }
+    const id = "full-base_s1";
+    expect(uploaded).toContain(`dispatch/${id}.status.json`);
+    expect(uploaded).not.toContain(`experiments/results/runs/${id}.json`);
+    expect(uploaded).not.toContain(`.labgate/logs/${id}.log`);
+    expect(run.log).toContain(
+      `.labgate/logs/${id}.log: not uploaded: it is a symbolic link, not a regular file`,
+    );
+    const sidecar = JSON.parse(readFileSync(join(artifact, `dispatch/${id}.status.json`), "utf8"));
+    expect(sidecar.status).toBe("failed");
+    expect(sidecar.reason).toMatch(
+      /^invalid-result: experiments\/results\/runs\/full-base_s1\.json: is a symbolic link/,
+    );
   });
 });
 

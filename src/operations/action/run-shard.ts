@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SimpleGit } from "simple-git";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
+import { writeContained } from "../contained-files.js";
 import { type RunCampaignResult, runCampaign } from "../run-campaign.js";
 import { logFileOf } from "../runner/execute-run.js";
 import type { RunnerEvent } from "../runner/runner-events.js";
@@ -93,13 +93,19 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
   // Whatever happened, what the runs left behind goes up before the job ends.
   {
     const files = [manifestFile(input.shard)];
+    // Only regular files go up: an upload follows a symbolic link, so a link a run left at one
+    // of its paths would put whatever it points at into the artifact (docs/security.md).
     for (const id of runIds)
       for (const f of [
         sidecarFile(config.dispatch_dir, id),
         resultFiles.get(id) as string,
         logFileOf(id),
-      ])
-        if (existsSync(resolve(input.cwd, f))) files.push(f);
+      ]) {
+        const kind = await fileKind(resolve(input.cwd, f));
+        if (kind === "file") files.push(f);
+        else if (kind !== "missing")
+          deps.log.warn(`${f}: not uploaded: it is ${kind}, not a regular file`);
+      }
     const manifest: ShardManifest = {
       shard: input.shard,
       sha: input.sha,
@@ -108,11 +114,12 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
       run_ids: runIds,
       error,
     };
-    await mkdir(resolve(input.cwd, manifestFile(input.shard), ".."), { recursive: true });
-    await writeFile(
-      resolve(input.cwd, manifestFile(input.shard)),
+    const written = await writeContained(
+      input.cwd,
+      manifestFile(input.shard),
       `${JSON.stringify(manifest, null, 2)}\n`,
     );
+    if (!written.ok) throw new Error(written.message);
     let artifact: RunShardResult["artifact"];
     let uploadError: string | undefined;
     try {
@@ -126,5 +133,16 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
     const entries = outcome?.kind === "ran" ? outcome.entries : [];
     const counts = outcome?.kind === "ran" ? outcome.counts : {};
     return { ...(error ? { refused: error } : {}), entries, counts, artifact, uploadError };
+  }
+}
+
+async function fileKind(path: string): Promise<"file" | "missing" | string> {
+  try {
+    const st = await lstat(path);
+    if (st.isFile()) return "file";
+    return st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a directory" : "special";
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    throw err;
   }
 }
