@@ -43,8 +43,8 @@ export type DispatchAuthorization =
 /**
  * May the dispatch workflow plan (pr, sha, phase)? It is started on the default branch with `sha`
  * as an input that anyone who can run a workflow by hand may also set, so the plan step checks
- * through the API, never from the checkout (docs/security.md, "The approval is of what the
- * approver saw"):
+ * through the API, never from the checkout (docs/security.md, "The dispatch plans only what was
+ * approved"):
  * - the PR is open, not from a fork, and `sha` is still its head;
  * - for the full phase, a standing approval record for this PR and SHA on a `labgate/phase8` check
  *   run that the labgate app itself wrote; where the record names its `/approve-phase8` comment,
