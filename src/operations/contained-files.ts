@@ -142,10 +142,8 @@ export async function writeContained(
     message: `${rel}: ${where}, outside ${absRoot}; not written`,
   });
   if (isAbsolute(rel) || !isInside(absRoot, abs)) return outside("lies");
-  const rootReal = await realpath(absRoot);
-  const existing = await nearestExisting(dirname(abs));
-  if (existing !== rootReal && !isInside(rootReal, existing))
-    return outside(`a folder on its path resolves to ${existing}`);
+  const outsideAt = await folderEscape(absRoot, dirname(abs));
+  if (outsideAt) return outside(`a folder on its path resolves to ${outsideAt}`);
   await mkdir(dirname(abs), { recursive: true });
   const tmp = `${abs}.${process.pid}.${tmpSeq++}.tmp`;
   await writeFile(tmp, text, { flag: "wx" });
@@ -154,6 +152,30 @@ export async function writeContained(
 }
 
 let tmpSeq = 0;
+
+/**
+ * Why files may not be written under the folder `rel` of `root`, or undefined when they may: the
+ * folder (or, while it does not exist, its nearest existing ancestor) must resolve inside `root`.
+ * A folder committed as a symbolic link (`experiments/results -> /home/...`) would make every
+ * write below it land outside the repository.
+ */
+export async function containedDirProblem(root: string, rel: string): Promise<string | undefined> {
+  const absRoot = resolve(root);
+  const abs = resolve(absRoot, rel);
+  if (isAbsolute(rel) || (abs !== absRoot && !isInside(absRoot, abs)))
+    return `${rel}: lies outside ${absRoot}`;
+  const outsideAt = await folderEscape(absRoot, abs);
+  return outsideAt
+    ? `${rel}: resolves to ${outsideAt}, outside ${absRoot} (a symbolic link)`
+    : undefined;
+}
+
+/** The real path `dir` (or its nearest existing ancestor) has when it is outside `root`. */
+async function folderEscape(root: string, dir: string): Promise<string | undefined> {
+  const rootReal = await realpath(root);
+  const existing = await nearestExisting(dir);
+  return existing === rootReal || isInside(rootReal, existing) ? undefined : existing;
+}
 
 /** The real path of `dir`, or of its nearest ancestor that exists. */
 async function nearestExisting(dir: string): Promise<string> {

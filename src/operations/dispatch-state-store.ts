@@ -11,6 +11,7 @@ import type { Sidecar } from "../core/state/state-entry-schema.js";
 import { readFileAtHead } from "../git/read-file-at-head.js";
 import {
   type ContainedRead,
+  containedDirProblem,
   containedReader,
   MAX_SIDECAR_BYTES,
   MAX_STATE_FILE_BYTES,
@@ -75,10 +76,19 @@ export async function readDispatchState(input: {
   const abs = resolve(cwd, rel);
   let state: DispatchState | undefined;
   let recoveredFrom: "HEAD" | undefined;
+  // Every run, merge and results commit starts here: a dispatch or results folder that leads out
+  // of the repository (a committed symbolic link) stops it before anything is written there.
+  for (const dir of [config.dispatch_dir, config.results_dir]) {
+    const problem = await containedDirProblem(cwd, dir);
+    if (problem)
+      throw new DispatchStateError(
+        `${problem}\n  labgate reads and writes the dispatch state and the results only inside the repository; nothing was read or written.\n  fix: make \`${dir}\` a plain folder of the repository (\`git rm ${dir}\` if a symbolic link was committed there).`,
+      );
+  }
   const read = await containedReader(cwd, MAX_STATE_FILE_BYTES)(rel);
   if (!read.ok && read.code === "outside-root")
     throw new DispatchStateError(
-      `${read.message}\n  labgate reads and writes the dispatch state only inside the repository; nothing was read or written.\n  fix: make \`${config.dispatch_dir}\` a plain folder of the repository (\`git rm ${config.dispatch_dir}\` if a symbolic link was committed there).`,
+      `${read.message}\n  labgate reads and writes the dispatch state only inside the repository; nothing was read or written.`,
     );
   if (read.ok) {
     const parsed = parseDispatchState(rel, read.text);

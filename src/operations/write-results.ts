@@ -20,7 +20,7 @@ import { type RunResult, runFilePath, variantOf } from "../core/results/run-resu
 import { StatsAccumulator } from "../core/results/stats-accumulator.js";
 import { ARCHIVED_PILOT_PHASE } from "../core/state/merge-sidecars.js";
 import { FINAL_STATUSES, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
-import { containedReader, MAX_RESULT_FILE_BYTES } from "./contained-files.js";
+import { containedDirProblem, containedReader, MAX_RESULT_FILE_BYTES } from "./contained-files.js";
 import { preloadChartRenderer, renderChartSvg } from "./results/render-chart-svg.js";
 import { openAtomic } from "./results/write-atomic.js";
 
@@ -306,6 +306,11 @@ export async function computeResultsFiles(
 export async function writeResultsFiles(
   input: Omit<ExportResultsInput, "copyRunFiles" | "readResult"> & { cwd: string },
 ): Promise<ExportOutcome> {
+  const problem = await containedDirProblem(input.cwd, input.config.results_dir);
+  if (problem)
+    throw new Error(
+      `${problem}; labgate writes results only inside the repository, and wrote nothing. Fix: make ${input.config.results_dir} a plain folder of the repository (\`git rm\` the link if one was committed).`,
+    );
   return exportResults(
     {
       ...input,

@@ -1,5 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/run-cli.js";
@@ -125,4 +133,27 @@ describe("labgate run: paths come from the plan, never from data (docs/security.
     expect(existsSync(join(dir, "experiments/results/runs/linked_s1.json"))).toBe(false);
     expect(readFileSync(secret, "utf8")).toContain("ghs_SECRET");
   }, 60_000);
+
+  it.each(["dispatch", "experiments/results"])(
+    "refuses to start when %s is a committed symbolic link leading out of the repo, and writes nothing there",
+    async (folder) => {
+      const outside = tempDir("labgate-outside-");
+      const dir = campaignRepo([{ id: "a" }]);
+      mkdirSync(join(dir, folder, ".."), { recursive: true });
+      symlinkSync(outside, join(dir, folder));
+      git(dir, "add", folder);
+      git(dir, "commit", "-qm", "a PR's link");
+
+      const r = await runCli(["run"], dir);
+
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `${folder}: resolves to ${realpathSync(outside)}, outside ${realpathSync(dir)} (a symbolic link)`,
+      );
+      expect(r.stderr).toContain(`fix: make \`${folder}\` a plain folder of the repository`);
+      expect(readdirSync(outside)).toEqual([]);
+      expect(sidecars(dir).size).toBe(0);
+    },
+    60_000,
+  );
 });
