@@ -7,20 +7,27 @@ export interface WorkflowRunInfo {
   conclusion: string | null;
   html_url: string;
   head_sha: string;
+  /** What started it (`workflow_dispatch`, `push`, ...). */
+  event: string;
+  /** The branch whose copy of the workflow ran. */
+  head_branch: string | null;
+  /** The run's title: the workflow's `run-name` rendered with its inputs. */
+  display_title: string | null;
 }
 
-/** Runs of `workflowFile` on `branch` (newest first). */
+/** Runs of `workflowFile` on `branch` started by `event` (newest first, the newest 100). */
 export async function listWorkflowRuns(
   octokit: OctokitLike,
   repo: RepoRef,
   workflowFile: string,
-  branch: string,
+  filter: { branch: string; event: string },
 ): Promise<WorkflowRunInfo[]> {
   const { data } = await octokit.rest.actions.listWorkflowRuns({
     ...repo,
     workflow_id: workflowFile,
-    branch,
-    per_page: 20,
+    branch: filter.branch,
+    event: filter.event,
+    per_page: 100,
   });
   return data.workflow_runs.map((r) => ({
     id: r.id,
@@ -28,6 +35,9 @@ export async function listWorkflowRuns(
     conclusion: r.conclusion ?? null,
     html_url: r.html_url,
     head_sha: r.head_sha,
+    event: r.event,
+    head_branch: r.head_branch ?? null,
+    display_title: r.display_title ?? null,
   }));
 }
 

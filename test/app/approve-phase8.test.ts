@@ -9,10 +9,11 @@ import {
   BASE_REF,
   checkRun,
   checkRunsReply,
+  DISPATCH_RUNS_QUERY,
+  dispatchRun,
   exampleFiles,
   GREEN_CHECKS,
   HEAD,
-  HEAD_REF,
   nock,
   prCommentEvent,
   pullRequestResource,
@@ -448,24 +449,13 @@ describe("PR comment commands", () => {
       .get(`${R}/collaborators/Codertocat/permission`)
       .reply(200, { permission: "write", role_name: "write" })
       .get(`${R}/actions/workflows/labgate-dispatch.yml/runs`)
-      .query({ branch: HEAD_REF, per_page: "20" })
+      .query(DISPATCH_RUNS_QUERY)
       .reply(200, {
-        total_count: 2,
+        total_count: 3,
         workflow_runs: [
-          {
-            id: 77,
-            status: "in_progress",
-            conclusion: null,
-            html_url: "https://x/77",
-            head_sha: HEAD,
-          },
-          {
-            id: 66,
-            status: "completed",
-            conclusion: "success",
-            html_url: "https://x/66",
-            head_sha: HEAD,
-          },
+          dispatchRun(88, { status: "in_progress", conclusion: null, pr: 3 }),
+          dispatchRun(77, { status: "in_progress", conclusion: null }),
+          dispatchRun(66, { conclusion: "success" }),
         ],
       })
       .post(`${R}/actions/runs/77/cancel`)
@@ -519,18 +509,10 @@ describe("PR comment commands", () => {
         ]),
       )
       .get(`${R}/actions/workflows/labgate-dispatch.yml/runs`)
-      .query(true)
+      .query(DISPATCH_RUNS_QUERY)
       .reply(200, {
-        total_count: 1,
-        workflow_runs: [
-          {
-            id: 77,
-            status: "completed",
-            conclusion: "failure",
-            html_url: "https://x/77",
-            head_sha: HEAD,
-          },
-        ],
+        total_count: 2,
+        workflow_runs: [dispatchRun(88, { pr: 3 }), dispatchRun(77)],
       })
       .post(`${R}/actions/runs/77/rerun-failed-jobs`)
       .reply(201);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import examples from "@octokit/webhooks-examples";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
+import { dispatchRunTitle } from "../../src/app/approval/dispatch-run-title.js";
 import { createLabgateApp } from "../../src/app/create-app.js";
 import { createWorkQueue, type WorkQueue } from "../../src/app/work-queue.js";
 import { type CheckTrust, encodeCodeReviewState } from "../../src/github/check-run-protocol.js";
@@ -287,3 +288,36 @@ export function serveActivity(
 }
 
 export { nock };
+
+/** A run of the dispatch workflow as `GET .../workflows/{file}/runs` lists it: labgate's for PR #2. */
+export function dispatchRun(
+  id: number,
+  opts: {
+    status?: string;
+    conclusion?: string | null;
+    pr?: number;
+    sha?: string;
+    branch?: string;
+    event?: string;
+    title?: string;
+  } = {},
+) {
+  return {
+    id,
+    status: opts.status ?? "completed",
+    conclusion: opts.conclusion === undefined ? "failure" : opts.conclusion,
+    html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${id}`,
+    head_sha: "d".repeat(40),
+    event: opts.event ?? "workflow_dispatch",
+    head_branch: opts.branch ?? BASE_REF,
+    display_title:
+      opts.title ?? dispatchRunTitle({ pr: opts.pr ?? 2, sha: opts.sha ?? HEAD, phase: "full" }),
+  };
+}
+
+/** The query labgate lists the dispatch workflow's runs with: the default branch's dispatches. */
+export const DISPATCH_RUNS_QUERY = {
+  branch: BASE_REF,
+  event: "workflow_dispatch",
+  per_page: "100",
+};

@@ -1,19 +1,19 @@
 import { encodeApproval, holds, PHASE8_CHECK } from "../../github/check-run-protocol.js";
 import { createCheckRun } from "../../github/check-runs.js";
-import { cancelWorkflowRun, isActive, listWorkflowRuns } from "../../github/workflow-runs.js";
+import { cancelWorkflowRun, isActive } from "../../github/workflow-runs.js";
+import { dispatchRunsFor } from "../approval/dispatch-runs-for.js";
 import { latestApproval } from "../approval/find-approval.js";
 import { authorize } from "./authorize.js";
 import { type CommandOutcome, done, refused } from "./command-outcome.js";
 import type { PrCommandContext } from "./pr-command-context.js";
 
-/** `/cancel`: cancels this PR's queued or running dispatch runs and closes the approval. */
+/** `/cancel`: cancels labgate's queued or running dispatch runs of this PR and closes the approval. */
 export async function cancelDispatch(c: PrCommandContext): Promise<CommandOutcome> {
   const { deps, pr, user, config } = c;
   const auth = await authorize(deps, user, config.approvers);
   if (!auth.ok) return refused(`Nothing cancelled: ${auth.reason}`);
-  const runs = (
-    await listWorkflowRuns(deps.octokit, deps.repo, config.dispatch_workflow, pr.headRef)
-  ).filter(isActive);
+  // Only the runs labgate dispatched for this PR, whichever commit they run.
+  const runs = (await dispatchRunsFor(c)).filter(isActive);
   for (const run of runs) await cancelWorkflowRun(deps.octokit, deps.repo, run.id);
   const found = await latestApproval(deps, pr.headSha, pr.number);
   if (holds(found?.record)) {
@@ -34,7 +34,7 @@ export async function cancelDispatch(c: PrCommandContext): Promise<CommandOutcom
   }
   if (runs.length === 0)
     return done(
-      `No queued or running \`${config.dispatch_workflow}\` run on \`${pr.headRef}\` to cancel${holds(found?.record) ? "; the approval is closed" : ""}.`,
+      `No queued or running \`${config.dispatch_workflow}\` run for PR #${pr.number} to cancel${holds(found?.record) ? "; the approval is closed" : ""}.`,
       "eyes",
     );
   return done(

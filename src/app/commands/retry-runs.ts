@@ -2,16 +2,23 @@ import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import { holds } from "../../github/check-run-protocol.js";
 import { contentsWorkspace } from "../../github/contents-workspace.js";
 import { httpStatus } from "../../github/repo-ref.js";
-import { listWorkflowRuns, rerunFailedJobs, rerunJob } from "../../github/workflow-runs.js";
+import { listRunJobs } from "../../github/workflow-jobs.js";
+import { rerunFailedJobs, rerunJob } from "../../github/workflow-runs.js";
+import { dispatchRunsFor } from "../approval/dispatch-runs-for.js";
 import { latestApproval } from "../approval/find-approval.js";
 import { authorize } from "./authorize.js";
 import { type CommandOutcome, done, refused } from "./command-outcome.js";
 import type { PrCommandContext } from "./pr-command-context.js";
 
+/** How many of labgate's newest dispatch runs for the approved commit `/retry <run_id>` looks in. */
+const RUNS_SEARCHED = 5;
+
 /**
- * `/retry failed` re-runs the failed jobs of the newest dispatch run; `/retry <run_id>` re-runs the
- * job that held that run. GitHub re-runs them with the same inputs, so the approved SHA is what
- * runs again. Needs a standing approval on the head.
+ * `/retry failed` re-runs the failed jobs of labgate's newest dispatch run of the approved commit;
+ * `/retry <run_id>` re-runs the job that held that run. GitHub re-runs them with the same inputs,
+ * so the approved SHA is what runs again. Needs a standing approval on the head. Only jobs of
+ * workflow runs labgate dispatched for this PR and commit are ever re-run (`dispatchRunsFor`): the
+ * job id `dispatch/state.json` gives is the PR's to write, so it only picks among those jobs.
  */
 export async function retryRuns(
   c: PrCommandContext,
@@ -27,18 +34,15 @@ export async function retryRuns(
     return refused(
       `Nothing retried: there is no standing \`/approve-phase8\` for \`${pr.headSha.slice(0, 7)}\` (a code push voids it).`,
     );
+  const sha = approval.record.sha;
   try {
-    if (target === "failed") {
-      const [latest] = await listWorkflowRuns(
-        deps.octokit,
-        deps.repo,
-        config.dispatch_workflow,
-        pr.headRef,
+    const runs = await dispatchRunsFor(c, sha);
+    const latest = runs[0];
+    if (!latest)
+      return refused(
+        `Nothing retried: labgate has dispatched no run of \`${config.dispatch_workflow}\` for PR #${pr.number} at \`${sha.slice(0, 7)}\`.`,
       );
-      if (!latest)
-        return refused(
-          `Nothing retried: \`${config.dispatch_workflow}\` has no run on \`${pr.headRef}\`.`,
-        );
+    if (target === "failed") {
       await rerunFailedJobs(deps.octokit, deps.repo, latest.id);
       return done(
         `Re-running the failed jobs of [run ${latest.id}](${latest.html_url}).`,
@@ -54,15 +58,22 @@ export async function retryRuns(
       );
     const entry = state.value.experiments.find((e) => e.id === target.runId);
     if (!entry) return refused(`Nothing retried: \`${statePath}\` has no run \`${target.runId}\`.`);
-    const jobId = Number(entry.job_id);
-    if (!entry.job_id || !Number.isInteger(jobId))
+    const named = Number(entry.job_id);
+    if (!entry.job_id || !Number.isSafeInteger(named))
       return refused(
         `Nothing retried: run \`${target.runId}\` has no job id in \`${statePath}\` (did it start?).`,
       );
-    await rerunJob(deps.octokit, deps.repo, jobId);
-    return done(
-      `Re-running job ${jobId}, which holds \`${target.runId}\` (status ${entry.status}${entry.reason ? `: ${entry.reason}` : ""}); other runs of that shard run again too.`,
-      "rocket",
+    for (const run of runs.slice(0, RUNS_SEARCHED)) {
+      const job = (await listRunJobs(deps.octokit, deps.repo, run.id)).find((j) => j.id === named);
+      if (!job) continue;
+      await rerunJob(deps.octokit, deps.repo, job.id);
+      return done(
+        `Re-running job [${job.name}](${job.html_url ?? run.html_url}) of [run ${run.id}](${run.html_url}), which holds \`${target.runId}\` (status ${entry.status}${entry.reason ? `: ${entry.reason}` : ""}); other runs of that shard run again too.`,
+        "rocket",
+      );
+    }
+    return refused(
+      `Nothing retried: job ${named}, which \`${statePath}\` names for \`${target.runId}\`, is not a job of labgate's dispatch of PR #${pr.number} at \`${sha.slice(0, 7)}\` (newest: [run ${latest.id}](${latest.html_url})). \`/retry failed\` re-runs the failed jobs of that run.`,
     );
   } catch (err) {
     const status = httpStatus(err);
