@@ -178,7 +178,9 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       const gh = await github(repo.head, { checkRuns: [phase8(1, repo.head, GITHUB_ACTIONS)] });
       const forged = await plan(repo.work, gh, { sha: repo.head });
       expect(forged.code).toBe(1);
-      expect(forged.log).toContain("was written by github-actions");
+      expect(forged.log).toContain(
+        "was written by github-actions (a workflow's GITHUB_TOKEN), as any workflow can write, a PR's own included: ignored.",
+      );
       const named = await plan(repo.work, gh, { sha: repo.head, "app-slug": "github-actions" });
       expect(named.code).toBe(1);
       expect(named.log).toContain("`app-slug: github-actions` names GitHub Actions itself");

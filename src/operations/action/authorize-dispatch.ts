@@ -104,10 +104,15 @@ export async function authorizeDispatch(
   const trusted = records.find((r) => isTrustedCheck(r.check, { app_id: appId }));
   if (!trusted) {
     const other = records[0];
+    if (other?.check.app_id === GITHUB_ACTIONS_APP_ID)
+      return refuse(
+        "approval-by-other-app",
+        `the approval record for PR #${pr} on ${PHASE8_CHECK} at ${short} was written by github-actions (a workflow's GITHUB_TOKEN), as any workflow can write, a PR's own included: ignored. The full phase needs an approval recorded by the labgate GitHub App (input \`app-slug\`: "${req.appSlug}"); Actions mode without the app runs pilots only.`,
+      );
     return other
       ? refuse(
           "approval-by-other-app",
-          `the approval record for PR #${pr} on ${PHASE8_CHECK} at ${short} was written by ${other.check.app_slug ?? "an unknown author"}, not the labgate app "${req.appSlug}" (input \`app-slug\`): ignored. Comment \`/approve-phase8\` on the PR.`,
+          `the approval record for PR #${pr} on ${PHASE8_CHECK} at ${short} was written by ${other.check.app_slug ?? "an unknown author"}, not the labgate app "${req.appSlug}" (input \`app-slug\`): ignored. Set \`app-slug\` to the slug of the app that answers \`/approve-phase8\`, or comment \`/approve-phase8\` on the PR.`,
         )
       : refuse(
           "no-approval",
