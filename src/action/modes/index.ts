@@ -6,6 +6,7 @@ import { autofixPlanMode } from "./autofix-plan.js";
 import { autofixPushMode } from "./autofix-push.js";
 import { dryRunMode } from "./dry-run.js";
 import { nightlyCompareMode } from "./nightly-compare.js";
+import { nightlyRunMode } from "./nightly-run.js";
 import { planMode } from "./plan.js";
 import { runMode } from "./run.js";
 
@@ -19,5 +20,6 @@ export const MODES: Record<string, ActionMode> = {
   autofix: autofixMode,
   "autofix-push": autofixPushMode,
   "nightly-compare": nightlyCompareMode,
+  "nightly-run": nightlyRunMode,
   app: appMode,
 };
