@@ -4,13 +4,13 @@ export const HELP_TEXT = `**labgate commands** (a comment line that starts with 
 
 | command | what it does | who |
 | --- | --- | --- |
-| \`/approve-phase8\` | approves the full phase for this PR's head commit and dispatches it to the GPU runners; needs every gate green on that commit | write access, or a configured approver |
+| \`/approve-phase8 [sha]\` | approves the full phase for this PR's head commit and dispatches it to the GPU runners; needs every gate green on that commit, and the head to be the one you saw when you wrote the comment (or the \`sha\` you name, 7+ hex digits) | write access, or a configured approver |
 | \`/run-pilot [stage]\` | runs the pilot experiments (all stages in order, or one stage) | write access, or a configured approver |
 | \`/cancel\` | cancels this PR's running dispatch | write access, or a configured approver |
 | \`/retry failed\` · \`/retry <run_id>\` | re-runs the failed jobs of the last dispatch, or the job that holds one run | write access, or a configured approver |
 | \`/labgate help\` | this table | anyone |
 
-Edited comments, quoted lines and code blocks are not commands. A push that changes code voids an approval; a results-only commit keeps it.`;
+Edited comments, quoted lines, code blocks, HTML comments and \`<details>\` blocks are not commands. A push that changes code voids an approval; a results-only commit keeps it.`;
 
 export function helpCommand(unknown?: string): CommandOutcome {
   if (unknown === undefined) return done(HELP_TEXT, "eyes");
