@@ -143,7 +143,7 @@ export async function startLoopbackGitHub(opts: {
     gh.repos.find((r) => r.owner === owner && r.name === name);
 
   function route(req: IncomingMessage, url: URL, body: any): Reply {
-    const path = url.pathname.replace(/^\/api\/v3/, "");
+    const path = url.pathname.replace(/^\/api\/v3/, "").replace(/^\/api\/graphql$/, "/graphql");
     const m = req.method ?? "GET";
     for (const extra of gh.extraRoutes) {
       const r = extra(req, path, body);

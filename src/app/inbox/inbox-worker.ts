@@ -104,7 +104,10 @@ export function inboxWorker(deps: InboxWorkerDeps): InboxWorker {
     const failure = classifyFailure(err);
     let reported = "reported";
     try {
-      if (work) await work.reportFailure(failure);
+      if (work) {
+        const report = work;
+        await retrying(deps, d, "failure report", () => report.reportFailure(failure));
+      }
     } catch (reportErr) {
       reported = "unreported";
       deps.log.error(
@@ -147,22 +150,6 @@ interface Lane extends WorkQueue {
 /** One delivery's view of the shared queue: it knows its own jobs, each retried within budget. */
 function laneFor(deps: InboxWorkerDeps, d: StoredDelivery): Lane {
   const outcomes: Promise<unknown>[] = [];
-  const withRetry = async (key: string, job: () => Promise<void>) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await job();
-      } catch (err) {
-        const failure = classifyFailure(err);
-        const wait = retryDelayMs(failure, attempt, deps.retry);
-        if (wait === undefined) throw err;
-        deps.log.warn(
-          { delivery: d.id, key, attempt, failure },
-          `labgate: delivery ${d.id} (${key}) try ${attempt} failed (${failure.code}); again in ${wait} ms`,
-        );
-        await deps.sleep(wait);
-      }
-    }
-  };
   const settled = async () => {
     let seen = 0;
     while (seen < outcomes.length) {
@@ -176,7 +163,7 @@ function laneFor(deps: InboxWorkerDeps, d: StoredDelivery): Lane {
       // Stored with its rejection already turned into a value (STYLE 18).
       outcomes.push(
         deps.queue
-          .run(key, () => withRetry(key, job))
+          .run(key, () => retrying(deps, d, key, job))
           .then(
             () => undefined,
             (err: unknown) => err ?? new Error(`a job of ${key} failed`),
@@ -188,6 +175,29 @@ function laneFor(deps: InboxWorkerDeps, d: StoredDelivery): Lane {
     },
     settled,
   };
+}
+
+/** Runs `job`, trying again after transient failures within the retry budget. */
+async function retrying(
+  deps: InboxWorkerDeps,
+  d: StoredDelivery,
+  what: string,
+  job: () => Promise<void>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await job();
+    } catch (err) {
+      const failure = classifyFailure(err);
+      const wait = retryDelayMs(failure, attempt, deps.retry);
+      if (wait === undefined) throw err;
+      deps.log.warn(
+        { delivery: d.id, what, attempt, failure },
+        `labgate: delivery ${d.id} (${what}) try ${attempt} failed (${failure.code}); again in ${wait} ms`,
+      );
+      await deps.sleep(wait);
+    }
+  }
 }
 
 function eventName(d: StoredDelivery): string {
