@@ -1,6 +1,5 @@
 import { reasonsToAnnotations } from "../../github/check-run-output.js";
 import {
-  type CheckTrust,
   CODE_REVIEW_CHECK,
   decodeCodeReviewState,
   trustedChecks,
@@ -70,10 +69,7 @@ const refuse = (code: DryRunRefusalCode, message: string): DryRunReport => ({
  * the run's name, and the SHA must be one of that PR's commits. Nothing the PR's code wrote is read:
  * only the `dry-run` job's conclusion, from the API. Expected refusals are values with a code.
  */
-export async function completeDryRun(
-  deps: EventDeps & { trust: CheckTrust },
-  c: CompletedRun,
-): Promise<DryRunReport> {
+export async function completeDryRun(deps: EventDeps, c: CompletedRun): Promise<DryRunReport> {
   const { run } = c;
   const target = parseGatesRunTitle(run.display_title);
   if (!target) return refuse("not-gates-run", `run ${run.id} is not named like a gates run`);
@@ -166,7 +162,7 @@ export async function completeDryRun(
 
 /** `workflow_run.completed` of a run named like a gates run: report it, or log why not. */
 export async function reportDryRun(
-  deps: EventDeps & { trust: CheckTrust },
+  deps: EventDeps,
   payload: { repository: { id: number }; workflow_run: CompletedRun["run"] },
 ): Promise<void> {
   const { workflow_run: run } = payload;
