@@ -11,8 +11,6 @@ import type { EventDeps } from "./event-deps.js";
 
 /** The gate whose dry-run part is reported later by the gates workflow (the action's `dry-run`). */
 export const DRY_RUN_GATE = "code-review";
-// Read by src/app/approval/gates-green.ts until it reads the dry-run state from external_id.
-export { DRY_RUN_PENDING } from "./dry-run/code-review-check.js";
 
 export function checkName(v: Verdict): string {
   return `labgate/${v.gate}`;

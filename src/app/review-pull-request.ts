@@ -15,7 +15,7 @@ import { carryOrVoidApproval } from "./approval/carry-or-void.js";
 import { latestApproval } from "./approval/find-approval.js";
 import type { ApprovalView, DashboardModel } from "./dashboard/dashboard-model.js";
 import { DASHBOARD_MARKER, renderDashboard } from "./dashboard/render-dashboard.js";
-import { dispatchDryRun } from "./dry-run/dispatch-dry-run.js";
+import { type DryRunDispatch, dispatchDryRun } from "./dry-run/dispatch-dry-run.js";
 import type { EventDeps } from "./event-deps.js";
 import { DRY_RUN_GATE, publishGateChecks } from "./publish-gate-checks.js";
 import { scriptPaths } from "./script-paths.js";
@@ -79,7 +79,7 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
     ...(campaign.loaded ? { definitions: campaign.loaded.definitions } : {}),
     experiments,
     verdicts: shown,
-    pending: pendingGates(shown),
+    pending: pendingGates(shown, dryRun),
     plannedRuns: full.reduce((n, e) => n + countRuns(e), 0),
     gpuHours: estimateGpuHours(full),
     ...(budget === undefined ? {} : { budgetGpuHours: budget }),
@@ -95,7 +95,12 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
   return model;
 }
 
-function pendingGates(verdicts: readonly Verdict[]): string[] {
+/**
+ * Code review waits for its dry-run when its static part passed, unless the dry-run was not
+ * started (a fork PR, a dispatch that failed): then nothing will report it.
+ */
+function pendingGates(verdicts: readonly Verdict[], dryRun: DryRunDispatch | undefined): string[] {
+  if (dryRun && !dryRun.ok) return [];
   return verdicts
     .filter((v) => v.gate === DRY_RUN_GATE && v.conclusion !== "failure")
     .map((v) => v.gate);

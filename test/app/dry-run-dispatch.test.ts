@@ -18,9 +18,13 @@ import {
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
+/** The dashboard comment the last review posted. */
+let dashboard = "";
+
 /** A PR event's review, up to its check runs; returns the check-run bodies GitHub received. */
 function serveReview(scope: nock.Scope, opts: { lookup?: boolean } = {}): any[] {
   const checks: any[] = [];
+  dashboard = "";
   serveFiles(scope, exampleFiles(), 2);
   scope
     .post(`${R}/check-runs`, (b) => checks.push(b) > 0)
@@ -32,7 +36,10 @@ function serveReview(scope: nock.Scope, opts: { lookup?: boolean } = {}): any[] 
     .get(`${R}/issues/2/comments`)
     .query(true)
     .reply(200, [])
-    .post(`${R}/issues/2/comments`)
+    .post(`${R}/issues/2/comments`, (b) => {
+      dashboard = b.body;
+      return true;
+    })
     .reply(201, { id: 10 });
   return checks;
 }
@@ -53,6 +60,7 @@ describe("a PR push dispatches the code-review dry-run on the default branch", (
     expect(review.output.summary).toContain(
       `in the gates workflow (\`labgate-gates.yml\` on \`${BASE_REF}\`)`,
     );
+    expect(dashboard).toContain("(dry-run pending)");
   });
 
   it("a fork PR gets no dry-run on this repository's workflow, and its code review says so", async () => {
@@ -68,6 +76,8 @@ describe("a PR push dispatches the code-review dry-run on the default branch", (
     expect(review.output.title).toMatch(/ — dry-run not run \(fork PR\)$/);
     expect(decodeCodeReviewState(review.external_id)).toEqual({ v: 1, dry_run: "fork" });
     expect(review.output.summary).toContain("This PR comes from a fork");
+    // Nothing will report a dry-run: the dashboard does not say it waits for one.
+    expect(dashboard).not.toContain("(dry-run pending)");
   });
 
   it("a default branch without the gates workflow: code review fails and says how to fix it", async () => {

@@ -8,7 +8,7 @@ import type { CheckConclusion } from "../../github/check-runs.js";
 import type { DryRunDispatch } from "./dispatch-dry-run.js";
 
 /** Ends the title of a static-only code review, so a reader sees it still waits for the dry-run. */
-export const DRY_RUN_PENDING = "dry-run pending";
+const DRY_RUN_PENDING = "dry-run pending";
 
 /** Where the `--dry-run` part of a code review stands when its check is written. */
 export type DryRunStage =
