@@ -1,9 +1,13 @@
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   decodeApproval,
   encodeApproval,
   encodeCodeReviewState,
 } from "../../src/github/check-run-protocol.js";
+import { diskWorkspace } from "../../src/operations/disk-workspace.js";
+import { reviewGates } from "../../src/operations/review-gates.js";
+import { serveGatesDispatch } from "./dry-run-helpers.js";
 import {
   API,
   BASE_REF,
@@ -15,6 +19,7 @@ import {
   HEAD,
   nock,
   prCommentEvent,
+  pullRequestEvent,
   pullRequestResource,
   R,
   serveActivity,
@@ -28,6 +33,7 @@ beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
 const config = exampleFiles()[".github/labgate.yml"] as string;
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Token, the PR, the default branch's policy, an admin's permission. */
 function authorized(pr = pullRequestResource()) {
@@ -184,6 +190,57 @@ describe("gates count only from this app (issue #11 item 3)", () => {
     await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
     scope.done();
     expect(dispatched).toHaveLength(1);
+  });
+});
+
+describe("a forged record is never laundered through a push", () => {
+  it("a labgate/phase8 record by github-actions on `before`, then a results-only push: labgate carries nothing to the new head", async () => {
+    const gates = (await reviewGates({ workspace: diskWorkspace(ROOT), dryRun: "skip" })).verdicts
+      .filter((v) => v.gate !== "pilot")
+      .map((v) => v.gate);
+    const app = await testApp();
+    const posted: any[] = [];
+    let dashboard = "";
+    const scope = withToken(nock(API));
+    serveGatesDispatch(scope);
+    serveFiles(scope, exampleFiles(), 2);
+    scope
+      .post(`${R}/check-runs`, (b) => posted.push(b) > 0)
+      .times(gates.length)
+      .reply(201, { id: 1 })
+      .get(`${R}/commits/${BEFORE}/check-runs`)
+      .query({ filter: "all", per_page: "100", check_name: "labgate/phase8" })
+      .reply(
+        200,
+        checkRunsReply([
+          checkRun(400, "labgate/phase8", {
+            app: "github-actions",
+            status: "in_progress",
+            conclusion: null,
+            external_id: encodeApproval({
+              v: 1,
+              pr: 2,
+              sha: BEFORE,
+              phase: "full",
+              by: "mallory",
+              at: "t0",
+              state: "approved",
+            }),
+          }),
+        ]),
+      )
+      .get(`${R}/issues/2/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(`${R}/issues/2/comments`, (b) => {
+        dashboard = b.body;
+        return true;
+      })
+      .reply(201, { id: 10 });
+    await app.receive("pull_request", pullRequestEvent("synchronize"));
+    scope.done();
+    expect(posted.map((b) => b.name)).not.toContain("labgate/phase8");
+    expect(dashboard).not.toContain("mallory");
   });
 });
 
