@@ -8,12 +8,14 @@ export interface IssueCommentInfo {
   issue: number | undefined;
   author: string;
   createdAt: string;
-  updatedAt: string;
+  /** When its body was last edited (GraphQL `lastEditedAt`), `null` when never. */
+  lastEditedAt: string | null;
 }
 
 /**
- * `GET /repos/{owner}/{repo}/issues/comments/{id}`; `undefined` when it no longer exists (404).
- * Any other failure is rethrown.
+ * `GET /repos/{owner}/{repo}/issues/comments/{id}`, then its `lastEditedAt` through GraphQL: the
+ * REST `updated_at` is no edit marker (it is not documented to change only on edits).
+ * `undefined` when the comment no longer exists (404). Any other failure is rethrown.
  */
 export async function getIssueComment(
   octokit: OctokitLike,
@@ -23,12 +25,16 @@ export async function getIssueComment(
   try {
     const { data } = await octokit.rest.issues.getComment({ ...repo, comment_id: commentId });
     const issue = data.issue_url.match(/\/issues\/(\d+)$/)?.[1];
+    const edited = await octokit.graphql<{ node: { lastEditedAt: string | null } | null }>(
+      "query($id: ID!) { node(id: $id) { ... on IssueComment { lastEditedAt } } }",
+      { id: data.node_id },
+    );
     return {
       id: data.id,
       issue: issue === undefined ? undefined : Number(issue),
       author: data.user?.login ?? "",
       createdAt: data.created_at,
-      updatedAt: data.updated_at,
+      lastEditedAt: edited.node?.lastEditedAt ?? null,
     };
   } catch (err) {
     if (httpStatus(err) === 404) return undefined;

@@ -238,6 +238,7 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       expect(run.outputs.runs).toBe("6");
       expect(requested(gh).slice(3)).toEqual([
         "GET /repos/lab/study/issues/comments/55",
+        "POST /graphql",
         "GET /repos/lab/study/collaborators/alice/permission",
       ]);
     });
@@ -248,12 +249,12 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
         issue: PR,
         user: "alice",
         created_at: CREATED,
-        updated_at: "2026-11-30T12:05:00Z",
+        last_edited_at: "2026-11-30T12:05:00Z",
       });
       const run = await plan(repo.work, gh, { sha: repo.head });
       expect(run.code).toBe(1);
       expect(run.log).toContain(
-        "the approving comment 55 by @alice was edited after it was written (2026-11-30T12:05:00Z); an edited comment approves nothing.",
+        "the approving comment 55 by @alice was edited after it was written (at 2026-11-30T12:05:00Z); an edited comment approves nothing.",
       );
     });
 

@@ -27,8 +27,8 @@ export interface FakeComment {
   issue: number;
   user: string;
   created_at: string;
-  /** Later than `created_at` once the comment was edited. */
-  updated_at?: string;
+  /** Set once the comment's body was edited (GraphQL `lastEditedAt`). */
+  last_edited_at?: string;
   body?: string;
 }
 
@@ -103,6 +103,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       if (id === undefined) return [404, { message: "Not Found" }];
       return [200, { id, slug: app[1], name: app[1] }];
     }
+    // GraphQL: only the `node(id)` lookup of an issue comment's lastEditedAt.
+    if (method === "POST" && (path === "/graphql" || path === "/api/graphql")) {
+      const id = String(body?.variables?.id ?? "");
+      const c = id.startsWith("IC_") ? opts.comments?.[Number(id.slice(3))] : undefined;
+      return [200, { data: { node: c ? { lastEditedAt: c.last_edited_at ?? null } : null } }];
+    }
     if (!path.startsWith(prefix)) return [404, { message: "Not Found" }];
     const rest = path.slice(prefix.length);
 
@@ -134,11 +140,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         200,
         {
           id: Number(comment[1]),
+          node_id: `IC_${comment[1]}`,
           issue_url: `https://api.github.example${prefix}/issues/${c.issue}`,
           user: { login: c.user },
           body: c.body ?? "/approve-phase8",
           created_at: c.created_at,
-          updated_at: c.updated_at ?? c.created_at,
+          updated_at: c.last_edited_at ?? c.created_at,
         },
       ];
     }

@@ -145,10 +145,10 @@ async function approvalCommentProblem(
       "approval-comment-mismatch",
       `the approving comment ${id} was written by @${comment.author}, but the approval record names @${approval.by}; comment \`/approve-phase8\` on the PR again.`,
     );
-  if (comment.updatedAt !== comment.createdAt)
+  if (comment.lastEditedAt !== null)
     return refuse(
       "approval-comment-edited",
-      `the approving comment ${id} by @${comment.author} was edited after it was written (${comment.updatedAt}); an edited comment approves nothing. Comment \`/approve-phase8\` on the PR again.`,
+      `the approving comment ${id} by @${comment.author} was edited after it was written (at ${comment.lastEditedAt}); an edited comment approves nothing. Comment \`/approve-phase8\` on the PR again.`,
     );
   const role = await getCollaboratorRole(octokit, repo, comment.author);
   if (!role.ok || !canWrite(role.role))
