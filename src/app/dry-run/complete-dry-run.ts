@@ -73,13 +73,12 @@ export async function completeDryRun(deps: EventDeps, c: CompletedRun): Promise<
   const { run } = c;
   const target = parseGatesRunTitle(run.display_title);
   if (!target) return refuse("not-gates-run", `run ${run.id} is not named like a gates run`);
-  if (
-    run.repository.id !== c.repositoryId ||
-    (run.head_repository?.id ?? c.repositoryId) !== c.repositoryId
-  )
+  // A dispatched run's head repository is the repository itself; a fork's run names the fork.
+  const ranIn = [run.repository.id, run.head_repository?.id];
+  if (ranIn.some((id) => id !== c.repositoryId))
     return refuse(
       "other-repository",
-      `run ${run.id} ran in repository ${run.head_repository?.id ?? run.repository.id}, not this one (${c.repositoryId})`,
+      `run ${run.id} ran in repository ${ranIn.join(" / ")}, not in this one (${c.repositoryId})`,
     );
   if (run.event !== "workflow_dispatch")
     return refuse(
