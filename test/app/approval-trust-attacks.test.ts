@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { gatesRunTitle } from "../../src/app/dry-run/gates-run-title.js";
 import {
   decodeApproval,
   encodeApproval,
@@ -14,6 +15,8 @@ import {
   BEFORE,
   checkRun,
   checkRunsReply,
+  DISPATCH_RUNS_QUERY,
+  dispatchRun,
   exampleFiles,
   GREEN_CHECKS,
   HEAD,
@@ -244,6 +247,37 @@ describe("a forged record is never laundered through a push", () => {
   });
 });
 
+const API_RUN_URL = "https://github.com/Codertocat/Hello-World/actions/runs";
+
+/**
+ * The gates workflow's runs as the API lists them: a run of another PR, a run of the PR branch's
+ * own copy, a cancelled one, then labgate's dispatch for PR #2 at HEAD whose dry-run job ended
+ * `conclusion`.
+ */
+function serveGatesRuns(scope: nock.Scope, conclusion: string) {
+  const run = (id: number, pr: number, branch = BASE_REF) => ({
+    ...dispatchRun(id, { branch, title: gatesRunTitle({ pr, sha: HEAD }) }),
+    html_url: `${API_RUN_URL}/${id}`,
+  });
+  const jobs = (c: string) => ({
+    total_count: 1,
+    jobs: [{ id: 1, name: "dry-run", status: "completed", conclusion: c, html_url: "j" }],
+  });
+  return scope
+    .get(`${R}/actions/workflows/labgate-gates.yml/runs`)
+    .query(DISPATCH_RUNS_QUERY)
+    .reply(200, {
+      total_count: 4,
+      workflow_runs: [run(58, 3), run(57, 2, "changes"), run(56, 2), run(55, 2)],
+    })
+    .get(`${R}/actions/runs/56/jobs`)
+    .query({ filter: "latest", per_page: "100" })
+    .reply(200, jobs("cancelled"))
+    .get(`${R}/actions/runs/55/jobs`)
+    .query({ filter: "latest", per_page: "100" })
+    .reply(200, jobs(conclusion));
+}
+
 describe("Actions mode: no check run can be told apart by its author", () => {
   it("github-actions' green checks over broken definitions: the gates are recomputed from the files and the approval refused", async () => {
     const app = await testApp({ trust: { app_id: null } });
@@ -266,7 +300,24 @@ describe("Actions mode: no check run can be told apart by its author", () => {
     );
   });
 
-  it("the example campaign at the commit and a dry-run report `passed`: approved and dispatched from the default branch", async () => {
+  it("a forged passing dry-run report while the gates workflow's dry-run job failed: refused, from the run itself", async () => {
+    const app = await testApp({ trust: { app_id: null } });
+    const replies: string[] = [];
+    const scope = serveActivity(authorized())
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply(FORGED_GREEN));
+    serveFiles(scope, exampleFiles(), 2);
+    serveGatesRuns(scope, "failure");
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(replies[0]).toBe(
+      `@Codertocat Not approved: every gate must be green on the head commit \`${HEAD.slice(0, 7)}\` first.\n\n- \`labgate/code-review\`: the dry-run failed (job \`dry-run\` of [gates run 55](${API_RUN_URL}/55) ended \`failure\`)`,
+    );
+  });
+
+  it("the example campaign at the commit and the gates workflow's dry-run job passed: approved and dispatched from the default branch", async () => {
     const app = await testApp({ trust: { app_id: null } });
     const dispatched: any[] = [];
     const scope = serveActivity(authorized())
@@ -274,6 +325,7 @@ describe("Actions mode: no check run can be told apart by its author", () => {
       .query({ filter: "all", per_page: "100" })
       .reply(200, checkRunsReply(FORGED_GREEN));
     serveFiles(scope, exampleFiles(), 2);
+    serveGatesRuns(scope, "success");
     let created: any;
     scope
       .post(`${R}/check-runs`, (b) => {

@@ -9,8 +9,12 @@ import {
 } from "../../github/check-run-protocol.js";
 import type { CheckRunInfo } from "../../github/check-runs.js";
 import { contentsWorkspace } from "../../github/contents-workspace.js";
+import { listRunJobs } from "../../github/workflow-jobs.js";
+import { listWorkflowRuns } from "../../github/workflow-runs.js";
 import { reviewGates } from "../../operations/review-gates.js";
-import type { EventDeps } from "../event-deps.js";
+import type { PrCommandContext } from "../commands/pr-command-context.js";
+import { DRY_RUN_JOB } from "../dry-run/complete-dry-run.js";
+import { parseGatesRunTitle } from "../dry-run/gates-run-title.js";
 import { prefetchReviewFiles } from "../prefetch-review-files.js";
 
 /** Why one gate does not count as green on a commit. */
@@ -23,31 +27,81 @@ export interface GateProblem {
 const REQUIRED = ["definitions", "code-review", "design-debate"] as const;
 
 /**
- * Why the gates on `sha` are not all green (an empty list: all green), from what labgate itself
- * established (docs/security.md, "Gates and approvals"):
+ * Why the gates on the PR's head are not all green (an empty list: all green), from what labgate
+ * itself established (docs/security.md, "Gates and approvals"):
  * - with an app id, from the check runs this app wrote; a check of the same name by anyone else
  *   is ignored and named in the problem, so the reader sees why it does not count;
  * - in Actions mode (no app id: labgate writes as `github-actions`, as a PR's own workflow can),
- *   no check run can be told apart from a forgery, so the static gates are recomputed here from the
- *   files at `sha`. Code review's `--dry-run` cannot be recomputed here (it runs PR code); it counts
- *   from the newest `labgate/code-review` check run that carries a dry-run state, whoever wrote it —
- *   the one verdict a PR's workflow can still forge in Actions mode, which the docs say.
- * `checks` are the commit's check runs (listCheckRuns), newest first.
+ *   no check run can be told apart from a forgery. The static gates are recomputed here from the
+ *   files at the head, and code review's `--dry-run` is read from the gates workflow's own runs
+ *   through the API (`actionsModeDryRun`), never from a check run.
+ * `checks` are the head's check runs (listCheckRuns), newest first.
  */
 export async function gateProblemsAt(
-  deps: EventDeps,
-  sha: string,
+  c: PrCommandContext,
   checks: readonly CheckRunInfo[],
 ): Promise<GateProblem[]> {
+  const { deps, pr } = c;
   if (deps.trust.app_id !== null) return gateProblems(checks, deps.trust);
-  const ws = contentsWorkspace(deps.octokit, deps.repo, sha);
+  const ws = contentsWorkspace(deps.octokit, deps.repo, pr.headSha);
   await prefetchReviewFiles(ws);
   const { verdicts, config } = await reviewGates({ workspace: ws, dryRun: "skip" });
   const statePath = `${config.dispatch_dir}/state.json`;
   const stateText = await ws.readFile(statePath);
   const state = stateText === undefined ? undefined : parseDispatchState(statePath, stateText);
   const hasPilots = state?.ok === true && state.value.experiments.some((e) => e.phase === "pilot");
-  return recomputedProblems(verdicts, hasPilots, checks);
+  const problems = recomputedProblems(verdicts, hasPilots);
+  const staticReview = verdicts.find((v) => v.gate === "code-review");
+  if (staticReview?.conclusion !== "failure") {
+    const p = await actionsModeDryRun(c);
+    if (p) problems.push(p);
+  }
+  return problems;
+}
+
+/**
+ * Actions mode: the dry-run verdict straight from the gates workflow's runs, as the API lists them:
+ * the default branch's `gates_workflow`, started by `workflow_dispatch` on the default branch, its
+ * title naming this PR and head (the newest such run that finished), and the conclusion of its
+ * `dry-run` job. A check run saying so could be anyone's; these runs are the default branch's
+ * workflow, which the PR cannot edit.
+ */
+async function actionsModeDryRun(c: PrCommandContext): Promise<GateProblem | undefined> {
+  const { deps, pr, config, defaultBranch } = c;
+  const gate = CHECK_NAMES["code-review"];
+  const runs = (
+    await listWorkflowRuns(deps.octokit, deps.repo, config.gates_workflow, {
+      branch: defaultBranch,
+      event: "workflow_dispatch",
+    })
+  ).filter((r) => {
+    const t = parseGatesRunTitle(r.display_title);
+    return (
+      r.event === "workflow_dispatch" &&
+      r.head_branch === defaultBranch &&
+      t?.pr === pr.number &&
+      t.sha === pr.headSha
+    );
+  });
+  for (const run of runs.filter((r) => r.status === "completed").slice(0, 5)) {
+    const job = (await listRunJobs(deps.octokit, deps.repo, run.id)).find(
+      (j) => j.name === DRY_RUN_JOB,
+    );
+    // A cancelled or skipped run says nothing about the code; an older one may.
+    if (!job || job.conclusion === "cancelled" || job.conclusion === "skipped") continue;
+    return job.conclusion === "success"
+      ? undefined
+      : {
+          gate,
+          code: "failed",
+          message: `\`${gate}\`: the dry-run failed (job \`${DRY_RUN_JOB}\` of [gates run ${run.id}](${run.html_url}) ended \`${job.conclusion}\`)`,
+        };
+  }
+  return {
+    gate,
+    code: "dry-run-pending",
+    message: `\`${gate}\`: the dry-run is still pending (no finished run of \`${config.gates_workflow}\` on \`${defaultBranch}\` for this commit)`,
+  };
 }
 
 /** The gate problems from the check runs this app wrote (server mode). */
@@ -128,29 +182,13 @@ function codeReviewProblem(runs: readonly CheckRunInfo[]): GateProblem | undefin
   };
 }
 
-/** Actions mode: the static verdicts recomputed at the commit, plus the code-review dry-run report. */
-function recomputedProblems(
-  verdicts: readonly Verdict[],
-  hasPilots: boolean,
-  checks: readonly CheckRunInfo[],
-): GateProblem[] {
+/** Actions mode: the static verdicts recomputed at the commit (code review: its static part). */
+function recomputedProblems(verdicts: readonly Verdict[], hasPilots: boolean): GateProblem[] {
   const problems: GateProblem[] = [];
   for (const v of verdicts) {
     const name = CHECK_NAMES[v.gate];
     if (v.gate === "pilot" && (!hasPilots || v.conclusion === "success")) continue;
-    if (v.gate === "code-review") {
-      if (v.conclusion === "failure")
-        problems.push({
-          gate: name,
-          code: "failed",
-          message: `\`${name}\` is failure (${v.summary})`,
-        });
-      else {
-        const p = codeReviewProblem(checks.filter((c) => c.name === name));
-        if (p) problems.push(p);
-      }
-      continue;
-    }
+    if (v.gate === "code-review" && v.conclusion !== "failure") continue;
     if (v.conclusion !== "success")
       problems.push({
         gate: name,

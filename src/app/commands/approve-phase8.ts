@@ -45,7 +45,7 @@ export async function approvePhase8(c: PrCommandContext, named?: string): Promis
     (a) => holds(a.record) && a.record.sha === sha,
   );
   if (standing[0]) return alreadyApproved(standing[0].record);
-  const problems = await gateProblemsAt(deps, sha, checks);
+  const problems = await gateProblemsAt(c, checks);
   if (problems.length > 0)
     return refused(
       `Not approved: every gate must be green on the head commit \`${short}\` first.\n\n${problems.map((p) => `- ${p.message}`).join("\n")}`,

@@ -20,7 +20,7 @@ export async function runPilot(c: PrCommandContext, stage?: number): Promise<Com
   const auth = await authorize(deps, user, config.approvers);
   if (!auth.ok) return refused(`Pilot not started: ${auth.reason}`);
   const checks = await listCheckRuns(deps.octokit, deps.repo, pr.headSha);
-  const problems = (await gateProblemsAt(deps, pr.headSha, checks)).filter(
+  const problems = (await gateProblemsAt(c, checks)).filter(
     (p) => p.gate === CHECK_NAMES.definitions || p.gate === CHECK_NAMES["code-review"],
   );
   if (problems.length > 0)
