@@ -20,8 +20,17 @@ export async function commitPaths(
   message: string,
 ): Promise<string | undefined> {
   await git.raw(["add", "--all", "--", ...paths]);
-  const staged = await git.raw(["diff", "--cached", "--name-only", "--", ...paths]);
+  const staged = await git.raw(["diff", "--cached", "--raw", "--no-renames", "--", ...paths]);
   if (staged.trim() === "") return undefined;
+  // A symbolic link under the results is something a run left, not an output labgate wrote; it
+  // could make later readers of the commit follow it anywhere (docs/security.md).
+  const links = linksIn(staged);
+  if (links.length > 0) {
+    await git.raw(["restore", "--staged", "--", ...links]);
+    throw new Error(
+      `refusing to commit symbolic link(s) under the results: ${links.join(", ")}. labgate commits only the files it wrote; remove them (\`rm ${links.join(" ")}\`) and run \`labgate aggregate\` again.`,
+    );
+  }
   const email = await git.raw(["config", "--get", "user.email"]).catch(() => "");
   const identity = email.trim() === "" ? FALLBACK_IDENTITY : [];
   await git.raw([
@@ -36,4 +45,14 @@ export async function commitPaths(
     ...paths,
   ]);
   return (await git.revparse(["HEAD"])).trim();
+}
+
+/** Paths that `git diff --raw` lines show becoming symbolic links (mode 120000). */
+function linksIn(raw: string): string[] {
+  const out: string[] = [];
+  for (const line of raw.split("\n")) {
+    const m = /^:\d{6} (\d{6}) \S+ \S+ \S+\t(.+)$/.exec(line);
+    if (m && m[1] === "120000") out.push(m[2] as string);
+  }
+  return out;
 }

@@ -156,4 +156,31 @@ describe("labgate run: paths come from the plan, never from data (docs/security.
     },
     60_000,
   );
+
+  it("refuses to commit a symbolic link a run left elsewhere under the results, naming it", async () => {
+    const outside = tempDir("labgate-outside-");
+    const secret = join(outside, "token.txt");
+    writeFileSync(secret, "ghs_SECRET\n");
+    const dir = campaignRepo([{ id: "a" }]);
+    writeFileSync(
+      join(dir, "scripts/leave_link.py"),
+      `import os\nos.makedirs("experiments/results", exist_ok=True)\nos.symlink(${JSON.stringify(secret)}, "experiments/results/leak.txt")\n`,
+    );
+    // a second experiment whose script leaves a link beside the results (and no result)
+    const defs = JSON.parse(readFileSync(join(dir, "experiments/definitions.json"), "utf8"));
+    defs.experiments.push({ id: "b", command: "python3 scripts/leave_link.py" });
+    writeFileSync(join(dir, "experiments/definitions.json"), JSON.stringify(defs));
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "a script that leaves a link");
+    const before = git(dir, "rev-parse", "HEAD");
+
+    const r = await runCli(["run"], dir);
+
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(
+      "refusing to commit symbolic link(s) under the results: experiments/results/leak.txt",
+    );
+    expect(git(dir, "rev-parse", "HEAD")).toBe(before);
+    expect(git(dir, "diff", "--cached", "--name-only")).not.toContain("leak.txt");
+  }, 60_000);
 });
