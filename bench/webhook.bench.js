@@ -1,14 +1,22 @@
 // Webhook latency and API cost of the GitHub App (issue 5, SPEC §13): time from a webhook's
 // receipt to its 2xx (p50, p99) and the GitHub API requests one `pull_request.synchronize` on the
-// example campaign costs. The API is a local HTTP fake reached the GitHub Enterprise way
+// example campaign costs; then the same with the server's durable inbox (issue 12: each delivery
+// written to SQLite, WAL + synchronous=FULL, before the 2xx), and the deliveries per second the
+// inbox store sustains (FULL against NORMAL). The API is a local HTTP fake reached the GitHub Enterprise way
 // (GHE_HOST=127.0.0.1:<port>, GHE_PROTOCOL=http). Baseline, measured in the same run: the same
 // Probot server with an app that registers the same events and does nothing.
 import { createHmac, generateKeyPairSync } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { createLabgateApp } from "../dist/app/create-app.js";
+import { inboxRuntime } from "../dist/app/inbox/inbox-runtime.js";
+import { inboxStore } from "../dist/app/inbox/inbox-store.js";
+import { openInboxStore } from "../dist/app/inbox/open-inbox-store.js";
 import { createWorkQueue } from "../dist/app/work-queue.js";
 import { table } from "./lib.js";
 
@@ -119,7 +127,7 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-async function measure(appFn, queue) {
+async function measure(appFn, waiter) {
   const { server, url } = await startServer(appFn);
   const latencies = [];
   const perEvent = [];
@@ -129,7 +137,7 @@ async function measure(appFn, queue) {
     requests = [];
     const t0 = process.hrtime.bigint();
     const ms = await deliver(url, i);
-    if (queue) await queue.idle();
+    if (waiter) await waiter.idle();
     if (i === -20) perEvent.push(requests.length);
     if (i < 0) continue;
     latencies.push(ms);
@@ -148,8 +156,21 @@ const baseline = await measure(noop);
 const errors = [];
 const queue = createWorkQueue((err) => errors.push(err));
 const labgate = await measure(createLabgateApp({ queue }), queue);
+const dataDir = mkdtempSync(join(tmpdir(), "labgate-bench-inbox-"));
+const opened = openInboxStore(dataDir, new Date());
+if (!opened.ok) throw new Error(opened.message);
+const inbox = inboxRuntime({
+  store: opened.store,
+  retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+  redeliveryIntervalMs: 0,
+});
+const durable = await measure(createLabgateApp({ inbox }), inbox);
+inbox.stop();
+const inboxFailed = opened.store.stats().failed;
+opened.store.close();
 api.close();
 if (errors.length > 0) throw errors[0];
+if (inboxFailed > 0) throw new Error(`${inboxFailed} deliveries failed in the durable inbox run`);
 
 const row = (name, m) => [
   name,
@@ -171,13 +192,50 @@ table(
     "API req (steady)",
     "work done p50 ms",
   ],
-  [row("no-op baseline", baseline), row("labgate", labgate)],
+  [
+    row("no-op baseline", baseline),
+    row("labgate (in-memory queue)", labgate),
+    row("labgate + durable inbox", durable),
+  ],
 );
-const p99 = pct(labgate.latencies, 99);
+const p99 = pct(durable.latencies, 99);
 console.log(
-  `\np99 to 2xx: ${p99.toFixed(2)} ms (target < 100 ms), ${(p99 / pct(baseline.latencies, 99)).toFixed(2)}x the no-op baseline`,
+  `\np99 to 2xx with the durable inbox: ${p99.toFixed(2)} ms (target < 100 ms), ${(p99 / pct(baseline.latencies, 99)).toFixed(2)}x the no-op baseline; p50 ${(pct(durable.latencies, 50) / pct(baseline.latencies, 50)).toFixed(2)}x`,
 );
 console.log(
   `API requests per synchronize: ${labgate.perEvent[0]} on the first event (includes the installation token), ${pct(labgate.perEvent.slice(1), 50)} after (target <= 10)`,
 );
 console.log(`requests of one synchronize: ${labgate.lastRequests.join(", ")}`);
+
+// --- what the inbox store sustains -----------------------------------------------------------------
+// record + markDone of the real payload, one transaction each, as a delivery costs the server.
+function storeRate(synchronous) {
+  const dir = mkdtempSync(join(tmpdir(), "labgate-bench-store-"));
+  // The same store the server opens (open-inbox-store.js: WAL, FULL), with `synchronous` set here.
+  const db = new Database(join(dir, "inbox.sqlite"));
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${synchronous}`);
+  const store = inboxStore(db, dir);
+  const n = 2000;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    store.record({
+      id: `rate-${i}`,
+      name: "pull_request",
+      payload,
+      installationId: 1,
+      receivedAt: Date.now(),
+    });
+    store.markDone(`rate-${i}`, Date.now());
+  }
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return n / s;
+}
+rmSync(dataDir, { recursive: true, force: true });
+const full = storeRate("FULL");
+const normal = storeRate("NORMAL");
+console.log(
+  `inbox store: ${full.toFixed(0)} deliveries/s stored and marked done with synchronous=FULL (what the server uses), ${normal.toFixed(0)}/s with NORMAL; payload ${(body.length / 1024).toFixed(0)} KiB`,
+);

@@ -247,23 +247,27 @@ describe("chaos: a GitHub that fails, a server that is killed", () => {
     await waitHealthy(second);
     sender.target = second.url;
 
-    const headsWithGates = () =>
-      [
-        [alpha, a1],
-        [gamma, a2],
-        [beta, beta.pulls.get(1) as LoopbackPull],
-      ].every(([r, p]) =>
-        GATES.every((name) =>
-          gh.checkRuns.some(
-            (c) =>
-              !seeded.has(c.id) &&
-              c.repo === `${(r as LoopbackRepo).owner}/${(r as LoopbackRepo).name}` &&
-              c.head_sha === (p as LoopbackPull).headSha &&
-              c.name === name &&
-              c.status === "completed",
+    const heads: [LoopbackRepo, LoopbackPull][] = [
+      [alpha, a1],
+      [gamma, a2],
+      [beta, beta.pulls.get(1) as LoopbackPull],
+    ];
+    /** PR heads lacking one of their gate checks (posted by the app, completed). */
+    const headsWithoutGates = () =>
+      heads.filter(
+        ([r, p]) =>
+          !GATES.every((name) =>
+            gh.checkRuns.some(
+              (c) =>
+                !seeded.has(c.id) &&
+                c.repo === `${r.owner}/${r.name}` &&
+                c.head_sha === p.headSha &&
+                c.name === name &&
+                c.status === "completed",
+            ),
           ),
-        ),
       );
+    const headsWithGates = () => headsWithoutGates().length === 0;
     const answered = (cmd: (typeof commands)[number]) =>
       gh.comments.some(
         (c) =>
@@ -351,7 +355,8 @@ describe("chaos: a GitHub that fails, a server that is killed", () => {
       redelivered: askedGuids.length,
       injected_failures: gh.injected,
       api_requests: gh.requests,
-      work_items_lost: 0,
+      // A PR head without its gate checks, or a command without a dispatch or a reply.
+      work_items_lost: headsWithoutGates().length + commands.filter((c) => !answered(c)).length,
       duplicated_dispatches: keys.length - new Set(keys).size,
       dispatches: keys.length,
       restart_to_drained_ms: drainedMs,
