@@ -270,19 +270,22 @@ describe("action mode aggregate: paths come from the plan, never from an artifac
     writeFileSync(file, JSON.stringify({ ...sidecar, ...fields }));
   }
 
-  it("never reads /etc/passwd, /proc/self/environ or a symbolic link that a shard's artifact names as a result file", async () => {
+  it("never reads /etc/passwd, /proc/self/environ or a symbolic link that a shard's artifact names as a result file, nor takes a sidecar whose id climbs out", async () => {
     const repo = repoWithBranch(campaignFiles());
     const store = tempDir("labgate-artifacts-");
     await runShards(repo, store, ["0", "1"]);
     const ids = (artifact: string) =>
       readdirSync(join(store, artifact, "dispatch")).map((f) => f.replace(/\.status\.json$/, ""));
-    const [first, second] = ids("labgate-shard-0-attempt1");
+    const [first, second, fourth] = ids("labgate-shard-0-attempt1");
     const [third] = ids("labgate-shard-1-attempt1");
     tamper(store, "labgate-shard-0-attempt1", first as string, { result_file: "/etc/passwd" });
     tamper(store, "labgate-shard-0-attempt1", second as string, {
       result_file: "/proc/self/environ",
       checkpoint_dir: "/etc",
     });
+    // a sidecar naming a run id that climbs out of the checkout
+    const climbing = "../../../../../tmp/labgate-climb/package";
+    tamper(store, "labgate-shard-0-attempt1", fourth as string, { id: climbing });
     const linked = join(
       store,
       "labgate-shard-1-attempt1",
@@ -318,6 +321,11 @@ describe("action mode aggregate: paths come from the plan, never from an artifac
     const tree = git(repo.bare, "ls-tree", "-r", "pr-1", "experiments/results/runs");
     expect(tree).not.toContain(`${third}.json`);
     expect(tree).not.toMatch(/^120000/m);
+    expect(byId[fourth as string]).toMatchObject({ status: "failed", reason: "shard lost" });
+    expect(state.experiments.map((e: any) => e.id)).not.toContain(climbing);
+    expect(run.log).toContain(
+      `shard 0's artifact: dispatch/${fourth}.status.json: not a labgate run sidecar: id: ${JSON.stringify(climbing)} is not a run id`,
+    );
     expect(run.log).toContain(
       `shard 1's artifact: experiments/results/runs/${third}.json: is a symbolic link, not a file (a link is never followed); not taken`,
     );

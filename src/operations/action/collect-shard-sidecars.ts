@@ -66,6 +66,8 @@ export async function collectShardSidecars(
         warnings.push(`shard ${shard}'s artifact: ${got.message}; not taken`);
       const text = got?.ok ? got.text : undefined;
       let parsed = text === undefined ? undefined : parseSidecar(sidecar, text);
+      if (parsed && !parsed.ok)
+        warnings.push(`shard ${shard}'s artifact: ${parsed.message}; not taken`);
       if (parsed?.ok && parsed.value.id !== run.run_id) {
         warnings.push(
           `shard ${shard}'s artifact: ${sidecar} holds run ${JSON.stringify(parsed.value.id)}, not "${run.run_id}"; not taken`,
