@@ -7,6 +7,12 @@ import type { InboxStore, RecordOutcome, StoredDelivery } from "./inbox-store.js
 import { type DeliveryWork, inboxWorker, type WorkerLog } from "./inbox-worker.js";
 import type { RetryBudget } from "./work-failure.js";
 
+/**
+ * Finished deliveries are kept this long to recognise a redelivery of completed work; GitHub's
+ * delivery log (and so any redelivery of it) goes back 3 days.
+ */
+const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
 export interface InboxRuntimeOptions {
   store: InboxStore;
   retry: RetryBudget;
@@ -66,6 +72,7 @@ export function inboxRuntime(o: InboxRuntimeOptions): InboxRuntime {
         if (fetching) return;
         fetching = true;
         try {
+          o.store.prune(now() - RETENTION_MS);
           const appOctokit = await s.app.auth();
           const { asked } = await fetchMissedDeliveries({
             appOctokit: appOctokit as never,

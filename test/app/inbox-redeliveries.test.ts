@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { type HookDelivery, pickRedeliveries } from "../../src/app/inbox/pick-redeliveries.js";
+import { classifyFailure, retryDelayMs } from "../../src/app/inbox/work-failure.js";
+
+const at = (min: number) => new Date(Date.UTC(2026, 4, 1, 12, min)).toISOString();
+const entry = (
+  id: number,
+  guid: string,
+  min: number,
+  status: number,
+  event = "pull_request",
+): HookDelivery => ({
+  id,
+  guid,
+  delivered_at: at(min),
+  status_code: status,
+  event,
+  action: event === "pull_request" ? "synchronize" : "created",
+});
+
+describe("which missed deliveries are asked for again", () => {
+  const view = (known: string[] = [], asked: string[] = []) => ({
+    since: Date.parse(at(10)),
+    known: (g: string) => known.includes(g),
+    asked: (g: string) => asked.includes(g),
+    handled: (event: string) => event === "pull_request" || event === "issue_comment",
+  });
+
+  it("failed ones since the last finished, once per delivery id, oldest first", () => {
+    const log = [
+      entry(9, "down-2", 31, 0, "issue_comment"),
+      entry(8, "down-1", 30, 0),
+      entry(7, "down-1", 29, 502),
+      entry(6, "before", 5, 0),
+    ];
+    expect(pickRedeliveries(log, view()).map((d) => [d.id, d.guid])).toEqual([
+      [8, "down-1"],
+      [9, "down-2"],
+    ]);
+  });
+
+  it("not what succeeded on a later attempt, what the inbox holds, what was asked before, or events the app ignores", () => {
+    const log = [
+      entry(5, "ok-later", 20, 200),
+      entry(4, "ok-later", 19, 0),
+      entry(3, "stored", 18, 0),
+      entry(2, "asked", 17, 0),
+      entry(1, "ignored", 16, 0, "star"),
+    ];
+    expect(pickRedeliveries(log, view(["stored"], ["asked"]))).toEqual([]);
+  });
+});
+
+describe("what a failure is, and when to try again", () => {
+  const err = (status: number | undefined, headers: Record<string, string> = {}, message = "x") =>
+    Object.assign(new Error(message), { status, response: { headers } });
+
+  it("names each kind of answer", () => {
+    expect(classifyFailure(err(502))).toEqual({
+      code: "github-unavailable",
+      status: 502,
+      transient: true,
+    });
+    expect(classifyFailure(err(403, { "retry-after": "30" }))).toMatchObject({
+      code: "rate-limited",
+      retryAfterS: 30,
+    });
+    expect(classifyFailure(err(403, { "x-ratelimit-remaining": "0" }))).toMatchObject({
+      code: "rate-limited",
+    });
+    expect(classifyFailure(err(429))).toMatchObject({ code: "rate-limited", transient: true });
+    expect(classifyFailure(err(403))).toEqual({
+      code: "github-refused",
+      status: 403,
+      transient: false,
+    });
+    expect(classifyFailure(err(undefined, {}, "fetch failed"))).toMatchObject({
+      code: "unreachable",
+      transient: true,
+    });
+    expect(classifyFailure(new TypeError("cannot read 'sha' of undefined"))).toMatchObject({
+      code: "bug",
+      transient: false,
+    });
+  });
+
+  it("backs off, honours retry-after up to the cap, and stops at the budget", () => {
+    const budget = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 10_000 };
+    const f502 = classifyFailure(err(502));
+    expect([1, 2, 3].map((a) => retryDelayMs(f502, a, budget))).toEqual([1000, 2000, undefined]);
+    expect(retryDelayMs(classifyFailure(err(403, { "retry-after": "60" })), 1, budget)).toBe(
+      10_000,
+    );
+    expect(retryDelayMs(classifyFailure(err(404)), 1, budget)).toBeUndefined();
+  });
+});
