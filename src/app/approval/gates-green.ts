@@ -1,3 +1,4 @@
+import type { Config } from "../../core/config/config-schema.js";
 import type { Verdict } from "../../core/gates/verdict.js";
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import {
@@ -9,9 +10,12 @@ import {
 } from "../../github/check-run-protocol.js";
 import type { CheckRunInfo } from "../../github/check-runs.js";
 import { contentsWorkspace } from "../../github/contents-workspace.js";
+import type { OctokitLike } from "../../github/octokit.js";
+import type { RepoRef } from "../../github/repo-ref.js";
 import { listRunJobs } from "../../github/workflow-jobs.js";
 import { listWorkflowRuns } from "../../github/workflow-runs.js";
 import { reviewGates } from "../../operations/review-gates.js";
+import type { Workspace } from "../../operations/workspace.js";
 import type { PrCommandContext } from "../commands/pr-command-context.js";
 import { DRY_RUN_JOB } from "../dry-run/complete-dry-run.js";
 import { parseGatesRunTitle } from "../dry-run/gates-run-title.js";
@@ -45,6 +49,39 @@ export async function gateProblemsAt(
   if (deps.trust.app_id !== null) return gateProblems(checks, deps.trust);
   const ws = contentsWorkspace(deps.octokit, deps.repo, pr.headSha);
   await prefetchReviewFiles(ws);
+  return recomputedGateProblems({
+    octokit: deps.octokit,
+    repo: deps.repo,
+    workspace: ws,
+    pr: pr.number,
+    sha: pr.headSha,
+    config: c.config,
+    defaultBranch: c.defaultBranch,
+  });
+}
+
+/** What the gates of a commit are recomputed from, wherever its files are read. */
+export interface RecomputeGatesInput {
+  octokit: OctokitLike;
+  repo: RepoRef;
+  /** The files at `sha`: the contents API for the app, the plan job's checkout of `sha`. */
+  workspace: Workspace;
+  pr: number;
+  sha: string;
+  /** The default branch's policy config (`readPolicyConfig`): names the gates workflow. */
+  config: Config;
+  defaultBranch: string;
+}
+
+/**
+ * Actions mode's gate problems at a commit, trusting no check run (docs/security.md, "Gates and
+ * approvals"): `definitions`, `design-debate`, `pilot` (where pilot runs exist) and the static part
+ * of `code-review` recomputed from the files, and the `--dry-run` verdict from the gates workflow's
+ * own runs (`actionsModeDryRun`). The app's `/approve-phase8` and the dispatch plan step both ask
+ * this.
+ */
+export async function recomputedGateProblems(input: RecomputeGatesInput): Promise<GateProblem[]> {
+  const ws = input.workspace;
   const { verdicts, config } = await reviewGates({ workspace: ws, dryRun: "skip" });
   const statePath = `${config.dispatch_dir}/state.json`;
   const stateText = await ws.readFile(statePath);
@@ -53,7 +90,7 @@ export async function gateProblemsAt(
   const problems = recomputedProblems(verdicts, hasPilots);
   const staticReview = verdicts.find((v) => v.gate === "code-review");
   if (staticReview?.conclusion !== "failure") {
-    const p = await actionsModeDryRun(c);
+    const p = await actionsModeDryRun(input);
     if (p) problems.push(p);
   }
   return problems;
@@ -66,11 +103,11 @@ export async function gateProblemsAt(
  * `dry-run` job. A check run saying so could be anyone's; these runs are the default branch's
  * workflow, which the PR cannot edit.
  */
-async function actionsModeDryRun(c: PrCommandContext): Promise<GateProblem | undefined> {
-  const { deps, pr, config, defaultBranch } = c;
+async function actionsModeDryRun(input: RecomputeGatesInput): Promise<GateProblem | undefined> {
+  const { octokit, repo, config, defaultBranch } = input;
   const gate = CHECK_NAMES["code-review"];
   const runs = (
-    await listWorkflowRuns(deps.octokit, deps.repo, config.gates_workflow, {
+    await listWorkflowRuns(octokit, repo, config.gates_workflow, {
       branch: defaultBranch,
       event: "workflow_dispatch",
     })
@@ -79,14 +116,12 @@ async function actionsModeDryRun(c: PrCommandContext): Promise<GateProblem | und
     return (
       r.event === "workflow_dispatch" &&
       r.head_branch === defaultBranch &&
-      t?.pr === pr.number &&
-      t.sha === pr.headSha
+      t?.pr === input.pr &&
+      t.sha === input.sha
     );
   });
   for (const run of runs.filter((r) => r.status === "completed").slice(0, 5)) {
-    const job = (await listRunJobs(deps.octokit, deps.repo, run.id)).find(
-      (j) => j.name === DRY_RUN_JOB,
-    );
+    const job = (await listRunJobs(octokit, repo, run.id)).find((j) => j.name === DRY_RUN_JOB);
     // A cancelled or skipped run says nothing about the code; an older one may.
     if (!job || job.conclusion === "cancelled" || job.conclusion === "skipped") continue;
     return job.conclusion === "success"
