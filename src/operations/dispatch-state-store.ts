@@ -17,13 +17,12 @@ import {
   MAX_STATE_FILE_BYTES,
 } from "./contained-files.js";
 import { writeAtomic } from "./results/write-atomic.js";
+import { SIDECAR_SUFFIX } from "./runner/write-sidecar.js";
 
 export interface StateLog {
   info(s: string): void;
   warn(s: string): void;
 }
-
-export const SIDECAR_SUFFIX = ".status.json";
 
 export interface DispatchStateRead {
   /** state.json merged with every sidecar, by run id. */
@@ -45,8 +44,6 @@ export interface DispatchStateRead {
 export class DispatchStateError extends Error {}
 
 export const statePath = (config: Config) => join(config.dispatch_dir, "state.json");
-export const sidecarPath = (config: Config, runId: string) =>
-  join(config.dispatch_dir, `${runId}${SIDECAR_SUFFIX}`);
 
 /**
  * Reads `dispatch/state.json` and merges every `dispatch/*.status.json` sidecar into it (SPEC §4).

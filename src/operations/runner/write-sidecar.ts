@@ -1,10 +1,18 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { parseRunId } from "../../core/plan/run-id.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 
-/** `dispatch/<run_id>.status.json`, repo-relative (SPEC §4). */
+export const SIDECAR_SUFFIX = ".status.json";
+
+/**
+ * `dispatch/<run_id>.status.json`, repo-relative (SPEC §4): the one place a sidecar's path is
+ * made. An id that no plan could make throws rather than become a path (docs/security.md).
+ */
 export function sidecarFile(dispatchDir: string, runId: string): string {
-  return join(dispatchDir, `${runId}.status.json`);
+  const id = parseRunId(runId, "a sidecar's run id");
+  if (!id.ok) throw new Error(id.message);
+  return join(dispatchDir, `${id.id}${SIDECAR_SUFFIX}`);
 }
 
 let seq = 0;
