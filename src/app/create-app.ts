@@ -12,7 +12,7 @@ import {
 } from "./handlers.js";
 import type { InboxRuntime } from "./inbox/inbox-runtime.js";
 import type { StoredDelivery } from "./inbox/inbox-store.js";
-import { reportWorkFailure } from "./inbox/report-work-failure.js";
+import { type FailedPayload, reportWorkFailure } from "./inbox/report-work-failure.js";
 import { createWorkQueue, type WorkQueue } from "./work-queue.js";
 
 export interface LabgateAppOptions {
@@ -29,6 +29,13 @@ export interface LabgateAppOptions {
 }
 
 type Handler = (o: HandlerOptions) => (context: never) => Promise<void>;
+
+/** What the wiring reads of any payload. */
+interface PayloadHead {
+  action?: string;
+  repository?: unknown;
+  installation?: { id?: number };
+}
 
 /** Which handler takes which event: the one table both ways of running the app use. */
 const ROUTES: readonly (readonly [readonly string[], Handler])[] = [
@@ -72,7 +79,7 @@ export function createLabgateApp(options: LabgateAppOptions = {}) {
           octokit as never,
           app.log.child({ name: "event", id: d.id }) as never,
         );
-        const payload = d.payload as Record<string, any>;
+        const payload = d.payload as PayloadHead;
         return {
           route: async (lane) => {
             await routeOf(d.name, payload.action)?.({ queue: lane, clock, trust })(
@@ -90,7 +97,7 @@ export function createLabgateApp(options: LabgateAppOptions = {}) {
                 trust,
               },
               d.name,
-              payload,
+              d.payload as FailedPayload,
               f,
             );
             context.log.info(`labgate: failure of ${d.id} shown as ${shown}`);
@@ -104,7 +111,7 @@ export function createLabgateApp(options: LabgateAppOptions = {}) {
     // `receive` resolved, and this one writes synchronously (a failed write answers 500, and
     // GitHub's delivery log keeps it for the fetch-back).
     app.onAny(async (context) => {
-      const payload = context.payload as Record<string, any>;
+      const payload = context.payload as PayloadHead;
       if (!routeOf(context.name, payload.action)) return;
       inbox.receive({
         id: context.id,

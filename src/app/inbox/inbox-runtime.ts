@@ -96,14 +96,7 @@ export function inboxRuntime(o: InboxRuntimeOptions): InboxRuntime {
         timer = setInterval(() => void fetchBack(), o.redeliveryIntervalMs);
         timer.unref();
       }
-      s.addHandler?.(((req: IncomingMessage, res: ServerResponse) => {
-        if (req.method !== "GET" || req.url?.split("?")[0] !== "/healthz") return false;
-        const body = JSON.stringify(
-          healthReport(o.store.stats(), worker?.inFlight().length ?? 0, now()),
-        );
-        res.writeHead(200, { "content-type": "application/json" }).end(body);
-        return true;
-      }) as never);
+      addHealthHandler(s, () => healthReport(o.store.stats(), worker?.inFlight().length ?? 0, now()));
     },
     receive(d) {
       const outcome = o.store.record(d);
@@ -116,4 +109,17 @@ export function inboxRuntime(o: InboxRuntimeOptions): InboxRuntime {
       if (timer) clearInterval(timer);
     },
   };
+}
+
+/** `GET /healthz` on Probot's server; a Probot loaded without a server (tests) has none to add to. */
+function addHealthHandler(s: InboxStart, report: () => unknown): void {
+  try {
+    s.addHandler?.(((req: IncomingMessage, res: ServerResponse) => {
+      if (req.method !== "GET" || req.url?.split("?")[0] !== "/healthz") return false;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(report()));
+      return true;
+    }) as never);
+  } catch (err) {
+    (s.app.log as unknown as WorkerLog).warn({ err }, "labgate: no HTTP server to serve /healthz on");
+  }
 }

@@ -8,7 +8,21 @@ import { describeFailure, type WorkFailure } from "./work-failure.js";
 /** The gates a failed review marks failed; `pilot` is posted only once pilot runs exist. */
 const REVIEW_GATES: readonly GateId[] = GATES.filter((g) => g !== "pilot");
 
-type Payload = Record<string, any>;
+interface ReRequested {
+  head_sha: string;
+  name?: string;
+  pull_requests?: unknown[];
+}
+
+/** The fields of the events' payloads a failure report reads. */
+export interface FailedPayload {
+  pull_request?: { head?: { sha?: string } };
+  check_suite?: ReRequested;
+  check_run?: ReRequested;
+  issue?: { number: number; pull_request?: unknown };
+  comment?: { body?: string | null; html_url?: string };
+  sender?: { login?: string };
+}
 
 /**
  * Shows on the PR that labgate's work on an event did not happen: each gate check of the commit
@@ -19,7 +33,7 @@ type Payload = Record<string, any>;
 export async function reportWorkFailure(
   deps: EventDeps,
   name: string,
-  payload: Payload,
+  payload: FailedPayload,
   f: WorkFailure,
 ): Promise<"checks" | "reply" | "nothing"> {
   const why = describeFailure(f);
@@ -42,13 +56,14 @@ export async function reportWorkFailure(
     return "checks";
   }
   if (name === "issue_comment" && payload.issue?.pull_request) {
+    const issue = payload.issue;
     const commands = parseCommands(String(payload.comment?.body ?? ""));
     if (commands.length === 0) return "nothing";
     const listed = commands.map((c) => `\`/${c.name}\``).join(", ");
     await postComment(
       deps.octokit,
       deps.repo,
-      payload.issue.number,
+      issue.number,
       `@${payload.sender?.login} labgate did not carry out ${listed} from [this comment](${payload.comment?.html_url}): ${why} (\`${f.code}\`), and its retries ran out. Comment the command again to retry; a repeated \`/approve-phase8\` never starts a second dispatch.`,
     );
     return "reply";
@@ -56,14 +71,19 @@ export async function reportWorkFailure(
   return "nothing";
 }
 
-function reviewOf(name: string, p: Payload): { sha: string; gates: readonly GateId[] } | undefined {
+function reviewOf(
+  name: string,
+  p: FailedPayload,
+): { sha: string; gates: readonly GateId[] } | undefined {
   if (name === "pull_request" && p.pull_request?.head?.sha)
     return { sha: p.pull_request.head.sha, gates: REVIEW_GATES };
-  if (name === "check_suite" && p.check_suite?.pull_requests?.length > 0)
-    return { sha: p.check_suite.head_sha, gates: REVIEW_GATES };
-  if (name === "check_run" && p.check_run?.pull_requests?.length > 0) {
-    const gate = String(p.check_run.name).replace(/^labgate\//, "") as GateId;
-    if (GATES.includes(gate)) return { sha: p.check_run.head_sha, gates: [gate] };
+  const suite = p.check_suite;
+  if (name === "check_suite" && suite && (suite.pull_requests?.length ?? 0) > 0)
+    return { sha: suite.head_sha, gates: REVIEW_GATES };
+  const run = p.check_run;
+  if (name === "check_run" && run && (run.pull_requests?.length ?? 0) > 0) {
+    const gate = String(run.name).replace(/^labgate\//, "") as GateId;
+    if (GATES.includes(gate)) return { sha: run.head_sha, gates: [gate] };
   }
   return undefined;
 }
