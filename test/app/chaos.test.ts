@@ -3,7 +3,6 @@ import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeCodeReviewState } from "../../src/github/check-run-protocol.js";
 import {
-  type LoopbackGitHub,
   type LoopbackPull,
   type LoopbackRepo,
   startLoopbackGitHub,
@@ -14,8 +13,9 @@ import {
   waitHealthy,
 } from "../helpers/loopback-github-app-process.js";
 import { webhookSender } from "../helpers/loopback-github-deliveries.js";
+import { commentEvent, prEvent, pull, sha } from "../helpers/loopback-github-events.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { example, exampleFiles } from "./harness.js";
+import { exampleFiles } from "./harness.js";
 
 const APP_ID = 4242;
 const SECRET = "chaos-secret-8c1d2f";
@@ -26,85 +26,11 @@ const { privateKey } = generateKeyPairSync("rsa", {
   privateKeyEncoding: { type: "pkcs8", format: "pem" },
   publicKeyEncoding: { type: "spki", format: "pem" },
 });
-const sha = (c: string) => c.repeat(40);
 
 const started: AppProcess[] = [];
 afterAll(() => {
   for (const a of started) a.proc.kill("SIGKILL");
 });
-
-function pull(number: number, head: string, author: string): LoopbackPull {
-  return {
-    number,
-    headSha: head,
-    headRef: `feature-${number}`,
-    author,
-    pushes: [{ sha: head, at: new Date(Date.now() - 60_000).toISOString() }],
-  };
-}
-
-function repository(r: LoopbackRepo) {
-  return {
-    id: r.id,
-    node_id: `R_${r.id}`,
-    name: r.name,
-    full_name: `${r.owner}/${r.name}`,
-    owner: { login: r.owner, id: 1, type: "Organization" },
-    private: true,
-    default_branch: "main",
-  };
-}
-
-/** The real pull_request example, moved to this repository and PR. */
-function prEvent(r: LoopbackRepo, pr: LoopbackPull, action: string, before?: string) {
-  const p = example("pull_request", (e) => e.action === "synchronize");
-  p.action = action;
-  p.repository = repository(r);
-  p.installation = { id: r.installationId };
-  p.number = pr.number;
-  Object.assign(p.pull_request, {
-    number: pr.number,
-    state: "open",
-    user: { ...p.pull_request.user, login: pr.author },
-    head: { ...p.pull_request.head, sha: pr.headSha, ref: pr.headRef, repo: repository(r) },
-    base: { ...p.pull_request.base, ref: "main", repo: repository(r) },
-  });
-  if (action === "synchronize") {
-    p.before = before;
-    p.after = pr.headSha;
-  } else {
-    delete p.before;
-    delete p.after;
-  }
-  return p;
-}
-
-/** The real issue_comment example: a comment written now on the PR, known to the stand-in. */
-function commentEvent(
-  gh: LoopbackGitHub,
-  r: LoopbackRepo,
-  pr: number,
-  body: string,
-  login: string,
-) {
-  const now = new Date().toISOString();
-  const c = gh.addComment(r, { issue: pr, body, user: { login, type: "User" }, created_at: now });
-  const p = example("issue_comment", (e) => e.action === "created");
-  p.repository = repository(r);
-  p.installation = { id: r.installationId };
-  p.issue.number = pr;
-  p.issue.pull_request = { url: `https://github.com/${r.owner}/${r.name}/pull/${pr}` };
-  Object.assign(p.comment, {
-    id: c.id,
-    body,
-    created_at: now,
-    updated_at: now,
-    html_url: `https://github.com/${r.owner}/${r.name}/pull/${pr}#issuecomment-${c.id}`,
-    user: { ...p.comment.user, login, type: "User" },
-  });
-  p.sender = { ...p.sender, login, type: "User" };
-  return { payload: p, comment: c };
-}
 
 async function until(
   what: string,
