@@ -9,11 +9,13 @@ import type { Probot } from "probot";
 export function guardUnhandledRejections(
   log: Probot["log"],
   inbox: { inFlight(): string[] },
-): void {
-  process.on("unhandledRejection", (reason) => {
+): () => void {
+  const guard = (reason: unknown) => {
     log.error(
       { err: reason, deliveriesInProgress: inbox.inFlight() },
       `labgate: unhandled rejection while working on deliveries [${inbox.inFlight().join(", ")}] — a bug; the server keeps serving`,
     );
-  });
+  };
+  process.on("unhandledRejection", guard);
+  return () => process.off("unhandledRejection", guard);
 }
