@@ -8,6 +8,8 @@ export interface IssueCommentInfo {
   issue: number | undefined;
   author: string;
   createdAt: string;
+  /** The comment's text as it is now (an edit shows in `lastEditedAt`). */
+  body: string;
   /** When its body was last edited (GraphQL `lastEditedAt`), `null` when never. */
   lastEditedAt: string | null;
 }
@@ -34,6 +36,7 @@ export async function getIssueComment(
       issue: issue === undefined ? undefined : Number(issue),
       author: data.user?.login ?? "",
       createdAt: data.created_at,
+      body: data.body ?? "",
       lastEditedAt: edited.node?.lastEditedAt ?? null,
     };
   } catch (err) {

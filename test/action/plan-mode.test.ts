@@ -178,8 +178,9 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       const gh = await github(repo.head, { checkRuns: [phase8(1, repo.head, GITHUB_ACTIONS)] });
       const forged = await plan(repo.work, gh, { sha: repo.head });
       expect(forged.code).toBe(1);
+      // Actions mode's records count only with the evidence behind them; this one names none.
       expect(forged.log).toContain(
-        "was written by github-actions (a workflow's GITHUB_TOKEN), as any workflow can write, a PR's own included: ignored.",
+        "was written by github-actions (a workflow's GITHUB_TOKEN, which a PR's own workflow also holds) and names no approving comment, so nothing stands behind it: ignored.",
       );
       const named = await plan(repo.work, gh, { sha: repo.head, "app-slug": "github-actions" });
       expect(named.code).toBe(1);

@@ -19,6 +19,8 @@ export interface FakePull {
   headRepo?: string;
   /** "open" (default) or "closed". */
   state?: string;
+  /** Who opened it (`user.login`); "carol" when not given. */
+  author?: string;
 }
 
 /** An issue comment as `GET /repos/{o}/{r}/issues/comments/{id}` returns it. */
@@ -50,6 +52,16 @@ export interface FakeGitHubOptions {
   comments?: Record<number, FakeComment>;
   /** Collaborators' roles (`GET .../collaborators/{user}/permission`); anyone else: 404. */
   permissions?: Record<string, string>;
+  /** `GET /repos/{o}/{r}`'s `default_branch` (answered only when set). */
+  defaultBranch?: string;
+  /** Files by ref then path for the contents API, where there is no `bareRepo`. */
+  files?: Record<string, Record<string, string>>;
+  /** The repository activity list by branch (`GET .../activity?ref=refs/heads/<branch>`), newest first. */
+  activity?: Record<string, { activity_type: string; after: string; timestamp: string }[]>;
+  /** Workflow runs by workflow file (`GET .../actions/workflows/{file}/runs`), newest first. */
+  workflowRuns?: Record<string, any[]>;
+  /** Jobs by workflow run id (`GET .../actions/runs/{id}/jobs`). */
+  runJobs?: Record<number, any[]>;
 }
 
 export interface FakeGitHub {
@@ -111,6 +123,41 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     }
     if (!path.startsWith(prefix)) return [404, { message: "Not Found" }];
     const rest = path.slice(prefix.length);
+    if (method === "GET" && rest === "" && opts.defaultBranch)
+      return [200, { full_name: `${opts.owner}/${opts.repo}`, default_branch: opts.defaultBranch }];
+    if (method === "GET" && rest === "/activity" && opts.activity) {
+      const branch = (query.get("ref") ?? "").replace(/^refs\/heads\//, "");
+      return [200, opts.activity[branch] ?? []];
+    }
+    const wfRuns = method === "GET" ? rest.match(/^\/actions\/workflows\/([^/]+)\/runs$/) : null;
+    if (wfRuns && opts.workflowRuns) {
+      const runs = (opts.workflowRuns[wfRuns[1] as string] ?? []).filter(
+        (r) =>
+          (!query.get("branch") || r.head_branch === query.get("branch")) &&
+          (!query.get("event") || r.event === query.get("event")),
+      );
+      return [200, { total_count: runs.length, workflow_runs: runs }];
+    }
+    const jobs = method === "GET" ? rest.match(/^\/actions\/runs\/(\d+)\/jobs$/) : null;
+    if (jobs && opts.runJobs) {
+      const list = opts.runJobs[Number(jobs[1])] ?? [];
+      return [200, { total_count: list.length, jobs: list }];
+    }
+    const file = method === "GET" && opts.files ? rest.match(/^\/contents\/(.+)$/) : null;
+    if (file) {
+      const text = opts.files?.[query.get("ref") ?? "HEAD"]?.[file[1] as string];
+      if (text === undefined) return [404, { message: "Not Found" }];
+      return [
+        200,
+        {
+          type: "file",
+          path: file[1],
+          encoding: "base64",
+          size: Buffer.byteLength(text),
+          content: Buffer.from(text).toString("base64"),
+        },
+      ];
+    }
 
     const m1 = method === "GET" ? rest.match(/^\/pulls\/(\d+)$/) : null;
     if (m1) {
@@ -123,6 +170,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         {
           number: Number(m1[1]),
           state: pull.state ?? "open",
+          user: { login: pull.author ?? "carol" },
           head: {
             ref: pull.ref,
             sha: pull.sha,

@@ -1,6 +1,7 @@
 import { authorizeDispatch } from "../../operations/action/authorize-dispatch.js";
 import { checkoutMismatch } from "../../operations/action/checkout-head.js";
 import { planShards } from "../../operations/action/plan-shards.js";
+import { diskWorkspace } from "../../operations/disk-workspace.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { diagnosticsList, markdownTable } from "../render-markdown.js";
 
@@ -8,8 +9,9 @@ import { diagnosticsList, markdownTable } from "../render-markdown.js";
  * `plan`: the dispatch matrix (at most 256 shards) for the approved sha. The workflow's inputs
  * are whatever its dispatcher typed, so before planning anything it checks through the API that
  * `sha` is PR `pr`'s head, the PR is open and not from a fork, and (full phase) that the labgate
- * app recorded an approval of that (PR, SHA) (`authorizeDispatch`); it also refuses a checkout
- * at any other commit. A refusal plans nothing: `runs=0`, the job red with the reason.
+ * app recorded an approval of that (PR, SHA), or, in Actions mode, that the evidence behind a
+ * `github-actions` record holds, gates recomputed from this checkout (`authorizeDispatch`); so it
+ * first refuses a checkout at any other commit. A refusal plans nothing: `runs=0`, the job red with the reason.
  */
 export const planMode: ActionMode = {
   requires: ["sha", "pr"],
@@ -22,6 +24,7 @@ export const planMode: ActionMode = {
       sha,
       phase: inputs.phase,
       appSlug: inputs.appSlug,
+      checkout: diskWorkspace(cwd),
     });
     if (!authorized.ok) return refuse(`refusing to plan: ${authorized.message}`);
     const planned = await planShards({

@@ -1,4 +1,7 @@
+import { type GateProblem, recomputedGateProblems } from "../../app/approval/gates-green.js";
+import { parseCommands } from "../../app/commands/parse-commands.js";
 import { appIdBySlug } from "../../github/app-by-slug.js";
+import { branchHeadAt } from "../../github/branch-head-at.js";
 import {
   type ApprovalRecord,
   decodeApproval,
@@ -9,9 +12,11 @@ import {
 } from "../../github/check-run-protocol.js";
 import { listCheckRuns } from "../../github/check-runs.js";
 import { canWrite, getCollaboratorRole } from "../../github/collaborator-permission.js";
-import { getIssueComment } from "../../github/issue-comment.js";
+import { getIssueComment, type IssueCommentInfo } from "../../github/issue-comment.js";
 import type { OctokitLike } from "../../github/octokit.js";
+import { type ConfigResult, readPolicyConfig } from "../../github/read-config.js";
 import { httpStatus, type RepoRef } from "../../github/repo-ref.js";
+import type { Workspace } from "../workspace.js";
 import { type PullRequestHead, pullRequestHead } from "./pull-request-head.js";
 
 export interface DispatchRequest {
@@ -20,6 +25,11 @@ export interface DispatchRequest {
   phase: "pilot" | "full";
   /** The slug of the GitHub App whose `labgate/phase8` approval records count. */
   appSlug: string;
+  /**
+   * The files at `sha`: the plan job's checkout, which the caller has checked is `sha`. Only an
+   * Actions-mode record (written by `github-actions`) recomputes the gates from it.
+   */
+  checkout: Workspace;
 }
 
 export type DispatchRefusalCode =
@@ -34,7 +44,15 @@ export type DispatchRefusalCode =
   | "approval-comment-missing"
   | "approval-comment-mismatch"
   | "approval-comment-edited"
-  | "approver-not-writer";
+  | "approver-not-writer"
+  | "approval-without-comment"
+  | "approval-comment-not-a-command"
+  | "approval-comment-other-sha"
+  | "approval-head-unknown"
+  | "approval-comment-other-head"
+  | "approver-is-author"
+  | "policy-config-invalid"
+  | "gates-not-green";
 
 export type DispatchAuthorization =
   | { ok: true; head: PullRequestHead; approval: ApprovalRecord | undefined }
@@ -48,7 +66,12 @@ export type DispatchAuthorization =
  * - the PR is open, not from a fork, and `sha` is still its head;
  * - for the full phase, a standing approval record for this PR and SHA on a `labgate/phase8` check
  *   run that the labgate app itself wrote; where the record names its `/approve-phase8` comment,
- *   that comment is on this PR, by the approver, unedited, and its author can still write.
+ *   that comment is on this PR, by the approver, unedited, and its author can still write;
+ * - or, in Actions mode (the record written by `github-actions`, as any workflow can write), the
+ *   evidence behind it that a PR cannot forge (`actionsModeApproval`): that comment, bound to `sha`
+ *   by its own `/approve-phase8 <sha>` or by GitHub's record of the branch's pushes, an approver
+ *   other than the author where the default branch's policy asks, and every gate green at `sha`
+ *   recomputed from the checkout and the gates workflow's runs.
  * A pilot needs no approval record (`/run-pilot` asks only for green definitions and code review).
  */
 export async function authorizeDispatch(
@@ -82,16 +105,12 @@ export async function authorizeDispatch(
     );
   if (req.phase === "pilot") return { ok: true, head, approval: undefined };
 
+  // An unknown slug is refused below unless an Actions-mode record carries the approval.
   const appId = await appIdBySlug(octokit, req.appSlug);
-  if (appId === undefined)
-    return refuse(
-      "unknown-app",
-      `no GitHub App has the slug "${req.appSlug}"; set the action's \`app-slug\` input to the labgate app's slug (its settings page, https://github.com/settings/apps/<slug>).`,
-    );
   if (appId === GITHUB_ACTIONS_APP_ID)
     return refuse(
       "untrusted-app",
-      `\`app-slug: ${req.appSlug}\` names GitHub Actions itself: every workflow's GITHUB_TOKEN writes check runs as that app, so a PR's own workflow could forge the approval. Install the labgate GitHub App and set \`app-slug\` to its slug.`,
+      `\`app-slug: ${req.appSlug}\` names GitHub Actions itself: every workflow's GITHUB_TOKEN writes check runs as that app, so a PR's own workflow could forge the approval. Set \`app-slug\` to the labgate GitHub App's slug, or in Actions mode (no app) leave it at its default: records by github-actions then count only on the evidence behind them.`,
     );
   const records = (await listCheckRuns(octokit, repo, sha, PHASE8_CHECK))
     .map((check) => ({ check, record: decodeApproval(check.external_id) }))
@@ -101,14 +120,26 @@ export async function authorizeDispatch(
     )
     .sort((a, b) => a.check.id - b.check.id);
   // The oldest standing record is the one that dispatched (approve-phase8.ts).
-  const trusted = records.find((r) => isTrustedCheck(r.check, { app_id: appId }));
+  const trusted =
+    appId === undefined
+      ? undefined
+      : records.find((r) => isTrustedCheck(r.check, { app_id: appId }));
   if (!trusted) {
-    const other = records[0];
-    if (other?.check.app_id === GITHUB_ACTIONS_APP_ID)
-      return refuse(
-        "approval-by-other-app",
-        `the approval record for PR #${pr} on ${PHASE8_CHECK} at ${short} was written by github-actions (a workflow's GITHUB_TOKEN), as any workflow can write, a PR's own included: ignored. The full phase needs an approval recorded by the labgate GitHub App (input \`app-slug\`: "${req.appSlug}"); Actions mode without the app runs pilots only.`,
+    const byActions = records.filter((r) => r.check.app_id === GITHUB_ACTIONS_APP_ID);
+    if (byActions.length > 0)
+      return actionsModeApproval(
+        octokit,
+        repo,
+        req,
+        head,
+        byActions.map((r) => r.record),
       );
+    if (appId === undefined)
+      return refuse(
+        "unknown-app",
+        `no GitHub App has the slug "${req.appSlug}"; set the action's \`app-slug\` input to the labgate app's slug (its settings page, https://github.com/settings/apps/<slug>).`,
+      );
+    const other = records[0];
     return other
       ? refuse(
           "approval-by-other-app",
@@ -121,19 +152,150 @@ export async function authorizeDispatch(
   }
   const approval = trusted.record;
   if (approval.comment_id !== undefined) {
-    const problem = await approvalCommentProblem(octokit, repo, approval);
-    if (problem) return problem;
+    const checked = await approvingComment(octokit, repo, approval, approval.comment_id);
+    if (!checked.ok) return checked;
   }
   return { ok: true, head, approval };
 }
 
+type Refusal = Extract<DispatchAuthorization, { ok: false }>;
+
+/** At most this many distinct approving comments are checked behind Actions-mode records. */
+const MAX_ACTIONS_RECORDS = 5;
+
+/**
+ * Actions mode: a `github-actions` record says nothing by who wrote it (a PR's own workflow writes
+ * as github-actions too), so it counts only on evidence a PR cannot forge (docs/security.md, "The
+ * dispatch plans only what was approved"):
+ * 1. the `/approve-phase8` comment it names is on the PR, by the approver, unedited, and its
+ *    author can write now (`approvingComment`, as for the app's records);
+ * 2. the comment approves `sha`: it names it (`/approve-phase8 <sha>`, read by the app's own
+ *    `parseCommands`), or it was written while `sha` was the PR's head (`branchHeadAt`: the
+ *    repository activity API, GitHub's own timestamps);
+ * 3. `approvers.require_other_approver` of the default branch's policy: not the PR's author;
+ * 4. every gate is green at `sha`, recomputed from the checkout with the default branch's policy
+ *    and the gates workflow's runs (`recomputedGateProblems`, what the app's Actions-mode approval
+ *    asks).
+ * The first record that passes approves; otherwise the first record's refusal is the answer.
+ */
+async function actionsModeApproval(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  req: DispatchRequest,
+  head: PullRequestHead,
+  records: readonly ApprovalRecord[],
+): Promise<DispatchAuthorization> {
+  const short = req.sha.slice(0, 7);
+  const how = (commit: string) =>
+    `approve with \`/approve-phase8 ${commit}\` on PR #${req.pr} (the labgate-app workflow records it)`;
+  const seen = new Set<number>();
+  const named = records.filter((r) => {
+    if (r.comment_id === undefined || seen.has(r.comment_id)) return false;
+    seen.add(r.comment_id);
+    return true;
+  });
+  if (named.length === 0)
+    return refuse(
+      "approval-without-comment",
+      `the approval record for PR #${req.pr} on ${PHASE8_CHECK} at ${short} was written by github-actions (a workflow's GITHUB_TOKEN, which a PR's own workflow also holds) and names no approving comment, so nothing stands behind it: ignored. In Actions mode, ${how(short)}; with the labgate GitHub App, set \`app-slug\` (now "${req.appSlug}") to its slug.`,
+    );
+  let policy: ConfigResult | undefined;
+  let gates: GateProblem[] | undefined;
+  let first: Refusal | undefined;
+  for (const record of named.slice(0, MAX_ACTIONS_RECORDS)) {
+    const checked = await approvingComment(octokit, repo, record, record.comment_id as number);
+    if (!checked.ok) {
+      first ??= checked;
+      continue;
+    }
+    const { comment } = checked;
+    const unbound = await approvesSha(octokit, repo, req, head, comment);
+    if (unbound) {
+      first ??= unbound;
+      continue;
+    }
+    policy ??= await readPolicyConfig(octokit, repo);
+    if (!policy.ok)
+      return refuse(
+        "policy-config-invalid",
+        `.github/labgate.yml on the default branch \`${policy.ref}\` is not valid, so labgate cannot check an Actions-mode approval against its policy:\n${policy.problem}\nFix it on \`${policy.ref}\` and re-run this workflow.`,
+      );
+    if (
+      policy.config.approvers.require_other_approver &&
+      comment.author.toLowerCase() === head.author.toLowerCase()
+    ) {
+      first ??= refuse(
+        "approver-is-author",
+        `@${comment.author} opened PR #${req.pr} and wrote the approving comment ${comment.id}, but \`approvers.require_other_approver\` in .github/labgate.yml (\`${policy.ref}\`) asks for someone else: another writer must ${how(short)}.`,
+      );
+      continue;
+    }
+    gates ??= await recomputedGateProblems({
+      octokit,
+      repo,
+      workspace: req.checkout,
+      pr: req.pr,
+      sha: req.sha,
+      config: policy.config,
+      defaultBranch: policy.ref,
+    });
+    if (gates.length > 0)
+      return refuse(
+        "gates-not-green",
+        `the Actions-mode approval of PR #${req.pr} at ${short} (comment ${comment.id} by @${comment.author}) counts only when every gate is green at ${short}, recomputed here from the checkout and the gates workflow's runs (no check run by github-actions is believed); they are not:\n${gates.map((p) => `- ${p.message}`).join("\n")}\nFix them and push; then ${how("<new head>")}.`,
+      );
+    return { ok: true, head, approval: record };
+  }
+  return first as Refusal;
+}
+
+/**
+ * Does the approving comment approve `sha`? It names it (`/approve-phase8 <sha prefix>`), or it
+ * names none and the PR's branch pointed at `sha` when it was written (`branchHeadAt`, as the app
+ * itself decides). A refusal saying which evidence is missing, else undefined.
+ */
+async function approvesSha(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  req: DispatchRequest,
+  head: PullRequestHead,
+  comment: IssueCommentInfo,
+): Promise<Refusal | undefined> {
+  const short = req.sha.slice(0, 7);
+  const command = parseCommands(comment.body).find((c) => c.name === "approve-phase8");
+  if (!command)
+    return refuse(
+      "approval-comment-not-a-command",
+      `the approving comment ${comment.id} by @${comment.author} gives no \`/approve-phase8\` command (a command counts only on a visible line of its own, not in code, a quote, an HTML comment or <details>). Approve with \`/approve-phase8 ${short}\` on PR #${req.pr}.`,
+    );
+  if (command.sha !== undefined)
+    return req.sha.startsWith(command.sha)
+      ? undefined
+      : refuse(
+          "approval-comment-other-sha",
+          `the approving comment ${comment.id} by @${comment.author} approves \`${command.sha}\`, not ${req.sha}; it approves nothing here. Review ${short} and approve with \`/approve-phase8 ${short}\` on PR #${req.pr}.`,
+        );
+  const then = await branchHeadAt(octokit, repo, head.ref, comment.createdAt);
+  if (!then.ok)
+    return refuse(
+      "approval-head-unknown",
+      `labgate cannot tell which commit the approving comment ${comment.id} by @${comment.author} approved: it names no SHA and ${then.message}. Approve with \`/approve-phase8 ${short}\` on PR #${req.pr}, naming the commit.`,
+    );
+  if (then.sha !== req.sha)
+    return refuse(
+      "approval-comment-other-head",
+      `the approving comment ${comment.id} by @${comment.author} was written at ${comment.createdAt}, when the head of \`${head.ref}\` was ${then.sha}, not ${req.sha}: it approved another commit. Review ${short} and approve with \`/approve-phase8 ${short}\` on PR #${req.pr}.`,
+    );
+  return undefined;
+}
+
 /** The `/approve-phase8` comment a record names must still say what the approver wrote. */
-async function approvalCommentProblem(
+async function approvingComment(
   octokit: OctokitLike,
   repo: RepoRef,
   approval: ApprovalRecord,
-): Promise<Extract<DispatchAuthorization, { ok: false }> | undefined> {
-  const id = approval.comment_id as number;
+  id: number,
+): Promise<{ ok: true; comment: IssueCommentInfo } | Refusal> {
   const comment = await getIssueComment(octokit, repo, id);
   if (!comment || comment.issue !== approval.pr)
     return refuse(
@@ -156,7 +318,7 @@ async function approvalCommentProblem(
       "approver-not-writer",
       `@${comment.author}, who approved PR #${approval.pr}, ${role.ok ? `now has ${role.role} permission` : `could not be checked (${role.reason})`}; an approval needs write, maintain or admin permission.`,
     );
-  return undefined;
+  return { ok: true, comment };
 }
 
 function refuse(code: DispatchRefusalCode, message: string) {

@@ -11,6 +11,8 @@ export interface PullRequestHead {
   /** True when the head branch lives in another repository (a fork). */
   fromFork: boolean;
   headRepo: string;
+  /** Who opened the PR (`approvers.require_other_approver`). */
+  author: string;
 }
 
 /** Reads a PR's head through the API; a fork is any head repo other than the base repo (`isFork`). */
@@ -28,5 +30,6 @@ export async function pullRequestHead(
     state: data.state,
     fromFork: isFork(data),
     headRepo,
+    author: data.user?.login ?? "",
   };
 }
