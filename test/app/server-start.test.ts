@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type AppProcess,
@@ -18,14 +20,14 @@ afterEach(() => {
   for (const a of started.splice(0)) a.proc.kill("SIGKILL");
 });
 
-async function start(env: Record<string, string>) {
+async function start(env: Record<string, string>, dataDir = tempDir()) {
   const app = await startAppProcess({
     APP_ID: "123",
     PRIVATE_KEY: privateKey,
     // Nothing may be reached: a GitHub that is not there.
     GHE_HOST: "127.0.0.1:9",
     GHE_PROTOCOL: "http",
-    LABGATE_DATA_DIR: tempDir(),
+    LABGATE_DATA_DIR: dataDir,
     LOG_LEVEL: "info",
     ...env,
   });
@@ -64,5 +66,18 @@ describe("the server refuses to start insecurely (npm start: probot run ./dist/a
       inbox: { depth: 0, in_progress: 0, oldest_unfinished_age_s: 0, failed: 0 },
     });
     expect(app.proc.exitCode).toBeNull();
+  });
+
+  it("a corrupt inbox file: the log names it and where it was moved, and the server starts with a new one", async () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, "inbox.sqlite"), "not a database\n".repeat(100));
+    const app = await start({ WEBHOOK_SECRET: "a-real-secret-0123456789" }, dataDir);
+    await waitHealthy(app);
+    const moved = readdirSync(dataDir).find((f) => f.startsWith("inbox.sqlite.corrupt-"));
+    expect(moved).toBeDefined();
+    expect(app.output()).toContain(
+      `the inbox ${join(dataDir, "inbox.sqlite")} could not be read (SQLITE_NOTADB: file is not a database); it was moved aside to ${join(dataDir, moved as string)}`,
+    );
+    expect(existsSync(join(dataDir, "inbox.sqlite"))).toBe(true);
   });
 });
