@@ -151,6 +151,7 @@ describe("every workflow is least-privileged (issue #11)", () => {
         contents: "read",
         checks: "read",
         "pull-requests": "read",
+        actions: "read",
       });
   });
 });
