@@ -138,7 +138,7 @@ function nextSteps(actionRef: string | undefined): string {
       : [
           `Pin the labgate action in .github/workflows/labgate-*.yml: replace \`${ACTION_PLACEHOLDER}\` with the release commit (or re-run with --action-ref OWNER/REPO/action@SHA --force).`,
         ]),
-    "Install the labgate GitHub App on the repository (app.yml holds its permissions) and set `app-slug:` in .github/workflows/labgate-dispatch.yml to its slug: only its approvals dispatch the full phase; or use Actions mode (keep .github/workflows/labgate-app.yml, no server needed), which runs pilots only.",
+    "Install the labgate GitHub App on the repository (app.yml holds its permissions) and set `app-slug:` in .github/workflows/labgate-dispatch.yml to its slug: only its approvals dispatch the full phase; or use Actions mode (keep .github/workflows/labgate-app.yml, no server needed), whose approvals dispatch the full phase once the plan job has checked the approving comment and recomputed the gates (docs/security.md).",
     "Register each GPU machine as a self-hosted runner with the labels of `runner_pools` in .github/labgate.yml (default: self-hosted, gpu): Settings → Actions → Runners → New self-hosted runner, then `./config.sh --labels gpu`.",
     "Commit, push, and open a pull request: the labgate checks and the lab dashboard appear on it.",
   ];
