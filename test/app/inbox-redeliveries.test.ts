@@ -1,6 +1,10 @@
-import { describe, expect, it } from "vitest";
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fetchMissedDeliveries } from "../../src/app/inbox/fetch-missed-deliveries.js";
+import { memoryInboxStore } from "../../src/app/inbox/open-inbox-store.js";
 import { type HookDelivery, pickRedeliveries } from "../../src/app/inbox/pick-redeliveries.js";
 import { classifyFailure, retryDelayMs } from "../../src/app/inbox/work-failure.js";
+import { createOctokit } from "../../src/github/octokit.js";
 
 const at = (min: number) => new Date(Date.UTC(2026, 4, 1, 12, min)).toISOString();
 const entry = (
@@ -92,5 +96,65 @@ describe("what a failure is, and when to try again", () => {
       10_000,
     );
     expect(retryDelayMs(classifyFailure(err(404)), 1, budget)).toBeUndefined();
+  });
+});
+
+describe("fetching missed deliveries back from GitHub's delivery log", () => {
+  const API = "https://api.github.com";
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it("pages back to the last finished delivery, asks once per missed one, and remembers only what GitHub accepted", async () => {
+    const store = memoryInboxStore();
+    store.record({
+      id: "seen",
+      name: "pull_request",
+      payload: {},
+      installationId: 1,
+      receivedAt: Date.parse(at(30)),
+    });
+    store.markDone("seen", Date.parse(at(30)));
+    const page1 = [
+      entry(12, "missed-b", 50, 0),
+      entry(11, "seen", 30, 200),
+      entry(10, "missed-a", 25, 502),
+    ];
+    const page2 = [entry(9, "old", 5, 0)];
+    const scope = nock(API)
+      .get("/app/hook/deliveries")
+      .query({ per_page: 100 })
+      .reply(200, page1, {
+        link: `<${API}/app/hook/deliveries?per_page=100&cursor=c2>; rel="next"`,
+      })
+      .get("/app/hook/deliveries")
+      .query({ per_page: 100, cursor: "c2" })
+      .reply(200, page2)
+      .post("/app/hook/deliveries/10/attempts")
+      .reply(202, {})
+      .post("/app/hook/deliveries/12/attempts")
+      .reply(502, { message: "Bad Gateway" });
+    const deps = {
+      appOctokit: createOctokit({ token: "app-jwt", retries: 0 }),
+      store,
+      handled: () => true,
+      now: () => Date.parse(at(60)),
+    };
+    await expect(fetchMissedDeliveries(deps)).rejects.toMatchObject({ status: 502 });
+    scope.done();
+    // "old" was delivered before the last finished one less the slack (10 min): not asked.
+    expect(store.redeliveryAsked("missed-a")).toBe(true);
+    expect(store.redeliveryAsked("missed-b")).toBe(false);
+
+    const again = nock(API)
+      .get("/app/hook/deliveries")
+      .query({ per_page: 100 })
+      .reply(200, page1)
+      .post("/app/hook/deliveries/12/attempts")
+      .reply(202, {});
+    expect(await fetchMissedDeliveries(deps)).toEqual({ asked: ["missed-b"] });
+    again.done();
   });
 });

@@ -27,8 +27,8 @@ export const DEFAULT_MISSED_LIMITS: MissedDeliveriesLimits = {
 
 /**
  * Reads the app's webhook delivery log and asks GitHub to send again every delivery that failed
- * while this server was down or unreachable, since the last one it finished — once each: the
- * request is remembered in the inbox before it is sent, so a crash never asks twice.
+ * while this server was down or unreachable, since the last one it finished — once each: what was
+ * asked is remembered in the inbox.
  * https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries
  */
 export async function fetchMissedDeliveries(
@@ -58,10 +58,13 @@ export async function fetchMissedDeliveries(
   });
   const asked: string[] = [];
   for (const d of picked) {
-    deps.store.noteRedeliveryAsked(d.guid, d.id, deps.now());
     await deps.appOctokit.request("POST /app/hook/deliveries/{delivery_id}/attempts", {
       delivery_id: d.id,
     });
+    // Noted once GitHub accepted it; a failed ask is asked again at the next look. (A crash
+    // between the two asks twice, which is harmless: a redelivery of pending or completed work
+    // is not worked on twice.)
+    deps.store.noteRedeliveryAsked(d.guid, d.id, deps.now());
     asked.push(d.guid);
   }
   return { asked };
