@@ -290,6 +290,10 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
     const pending = await plan(repo.work, none, repo.head);
     expectRefused(pending, gatesRed(repo.head));
     expect(pending.log).toContain("`labgate/code-review`: the dry-run is still pending");
+    expect(pending.log).toContain(
+      `Wait for the gates workflow's run of ${repo.head.slice(0, 7)} to finish, then re-run this workflow.`,
+    );
+    expect(run.log).toContain("Fix them and push; then approve with `/approve-phase8 <new head>`");
   });
 
   it("refuses a forged github-actions record that names no comment", async () => {

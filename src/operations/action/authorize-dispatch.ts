@@ -239,11 +239,16 @@ async function actionsModeApproval(
       config: policy.config,
       defaultBranch: policy.ref,
     });
-    if (gates.length > 0)
+    if (gates.length > 0) {
+      // Only waiting for the dry-run: the same approval counts once the gates run has finished.
+      const next = gates.every((p) => p.code === "dry-run-pending")
+        ? `Wait for the gates workflow's run of ${short} to finish, then re-run this workflow.`
+        : `Fix them and push; then ${how("<new head>")}.`;
       return refuse(
         "gates-not-green",
-        `the Actions-mode approval of PR #${req.pr} at ${short} (comment ${comment.id} by @${comment.author}) counts only when every gate is green at ${short}, recomputed here from the checkout and the gates workflow's runs (no check run by github-actions is believed); they are not:\n${gates.map((p) => `- ${p.message}`).join("\n")}\nFix them and push; then ${how("<new head>")}.`,
+        `the Actions-mode approval of PR #${req.pr} at ${short} (comment ${comment.id} by @${comment.author}) counts only when every gate is green at ${short}, recomputed here from the checkout and the gates workflow's runs (no check run by github-actions is believed); they are not:\n${gates.map((p) => `- ${p.message}`).join("\n")}\n${next}`,
       );
+    }
     return { ok: true, head, approval: record };
   }
   return first as Refusal;
