@@ -1,4 +1,5 @@
 import type { ResolvedExperiment, Scalar } from "../definitions/definitions-schema.js";
+import { runFilePath } from "../results/run-result.js";
 import type { PlannedRun } from "./planned-run.js";
 import { runId, variantId } from "./run-id.js";
 
@@ -36,7 +37,6 @@ export function expandRuns(
 ): PlannedRun[] {
   const runs: PlannedRun[] = [];
   const tmp = opts.tmpDir.replace(/\/+$/, "");
-  const results = opts.resultsDir.replace(/\/+$/, "");
   for (const exp of experiments) {
     for (const params of paramGrid(exp.params)) {
       const variant = variantId(exp.id, params);
@@ -58,7 +58,7 @@ export function expandRuns(
           retries: exp.retries,
           runs_on: exp.runs_on,
           checkpoint_dir: `${tmp}/ckpt_${id}`,
-          result_file: `${results}/runs/${id}.json`,
+          result_file: runFilePath(opts.resultsDir, id),
           experiment: exp,
         });
       }

@@ -3,6 +3,7 @@ import type { PilotRunResult } from "../../core/gates/pilot/pilot-run-result.js"
 import type { VerdictReason } from "../../core/gates/verdict.js";
 import { variantId } from "../../core/plan/run-id.js";
 import { ResultFile } from "../../core/results/result-file-schema.js";
+import { runFilePath } from "../../core/results/run-result.js";
 import { ARCHIVED_PILOT_PHASE } from "../../core/state/merge-sidecars.js";
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import type { Workspace } from "../workspace.js";
@@ -15,9 +16,12 @@ export interface LoadedPilotResults {
 
 /**
  * The pilot runs of `dispatch/state.json`, each joined with the metrics of its result file
- * `experiments/results/runs/<run_id>.json`, read through the workspace. Active pilots when there
- * are any; once a full dispatch has archived them (SPEC §4), the archived ones — they are still
- * the latest pilot evidence, and the gate would otherwise fall back to PENDING after a campaign.
+ * `<results_dir>/runs/<run_id>.json`, read through the workspace. The path is the plan's
+ * (`runFilePath` of the entry's id, which the state schema holds to a run id); an entry's
+ * `result_file` is data the PR wrote and is never read (docs/security.md, "Paths come from the
+ * plan"). Active pilots when there are any; once a full dispatch has archived them (SPEC §4), the
+ * archived ones — they are still the latest pilot evidence, and the gate would otherwise fall back
+ * to PENDING after a campaign.
  */
 export async function loadPilotResults(ws: Workspace, config: Config): Promise<LoadedPilotResults> {
   const statePath = `${config.dispatch_dir.replace(/\/+$/, "")}/state.json`;
@@ -38,7 +42,6 @@ export async function loadPilotResults(ws: Workspace, config: Config): Promise<L
     };
   const results: PilotRunResult[] = [];
   const problems: VerdictReason[] = [];
-  const runsDir = `${config.results_dir.replace(/\/+$/, "")}/runs`;
   const all = parsed.value.experiments;
   const active = all.some((e) => e.phase === "pilot");
   const pilotPhase = active ? "pilot" : ARCHIVED_PILOT_PHASE;
@@ -46,8 +49,7 @@ export async function loadPilotResults(ws: Workspace, config: Config): Promise<L
     if (e.phase !== pilotPhase) continue;
     let metrics: Record<string, number> = {};
     if (e.status === "done") {
-      const path =
-        e.result_file && !e.result_file.startsWith("/") ? e.result_file : `${runsDir}/${e.id}.json`;
+      const path = runFilePath(config.results_dir, e.id);
       const raw = await ws.readFile(path);
       if (raw !== undefined) {
         let json: unknown;
