@@ -16,4 +16,10 @@ export interface EventDeps {
   clock: () => Date;
   /** Whose check runs count: this app's id, or none in Actions mode (check-run-protocol.ts). */
   trust: CheckTrust;
+  /**
+   * The repository's default branch as the webhook delivery names it (`repository.default_branch`:
+   * GitHub's, in a signed delivery, not something a PR sets). Absent: `readPolicyConfig` asks the
+   * API.
+   */
+  defaultBranch?: string;
 }

@@ -32,6 +32,8 @@ function depsOf(context: AnyContext, o: HandlerOptions): EventDeps {
     log: context.log,
     clock: o.clock,
     trust: o.trust,
+    // GitHub's own field of the signed delivery: the policy read needs no GET /repos/{o}/{r}.
+    defaultBranch: context.payload.repository?.default_branch,
   };
 }
 

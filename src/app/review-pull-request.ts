@@ -1,14 +1,12 @@
-import { dirname } from "node:path/posix";
 import { DEFAULT_CONFIG } from "../core/config/config-schema.js";
-import { lockFileCandidates } from "../core/gates/debate/lock-files.js";
 import type { GateId, Verdict } from "../core/gates/verdict.js";
 import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../core/plan/expand-runs.js";
 import { parseDispatchState } from "../core/state/parse-dispatch-state.js";
 import type { StateEntry } from "../core/state/state-entry.js";
 import { contentsWorkspace } from "../github/contents-workspace.js";
+import { type ConfigResult, readPolicyConfig } from "../github/read-config.js";
 import { upsertStickyComment } from "../github/sticky-comment.js";
-import { CONFIG_PATH, loadCampaign } from "../operations/load-campaign.js";
 import { reviewGates } from "../operations/review-gates.js";
 import { approvalView } from "./approval/approval-view.js";
 import { carryOrVoidApproval } from "./approval/carry-or-void.js";
@@ -17,8 +15,8 @@ import type { ApprovalView, DashboardModel } from "./dashboard/dashboard-model.j
 import { DASHBOARD_MARKER, renderDashboard } from "./dashboard/render-dashboard.js";
 import { type DryRunDispatch, dispatchDryRun } from "./dry-run/dispatch-dry-run.js";
 import type { EventDeps } from "./event-deps.js";
+import { prefetchReviewFiles, statePath } from "./prefetch-review-files.js";
 import { DRY_RUN_GATE, publishGateChecks } from "./publish-gate-checks.js";
-import { scriptPaths } from "./script-paths.js";
 
 export interface ReviewTarget {
   pr: number;
@@ -36,40 +34,35 @@ export interface ReviewTarget {
  * run per gate and refreshes the lab dashboard.
  */
 export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promise<DashboardModel> {
+  // The policy (gates' thresholds, required flags, budget, paths, workflow names) is the default
+  // branch's, read once for this piece of work and passed to everything in it: the PR's own
+  // `.github/labgate.yml` cannot loosen its gates (docs/security.md).
+  const policy = await readPolicyConfig(deps.octokit, deps.repo, deps.defaultBranch);
+  const config = policy.ok ? policy.config : DEFAULT_CONFIG;
   const ws = contentsWorkspace(deps.octokit, deps.repo, t.headSha);
-  const statePath = (dir: string) => `${dir}/state.json`;
-  await ws.prefetch([
-    CONFIG_PATH,
-    DEFAULT_CONFIG.definitions,
-    statePath(DEFAULT_CONFIG.dispatch_dir),
-  ]);
-  const campaign = await loadCampaign(ws);
-  const experiments = campaign.loaded?.experiments ?? [];
-  // What the gates will ask for, in one request: the scripts the commands name and the lock files
-  // the reproducibility reviewer looks for beside them.
-  const scripts = scriptPaths(experiments);
-  await ws.prefetch([
-    campaign.definitionsPath,
-    statePath(campaign.config.dispatch_dir),
-    ...scripts,
-    ...lockFileCandidates([dirname(campaign.definitionsPath), ...scripts.map((p) => dirname(p))]),
-  ]);
+  await prefetchReviewFiles(ws, config);
 
-  const { runs, problem } = await readRuns(ws, statePath(campaign.config.dispatch_dir));
+  const { runs, problem } = await readRuns(ws, statePath(config));
   // Every gate runs even when only some are re-posted: the dashboard lists them all, and a
   // dashboard built from one re-requested gate would drop the others (and their pending dry-run).
-  const { verdicts } = await reviewGates({ workspace: ws, dryRun: "skip" });
+  // An invalid policy fails the gates, naming the default branch's file (fail closed).
+  const { verdicts, campaign } = await reviewGates({
+    workspace: ws,
+    config: policy,
+    dryRun: "skip",
+  });
+  const experiments = campaign.loaded?.experiments ?? [];
   const hasPilots = runs.some((r) => r.phase === "pilot");
   const shown = verdicts.filter((v) => v.gate !== "pilot" || hasPilots);
   const only = t.only;
   const posted = only ? shown.filter((v) => only.includes(v.gate)) : shown;
   // Each code-review post starts its dry-run: the default branch's gates workflow on this head.
   const dryRun = posted.some((v) => v.gate === DRY_RUN_GATE)
-    ? await dispatchDryRun(deps, t)
+    ? await dispatchDryRun(deps, t, policy)
     : undefined;
   await publishGateChecks(deps, t.headSha, posted, dryRun);
 
-  const approval = await resolveApproval(deps, t);
+  const approval = await resolveApproval(deps, t, policy);
   const full = experiments.filter((e) => e.phase === "full");
   const budget = campaign.loaded?.definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
   const model: DashboardModel = {
@@ -106,11 +99,15 @@ function pendingGates(verdicts: readonly Verdict[], dryRun: DryRunDispatch | und
     .map((v) => v.gate);
 }
 
-async function resolveApproval(deps: EventDeps, t: ReviewTarget): Promise<ApprovalView> {
+async function resolveApproval(
+  deps: EventDeps,
+  t: ReviewTarget,
+  policy: ConfigResult,
+): Promise<ApprovalView> {
   if (t.fromFork) return { kind: "fork" };
   if (t.approval.kind === "new") return { kind: "none" };
   if (t.approval.kind === "push")
-    return carryOrVoidApproval(deps, t.pr, t.approval.before, t.headSha);
+    return carryOrVoidApproval(deps, t.pr, t.approval.before, t.headSha, policy);
   return approvalView(await latestApproval(deps, t.headSha, t.pr));
 }
 

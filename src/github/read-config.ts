@@ -1,5 +1,6 @@
 import { type Config, DEFAULT_CONFIG } from "../core/config/config-schema.js";
 import { parseConfig } from "../core/config/parse-config.js";
+import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.js";
 import { CONFIG_PATH } from "../operations/load-campaign.js";
 import { contentsWorkspace } from "./contents-workspace.js";
@@ -8,7 +9,7 @@ import type { RepoRef } from "./repo-ref.js";
 
 export type ConfigResult =
   | { ok: true; config: Config; ref: string }
-  | { ok: false; problem: string; ref: string };
+  | { ok: false; problem: string; diagnostics: Diagnostic[]; ref: string };
 
 /**
  * `.github/labgate.yml` at `ref`, the Probot way: the repository's file, else the one in the
@@ -29,10 +30,19 @@ export async function readConfigAt(
   if (text === undefined) return { ok: true, config: DEFAULT_CONFIG, ref };
   const parsed = parseConfig(where, text);
   if (parsed.ok) return { ok: true, config: parsed.config, ref };
-  return { ok: false, problem: parsed.diagnostics.map(formatDiagnostic).join("\n"), ref };
+  return {
+    ok: false,
+    problem: parsed.diagnostics.map(formatDiagnostic).join("\n"),
+    diagnostics: parsed.diagnostics,
+    ref,
+  };
 }
 
-/** The repository's default branch, read through the API (never from a PR or a payload field a PR sets). */
+/**
+ * The repository's default branch, read through the API (never from a PR or a payload field a PR
+ * sets). A webhook's `repository.default_branch` is GitHub's own, in a signed delivery, and may be
+ * used instead (`readPolicyConfig`'s `knownDefaultBranch`).
+ */
 export async function defaultBranch(octokit: OctokitLike, repo: RepoRef): Promise<string> {
   const { data } = await octokit.rest.repos.get({ ...repo });
   return data.default_branch;
@@ -42,8 +52,18 @@ export async function defaultBranch(octokit: OctokitLike, repo: RepoRef): Promis
  * The config that decides who may do what: approvers, `require_other_approver`, autofix
  * commands, required script flags, workflow names, result paths. Read from the default branch,
  * never from a PR's head or the base branch its author chose (docs/security.md): a PR that edits
- * `.github/labgate.yml` changes labgate's behaviour once it is merged, not before.
+ * `.github/labgate.yml` changes labgate's behaviour once it is merged, not before. The gates'
+ * thresholds, required script flags and budget are policy too: a PR must not loosen its own gates.
+ *
+ * `knownDefaultBranch`: the default branch as GitHub named it in the signed webhook delivery being
+ * handled (`repository.default_branch`, `EventDeps.defaultBranch`); it saves the
+ * `GET /repos/{owner}/{repo}`. Read it once per piece of work and pass the result on.
  */
-export async function readPolicyConfig(octokit: OctokitLike, repo: RepoRef): Promise<ConfigResult> {
-  return readConfigAt(octokit, repo, await defaultBranch(octokit, repo));
+export async function readPolicyConfig(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  knownDefaultBranch?: string,
+): Promise<ConfigResult> {
+  const branch = knownDefaultBranch || (await defaultBranch(octokit, repo));
+  return readConfigAt(octokit, repo, branch);
 }

@@ -9,6 +9,9 @@ import type { Workspace } from "./workspace.js";
 
 export const CONFIG_PATH = ".github/labgate.yml";
 
+/** A config read elsewhere, or why it is invalid (`readPolicyConfig`'s result fits). */
+export type GivenConfig = { ok: true; config: Config } | { ok: false; diagnostics: Diagnostic[] };
+
 export interface Campaign {
   config: Config;
   loaded?: LoadedDefinitions;
@@ -17,13 +20,21 @@ export interface Campaign {
   diagnostics: Diagnostic[];
 }
 
-/** Reads and validates the config, then the definitions it points at (or `definitionsPath`). */
+/**
+ * Reads and validates the config, then the definitions it points at (or `definitionsPath`).
+ * `config`: the config already read elsewhere — the app's policy from the default branch
+ * (`readPolicyConfig`); the workspace's `.github/labgate.yml` is then not read at all.
+ */
 export async function loadCampaign(
   ws: Workspace,
-  opts: { definitionsPath?: string; configPath?: string } = {},
+  opts: {
+    definitionsPath?: string;
+    configPath?: string;
+    config?: GivenConfig;
+  } = {},
 ): Promise<Campaign> {
   const configPath = opts.configPath ?? CONFIG_PATH;
-  const configResult = parseConfig(configPath, await ws.readFile(configPath));
+  const configResult = opts.config ?? parseConfig(configPath, await ws.readFile(configPath));
   if (!configResult.ok) {
     return {
       config: DEFAULT_CONFIG,

@@ -9,12 +9,20 @@ import type { ReviewProvider } from "../llm/review-provider.js";
 import { loadPilotResults } from "./gates/load-pilot-results.js";
 import { runCodeReview } from "./gates/run-code-review.js";
 import { runDesignDebate } from "./gates/run-design-debate.js";
-import { type Campaign, loadCampaign } from "./load-campaign.js";
+import { type Campaign, type GivenConfig, loadCampaign } from "./load-campaign.js";
 import type { Workspace } from "./workspace.js";
 
 export interface ReviewGatesInput {
   /** The PR's files: the disk for the CLI and the Action, the contents API at a SHA for the app. */
   workspace: Workspace;
+  /**
+   * The policy: `.github/labgate.yml` as the gates obey it (`gates.*`, required script flags, the
+   * budget, runner pools, paths). The app passes the default branch's (`readPolicyConfig`), so a
+   * PR cannot loosen its own gates (docs/security.md, "Policy comes from the default branch");
+   * the workspace's copy is then never read. Absent: the workspace's own file, which is the policy
+   * only where the workspace is the user's own checkout (`labgate review`).
+   */
+  config?: GivenConfig;
   /** Gates to run, in `GATES` order; all four when absent. */
   only?: GateId[];
   /** "run": each distinct command's `--dry-run` runs here; "skip": code review says it is pending. */
@@ -29,7 +37,10 @@ export interface ReviewGatesInput {
 
 export interface ReviewGatesResult {
   verdicts: Verdict[];
+  /** The config the gates obeyed (`campaign.config`). */
   config: Config;
+  /** What the gates read: the config, the definitions and their diagnostics. */
+  campaign: Campaign;
 }
 
 /**
@@ -37,7 +48,10 @@ export interface ReviewGatesResult {
  * (and, for code review, the dry-run outcomes); this use case only gathers their inputs.
  */
 export async function reviewGates(input: ReviewGatesInput): Promise<ReviewGatesResult> {
-  const campaign = await loadCampaign(input.workspace);
+  const campaign = await loadCampaign(
+    input.workspace,
+    input.config ? { config: input.config } : {},
+  );
   const wanted = new Set<GateId>(input.only && input.only.length > 0 ? input.only : GATES);
   const verdicts: Verdict[] = [];
   for (const gate of GATES) {
@@ -49,7 +63,7 @@ export async function reviewGates(input: ReviewGatesInput): Promise<ReviewGatesR
       verdicts.push(await runDesignDebate(campaign, input.workspace, input.provider));
     else if (gate === "pilot") verdicts.push(await runPilotGate(campaign, input));
   }
-  return { verdicts, config: campaign.config };
+  return { verdicts, config: campaign.config, campaign };
 }
 
 async function runPilotGate(campaign: Campaign, input: ReviewGatesInput): Promise<Verdict> {

@@ -15,12 +15,13 @@ export function serveRepository(scope: nock.Scope, optional = false): nock.Scope
 }
 
 /**
- * What a PR review now also does: read the default branch, then dispatch the gates workflow there
- * with the PR and its head. Returns the dispatch bodies GitHub received.
+ * What a PR review now also does: dispatch the gates workflow on the default branch (named by the
+ * webhook payload's `repository.default_branch`, so no `GET /repos/{o}/{r}`) with the PR and its
+ * head. Returns the dispatch bodies GitHub received.
  */
 export function serveGatesDispatch(scope: nock.Scope, status = 204): any[] {
   const bodies: any[] = [];
-  serveRepository(scope)
+  scope
     .post(`${R}/actions/workflows/labgate-gates.yml/dispatches`, (b) => bodies.push(b) > 0)
     .reply(status, status === 204 ? undefined : { message: "Not Found" });
   return bodies;

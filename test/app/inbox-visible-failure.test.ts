@@ -51,8 +51,10 @@ const emptyDeliveryLog = (scope: nock.Scope) =>
 describe("when GitHub keeps failing, the PR shows it", () => {
   it("a review that cannot read the PR: each gate check concludes failure with what GitHub answered", async () => {
     const bodies: any[] = [];
+    // The review's first read, the default branch's labgate.yml (its policy), fails both tries.
     const scope = withToken(emptyDeliveryLog(nock(API)))
-      .post("/graphql")
+      .get(`${R}/contents/.github%2Flabgate.yml`)
+      .query({ ref: "master" })
       .times(2)
       .reply(502, { message: "Bad Gateway" })
       .post(`${R}/check-runs`, (b) => bodies.push(b) > 0)

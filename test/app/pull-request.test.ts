@@ -7,7 +7,6 @@ import { reviewGates } from "../../src/operations/review-gates.js";
 import { serveGatesDispatch } from "./dry-run-helpers.js";
 import {
   API,
-  BASE_REF,
   BEFORE,
   checkRun,
   checkRunsReply,
@@ -35,7 +34,7 @@ const approved = (state: "approved" | "voided" = "approved") =>
   encodeApproval({ v: 1, pr: 2, sha: BEFORE, phase: "full", by: "octocat", at: "t0", state });
 
 describe("pull_request events", () => {
-  it("synchronize on the example campaign: reads files in 2 GraphQL batches, posts each gate's check, creates the dashboard", async () => {
+  it("synchronize on the example campaign: reads the head's files in 2 GraphQL batches, posts each gate's check, creates the dashboard", async () => {
     const gates = await expectedGates();
     const app = await testApp();
     const checks: any[] = [];
@@ -60,12 +59,10 @@ describe("pull_request events", () => {
     await app.receive("pull_request", pullRequestEvent("synchronize"));
     scope.done();
     expect(asked).toEqual(
-      expect.arrayContaining([
-        ".github/labgate.yml",
-        "experiments/definitions.json",
-        "experiments/scripts/train.py",
-      ]),
+      expect.arrayContaining(["experiments/definitions.json", "experiments/scripts/train.py"]),
     );
+    // The gates obey the default branch's labgate.yml: the head's copy is not even read.
+    expect(asked).not.toContain(".github/labgate.yml");
     expect(checks.map((c) => c.name)).toEqual(gates);
     for (const c of checks) {
       expect(c.status).toBe("completed");
@@ -131,9 +128,8 @@ describe("pull_request events", () => {
           }),
         ]),
       )
-      // The results and dispatch paths: the default branch's config (served with the files).
-      .get(R)
-      .reply(200, { default_branch: BASE_REF })
+      // The results and dispatch paths: the default branch's config (served with the files), read
+      // once for the review, at the default branch the payload names (no GET /repos/{o}/{r}).
       .get(`${R}/compare/${BEFORE}...${HEAD}`)
       .reply(200, {
         status: "ahead",
@@ -188,9 +184,8 @@ describe("pull_request events", () => {
           }),
         ]),
       )
-      // The results and dispatch paths: the default branch's config (served with the files).
-      .get(R)
-      .reply(200, { default_branch: BASE_REF })
+      // The results and dispatch paths: the default branch's config (served with the files), read
+      // once for the review, at the default branch the payload names (no GET /repos/{o}/{r}).
       .get(`${R}/compare/${BEFORE}...${HEAD}`)
       .reply(200, {
         status: "ahead",

@@ -1,7 +1,7 @@
 import { changedFiles } from "../../github/changed-files.js";
 import { encodeApproval, holds, PHASE8_CHECK } from "../../github/check-run-protocol.js";
 import { createCheckRun } from "../../github/check-runs.js";
-import { readPolicyConfig } from "../../github/read-config.js";
+import type { ConfigResult } from "../../github/read-config.js";
 import type { ApprovalView } from "../dashboard/dashboard-model.js";
 import type { EventDeps } from "../event-deps.js";
 import { latestApproval } from "./find-approval.js";
@@ -10,20 +10,21 @@ import { outsideResultPaths } from "./results-only.js";
 /**
  * After a push (`before` -> `after`): an approval recorded on `before` moves to `after` when only
  * results/dispatch files changed, and is voided otherwise. The result/dispatch paths come from the
- * default branch's config (`readPolicyConfig`), so neither the push nor the PR can widen them; an
- * invalid config there protects no path (every change voids).
+ * default branch's config (`policy`: `readPolicyConfig`, read once by the review of the push), so
+ * neither the push nor the PR can widen them; an invalid config there protects no path (every
+ * change voids).
  */
 export async function carryOrVoidApproval(
   deps: EventDeps,
   pr: number,
   before: string,
   after: string,
+  policy: ConfigResult,
 ): Promise<ApprovalView> {
   const found = await latestApproval(deps, before, pr);
   if (!found || !holds(found.record)) return { kind: "none" };
   const { record } = found;
 
-  const policy = await readPolicyConfig(deps.octokit, deps.repo);
   const dirs = policy.ok ? [policy.config.results_dir, policy.config.dispatch_dir] : [];
   const files = await changedFiles(deps.octokit, deps.repo, before, after);
   const outside = files === undefined ? undefined : outsideResultPaths(files, dirs);

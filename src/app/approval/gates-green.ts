@@ -19,7 +19,7 @@ import type { Workspace } from "../../operations/workspace.js";
 import type { PrCommandContext } from "../commands/pr-command-context.js";
 import { DRY_RUN_JOB } from "../dry-run/complete-dry-run.js";
 import { parseGatesRunTitle } from "../dry-run/gates-run-title.js";
-import { prefetchReviewFiles } from "../prefetch-review-files.js";
+import { prefetchReviewFiles, statePath } from "../prefetch-review-files.js";
 
 /** Why one gate does not count as green on a commit. */
 export interface GateProblem {
@@ -48,7 +48,7 @@ export async function gateProblemsAt(
   const { deps, pr } = c;
   if (deps.trust.app_id !== null) return gateProblems(checks, deps.trust);
   const ws = contentsWorkspace(deps.octokit, deps.repo, pr.headSha);
-  await prefetchReviewFiles(ws);
+  await prefetchReviewFiles(ws, c.config);
   return recomputedGateProblems({
     octokit: deps.octokit,
     repo: deps.repo,
@@ -68,7 +68,10 @@ export interface RecomputeGatesInput {
   workspace: Workspace;
   pr: number;
   sha: string;
-  /** The default branch's policy config (`readPolicyConfig`): names the gates workflow. */
+  /**
+   * The default branch's policy config (`readPolicyConfig`): the gates' thresholds, required flags
+   * and budget, the paths, the gates workflow.
+   */
   config: Config;
   defaultBranch: string;
 }
@@ -82,10 +85,15 @@ export interface RecomputeGatesInput {
  */
 export async function recomputedGateProblems(input: RecomputeGatesInput): Promise<GateProblem[]> {
   const ws = input.workspace;
-  const { verdicts, config } = await reviewGates({ workspace: ws, dryRun: "skip" });
-  const statePath = `${config.dispatch_dir}/state.json`;
-  const stateText = await ws.readFile(statePath);
-  const state = stateText === undefined ? undefined : parseDispatchState(statePath, stateText);
+  // The gates obey the default branch's policy, never the labgate.yml of the files at `sha`.
+  const { verdicts } = await reviewGates({
+    workspace: ws,
+    config: { ok: true, config: input.config },
+    dryRun: "skip",
+  });
+  const path = statePath(input.config);
+  const stateText = await ws.readFile(path);
+  const state = stateText === undefined ? undefined : parseDispatchState(path, stateText);
   const hasPilots = state?.ok === true && state.value.experiments.some((e) => e.phase === "pilot");
   const problems = recomputedProblems(verdicts, hasPilots);
   const staticReview = verdicts.find((v) => v.gate === "code-review");

@@ -122,6 +122,7 @@ export async function completeDryRun(deps: EventDeps, c: CompletedRun): Promise<
   // The static part is recomputed at the SHA, so the check is whole whichever report came first.
   const { verdicts } = await reviewGates({
     workspace: contentsWorkspace(deps.octokit, deps.repo, target.sha),
+    config: policy, // the default branch's required flags, never the PR's
     only: ["code-review"],
     dryRun: "skip",
   });

@@ -1,4 +1,4 @@
-import { readPolicyConfig } from "../../github/read-config.js";
+import type { ConfigResult } from "../../github/read-config.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
 import type { EventDeps } from "../event-deps.js";
@@ -15,12 +15,13 @@ export type DryRunDispatch =
 /**
  * Dispatches the gates workflow for (pr, sha) on the default branch, the only copy of the workflow
  * a PR cannot edit (docs/security.md, "The code-review dry-run"). Its name and the branch come from
- * the default branch's `.github/labgate.yml`. Fork PRs get no dry-run on this repository's
+ * the default branch's `.github/labgate.yml` (`policy`, read once by the caller's piece of work). Fork PRs get no dry-run on this repository's
  * workflow. Expected failures are values with a code; anything else is rethrown.
  */
 export async function dispatchDryRun(
   deps: EventDeps,
   t: { pr: number; headSha: string; fromFork: boolean },
+  policy: ConfigResult,
 ): Promise<DryRunDispatch> {
   if (t.fromFork)
     return {
@@ -29,7 +30,6 @@ export async function dispatchDryRun(
       message:
         "This PR comes from a fork: labgate does not run a fork's `--dry-run`s in this repository's gates workflow, so code review covers the static checks only.",
     };
-  const policy = await readPolicyConfig(deps.octokit, deps.repo);
   if (!policy.ok)
     return {
       ok: false,

@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DASHBOARD_MARKER } from "../../src/app/dashboard/render-dashboard.js";
+import {
+  API,
+  BASE_REF,
+  exampleFiles,
+  HEAD,
+  nock,
+  pullRequestEvent,
+  R,
+  serveFiles,
+  testApp,
+  withToken,
+} from "./harness.js";
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+// issue #11 item 2, docs/security.md "Policy comes from the default branch": the gates' required
+// script flags, thresholds and budget are the default branch's `.github/labgate.yml`, so a PR's own
+// copy cannot loosen the gates that judge it.
+
+const example = exampleFiles();
+const exampleConfig = example[".github/labgate.yml"] as string;
+
+/** The default branch's policy: the example's config with a GPU-hour budget the campaign exceeds. */
+const POLICY = `${exampleConfig}\nbudget:\n  gpu_hours: 0.5\n`;
+
+/** The PR's own labgate.yml: `--seed` no longer required, and a budget no campaign reaches. */
+const LOOSENED = `${exampleConfig}
+gates:
+  required_script_flags: [--checkpoint-dir, --resume, --dry-run]
+budget:
+  gpu_hours: 1000000
+`;
+
+/** The PR's experiment: its script takes no `--seed`, its definitions carry no budget of their own. */
+function prFiles(labgateYml: string): Record<string, string> {
+  const defs = JSON.parse(example["experiments/definitions.json"] as string);
+  delete defs.budget;
+  return {
+    ".github/labgate.yml": labgateYml,
+    "experiments/definitions.json": `${JSON.stringify(defs, null, 2)}\n`,
+    "experiments/scripts/train.py": (example["experiments/scripts/train.py"] as string).replaceAll(
+      "--seed",
+      "--rng",
+    ),
+  };
+}
+
+/**
+ * One `pull_request.opened` of PR #2 at HEAD through the app, the default branch (`master`, as the
+ * signed payload names it) holding `policy`, the PR head holding `files`. Returns the check-run
+ * bodies GitHub received.
+ */
+async function reviewWith(policy: string, files: Record<string, string>): Promise<any[]> {
+  nock.cleanAll(); // a fresh GitHub for each review
+  const app = await testApp();
+  const checks: any[] = [];
+  const scope = withToken(nock(API));
+  // The policy read: the default branch's file. Registered before the head's contents, so a read
+  // at the default branch can only be answered with the default branch's copy.
+  const policyReads: string[] = [];
+  scope
+    .get(`${R}/contents/.github%2Flabgate.yml`)
+    .query((q) => {
+      policyReads.push(String(q.ref));
+      return q.ref === BASE_REF;
+    })
+    .reply(200, {
+      type: "file",
+      size: policy.length,
+      encoding: "base64",
+      content: Buffer.from(policy).toString("base64"),
+    });
+  serveFiles(scope, files, 2);
+  scope
+    .post(`${R}/actions/workflows/labgate-gates.yml/dispatches`, (b) => b.ref === BASE_REF)
+    .optionally()
+    .reply(204)
+    .post(`${R}/check-runs`, (b) => {
+      checks.push(b);
+      return b.head_sha === HEAD;
+    })
+    .times(3)
+    .reply(201, (_u, _b) => ({ id: 100 + checks.length }))
+    .get(`${R}/issues/2/comments`)
+    .query(true)
+    .reply(200, [])
+    .post(`${R}/issues/2/comments`, (b) => b.body.startsWith(DASHBOARD_MARKER))
+    .reply(201, { id: 10 });
+  await app.receive("pull_request", pullRequestEvent("opened"));
+  scope.done();
+  expect(policyReads).toContain(BASE_REF);
+  return checks;
+}
+
+const byName = (checks: any[], name: string) => checks.find((c) => c.name === name);
+
+describe("a PR's own labgate.yml cannot loosen its gates", () => {
+  it("a PR that drops --seed from the required flags and raises the budget gets the default branch's failing verdicts", async () => {
+    const attacked = await reviewWith(POLICY, prFiles(LOOSENED));
+    const honest = await reviewWith(POLICY, prFiles(POLICY));
+
+    const review = byName(attacked, "labgate/code-review");
+    expect(review.conclusion).toBe("failure");
+    expect(review.output.summary).toContain("--seed");
+    const debate = byName(attacked, "labgate/design-debate");
+    expect(debate.conclusion).toBe("failure");
+    expect(debate.output.summary).toMatch(/exceed the budget of 0\.5/);
+
+    // The same bodies, check for check, as when the PR leaves the default branch's policy alone.
+    expect(attacked.map((c) => c.name)).toEqual(honest.map((c) => c.name));
+    expect(attacked).toEqual(honest);
+  });
+
+  it("the PR's own stricter config does not apply either: the default branch's policy judges", async () => {
+    // Without the default branch's budget the campaign is within budget; a PR cannot add gates it
+    // likes any more than remove those it dislikes (the checks are the repository's, not the PR's).
+    const open = await reviewWith(exampleConfig, prFiles(POLICY));
+    const debate = byName(open, "labgate/design-debate");
+    expect(debate.output.summary).not.toMatch(/exceed the budget/);
+    // --seed is still required by the default branch's (default) flags.
+    expect(byName(open, "labgate/code-review").conclusion).toBe("failure");
+  });
+});
