@@ -44,3 +44,47 @@ export async function getIssueComment(
     throw err;
   }
 }
+
+/** A comment as a PR's comment list gives it. */
+export interface ListedComment {
+  id: number;
+  author: string;
+  createdAt: string;
+  body: string;
+}
+
+/** At most this many comments are read after a moment. */
+const MAX_LISTED = 500;
+
+/**
+ * The comments of an issue or PR written after `after` (`GET .../issues/{n}/comments?since=`),
+ * oldest first. `since` filters on `updated_at`, so the list is filtered on `created_at` here.
+ */
+export async function commentsCreatedAfter(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  issue: number,
+  after: string,
+): Promise<ListedComment[]> {
+  const when = Date.parse(after);
+  const out: ListedComment[] = [];
+  let read = 0;
+  for await (const { data } of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    ...repo,
+    issue_number: issue,
+    since: after,
+    per_page: 100,
+  })) {
+    for (const c of data)
+      if (Date.parse(c.created_at) > when)
+        out.push({
+          id: c.id,
+          author: c.user?.login ?? "",
+          createdAt: c.created_at,
+          body: c.body ?? "",
+        });
+    read += data.length;
+    if (read >= MAX_LISTED) break;
+  }
+  return out;
+}

@@ -161,6 +161,7 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
       "GET /repos/lab/study/activity",
       "GET /repos/lab/study",
       "GET /repos/lab/study/contents/.github/labgate.yml",
+      "GET /repos/lab/study/issues/7/comments",
       "GET /repos/lab/study/actions/workflows/labgate-gates.yml/runs",
       `GET /repos/lab/study/actions/runs/${GATES_RUN}/jobs`,
     ]);
@@ -219,6 +220,54 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
       await plan(repo.work, gh, repo.head),
       "the approving comment 55 by @alice gives no `/approve-phase8` command",
     );
+  });
+
+  it("refuses an approval a writer closed with `/cancel` after it; a read-only user's `/cancel` closes nothing", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const later = (user: string, created_at: string) => ({
+      issue: PR,
+      user,
+      created_at,
+      body: "Wrong dataset, stop.\n/cancel",
+    });
+    const readOnly = await github(repo.head, {
+      comments: {
+        55: { issue: PR, user: "alice", created_at: "2026-11-30T12:00:00Z" },
+        56: later("bob", "2026-11-30T12:10:00Z"),
+      },
+    });
+    const ran = await plan(repo.work, readOnly, repo.head);
+    expect(ran.log).not.toContain("::error::");
+    expect(ran.code).toBe(0);
+    expect(requested(readOnly)).toContain("GET /repos/lab/study/collaborators/bob/permission");
+    await readOnly.close();
+    const cancelled = await github(repo.head, {
+      comments: {
+        55: { issue: PR, user: "alice", created_at: "2026-11-30T12:00:00Z" },
+        56: later("bob", "2026-11-30T12:10:00Z"),
+        57: later("carol", "2026-11-30T12:20:00Z"),
+      },
+    });
+    expectRefused(
+      await plan(repo.work, cancelled, repo.head),
+      `@carol cancelled the approval with \`/cancel\` (comment 57, at 2026-11-30T12:20:00Z) after the approving comment 55; it dispatches nothing now. To run ${repo.head.slice(0, 7)}, approve again with \`/approve-phase8 ${repo.head.slice(0, 7)}\` on PR #7.`,
+    );
+  });
+
+  it("plans on the real record when a forged one naming another PR's comment is older", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const gh = await github(repo.head, {
+      checkRuns: [actionsRecord(1, repo.head, { comment_id: 60 }), actionsRecord(2, repo.head)],
+      comments: {
+        55: { issue: PR, user: "alice", created_at: "2026-11-30T12:00:00Z" },
+        60: { issue: 8, user: "alice", created_at: "2026-11-30T12:00:00Z" },
+      },
+    });
+    const run = await plan(repo.work, gh, repo.head);
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    expect(run.outputs.runs).toBe("6");
+    expect(requested(gh)).toContain("GET /repos/lab/study/issues/comments/60");
   });
 
   it("refuses a comment by a read-only user", async () => {

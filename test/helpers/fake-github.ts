@@ -197,6 +197,22 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         },
       ];
     }
+    const listedComments = method === "GET" ? rest.match(/^\/issues\/(\d+)\/comments$/) : null;
+    if (listedComments) {
+      const since = query.get("since");
+      const list = Object.entries(opts.comments ?? {})
+        .filter(([, c]) => c.issue === Number(listedComments[1]))
+        .filter(([, c]) => !since || (c.last_edited_at ?? c.created_at) >= since)
+        .map(([id, c]) => ({
+          id: Number(id),
+          user: { login: c.user },
+          body: c.body ?? "/approve-phase8",
+          created_at: c.created_at,
+          updated_at: c.last_edited_at ?? c.created_at,
+        }))
+        .sort((a, b) => a.created_at.localeCompare(b.created_at));
+      return [200, list];
+    }
     const reaction =
       method === "POST" ? rest.match(/^\/issues\/comments\/(\d+)\/reactions$/) : null;
     if (reaction) return [201, { id: seq++, content: body?.content }];

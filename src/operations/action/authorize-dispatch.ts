@@ -1,5 +1,6 @@
 import { type GateProblem, recomputedGateProblems } from "../../app/approval/gates-green.js";
 import { parseCommands } from "../../app/commands/parse-commands.js";
+import type { Config } from "../../core/config/config-schema.js";
 import { appIdBySlug } from "../../github/app-by-slug.js";
 import { branchHeadAt } from "../../github/branch-head-at.js";
 import {
@@ -12,7 +13,11 @@ import {
 } from "../../github/check-run-protocol.js";
 import { listCheckRuns } from "../../github/check-runs.js";
 import { canWrite, getCollaboratorRole } from "../../github/collaborator-permission.js";
-import { getIssueComment, type IssueCommentInfo } from "../../github/issue-comment.js";
+import {
+  commentsCreatedAfter,
+  getIssueComment,
+  type IssueCommentInfo,
+} from "../../github/issue-comment.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import { type ConfigResult, readPolicyConfig } from "../../github/read-config.js";
 import { httpStatus, type RepoRef } from "../../github/repo-ref.js";
@@ -51,6 +56,7 @@ export type DispatchRefusalCode =
   | "approval-head-unknown"
   | "approval-comment-other-head"
   | "approver-is-author"
+  | "approval-cancelled"
   | "policy-config-invalid"
   | "gates-not-green";
 
@@ -172,7 +178,8 @@ const MAX_ACTIONS_RECORDS = 5;
  * 2. the comment approves `sha`: it names it (`/approve-phase8 <sha>`, read by the app's own
  *    `parseCommands`), or it was written while `sha` was the PR's head (`branchHeadAt`: the
  *    repository activity API, GitHub's own timestamps);
- * 3. `approvers.require_other_approver` of the default branch's policy: not the PR's author;
+ * 3. `approvers.require_other_approver` of the default branch's policy: not the PR's author; and
+ *    no `/cancel` closed the approval since (`cancelledAfter`);
  * 4. every gate is green at `sha`, recomputed from the checkout with the default branch's policy
  *    and the gates workflow's runs (`recomputedGateProblems`, what the app's Actions-mode approval
  *    asks).
@@ -230,6 +237,11 @@ async function actionsModeApproval(
       );
       continue;
     }
+    const cancelled = await cancelledAfter(octokit, repo, req, comment, policy.config);
+    if (cancelled) {
+      first ??= cancelled;
+      continue;
+    }
     gates ??= await recomputedGateProblems({
       octokit,
       repo,
@@ -252,6 +264,38 @@ async function actionsModeApproval(
     return { ok: true, head, approval: record };
   }
   return first as Refusal;
+}
+
+/**
+ * Was the approval closed after its comment? The app's `/cancel` closes it with a newer record, but
+ * a `github-actions` record is as forgeable as the approval, so the evidence is the comment: a
+ * `/cancel` (read with `parseCommands`) written after the approving comment by someone the app's
+ * `/cancel` obeys (write permission, or a user listed in `approvers.users`).
+ */
+async function cancelledAfter(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  req: DispatchRequest,
+  approving: IssueCommentInfo,
+  config: Config,
+): Promise<Refusal | undefined> {
+  const later = await commentsCreatedAfter(octokit, repo, req.pr, approving.createdAt);
+  const may = new Map<string, boolean>();
+  for (const c of later) {
+    if (!parseCommands(c.body).some((cmd) => cmd.name === "cancel")) continue;
+    const who = c.author.toLowerCase();
+    if (!may.has(who)) {
+      const listed = config.approvers.users.some((u) => u.toLowerCase() === who);
+      const role = listed ? undefined : await getCollaboratorRole(octokit, repo, c.author);
+      may.set(who, listed || (role?.ok === true && canWrite(role.role)));
+    }
+    if (may.get(who))
+      return refuse(
+        "approval-cancelled",
+        `@${c.author} cancelled the approval with \`/cancel\` (comment ${c.id}, at ${c.createdAt}) after the approving comment ${approving.id}; it dispatches nothing now. To run ${req.sha.slice(0, 7)}, approve again with \`/approve-phase8 ${req.sha.slice(0, 7)}\` on PR #${req.pr}.`,
+      );
+  }
+  return undefined;
 }
 
 /**
