@@ -51,12 +51,14 @@ const emptyDeliveryLog = (scope: nock.Scope) =>
 describe("when GitHub keeps failing, the PR shows it", () => {
   it("a review that cannot read the PR: each gate check concludes failure with what GitHub answered", async () => {
     const bodies: any[] = [];
-    // The review's first read, the default branch's labgate.yml (its policy), fails both tries.
-    const scope = withToken(emptyDeliveryLog(nock(API)))
-      .get(`${R}/contents/.github%2Flabgate.yml`)
-      .query({ ref: "master" })
-      .times(2)
+    // Every read of the PR (REST or GraphQL, whichever the review makes first) answers 502.
+    nock(API)
+      .persist()
+      .get(/^\/repos\//)
       .reply(502, { message: "Bad Gateway" })
+      .post("/graphql")
+      .reply(502, { message: "Bad Gateway" });
+    const scope = withToken(emptyDeliveryLog(nock(API)))
       .post(`${R}/check-runs`, (b) => bodies.push(b) > 0)
       .times(3)
       .reply(201, { id: 1 });
@@ -83,10 +85,12 @@ describe("when GitHub keeps failing, the PR shows it", () => {
 
   it("a command that cannot be carried out gets a reply saying so and why", async () => {
     const replies: string[] = [];
+    // Whatever the command reads first (the PR, the policy) meets a secondary rate limit.
+    const limited = nock(API)
+      .persist()
+      .get(/^\/repos\//)
+      .reply(403, { message: "You have exceeded a secondary rate limit." }, { "retry-after": "0" });
     const scope = withToken(emptyDeliveryLog(nock(API)))
-      .get(`${R}/pulls/2`)
-      .times(2)
-      .reply(403, { message: "You have exceeded a secondary rate limit." }, { "retry-after": "0" })
       .post(`${R}/issues/2/comments`, (b) => replies.push(b.body) > 0)
       .reply(201, { id: 9 });
     const app = await inboxApp();
@@ -96,7 +100,7 @@ describe("when GitHub keeps failing, the PR shows it", () => {
       payload: prCommentEvent("/approve-phase8"),
     } as never);
     await app.inbox.idle();
-    // Whatever the command reads first (the PR, the config) met the 403 both times.
+    expect(limited.isDone()).toBe(true);
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatch(
       /^@Codertocat labgate did not carry out `\/approve-phase8` from \[this comment\]\(.+\): GitHub answered 403, rate limit \(`rate-limited`\), and its retries ran out\. Comment the command again to retry/,
