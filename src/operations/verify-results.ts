@@ -1,16 +1,20 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
+import { badRunIdMessage, isValidRunId } from "../core/plan/run-id.js";
 import { ALL_RESULTS_COLUMNS } from "../core/results/all-results-csv.js";
 import { parseCsvLine } from "../core/results/csv-field.js";
 import type { ProvenanceFile } from "../core/results/provenance.js";
+import { runFilePath } from "../core/results/run-result.js";
 import { commitExists } from "../git/commit-exists.js";
 import { differsFrom, lastCommitTouching } from "../git/last-commit-touching.js";
 import { SOURCE_COMMIT_TRAILER, trailerValues } from "../git/trailers.js";
+import { containedDirProblem, containedReader, MAX_STATE_FILE_BYTES } from "./contained-files.js";
+import { runResultReader } from "./write-results.js";
 
 export interface VerifyOutcome {
   ok: boolean;
@@ -135,48 +139,74 @@ async function readCommitsOfRows(
   return { count, commits };
 }
 
-/** Each provenance record's file hashes to its sha256; each runs/*.json has a record. */
+/**
+ * Each provenance record's file hashes to its sha256; each runs/*.json has a record. provenance.json
+ * and the result files are data a PR or a run wrote: a record's file is read only at its run's path
+ * (`runFilePath`), and every file only as a regular file inside the checkout (`containedReader`;
+ * docs/security.md, "Paths come from the plan"), so a `result_file` of `../../x` or a committed
+ * link is reported, never read.
+ */
 async function checkResultFiles(cwd: string, dir: string, problems: string[]): Promise<number> {
   const provPath = `${dir}/provenance.json`;
+  const rerun = "re-run `labgate aggregate`";
   let prov: ProvenanceFile;
-  try {
-    prov = JSON.parse(await readFile(resolve(cwd, provPath), "utf8"));
-    if (!Array.isArray(prov.runs)) throw new Error('no "runs" list');
-  } catch (err) {
+  const provText = await containedReader(cwd, MAX_STATE_FILE_BYTES)(provPath);
+  if (!provText.ok) {
     problems.push(
-      (err as NodeJS.ErrnoException).code === "ENOENT"
+      provText.code === "missing"
         ? `${provPath}: not found; run \`labgate aggregate\``
-        : `${provPath}: unreadable (${(err as Error).message}); re-run \`labgate aggregate\``,
+        : `${provPath}: refused, not read: ${provText.message} — commit provenance.json itself (${rerun})`,
     );
     return 0;
   }
+  try {
+    prov = JSON.parse(provText.text);
+    if (!Array.isArray(prov.runs)) throw new Error('no "runs" list');
+  } catch (err) {
+    problems.push(`${provPath}: unreadable (${(err as Error).message}); ${rerun}`);
+    return 0;
+  }
+  const readRun = runResultReader(cwd, dir);
   const recorded = new Set<string>();
   let n = 0;
   for (const r of prov.runs) {
-    recorded.add(r.result_file);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(resolve(cwd, r.result_file));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    const planned = isValidRunId(r.run_id) ? runFilePath(dir, r.run_id) : undefined;
+    if (planned === undefined || r.result_file !== planned) {
       problems.push(
-        `${r.result_file}: run ${r.run_id} is in ${provPath} but its result file is missing`,
+        planned === undefined
+          ? `${provPath}: ${badRunIdMessage(r.run_id, "run_id")}`
+          : `${provPath}: run ${r.run_id} names result_file ${JSON.stringify(r.result_file)}, but its result file is ${planned}; it was not read. Re-run \`labgate aggregate\` to rewrite provenance.json from the plan`,
+      );
+      continue;
+    }
+    recorded.add(planned);
+    const got = await readRun({ id: r.run_id });
+    if (got === undefined) {
+      problems.push(`${planned}: run ${r.run_id} is in ${provPath} but its result file is missing`);
+      continue;
+    }
+    if (typeof got !== "string") {
+      problems.push(
+        `${planned}: refused, not read: ${got.refused} — commit the result file itself (${rerun})`,
       );
       continue;
     }
     n++;
-    const sha = createHash("sha256").update(bytes).digest("hex");
+    const sha = createHash("sha256").update(got).digest("hex");
     if (sha !== r.sha256)
       problems.push(
-        `${r.result_file}: sha256 ${sha.slice(0, 16)}… does not match ${provPath} (${String(r.sha256).slice(0, 16)}…) for run ${r.run_id}: the result file changed after it was recorded`,
+        `${planned}: sha256 ${sha.slice(0, 16)}… does not match ${provPath} (${String(r.sha256).slice(0, 16)}…) for run ${r.run_id}: the result file changed after it was recorded`,
       );
   }
   let names: string[] = [];
-  try {
-    names = (await readdir(resolve(cwd, dir, "runs"))).filter((f) => f.endsWith(".json")).sort();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-  }
+  const runsOutside = await containedDirProblem(cwd, `${dir}/runs`);
+  if (runsOutside) problems.push(`${runsOutside}; its files were not listed`);
+  else
+    try {
+      names = (await readdir(resolve(cwd, dir, "runs"))).filter((f) => f.endsWith(".json")).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
   for (const name of names)
     if (!recorded.has(`${dir}/runs/${name}`))
       problems.push(

@@ -1,8 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { aggregateResults } from "../../src/operations/aggregate-results.js";
 import { verifyResults } from "../../src/operations/verify-results.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { clock, finishedStudy, logSink, RUN_URL } from "./results-fixture.js";
 
 async function aggregatedStudy() {
@@ -92,5 +94,58 @@ describe("verifyResults", () => {
       "experiments/results/runs/abl-toy_s1.json: run abl-toy_s1 is in experiments/results/provenance.json but its result file is missing",
       "experiments/results/runs/stray_s1.json: a result file that experiments/results/provenance.json does not record; re-run `labgate aggregate` or remove it",
     ]);
+  });
+
+  describe("reads a result file only at its run's path, inside the checkout (docs/security.md)", () => {
+    const PROV = "experiments/results/provenance.json";
+    const RUN = "experiments/results/runs/base-toy_s2.json";
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+
+    it("a provenance record naming ../../outside is refused, and the file outside is not read", async () => {
+      const { repo, config } = await aggregatedStudy();
+      const outside = join(tempDir("labgate-outside-"), "outside.json");
+      writeFileSync(outside, '{"metrics":{"accuracy":0.5}}');
+      const provPath = join(repo.dir, PROV);
+      const prov = JSON.parse(readFileSync(provPath, "utf8"));
+      const record = prov.runs.find((r: { run_id: string }) => r.run_id === "base-toy_s2");
+      const named = relative(repo.dir, outside); // ../labgate-outside-xxx/outside.json
+      Object.assign(record, { result_file: named, sha256: sha(readFileSync(outside, "utf8")) });
+      writeFileSync(provPath, JSON.stringify(prov));
+      const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+      expect(out.ok).toBe(false);
+      expect(out.checked.resultFiles).toBe(16); // 17 runs; the record that climbs out is not read
+      expect(out.problems).toEqual([
+        `${PROV}: run base-toy_s2 names result_file ${JSON.stringify(named)}, but its result file is ${RUN}; it was not read. Re-run \`labgate aggregate\` to rewrite provenance.json from the plan`,
+        `${RUN}: a result file that ${PROV} does not record; re-run \`labgate aggregate\` or remove it`,
+      ]);
+    });
+
+    it("a result file replaced by a symbolic link to a copy outside the checkout is refused, not hashed", async () => {
+      const { repo, config } = await aggregatedStudy();
+      const copy = join(tempDir("labgate-outside-"), "copy.json");
+      writeFileSync(copy, readFileSync(join(repo.dir, RUN), "utf8"));
+      rmSync(join(repo.dir, RUN));
+      symlinkSync(copy, join(repo.dir, RUN));
+      const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+      expect(out.ok).toBe(false);
+      expect(out.checked.resultFiles).toBe(16);
+      expect(out.problems).toEqual([
+        `${RUN}: refused, not read: ${RUN}: is a symbolic link, not a file (a link is never followed) — commit the result file itself (re-run \`labgate aggregate\`)`,
+      ]);
+    });
+
+    it("a provenance.json linked to a file outside: refused, and nothing of that file is quoted", async () => {
+      const { repo, config } = await aggregatedStudy();
+      const secret = join(tempDir("labgate-outside-"), "secret");
+      writeFileSync(secret, "LABGATE-CANARY-5f4dcc3b5aa765d6\n");
+      rmSync(join(repo.dir, PROV));
+      symlinkSync(secret, join(repo.dir, PROV));
+      const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+      expect(out.ok).toBe(false);
+      expect(out.problems.join("\n")).not.toContain("LABGATE-CA");
+      expect(out.problems).toContain(
+        `${PROV}: refused, not read: ${PROV}: is a symbolic link, not a file (a link is never followed) — commit provenance.json itself (re-run \`labgate aggregate\`)`,
+      );
+    });
   });
 });
