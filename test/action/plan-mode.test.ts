@@ -188,6 +188,17 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       expect(named.outputs.matrix).toBeUndefined();
     });
 
+    it("refuses when app-slug names no app and no Actions-mode record carries the approval", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await github(repo.head, { checkRuns: [phase8(1, repo.head, LABGATE_APP)] });
+      const run = await plan(repo.work, gh, { sha: repo.head, "app-slug": "labgaet" });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain(
+        "::error::refusing to plan: no GitHub App has the slug \"labgaet\"; set the action's `app-slug` input to the labgate app's slug",
+      );
+      expect(run.outputs.matrix).toBeUndefined();
+    });
+
     it("refuses when the PR's head moved past the approved sha (a push after the approval)", async () => {
       const repo = repoWithBranch(campaignFiles());
       const moved = "fedcba9876543210fedcba9876543210fedcba98";
