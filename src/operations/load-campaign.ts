@@ -5,6 +5,7 @@ import {
   validateDefinitions,
 } from "../core/definitions/validate-definitions.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
+import { refusedMessage } from "../core/gates/refused-files.js";
 import type { Workspace } from "./workspace.js";
 
 export const CONFIG_PATH = ".github/labgate.yml";
@@ -34,7 +35,13 @@ export async function loadCampaign(
   } = {},
 ): Promise<Campaign> {
   const configPath = opts.configPath ?? CONFIG_PATH;
-  const configResult = opts.config ?? parseConfig(configPath, await ws.readFile(configPath));
+  let configResult = opts.config;
+  if (!configResult) {
+    const configText = await ws.readFile(configPath);
+    configResult =
+      (configText === undefined ? refusedDiagnostic(ws, configPath) : undefined) ??
+      parseConfig(configPath, configText);
+  }
   if (!configResult.ok) {
     return {
       config: DEFAULT_CONFIG,
@@ -45,6 +52,8 @@ export async function loadCampaign(
   const config = configResult.config;
   const definitionsPath = opts.definitionsPath ?? config.definitions;
   const text = await ws.readFile(definitionsPath);
+  const refused = text === undefined ? refusedDiagnostic(ws, definitionsPath) : undefined;
+  if (refused) return { config, definitionsPath, diagnostics: refused.diagnostics };
   if (text === undefined) {
     return {
       config,
@@ -66,4 +75,30 @@ export async function loadCampaign(
     budgetGpuHours: config.budget.gpu_hours,
   });
   return { config, loaded: result.loaded, definitionsPath, diagnostics: result.diagnostics };
+}
+
+/**
+ * `path` as a failing diagnostic when the workspace refused it (a symbolic link, a file outside the
+ * checkout, over the cap: docs/security.md, "Paths come from the plan"), else undefined. Asked
+ * after `path` was read and came back undefined.
+ */
+function refusedDiagnostic(
+  ws: Workspace,
+  path: string,
+): { ok: false; diagnostics: Diagnostic[] } | undefined {
+  const refused = ws.refusals?.().find((r) => r.path === path);
+  if (!refused) return undefined;
+  return {
+    ok: false,
+    diagnostics: [
+      {
+        severity: "error",
+        file: path,
+        path: "(root)",
+        line: 1,
+        column: 1,
+        message: refusedMessage(refused),
+      },
+    ],
+  };
 }

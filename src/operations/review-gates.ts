@@ -2,6 +2,7 @@ import type { Config } from "../core/config/config-schema.js";
 import { definitionsGate } from "../core/gates/definitions-gate.js";
 import { pilotGate } from "../core/gates/pilot/pilot-gate.js";
 import type { PilotRunResult } from "../core/gates/pilot/pilot-run-result.js";
+import { withRefusedFiles } from "../core/gates/refused-files.js";
 import { GATES, type GateId, type Verdict } from "../core/gates/verdict.js";
 import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../core/plan/expand-runs.js";
@@ -54,14 +55,20 @@ export async function reviewGates(input: ReviewGatesInput): Promise<ReviewGatesR
   );
   const wanted = new Set<GateId>(input.only && input.only.length > 0 ? input.only : GATES);
   const verdicts: Verdict[] = [];
+  // A file the workspace refused (a link, outside the checkout, over the cap) fails the gate that
+  // asked for it, naming it; the config's and the definitions' are in the campaign's diagnostics.
+  const refusals = () => input.workspace.refusals?.() ?? [];
   for (const gate of GATES) {
     if (!wanted.has(gate)) continue;
-    if (gate === "definitions") verdicts.push(runDefinitionsGate(campaign));
+    const before = refusals().length;
+    let verdict: Verdict;
+    if (gate === "definitions") verdict = runDefinitionsGate(campaign);
     else if (gate === "code-review")
-      verdicts.push(await runCodeReview(campaign, input.workspace, input));
+      verdict = await runCodeReview(campaign, input.workspace, input);
     else if (gate === "design-debate")
-      verdicts.push(await runDesignDebate(campaign, input.workspace, input.provider));
-    else if (gate === "pilot") verdicts.push(await runPilotGate(campaign, input));
+      verdict = await runDesignDebate(campaign, input.workspace, input.provider);
+    else verdict = await runPilotGate(campaign, input);
+    verdicts.push(withRefusedFiles(verdict, refusals().slice(before)));
   }
   return { verdicts, config: campaign.config, campaign };
 }

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { dryRunGate } from "../../src/operations/action/dry-run-gate.js";
 import { runCli } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -167,8 +168,43 @@ describe("labgate review refuses a PR file committed as a link leading out of th
     expectNothingOf(`${r.stdout}${r.stderr}`);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("### ❌ labgate/code-review: CODE_REVISE");
-    expect(r.stdout).toContain("`experiments/scripts/train.py`");
-    expect(r.stdout).toContain("is a symbolic link, not a file (a link is never followed)");
+    expect(r.stdout).toContain("### ❌ labgate/design-debate: REVISE");
+    expect(r.stdout).toContain(
+      "| ❌ blocking | `experiments/scripts/train.py` | refused, not read: experiments/scripts/train.py: is a symbolic link, not a file (a link is never followed) — commit a regular file at this path",
+    );
+    // Only the gates that asked for the script fail for it.
+    expect(r.stdout).toContain("### ✅ labgate/definitions: VALID");
+    expect(r.stdout).toContain("### ⏸️ labgate/pilot: PENDING");
+  });
+
+  it("the action's dry-run mode (dryRunGate) refuses the linked script the same way", async () => {
+    const dir = exampleRepo();
+    const target = join(tempDir("labgate-outside-"), "train.py");
+    writeFileSync(target, `import sys\n# ${CANARY_TEXT}\nDATA = "/home/${CANARY_TEXT}/data"\n`);
+    rmSync(join(dir, "experiments/scripts/train.py"));
+    symlinkSync(target, join(dir, "experiments/scripts/train.py"));
+    const verdict = await dryRunGate({ cwd: dir });
+    expectNothingOf(JSON.stringify(verdict));
+    expect(verdict.conclusion).toBe("failure");
+    expect(verdict.reasons[0]).toEqual({
+      severity: "blocking",
+      file: "experiments/scripts/train.py",
+      message: expect.stringMatching(
+        /^refused, not read: experiments\/scripts\/train\.py: is a symbolic link, not a file/,
+      ),
+    });
+  });
+
+  it(".github/labgate.yml linked out of the checkout: refused and named, never read as the config", async () => {
+    const dir = exampleRepo();
+    rmSync(join(dir, ".github/labgate.yml"));
+    symlinkSync(outsideText(), join(dir, ".github/labgate.yml"));
+    const r = await runCli(["review", "--gate", "definitions", "--no-dry-run"], dir);
+    expectNothingOf(`${r.stdout}${r.stderr}`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "| ❌ blocking | `.github/labgate.yml:1:1` | (root): refused, not read: .github/labgate.yml: is a symbolic link",
+    );
   });
 
   it("a folder on the way that is a link out of the checkout: the script under it is refused", async () => {

@@ -1,4 +1,3 @@
-import { withRefusedFiles } from "../../core/gates/refused-files.js";
 import { renderVerdictMarkdown } from "../../core/gates/render-verdict-markdown.js";
 import { GATES, type GateId } from "../../core/gates/verdict.js";
 import { providerFromEnv } from "../../llm/openai-compatible-provider.js";
@@ -26,16 +25,13 @@ export interface ReviewArgs {
 }
 
 export async function reviewCommand(ctx: CliContext, args: ReviewArgs): Promise<number> {
-  const workspace = diskWorkspace(ctx.cwd);
-  const reviewed = await reviewGates({
-    workspace,
+  const { verdicts } = await reviewGates({
+    workspace: diskWorkspace(ctx.cwd),
     only: args.gates,
     dryRun: args.dryRun ? "run" : "skip",
     cwd: ctx.cwd,
     provider: providerFromEnv(ctx.env),
   });
-  // A file the checkout holds as a link out of it (or over the cap) was not read: no gate passes.
-  const verdicts = withRefusedFiles(reviewed.verdicts, workspace.refusals());
   const failed = verdicts.filter((v) => v.conclusion === "failure");
   if (args.json) ctx.stdout.write(`${JSON.stringify({ verdicts }, null, 2)}\n`);
   else {

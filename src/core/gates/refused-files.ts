@@ -30,29 +30,31 @@ const HOW_TO_FIX: Record<RefusedFile["code"], string> = {
 };
 
 /**
- * Each verdict judged files the workspace refused, so none of them passes: each refused file
+ * A verdict whose gate asked for files the workspace refused cannot pass: each refused file
  * becomes a blocking reason naming it and saying how to fix it, and a verdict that did not fail
- * fails (its gate's failing label). Pure; verdicts are unchanged when nothing was refused.
+ * fails (its gate's failing label). Pure; the verdict is unchanged when nothing was refused.
  */
-export function withRefusedFiles(
-  verdicts: readonly Verdict[],
-  refused: readonly RefusedFile[],
-): Verdict[] {
+export function withRefusedFiles(v: Verdict, refused: readonly RefusedFile[]): Verdict {
   const byPath = new Map<string, RefusedFile>();
   for (const r of refused) if (!byPath.has(r.path)) byPath.set(r.path, r);
-  if (byPath.size === 0) return [...verdicts];
+  if (byPath.size === 0) return v;
   const files = [...byPath.values()];
   const reasons: VerdictReason[] = files.map((r) => ({
     severity: "blocking",
     file: r.path,
-    message: `refused, not read: ${r.message} — ${HOW_TO_FIX[r.code]}`,
+    message: refusedMessage(r),
   }));
   const summary = `${files.length} file(s) refused, not read: ${files.map((r) => r.path).join(", ")}`;
-  return verdicts.map((v) => ({
+  return {
     ...v,
     ...(v.conclusion === "failure"
       ? {}
       : { conclusion: "failure" as const, label: FAILED_LABEL[v.gate], summary }),
     reasons: [...reasons, ...v.reasons],
-  }));
+  };
+}
+
+/** What a reason or a diagnostic says of a refused file: why, and how to fix it. */
+export function refusedMessage(r: RefusedFile): string {
+  return `refused, not read: ${r.message} — ${HOW_TO_FIX[r.code]}`;
 }

@@ -1,4 +1,3 @@
-import { withRefusedFiles } from "../../core/gates/refused-files.js";
 import type { Verdict } from "../../core/gates/verdict.js";
 import { diskWorkspace } from "../disk-workspace.js";
 import { reviewGates } from "../review-gates.js";
@@ -14,15 +13,12 @@ export interface DryRunGateInput {
  * reads the job's conclusion back through the API (docs/security.md, "The code-review dry-run").
  */
 export async function dryRunGate(input: DryRunGateInput): Promise<Verdict> {
-  const workspace = diskWorkspace(input.cwd);
-  const reviewed = await reviewGates({
-    workspace,
+  const { verdicts } = await reviewGates({
+    workspace: diskWorkspace(input.cwd),
     only: ["code-review"],
     dryRun: "run",
     cwd: input.cwd,
   });
-  // A script committed as a link out of the checkout was not read, and fails the review.
-  const verdicts = withRefusedFiles(reviewed.verdicts, workspace.refusals());
   const verdict = verdicts.find((v) => v.gate === "code-review");
   if (!verdict) throw new Error("the code-review gate returned no verdict");
   return verdict;
