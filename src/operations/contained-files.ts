@@ -52,7 +52,7 @@ export function containedReader(root: string, maxBytes: number) {
     }
     return p;
   };
-  return async function read(rel: string): Promise<ContainedRead> {
+  async function openFile(rel: string): Promise<ContainedOpen> {
     const abs = resolve(absRoot, rel);
     if (isAbsolute(rel) || !isInside(absRoot, abs))
       return {
@@ -85,20 +85,35 @@ export function containedReader(root: string, maxBytes: number) {
         };
       throw err;
     }
+    let stat: import("node:fs").Stats;
     try {
-      const stat = await handle.stat();
-      if (!stat.isFile())
-        return {
+      stat = await handle.stat();
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    const refused: ContainedOpen | undefined = !stat.isFile()
+      ? {
           ok: false,
           code: "not-a-file",
           message: `${rel}: is ${stat.isDirectory() ? "a directory" : "not a regular file"}, not a file`,
-        };
-      if (stat.size > maxBytes)
-        return {
-          ok: false,
-          code: "too-large",
-          message: `${rel}: is ${stat.size} bytes, over the ${maxBytes}-byte limit`,
-        };
+        }
+      : stat.size > maxBytes
+        ? {
+            ok: false,
+            code: "too-large",
+            message: `${rel}: is ${stat.size} bytes, over the ${maxBytes}-byte limit`,
+          }
+        : undefined;
+    if (!refused) return { ok: true, handle };
+    await handle.close();
+    return refused;
+  }
+  async function read(rel: string): Promise<ContainedRead> {
+    const opened = await openFile(rel);
+    if (!opened.ok) return opened;
+    const { handle } = opened;
+    try {
       const text = await handle.readFile("utf8");
       if (Buffer.byteLength(text) > maxBytes)
         return {
@@ -110,8 +125,16 @@ export function containedReader(root: string, maxBytes: number) {
     } finally {
       await handle.close();
     }
-  };
+  }
+  // `open`: the same checks, and the open regular file for a caller that streams it (the caller
+  // closes the handle); the read itself is the function.
+  return Object.assign(read, { open: openFile });
 }
+
+/** A file opened by `containedReader(...).open`, or why it was not (as `ContainedRead`). */
+export type ContainedOpen =
+  | { ok: true; handle: import("node:fs/promises").FileHandle }
+  | Extract<ContainedRead, { ok: false }>;
 
 export type ContainedReader = ReturnType<typeof containedReader>;
 

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -37,7 +36,7 @@ export async function verifyResults(
   const problems: string[] = [];
   const checked: VerifyOutcome["checked"] = { rows: 0, commits: 0, resultFiles: 0 };
 
-  const rows = await readCommitsOfRows(resolve(input.cwd, csvPath), csvPath, problems);
+  const rows = await readCommitsOfRows(input.cwd, csvPath, problems);
   if (rows === undefined) return { ok: false, problems, checked };
   checked.rows = rows.count;
 
@@ -86,22 +85,34 @@ interface RowCommits {
   commits: Map<string, { count: number; line: number }>;
 }
 
-/** Streams all_results.csv: 10^6 rows are read line by line, never held whole. */
+/**
+ * Streams all_results.csv: 10^6 rows are read line by line, never held whole. Opened only as a
+ * regular file inside the checkout (`containedReader(...).open`): a link is refused, so its
+ * target's first line is never quoted as a bad header.
+ */
 async function readCommitsOfRows(
-  abs: string,
+  cwd: string,
   rel: string,
   problems: string[],
 ): Promise<RowCommits | undefined> {
+  // Streamed, so no cap on its size is needed.
+  const opened = await containedReader(cwd, Number.MAX_SAFE_INTEGER).open(rel);
+  if (!opened.ok) {
+    problems.push(
+      opened.code === "missing"
+        ? `${rel}: not found; run \`labgate aggregate\` first`
+        : `${rel}: refused, not read: ${opened.message} — commit the results themselves (re-run \`labgate aggregate\`)`,
+    );
+    return undefined;
+  }
   const commits = new Map<string, { count: number; line: number }>();
   let count = 0;
   let line = 0;
   let col = -1;
   let missing = { count: 0, line: 0 };
+  const stream = opened.handle.createReadStream({ encoding: "utf8" });
   try {
-    const lines = createInterface({
-      input: createReadStream(abs, "utf8"),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
+    const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const text of lines) {
       line++;
       if (line === 1) {
@@ -125,12 +136,8 @@ async function readCommitsOfRows(
       if (seen) seen.count++;
       else commits.set(sha, { count: 1, line });
     }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      problems.push(`${rel}: not found; run \`labgate aggregate\` first`);
-      return undefined;
-    }
-    throw err;
+  } finally {
+    stream.destroy(); // closes the file, also when the header was wrong
   }
   if (missing.count > 0)
     problems.push(

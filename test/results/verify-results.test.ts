@@ -147,5 +147,20 @@ describe("verifyResults", () => {
         `${PROV}: refused, not read: ${PROV}: is a symbolic link, not a file (a link is never followed) — commit provenance.json itself (re-run \`labgate aggregate\`)`,
       );
     });
+
+    it("an all_results.csv linked to a file outside: refused, and its first line is not quoted", async () => {
+      const { repo, config } = await aggregatedStudy();
+      const secret = join(tempDir("labgate-outside-"), "secret.csv");
+      writeFileSync(secret, "LABGATE-CANARY-5f4dcc3b5aa765d6,x\n1,2\n");
+      const csv = "experiments/results/all_results.csv";
+      rmSync(join(repo.dir, csv));
+      symlinkSync(secret, join(repo.dir, csv));
+      const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+      expect(out.ok).toBe(false);
+      expect(out.problems.join("\n")).not.toContain("LABGATE-CA");
+      expect(out.problems).toEqual([
+        `${csv}: refused, not read: ${csv}: is a symbolic link, not a file (a link is never followed) — commit the results themselves (re-run \`labgate aggregate\`)`,
+      ]);
+    });
   });
 });
