@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve } from "node:path";
 import type { RefusedFile } from "../core/gates/refused-files.js";
 import { containedReader, MAX_STATE_FILE_BYTES } from "./contained-files.js";
 import type { Workspace } from "./workspace.js";
@@ -25,7 +26,8 @@ export function diskWorkspace(root: string, maxBytes = MAX_WORKSPACE_FILE_BYTES)
   const refused: RefusedFile[] = [];
   return {
     async readFile(path) {
-      const r = await read(path);
+      // An absolute path the user typed (`labgate validate $PWD/...`) counts where it lies.
+      const r = await read(isAbsolute(path) ? relative(resolve(root), path) || "." : path);
       if (r.ok) return r.text;
       if (r.code !== "missing") refused.push({ path, code: r.code, message: r.message });
       return undefined;

@@ -207,6 +207,19 @@ describe("labgate review refuses a PR file committed as a link leading out of th
     );
   });
 
+  it("labgate validate: an absolute path inside the checkout is read, one outside it is refused", async () => {
+    const dir = exampleRepo();
+    const inside = await runCli(["validate", join(dir, "experiments/definitions.json")], dir);
+    expect(inside.code).toBe(0);
+    const outside = join(tempDir("labgate-outside-"), "definitions.json");
+    cpSync(join(dir, "experiments/definitions.json"), outside);
+    const r = await runCli(["validate", outside], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain(
+      `${outside}:1:1: error: (root): refused, not read: ${relative(dir, outside)}: lies outside`,
+    );
+  });
+
   it("a folder on the way that is a link out of the checkout: the script under it is refused", async () => {
     const dir = exampleRepo();
     const outside = tempDir("labgate-outside-");
