@@ -75,14 +75,19 @@ export interface ApprovalRecord {
   phase: "full";
   by: string;
   at: string;
-  /** approved: dispatched and not finished; dispatch-failed / cancelled / voided: no longer holds. */
-  state: "approved" | "dispatch-failed" | "cancelled" | "voided" | "completed";
+  /**
+   * dispatching: approved, and the dispatch may or may not have reached GitHub (written before the
+   * dispatch, so a process that dies in between leaves a record the next look completes);
+   * approved: dispatched and not finished; dispatch-failed / cancelled / voided: no longer holds.
+   */
+  state: "dispatching" | "approved" | "dispatch-failed" | "cancelled" | "voided" | "completed";
   /** The approving `/approve-phase8` comment, so the plan step can read it back and check its author. */
   comment_id?: number;
 }
 
 const APPROVAL_PREFIX = "labgate-approval:";
 const APPROVAL_STATES: readonly ApprovalRecord["state"][] = [
+  "dispatching",
   "approved",
   "dispatch-failed",
   "cancelled",
@@ -116,9 +121,16 @@ export function decodeApproval(externalId: string | null | undefined): ApprovalR
   return r as ApprovalRecord;
 }
 
-/** An approval that still stands: it blocks a second dispatch of the same (PR, SHA, phase). */
+/**
+ * An approval that still stands: it blocks a second approval of the same (PR, SHA, phase). A
+ * `dispatching` one stands too (the plan step may already be running its dispatch); whoever finds
+ * it completes it: marks it `approved` when the dispatch run exists, else dispatches.
+ */
 export function holds(r: ApprovalRecord | undefined): r is ApprovalRecord {
-  return r !== undefined && (r.state === "approved" || r.state === "completed");
+  return (
+    r !== undefined &&
+    (r.state === "dispatching" || r.state === "approved" || r.state === "completed")
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

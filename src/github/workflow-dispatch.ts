@@ -42,6 +42,10 @@ function stringify(inputs: DispatchInputs): Record<string, string> {
 /**
  * Starts `workflowFile` on `ref` by `POST /repos/{o}/{r}/actions/workflows/{file}/dispatches`.
  * Inputs travel as strings (GitHub's rule); invalid inputs throw before any request.
+ *
+ * Sent once: Octokit's retry plugin would repeat the POST after a 5xx, but GitHub may have applied
+ * a dispatch it answered 502 (the workflow would then run twice). A caller that tries again looks
+ * for the dispatch run first (src/app/approval/dispatch-runs-for.ts).
  */
 export async function dispatchWorkflow(
   octokit: OctokitLike,
@@ -58,5 +62,7 @@ export async function dispatchWorkflow(
     workflow_id: workflowFile,
     ref,
     inputs: stringify(inputs),
+    // @octokit/plugin-retry's per-request option: `options.request.retries` overrides its default.
+    request: { retries: 0 },
   });
 }

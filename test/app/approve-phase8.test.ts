@@ -48,7 +48,10 @@ function expectReply(scope: nock.Scope, reaction: string, match: RegExp, replies
     .reply(201, { id: 1 });
 }
 
-/** A successful approval: checks listed green, record written, re-checked, dispatched. */
+/**
+ * A successful approval: checks listed green, record written as `dispatching`, re-checked,
+ * dispatched, then the record marked `approved`.
+ */
 function approvalFlow(scope: nock.Scope, dispatched: unknown[], recordIds: number[] = [500]) {
   let created: any;
   return serveActivity(scope)
@@ -57,7 +60,12 @@ function approvalFlow(scope: nock.Scope, dispatched: unknown[], recordIds: numbe
     .reply(200, checkRunsReply(GREEN_CHECKS))
     .post(`${R}/check-runs`, (b) => {
       created = b;
-      return b.name === "labgate/phase8" && b.status === "in_progress" && b.head_sha === HEAD;
+      return (
+        b.name === "labgate/phase8" &&
+        b.status === "in_progress" &&
+        b.head_sha === HEAD &&
+        decodeApproval(b.external_id)?.state === "dispatching"
+      );
     })
     .reply(201, { id: recordIds[0] })
     .get(`${R}/commits/${HEAD}/check-runs`)
@@ -77,7 +85,18 @@ function approvalFlow(scope: nock.Scope, dispatched: unknown[], recordIds: numbe
       dispatched.push(b);
       return true;
     })
-    .reply(204);
+    .reply(204)
+    .patch(`${R}/check-runs/${recordIds[0]}`, (b) => {
+      const record = decodeApproval(b.external_id);
+      return (
+        b.status === "in_progress" &&
+        b.output.title.endsWith("— dispatched") &&
+        record?.state === "approved" &&
+        record.sha === HEAD &&
+        decodeApproval(created.external_id)?.at === record.at
+      );
+    })
+    .reply(200, {});
 }
 
 describe("/approve-phase8 permission matrix", () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dispatchRunTitle } from "../../src/app/approval/dispatch-run-title.js";
 
 /**
  * A GitHub stand-in on 127.0.0.1 for the app's server process (reached the GitHub Enterprise way:
@@ -300,6 +301,31 @@ export async function startLoopbackGitHub(opts: {
         inputs: body.inputs ?? {},
       });
       return [204];
+    }
+    g = m === "GET" ? rest.match(/^\/actions\/workflows\/([^/]+)\/runs$/) : null;
+    if (g) {
+      // Each dispatch of the workflow is a run titled by its inputs, as the dispatch workflow's
+      // run-name renders them (newest first).
+      const file = decodeURIComponent(g[1] as string);
+      const runs = gh.dispatches
+        .map((d, i) => ({ d, id: 9000 + i }))
+        .filter(({ d }) => d.repo === fullName && d.workflow === file)
+        .map(({ d, id }) => ({
+          id,
+          status: "queued",
+          conclusion: null,
+          html_url: `https://github.com/${fullName}/actions/runs/${id}`,
+          head_sha: "0".repeat(40),
+          event: "workflow_dispatch",
+          head_branch: d.ref,
+          display_title: dispatchRunTitle({
+            pr: Number(d.inputs.pr),
+            sha: String(d.inputs.sha),
+            phase: String(d.inputs.phase),
+          }),
+        }))
+        .reverse();
+      return [200, { total_count: runs.length, workflow_runs: runs }];
     }
     if (m === "GET" && rest.startsWith("/actions/"))
       return [200, { total_count: 0, workflow_runs: [], jobs: [] }];

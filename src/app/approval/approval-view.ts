@@ -6,6 +6,7 @@ export function approvalView(found: FoundApproval | undefined): ApprovalView {
   if (!found) return { kind: "none" };
   const r = found.record;
   switch (r.state) {
+    case "dispatching":
     case "approved":
       return { kind: "approved", by: r.by, at: r.at, sha: r.sha };
     case "completed":

@@ -92,7 +92,12 @@ export async function completePhase8(
       deps.trust,
       record.pr,
     );
-    const open = onSha.filter((a) => a.record.sha === record.sha && a.record.state === "approved");
+    // A `dispatching` record whose run finished before its own update landed is completed too.
+    const open = onSha.filter(
+      (a) =>
+        a.record.sha === record.sha &&
+        (a.record.state === "approved" || a.record.state === "dispatching"),
+    );
     for (const a of open)
       await updateCheckRun(deps.octokit, deps.repo, a.check.id, output, deps.clock());
     // The results commit may land before labgate saw its push; a head that voided the approval

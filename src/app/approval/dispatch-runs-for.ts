@@ -9,10 +9,15 @@ export interface DispatchRun extends WorkflowRunInfo {
 /**
  * The runs of the dispatch workflow that labgate started for this PR (newest first): the
  * default branch's `dispatch_workflow`, started by `workflow_dispatch` on the default branch, whose
- * title names this PR (and `sha`, when given). Only these may be cancelled or re-run from the PR
- * (docs/security.md): nothing a PR's files say picks a workflow run or a job.
+ * title names this PR (and `sha` and `phase`, when given). Only these may be cancelled or re-run
+ * from the PR (docs/security.md): nothing a PR's files say picks a workflow run or a job. GitHub
+ * lists a dispatched run a few seconds after it accepted the dispatch, not at once.
  */
-export async function dispatchRunsFor(c: PrCommandContext, sha?: string): Promise<DispatchRun[]> {
+export async function dispatchRunsFor(
+  c: PrCommandContext,
+  sha?: string,
+  phase?: string,
+): Promise<DispatchRun[]> {
   const runs = await listWorkflowRuns(c.deps.octokit, c.deps.repo, c.config.dispatch_workflow, {
     branch: c.defaultBranch,
     event: "workflow_dispatch",
@@ -23,6 +28,7 @@ export async function dispatchRunsFor(c: PrCommandContext, sha?: string): Promis
     if (run.event !== "workflow_dispatch" || run.head_branch !== c.defaultBranch || !target)
       continue;
     if (target.pr !== c.pr.number || (sha !== undefined && target.sha !== sha)) continue;
+    if (phase !== undefined && target.phase !== phase) continue;
     out.push({ ...run, target });
   }
   return out;

@@ -8,8 +8,10 @@ import {
 import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/check-runs.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
-import { approvalsIn } from "../approval/find-approval.js";
+import { dispatchRunsFor } from "../approval/dispatch-runs-for.js";
+import { approvalsIn, type FoundApproval } from "../approval/find-approval.js";
 import { gateProblemsAt } from "../approval/gates-green.js";
+import { classifyFailure } from "../inbox/work-failure.js";
 import { authorize } from "./authorize.js";
 import { type CommandOutcome, done, refused } from "./command-outcome.js";
 import type { PrCommandContext } from "./pr-command-context.js";
@@ -20,7 +22,8 @@ import type { PrCommandContext } from "./pr-command-context.js";
  * commits whose gates are not all green. Idempotent per (PR, head SHA, phase): the approval lives
  * in the `labgate/phase8` check run of that SHA, and after creating its own record the handler
  * looks again and lets only the oldest record dispatch, so a redelivery, a second comment or a
- * concurrent approval never starts a second dispatch.
+ * concurrent approval never starts a second dispatch. The record is `dispatching` until the
+ * dispatch went out, so a replay after a crash between the two dispatches what was not.
  */
 export async function approvePhase8(c: PrCommandContext, named?: string): Promise<CommandOutcome> {
   const { deps, pr, user, config } = c;
@@ -44,12 +47,16 @@ export async function approvePhase8(c: PrCommandContext, named?: string): Promis
   const standing = approvalsIn(checks, deps.trust, pr.number).filter(
     (a) => holds(a.record) && a.record.sha === sha,
   );
-  if (standing[0]) return alreadyApproved(standing[0].record);
+  const first = standing[0];
+  if (first && first.record.state !== "dispatching") return alreadyApproved(first.record);
   const problems = await gateProblemsAt(c, checks);
   if (problems.length > 0)
     return refused(
       `Not approved: every gate must be green on the head commit \`${short}\` first.\n\n${problems.map((p) => `- ${p.message}`).join("\n")}`,
     );
+  // Recorded, but the dispatch may not have happened: the process died in between, or GitHub's
+  // answer to it was a 5xx. The replay (or a second approval) completes it.
+  if (first) return completeDispatching(c, first);
 
   const record: ApprovalRecord = {
     v: 1,
@@ -58,10 +65,11 @@ export async function approvePhase8(c: PrCommandContext, named?: string): Promis
     phase: "full",
     by: user,
     at: deps.clock().toISOString(),
-    state: "approved",
+    state: "dispatching",
     comment_id: c.comment.id,
   };
-  const summary = `Approved by @${user} (${auth.via}) at ${record.at} for \`${sha}\`.\n\nThe dispatch workflow \`${config.dispatch_workflow}\` of \`${c.defaultBranch}\` runs this commit and nothing else.`;
+  // Written before the dispatch, as `dispatching`: a process that dies between the two leaves a
+  // record its replay completes, never an "approved" that nothing dispatched.
   const checkId = await createCheckRun(
     deps.octokit,
     deps.repo,
@@ -70,7 +78,7 @@ export async function approvePhase8(c: PrCommandContext, named?: string): Promis
       head_sha: sha,
       status: "in_progress",
       title: `Approved by @${user} for ${short} — dispatching`,
-      summary,
+      summary: approvalSummary(c, record, auth.via),
       external_id: encodeApproval(record),
     },
     deps.clock(),
@@ -94,16 +102,56 @@ export async function approvePhase8(c: PrCommandContext, named?: string): Promis
     });
     return alreadyApproved(winner.record);
   }
+  return dispatchApproved(c, checkId, record, auth.via);
+}
 
+/**
+ * Completes a `dispatching` record: when labgate's dispatch run of (PR, SHA) is listed, the
+ * dispatch happened and the record becomes `approved`; else it dispatches now. GitHub lists a run
+ * a few seconds after accepting its dispatch, so a dispatch accepted moments before the process
+ * died (or answered 5xx moments before the retry looks) can be started a second time; the inbox's
+ * retries wait `LABGATE_RETRY_BASE_MS` (2 s) and more before looking, which keeps that window small.
+ */
+async function completeDispatching(
+  c: PrCommandContext,
+  found: FoundApproval,
+): Promise<CommandOutcome> {
+  const { record, check } = found;
+  const runs = await dispatchRunsFor(c, record.sha, record.phase);
+  const run = runs[0];
+  if (!run) return dispatchApproved(c, check.id, record, undefined);
+  await markDispatched(c, check.id, record, approvalSummary(c, record, undefined), run.html_url);
+  return done(
+    `Approved by @${record.by} for \`${record.sha.slice(0, 7)}\`: its dispatch had started ([run](${run.html_url})); labgate recorded it and starts no second one. \`labgate/phase8\` follows its progress.`,
+    "rocket",
+  );
+}
+
+/**
+ * Dispatches the full phase of an approval recorded as `dispatching` (check run `checkId`), then
+ * marks it `approved`. A dispatch GitHub refused (404, 422) marks it `dispatch-failed` and says
+ * why; one whose outcome is unknown (5xx, rate limit, no answer) leaves it `dispatching` and
+ * throws, so the inbox tries the work again and that try looks for the run before dispatching.
+ */
+async function dispatchApproved(
+  c: PrCommandContext,
+  checkId: number,
+  record: ApprovalRecord,
+  via: string | undefined,
+): Promise<CommandOutcome> {
+  const { deps, config } = c;
+  const short = record.sha.slice(0, 7);
+  const summary = approvalSummary(c, record, via);
   try {
     // The workflow runs from the default branch, the copy a PR cannot edit; the SHA is an input
     // its plan step verifies against this record (docs/security.md).
     await dispatchWorkflow(deps.octokit, deps.repo, config.dispatch_workflow, c.defaultBranch, {
-      pr: pr.number,
-      sha,
-      phase: "full",
+      pr: record.pr,
+      sha: record.sha,
+      phase: record.phase,
     });
   } catch (err) {
+    if (classifyFailure(err).transient) throw err;
     const status = httpStatus(err);
     const why =
       status === 404
@@ -125,10 +173,40 @@ export async function approvePhase8(c: PrCommandContext, named?: string): Promis
       reply: `Approved \`${short}\`, but the dispatch failed: ${why}.`,
     };
   }
+  await markDispatched(c, checkId, record, summary);
+  const who = via === undefined ? `@${record.by}` : `@${record.by} (${via})`;
   return done(
-    `Approved by @${user} (${auth.via}) for \`${short}\`: every gate is green. Dispatched \`${config.dispatch_workflow}\` (phase full); \`labgate/phase8\` follows its progress. A push that changes code voids this approval; a results-only commit keeps it.`,
+    `Approved by ${who} for \`${short}\`: every gate is green. Dispatched \`${config.dispatch_workflow}\` (phase full); \`labgate/phase8\` follows its progress. A push that changes code voids this approval; a results-only commit keeps it.`,
     "rocket",
   );
+}
+
+/** The record after its dispatch: `approved`, the check run still in progress until the run ends. */
+async function markDispatched(
+  c: PrCommandContext,
+  checkId: number,
+  record: ApprovalRecord,
+  summary: string,
+  runUrl?: string,
+): Promise<void> {
+  await updateCheckRun(
+    c.deps.octokit,
+    c.deps.repo,
+    checkId,
+    {
+      status: "in_progress",
+      title: `Approved by @${record.by} for ${record.sha.slice(0, 7)} — dispatched`,
+      summary,
+      external_id: encodeApproval({ ...record, state: "approved" }),
+      ...(runUrl === undefined ? {} : { details_url: runUrl }),
+    },
+    c.deps.clock(),
+  );
+}
+
+function approvalSummary(c: PrCommandContext, r: ApprovalRecord, via: string | undefined): string {
+  const who = via === undefined ? `@${r.by}` : `@${r.by} (${via})`;
+  return `Approved by ${who} at ${r.at} for \`${r.sha}\`.\n\nThe dispatch workflow \`${c.config.dispatch_workflow}\` of \`${c.defaultBranch}\` runs this commit and nothing else.`;
 }
 
 /**
