@@ -1,8 +1,9 @@
 // Webhook latency and API cost of the GitHub App (issue 5, SPEC §13): time from a webhook's
 // receipt to its 2xx (p50, p99) and the GitHub API requests one `pull_request.synchronize` on the
 // example campaign costs; then the same with the server's durable inbox (issue 12: each delivery
-// written to SQLite, WAL + synchronous=FULL, before the 2xx), and the deliveries per second the
-// inbox store sustains (FULL against NORMAL). The API is a local HTTP fake reached the GitHub Enterprise way
+// written to SQLite, WAL + synchronous=FULL, before the 2xx), the requests of a push over a
+// standing approval (the approval carried), and the deliveries per second the inbox store
+// sustains (FULL against NORMAL). The API is a local HTTP fake reached the GitHub Enterprise way
 // (GHE_HOST=127.0.0.1:<port>, GHE_PROTOCOL=http). Baseline, measured in the same run: the same
 // Probot server with an app that registers the same events and does nothing.
 import { createHmac, generateKeyPairSync } from "node:crypto";
@@ -18,6 +19,7 @@ import { inboxRuntime } from "../dist/app/inbox/inbox-runtime.js";
 import { inboxStore } from "../dist/app/inbox/inbox-store.js";
 import { openInboxStore } from "../dist/app/inbox/open-inbox-store.js";
 import { createWorkQueue } from "../dist/app/work-queue.js";
+import { encodeApproval } from "../dist/github/check-run-protocol.js";
 import { table } from "./lib.js";
 
 const examples = createRequire(import.meta.url)("@octokit/webhooks-examples");
@@ -33,6 +35,8 @@ const files = Object.fromEntries(
 
 // --- the fake GitHub API -------------------------------------------------------------------------
 let requests = [];
+/** When set, the commit a push goes over holds a standing approval of this app (app id 1). */
+let approvedBefore = false;
 const api = createServer((req, res) => {
   let body = "";
   req.on("data", (c) => {
@@ -57,12 +61,36 @@ const api = createServer((req, res) => {
       }
       return json(200, { data: { repository } });
     }
+    // The contents API over the same files as the GraphQL batches, at any ref (the default
+    // branch's `.github/labgate.yml` is the policy the review reads first).
+    if (req.method === "GET" && url.includes(`/repos/${payload.repository.full_name}/contents/`)) {
+      const path = decodeURIComponent(url.split("/contents/")[1].split("?")[0]);
+      const text = files[path];
+      return text === undefined
+        ? json(404, { message: "Not Found" })
+        : json(200, {
+            type: "file",
+            size: text.length,
+            encoding: "base64",
+            content: Buffer.from(text).toString("base64"),
+          });
+    }
     if (url.includes("/contents/")) return json(404, { message: "Not Found" });
-    // The default branch, then the gates workflow dispatched there for the code-review dry-run.
+    // The default branch (labgate takes it from the payload now), then the gates workflow
+    // dispatched there for the code-review dry-run.
     if (req.method === "GET" && /\/repos\/[^/]+\/[^/?]+$/.test(url.split("?")[0]))
       return json(200, { default_branch: "master" });
     if (req.method === "POST" && url.endsWith("/dispatches")) return json(204);
     if (req.method === "POST" && url.endsWith("/check-runs")) return json(201, { id: 1 });
+    // The push-over-an-approval run: labgate's own approval record on the commit pushed over, and a
+    // results-only push, so the approval is carried to the new head.
+    if (approvedBefore && url.includes(`/commits/${payload.before}/check-runs`))
+      return json(200, { total_count: 1, check_runs: [approvalCheck] });
+    if (approvedBefore && url.includes("/compare/"))
+      return json(200, {
+        status: "ahead",
+        files: [{ filename: "experiments/results/aggregated.json" }],
+      });
     if (url.includes("/check-runs")) return json(200, { total_count: 0, check_runs: [] });
     if (req.method === "GET" && url.includes("/comments"))
       return json(200, [{ id: 10, body: "<!-- labgate:dashboard -->\nold" }]);
@@ -103,6 +131,25 @@ const payload = structuredClone(
   examples.find((e) => e.name === "pull_request").examples.find((e) => e.action === "synchronize"),
 );
 const body = JSON.stringify(payload);
+const approvalCheck = {
+  id: 500,
+  name: "labgate/phase8",
+  head_sha: payload.before,
+  status: "in_progress",
+  conclusion: null,
+  external_id: encodeApproval({
+    v: 1,
+    pr: payload.number,
+    sha: payload.before,
+    phase: "full",
+    by: "octocat",
+    at: "2026-01-01T00:00:00Z",
+    state: "approved",
+  }),
+  app: { id: 1, slug: "labgate" },
+  output: { title: "approved", summary: "" },
+  html_url: "https://github.com/Codertocat/Hello-World/runs/500",
+};
 const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
 
 async function deliver(url, i) {
@@ -166,6 +213,11 @@ const inbox = inboxRuntime({
 });
 const durable = await measure(createLabgateApp({ inbox }), inbox);
 inbox.stop();
+// A push over a standing approval: the approval is looked up, the push's files compared and the
+// approval carried, with the same policy read the review made (read once per work item).
+approvedBefore = true;
+const carried = await measure(createLabgateApp({ queue, trust: { app_id: 1 } }), queue);
+approvedBefore = false;
 const inboxFailed = opened.store.stats().failed;
 opened.store.close();
 api.close();
@@ -196,6 +248,7 @@ table(
     row("no-op baseline", baseline),
     row("labgate (in-memory queue)", labgate),
     row("labgate + durable inbox", durable),
+    row("labgate, push over an approval", carried),
   ],
 );
 const p99 = pct(durable.latencies, 99);
@@ -206,6 +259,9 @@ console.log(
   `API requests per synchronize: ${labgate.perEvent[0]} on the first event (includes the installation token), ${pct(labgate.perEvent.slice(1), 50)} after (target <= 10)`,
 );
 console.log(`requests of one synchronize: ${labgate.lastRequests.join(", ")}`);
+console.log(
+  `API requests per synchronize over a standing approval (results-only push, approval carried): ${pct(carried.perEvent.slice(1), 50)}: ${carried.lastRequests.join(", ")}`,
+);
 
 // --- what the inbox store sustains -----------------------------------------------------------------
 // record + markDone of the real payload, one transaction each, as a delivery costs the server.
