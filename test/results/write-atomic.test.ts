@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openAtomic, writeAtomic } from "../../src/operations/results/write-atomic.js";
@@ -32,6 +32,39 @@ describe("openAtomic", () => {
     await file.abort();
     expect(readFileSync(path, "utf8")).toBe("old\n");
     expect(readdirSync(dir)).toEqual(["state.json"]);
+  });
+
+  it("leaves no temp file when aborted at once, before the stream has opened it (200 times)", async () => {
+    // The race of issue #13: abort removed the temp file before the stream's own open created
+    // it, so the open then made a temp file nobody removed. Aborting right after openAtomic, with
+    // nothing written, lands in that window almost every time on the old code.
+    const dir = tempDir("labgate-atomic-");
+    const path = join(dir, "state.json");
+    writeFileSync(path, "old\n");
+    for (let i = 0; i < 200; i++) {
+      const file = await openAtomic(path);
+      file.write(`new ${i}\n`);
+      await file.abort();
+    }
+    // Whatever the stream might still do after abort had its turn to do it.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readFileSync(path, "utf8")).toBe("old\n");
+    expect(readdirSync(dir)).toEqual(["state.json"]);
+  });
+
+  it("removes its temp file when close fails, and close after abort writes nothing", async () => {
+    const dir = tempDir("labgate-atomic-");
+    const path = join(dir, "out.txt");
+    const file = await openAtomic(path);
+    file.write("x");
+    // The target is a directory holding a file: the rename in close fails (EISDIR/ENOTEMPTY).
+    mkdirSync(join(path, "inner"), { recursive: true });
+    await expect(file.close()).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(["out.txt"]);
+    const again = await openAtomic(join(dir, "b.txt"));
+    await again.abort();
+    await expect(again.close()).rejects.toThrow(/aborted/);
+    expect(readdirSync(dir)).toEqual(["out.txt"]);
   });
 
   it("writeAtomic takes one string, sync chunks or async chunks", async () => {

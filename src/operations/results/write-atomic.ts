@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** A file being written: chunks are buffered and streamed; `close` makes it appear at once. */
@@ -23,10 +23,27 @@ const JOIN = 1 << 14;
  */
 export async function openAtomic(path: string): Promise<AtomicFile> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${tmpSeq++}.tmp`);
+  // The temp file is created here, before the stream exists: a stream given a path opens it later,
+  // on its own, so an abort that came first removed nothing and the open then left a temp file
+  // behind (issue #13). With the file open now, whoever removes it runs after it exists.
+  const handle = await open(tmp, "wx");
   // A deep stream buffer lets serialization run on while the disk catches up; awaiting "drain"
   // after every 64 KiB flush left the CPU idle for ~0.4 s per 10^5 runs (bench/merge-export).
-  const out = createWriteStream(tmp, { highWaterMark: 1 << 22 });
+  const out = createWriteStream("", { fd: handle, highWaterMark: 1 << 22 });
+  /** Closes the stream (and so the file) and removes the temp file: every path that does not rename. */
+  let discarded: Promise<void> | undefined;
+  const discard = () => {
+    discarded ??= (async () => {
+      if (!out.closed) {
+        const closed = once(out, "close").catch(() => undefined);
+        out.destroy();
+        await closed;
+      }
+      await rm(tmp, { force: true });
+    })();
+    return discarded;
+  };
   let error: Error | undefined;
   out.on("error", (err) => {
     error = err;
@@ -71,23 +88,29 @@ export async function openAtomic(path: string): Promise<AtomicFile> {
       return encode(full);
     },
     async close() {
-      if (error) throw error;
-      const last = text;
-      text = "";
-      const flushing = encode(last);
-      if (flushing) await flushing;
-      if (error) throw error;
-      out.end(block.subarray(0, used));
-      used = 0;
-      await once(out, "finish");
-      await rename(tmp, path);
+      if (discarded) throw new Error(`${path}: the write was aborted; nothing was written`);
+      try {
+        if (error) throw error;
+        const last = text;
+        text = "";
+        const flushing = encode(last);
+        if (flushing) await flushing;
+        if (error) throw error;
+        out.end(block.subarray(0, used));
+        used = 0;
+        await once(out, "close");
+        if (error) throw error;
+        await rename(tmp, path);
+      } catch (err) {
+        await discard();
+        throw err;
+      }
     },
-    async abort() {
-      out.destroy();
-      await rm(tmp, { force: true });
-    },
+    abort: discard,
   };
 }
+
+let tmpSeq = 0;
 
 /** Writes `chunks` (or one string) to `path` atomically. */
 export async function writeAtomic(
