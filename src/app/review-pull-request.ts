@@ -1,4 +1,5 @@
 import { DEFAULT_CONFIG } from "../core/config/config-schema.js";
+import { effectiveBudget } from "../core/config/effective-budget.js";
 import type { GateId, Verdict } from "../core/gates/verdict.js";
 import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../core/plan/expand-runs.js";
@@ -64,7 +65,10 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
 
   const approval = await resolveApproval(deps, t, policy);
   const full = experiments.filter((e) => e.phase === "full");
-  const budget = campaign.loaded?.definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
+  const budget = effectiveBudget(
+    campaign.loaded?.definitions.budget?.gpu_hours,
+    campaign.config.budget.gpu_hours,
+  )?.gpuHours;
   const model: DashboardModel = {
     pr: t.pr,
     headSha: t.headSha,

@@ -1,4 +1,5 @@
 import type { Config } from "../core/config/config-schema.js";
+import { effectiveBudget } from "../core/config/effective-budget.js";
 import { definitionsGate } from "../core/gates/definitions-gate.js";
 import { pilotGate } from "../core/gates/pilot/pilot-gate.js";
 import type { PilotRunResult } from "../core/gates/pilot/pilot-run-result.js";
@@ -98,7 +99,10 @@ async function runPilotGate(campaign: Campaign, input: ReviewGatesInput): Promis
 function runDefinitionsGate(campaign: Campaign): Verdict {
   const loaded = campaign.loaded;
   if (!loaded) return definitionsGate({ diagnostics: campaign.diagnostics });
-  const budget = loaded.definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
+  const budget = effectiveBudget(
+    loaded.definitions.budget?.gpu_hours,
+    campaign.config.budget.gpu_hours,
+  )?.gpuHours;
   return definitionsGate({
     diagnostics: campaign.diagnostics,
     summary: {

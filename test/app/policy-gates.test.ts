@@ -35,9 +35,10 @@ budget:
 `;
 
 /** The PR's experiment: its script takes no `--seed`, its definitions carry no budget of their own. */
-function prFiles(labgateYml: string): Record<string, string> {
+function prFiles(labgateYml: string, definitionsBudget?: number): Record<string, string> {
   const defs = JSON.parse(example["experiments/definitions.json"] as string);
   delete defs.budget;
+  if (definitionsBudget !== undefined) defs.budget = { gpu_hours: definitionsBudget };
   return {
     ".github/labgate.yml": labgateYml,
     "experiments/definitions.json": `${JSON.stringify(defs, null, 2)}\n`,
@@ -75,6 +76,11 @@ async function reviewWith(policy: string, files: Record<string, string>): Promis
     });
   serveFiles(scope, files, 2);
   scope
+    // The head's own check runs, where the review looks for ones it already posted.
+    .get(`${R}/commits/${HEAD}/check-runs`)
+    .query(true)
+    .optionally()
+    .reply(200, { total_count: 0, check_runs: [] })
     .post(`${R}/actions/workflows/labgate-gates.yml/dispatches`, (b) => b.ref === BASE_REF)
     .optionally()
     .reply(204)
@@ -112,6 +118,18 @@ describe("a PR's own labgate.yml cannot loosen its gates", () => {
     // The same bodies, check for check, as when the PR leaves the default branch's policy alone.
     expect(attacked.map((c) => c.name)).toEqual(honest.map((c) => c.name));
     expect(attacked).toEqual(honest);
+  });
+
+  it("a PR whose definitions.json raises its own budget above the default branch's: the policy's budget still binds", async () => {
+    const attacked = await reviewWith(POLICY, prFiles(POLICY, 1_000_000));
+    const debate = byName(attacked, "labgate/design-debate");
+    expect(debate.conclusion).toBe("failure");
+    expect(debate.output.summary).toMatch(/exceed the budget of 0\.5/);
+    // definitions.json may still lower it: a budget below the policy's is the one that binds.
+    const lower = await reviewWith(exampleConfig, prFiles(exampleConfig, 0.25));
+    expect(byName(lower, "labgate/design-debate").output.summary).toMatch(
+      /exceed the budget of 0\.3/, // the Skeptic prints one decimal
+    );
   });
 
   it("the PR's own stricter config does not apply either: the default branch's policy judges", async () => {

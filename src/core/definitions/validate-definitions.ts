@@ -1,3 +1,4 @@
+import { effectiveBudget } from "../config/effective-budget.js";
 import type { Diagnostic, PathSegment } from "../diagnostics/diagnostic.js";
 import { formatPath } from "../diagnostics/diagnostic.js";
 import { parseJsonSource } from "../diagnostics/json-source.js";
@@ -199,12 +200,12 @@ export function validateDefinitions(
 
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
 
-  const budget = defs.budget?.gpu_hours ?? options.budgetGpuHours;
+  const budget = effectiveBudget(defs.budget?.gpu_hours, options.budgetGpuHours);
   const hours = estimateGpuHours(experiments);
-  if (budget !== undefined && hours > budget)
+  if (budget !== undefined && hours > budget.gpuHours)
     err(
-      defs.budget ? ["budget", "gpu_hours"] : [],
-      `estimated ${hours.toFixed(1)} GPU-hours exceed the budget of ${budget} GPU-hours`,
+      budget.fromDefinitions ? ["budget", "gpu_hours"] : [],
+      `estimated ${hours.toFixed(1)} GPU-hours exceed the budget of ${budget.gpuHours} GPU-hours`,
       "cut seeds or grid values, shorten runs, or raise budget.gpu_hours with your PI's agreement.",
       "warning",
     );

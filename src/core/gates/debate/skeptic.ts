@@ -1,3 +1,4 @@
+import { effectiveBudget } from "../../config/effective-budget.js";
 import { estimateGpuHours } from "../../plan/estimate-gpu-hours.js";
 import { countRuns } from "../../plan/expand-runs.js";
 import { matchPool, VRAM_HEADROOM } from "../../plan/match-pool.js";
@@ -23,7 +24,8 @@ export function skeptic(ctx: DebateContext): Finding[] {
   const { config } = ctx.input;
   const pools = config.runner_pools;
   const hours = estimateGpuHours(ctx.experiments);
-  const budget = ctx.defs.budget?.gpu_hours ?? config.budget.gpu_hours;
+  const cap = effectiveBudget(ctx.defs.budget?.gpu_hours, config.budget.gpu_hours);
+  const budget = cap?.gpuHours;
   const byCost = [...ctx.experiments].sort(
     (a, b) => countRuns(b) * b.expected_duration_hours - countRuns(a) * a.expected_duration_hours,
   );
@@ -35,7 +37,7 @@ export function skeptic(ctx: DebateContext): Finding[] {
       ctx.finding(
         "REJECT",
         `estimated ${fmt(hours)} GPU-hours exceed the budget of ${fmt(budget)}; the largest experiments are ${biggest.join(", ")} — cut seeds or grid values, or raise the budget with your PI`,
-        ctx.defs.budget ? ["budget", "gpu_hours"] : ctx.at(byCost[0]),
+        cap?.fromDefinitions ? ["budget", "gpu_hours"] : ctx.at(byCost[0]),
       ),
     );
 
