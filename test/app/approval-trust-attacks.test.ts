@@ -20,6 +20,7 @@ import {
   exampleFiles,
   GREEN_CHECKS,
   HEAD,
+  markedApproved,
   nock,
   prCommentEvent,
   pullRequestEvent,
@@ -27,6 +28,7 @@ import {
   R,
   serveActivity,
   serveFiles,
+  serveOwnChecks,
   servePolicy,
   testApp,
   withToken,
@@ -53,14 +55,14 @@ function reply(scope: nock.Scope, reaction: string, replies: string[]) {
     .reply(201, { id: 1 });
 }
 
-/** The record written, the second look, the dispatch: the approval goes through. */
+/** The record written, the second look, the dispatch, the record approved: it goes through. */
 function recordAndDispatch(
   scope: nock.Scope,
   dispatched: unknown[],
   others: Record<string, unknown>[] = [],
 ) {
   let created: any;
-  return scope
+  scope
     .post(`${R}/check-runs`, (b) => {
       created = b;
       return b.name === "labgate/phase8";
@@ -80,6 +82,7 @@ function recordAndDispatch(
     )
     .post(`${R}/actions/workflows/labgate-dispatch.yml/dispatches`, (b) => dispatched.push(b) > 0)
     .reply(204);
+  return markedApproved(scope);
 }
 
 /** Green `labgate/*` check runs as a PR's own workflow posts them with GITHUB_TOKEN. */
@@ -207,6 +210,7 @@ describe("a forged record is never laundered through a push", () => {
     const scope = withToken(nock(API));
     serveGatesDispatch(scope);
     serveFiles(scope, exampleFiles(), 2);
+    serveOwnChecks(scope);
     scope
       .post(`${R}/check-runs`, (b) => posted.push(b) > 0)
       .times(gates.length)
@@ -347,6 +351,7 @@ describe("Actions mode: no check run can be told apart by its author", () => {
       )
       .post(`${R}/actions/workflows/labgate-dispatch.yml/dispatches`, (b) => dispatched.push(b) > 0)
       .reply(204);
+    markedApproved(scope);
     reply(scope, "rocket", []);
     await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
     scope.done();
@@ -435,6 +440,8 @@ describe("the approval is of what the approver saw (issue #11 item 5)", () => {
       )
       .post(`${R}/actions/workflows/labgate-dispatch.yml/dispatches`)
       .reply(204);
+    const marked: any[] = [];
+    markedApproved(scope, 500, marked);
     reply(scope, "rocket", []);
     await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
     scope.done();
@@ -445,8 +452,13 @@ describe("the approval is of what the approver saw (issue #11 item 5)", () => {
       phase: "full",
       by: "Codertocat",
       at: "2026-05-01T12:00:00.000Z",
-      state: "approved",
+      state: "dispatching",
       comment_id: 492700400,
+    });
+    // Once dispatched, the same record as `approved`.
+    expect(decodeApproval(marked[0].external_id)).toEqual({
+      ...decodeApproval(bodies[0].external_id),
+      state: "approved",
     });
   });
 

@@ -11,6 +11,7 @@ import {
   pullRequestEvent,
   R,
   serveFiles,
+  serveOwnChecks,
   testApp,
   withToken,
 } from "./harness.js";
@@ -26,6 +27,7 @@ function serveReview(scope: nock.Scope, opts: { lookup?: boolean } = {}): any[] 
   const checks: any[] = [];
   dashboard = "";
   serveFiles(scope, exampleFiles(), 2);
+  serveOwnChecks(scope);
   scope
     .post(`${R}/check-runs`, (b) => checks.push(b) > 0)
     .times(3)

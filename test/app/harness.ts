@@ -6,7 +6,11 @@ import { Probot, ProbotOctokit } from "probot";
 import { dispatchRunTitle } from "../../src/app/approval/dispatch-run-title.js";
 import { createLabgateApp } from "../../src/app/create-app.js";
 import { createWorkQueue, type WorkQueue } from "../../src/app/work-queue.js";
-import { type CheckTrust, encodeCodeReviewState } from "../../src/github/check-run-protocol.js";
+import {
+  type CheckTrust,
+  decodeApproval,
+  encodeCodeReviewState,
+} from "../../src/github/check-run-protocol.js";
 
 export const API = "https://api.github.com";
 export const OWNER = "Codertocat";
@@ -321,3 +325,31 @@ export const DISPATCH_RUNS_QUERY = {
   event: "workflow_dispatch",
   per_page: "100",
 };
+
+/**
+ * After its dispatch went out, the approval's `labgate/phase8` check run (`id`) is updated from
+ * `dispatching` to `approved`; the bodies are kept in `into`.
+ */
+export function markedApproved(scope: nock.Scope, id = 500, into: any[] = []): nock.Scope {
+  return scope
+    .patch(`${R}/check-runs/${id}`, (b) => {
+      into.push(b);
+      return b.status === "in_progress" && decodeApproval(b.external_id)?.state === "approved";
+    })
+    .reply(200, {});
+}
+
+/**
+ * The gate checks' read of this app's own check runs on `sha` before posting (a replayed review
+ * updates them instead of adding more): `runs`, none by default.
+ */
+export function serveOwnChecks(
+  scope: nock.Scope,
+  sha = HEAD,
+  runs: Record<string, unknown>[] = [],
+): nock.Scope {
+  return scope
+    .get(`${R}/commits/${sha}/check-runs`)
+    .query({ filter: "all", per_page: "100" })
+    .reply(200, checkRunsReply(runs));
+}

@@ -16,6 +16,7 @@ import {
   pullRequestEvent,
   R,
   serveFiles,
+  serveOwnChecks,
   testApp,
   withToken,
 } from "./harness.js";
@@ -41,6 +42,7 @@ describe("pull_request events", () => {
     const scope = withToken(nock(API));
     serveGatesDispatch(scope); // the code-review dry-run, on the default branch
     const asked = serveFiles(scope, exampleFiles(), 2);
+    serveOwnChecks(scope);
     scope
       .post(`${R}/check-runs`, (b) => {
         checks.push(b);
@@ -82,6 +84,7 @@ describe("pull_request events", () => {
     const scope = withToken(nock(API));
     serveGatesDispatch(scope); // the code-review dry-run, on the default branch
     serveFiles(scope, exampleFiles(), 2);
+    serveOwnChecks(scope);
     scope
       .post(`${R}/check-runs`)
       .times(gates.length)
@@ -112,6 +115,7 @@ describe("pull_request events", () => {
     const scope = withToken(nock(API));
     serveGatesDispatch(scope); // the code-review dry-run, on the default branch
     serveFiles(scope, exampleFiles(), 2);
+    serveOwnChecks(scope);
     scope
       .post(`${R}/check-runs`, (b) => b.name !== "labgate/phase8")
       .times(gates.length)
@@ -168,6 +172,7 @@ describe("pull_request events", () => {
     const scope = withToken(nock(API));
     serveGatesDispatch(scope); // the code-review dry-run, on the default branch
     serveFiles(scope, exampleFiles(), 2);
+    serveOwnChecks(scope);
     scope
       .post(`${R}/check-runs`, (b) => b.name !== "labgate/phase8")
       .times(gates.length)

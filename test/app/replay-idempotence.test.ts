@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeApproval } from "../../src/github/check-run-protocol.js";
 import type { LoopbackGitHub } from "../helpers/loopback-github.js";
-import { commentEvent } from "../helpers/loopback-github-events.js";
+import { commentEvent, prEvent, sha } from "../helpers/loopback-github-events.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import {
   closeLoopbacks,
@@ -156,5 +156,49 @@ describe("a dispatch GitHub answers 502 is never sent twice by the request layer
       ),
     ]);
     app.store.close();
+  });
+});
+
+describe("a replayed review updates its check runs", () => {
+  it("a pull_request.synchronize delivery replayed twice leaves one check run per gate: the second pass PATCHes each with the same verdict", async () => {
+    const { gh, repo } = await greenPr({ gates: false });
+    const pr = repo.pulls.get(1);
+    if (!pr) throw new Error("no PR 1");
+    const payload = prEvent(repo, pr, "synchronize", sha("b"));
+    const writes: { method: string; path: string; body: any }[] = [];
+    gh.extraRoutes.push((req, path, body) => {
+      if (/\/check-runs(\/\d+)?$/.test(path) && req.method !== "GET")
+        writes.push({ method: req.method ?? "", path, body });
+      return undefined;
+    });
+    const delivery = { id: "d-sync", name: "pull_request", payload, installationId: 1 };
+
+    // Two lives that each died before marking the delivery done: each start replays it.
+    for (let life = 0; life < 2; life++) {
+      const dir = tempDir();
+      leftInInbox(dir, [delivery]);
+      const app = await startOn(dir, gh);
+      app.store.close();
+    }
+    const gates = ["labgate/definitions", "labgate/code-review", "labgate/design-debate"];
+    const onHead = gh.checkRuns.filter((c) => c.head_sha === HEAD);
+    expect(onHead.map((c) => c.name).sort()).toEqual([...gates].sort());
+
+    const created = writes.filter((w) => w.method === "POST");
+    const updated = writes.filter((w) => w.method === "PATCH");
+    expect(created.map((w) => w.body.name).sort()).toEqual([...gates].sort());
+    expect(updated).toHaveLength(gates.length);
+    for (const post of created) {
+      const id = onHead.find((c) => c.name === post.body.name)?.id;
+      const patch = updated.find((w) => w.path === `/repos/lab/alpha/check-runs/${id}`);
+      // The same verdict, without the annotations GitHub already holds (an update appends them).
+      expect(patch?.body).toEqual({
+        status: "completed",
+        conclusion: post.body.conclusion,
+        completed_at: expect.any(String),
+        ...(post.body.external_id === undefined ? {} : { external_id: post.body.external_id }),
+        output: { title: post.body.output.title, summary: post.body.output.summary },
+      });
+    }
   });
 });

@@ -20,6 +20,7 @@ import {
   pullRequestResource,
   R,
   serveFiles,
+  serveOwnChecks,
   servePolicy,
   testApp,
   withToken,
@@ -322,6 +323,7 @@ describe("re-requested checks", () => {
     const scope = withToken(nock(API));
     serveGatesDispatch(scope); // code review is posted again: its dry-run is dispatched again
     serveFiles(scope, exampleFiles(), 2);
+    serveOwnChecks(scope);
     scope
       .post(`${R}/check-runs`, (b) => checks.push(b) > 0)
       .times(gates.length)
@@ -346,6 +348,7 @@ describe("re-requested checks", () => {
     const dashboard: string[] = [];
     const scope = withToken(nock(API));
     serveFiles(scope, exampleFiles(), 2);
+    serveOwnChecks(scope);
     scope.post(`${R}/check-runs`, (b) => checks.push(b) > 0).reply(201, { id: 1 });
     lookupAndDashboard(scope, dashboard);
     await app.receive("check_run", runRerequested("labgate/definitions"));
