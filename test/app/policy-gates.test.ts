@@ -1,14 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DASHBOARD_MARKER } from "../../src/app/dashboard/render-dashboard.js";
+import { encodeCodeReviewState } from "../../src/github/check-run-protocol.js";
 import {
   API,
   BASE_REF,
+  checkRun,
+  checkRunsReply,
   exampleFiles,
   HEAD,
   nock,
+  prCommentEvent,
   pullRequestEvent,
+  pullRequestResource,
   R,
+  serveActivity,
   serveFiles,
+  servePolicy,
   testApp,
   withToken,
 } from "./harness.js";
@@ -140,5 +147,47 @@ describe("a PR's own labgate.yml cannot loosen its gates", () => {
     expect(debate.output.summary).not.toMatch(/exceed the budget/);
     // --seed is still required by the default branch's (default) flags.
     expect(byName(open, "labgate/code-review").conclusion).toBe("failure");
+  });
+});
+
+describe("Actions mode: the gates recomputed for /approve-phase8 obey the default branch's policy", () => {
+  it("a PR whose labgate.yml drops --seed and raises the budget, under github-actions' green checks: refused with the default branch's verdicts", async () => {
+    const app = await testApp({ trust: { app_id: null } });
+    const replies: string[] = [];
+    const scope = servePolicy(
+      withToken(nock(API)).get(`${R}/pulls/2`).reply(200, pullRequestResource()),
+      POLICY,
+    )
+      .get(`${R}/collaborators/Codertocat/permission`)
+      .reply(200, { permission: "admin", role_name: "admin" })
+      // Green checks as any workflow's GITHUB_TOKEN can post them: they count for nothing here.
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(
+        200,
+        checkRunsReply([
+          checkRun(23, "labgate/code-review", {
+            app: "github-actions",
+            external_id: encodeCodeReviewState({ v: 1, dry_run: "passed" }),
+          }),
+          checkRun(22, "labgate/design-debate", { app: "github-actions" }),
+          checkRun(21, "labgate/definitions", { app: "github-actions" }),
+        ]),
+      );
+    serveActivity(scope);
+    serveFiles(scope, prFiles(LOOSENED), 2);
+    scope
+      .post(`${R}/issues/comments/492700400/reactions`, (b) => b.content === "-1")
+      .reply(201, {})
+      .post(`${R}/issues/2/comments`, (b) => replies.push(b.body) > 0)
+      .reply(201, { id: 1 });
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain("Not approved: every gate must be green");
+    expect(replies[0]).toMatch(
+      /`labgate\/code-review` is failure \(CODE_REVISE: .+\), recomputed from the files at this commit/,
+    );
+    expect(replies[0]).toMatch(/`labgate\/design-debate` is failure \(REJECT: .+\)/);
   });
 });
