@@ -159,6 +159,34 @@ describe("a dispatch GitHub answers 502 is never sent twice by the request layer
   });
 });
 
+describe("/run-pilot whose dispatch GitHub answers 502", () => {
+  it("one POST, and the reply says the dispatch may have started and how to tell, rather than that it did not", async () => {
+    const { gh, repo } = await greenPr();
+    const posts: unknown[] = [];
+    gh.extraRoutes.push((req, path, body) => {
+      if (req.method !== "POST" || path !== DISPATCH_POST) return undefined;
+      posts.push(body);
+      gh.dispatches.push({
+        repo: "lab/alpha",
+        workflow: "labgate-dispatch.yml",
+        ref: body.ref,
+        inputs: body.inputs,
+      });
+      return [502, { message: "Server Error" }];
+    });
+    const { payload } = commentEvent(gh, repo, 1, "/run-pilot", "maintainer");
+    const dir = tempDir();
+    leftInInbox(dir, [{ id: "d-pilot", name: "issue_comment", payload, installationId: 1 }]);
+    const app = await startOn(dir, gh, { octokitRetry: true, attempts: 3 });
+    expect(posts).toEqual([{ ref: "main", inputs: { pr: "1", sha: HEAD, phase: "pilot" } }]);
+    expect(replies(gh)).toEqual([
+      `@maintainer Pilot dispatch unconfirmed: GitHub answered HTTP 502 to the dispatch of \`labgate-dispatch.yml\`, which it may have started anyway. Look for a run titled \`labgate dispatch: PR #1 at ${HEAD} (pilot)\` in the Actions tab in a minute; comment \`/run-pilot\` again only if there is none.`,
+    ]);
+    expect(app.store.pending()).toEqual([]);
+    app.store.close();
+  });
+});
+
 describe("a replayed review updates its check runs", () => {
   it("a pull_request.synchronize delivery replayed twice leaves one check run per gate: the second pass PATCHes each with the same verdict", async () => {
     const { gh, repo } = await greenPr({ gates: false });

@@ -2,7 +2,9 @@ import { CHECK_NAMES } from "../../github/check-run-protocol.js";
 import { listCheckRuns } from "../../github/check-runs.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
+import { dispatchRunTitle } from "../approval/dispatch-run-title.js";
 import { gateProblemsAt } from "../approval/gates-green.js";
+import { classifyFailure } from "../inbox/work-failure.js";
 import { authorize } from "./authorize.js";
 import { type CommandOutcome, done, refused } from "./command-outcome.js";
 import type { PrCommandContext } from "./pr-command-context.js";
@@ -38,6 +40,13 @@ export async function runPilot(c: PrCommandContext, stage?: number): Promise<Com
   } catch (err) {
     const status = httpStatus(err);
     if (status === undefined) throw err;
+    // The dispatch is sent once (workflow-dispatch.ts): after a 5xx or a rate limit GitHub may have
+    // started it anyway, and nothing records a pilot dispatch to look for, so say so.
+    if (classifyFailure(err).transient)
+      return {
+        reaction: "confused",
+        reply: `Pilot dispatch unconfirmed: GitHub answered HTTP ${status} to the dispatch of \`${config.dispatch_workflow}\`, which it may have started anyway. Look for a run titled \`${dispatchRunTitle({ pr: pr.number, sha: pr.headSha, phase: "pilot" })}\` in the Actions tab in a minute; comment \`/run-pilot\` again only if there is none.`,
+      };
     return {
       reaction: "confused",
       reply: `Pilot not started: dispatching \`${config.dispatch_workflow}\` failed with HTTP ${status}.`,
