@@ -150,6 +150,20 @@ describe("a PR's own labgate.yml cannot loosen its gates", () => {
   });
 });
 
+describe("an invalid policy fails closed", () => {
+  it("the default branch's labgate.yml is invalid: every gate fails naming that file, whatever the PR's own says", async () => {
+    const checks = await reviewWith("gates:\n  min_seeds: zero\n", prFiles(exampleConfig));
+    expect(checks.map((c) => [c.name, c.conclusion])).toEqual([
+      ["labgate/definitions", "failure"],
+      ["labgate/code-review", "failure"],
+      ["labgate/design-debate", "failure"],
+    ]);
+    const definitions = byName(checks, "labgate/definitions");
+    expect(definitions.output.summary).toContain(`${BASE_REF}:.github/labgate.yml`);
+    expect(definitions.output.summary).toContain("gates.min_seeds");
+  });
+});
+
 describe("Actions mode: the gates recomputed for /approve-phase8 obey the default branch's policy", () => {
   it("a PR whose labgate.yml drops --seed and raises the budget, under github-actions' green checks: refused with the default branch's verdicts", async () => {
     const app = await testApp({ trust: { app_id: null } });
