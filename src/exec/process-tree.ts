@@ -1,40 +1,132 @@
 import { readdir, readFile } from "node:fs/promises";
 
-/**
- * `pid` and its descendants, from /proc (Linux; elsewhere just `pid`). A run's command is often a
- * wrapper (`python3 train.py` under `accelerate`, a shell script) whose children hold the GPU.
- */
-export async function processTree(pid: number): Promise<Set<number>> {
-  const tree = new Set([pid]);
+/** One line of /proc/<pid>/stat: what the runner needs to follow a run's processes. */
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  /** Process group and session: a run started detached leads both (pgid = sid = its pid). */
+  pgid: number;
+  sid: number;
+  /** Clock ticks after boot: with the pid, it names one process even after the pid is reused. */
+  start: number;
+  comm: string;
+  /** "Z": exited, not yet reaped; it holds nothing and cannot be signalled away. */
+  state: string;
+}
+
+/** Parses /proc/<pid>/stat ("pid (comm) state ppid pgrp session ... starttime(22) ..."). */
+export function parseStat(pid: number, stat: string): ProcInfo | undefined {
+  const close = stat.lastIndexOf(")"); // comm may contain spaces and parentheses
+  if (close < 0) return undefined;
+  const f = stat.slice(close + 2).split(" ");
+  return {
+    pid,
+    comm: stat.slice(stat.indexOf("(") + 1, close),
+    state: f[0] ?? "?",
+    ppid: Number(f[1]),
+    pgid: Number(f[2]),
+    sid: Number(f[3]),
+    start: Number(f[19]),
+  };
+}
+
+/** Every process of the machine, from /proc (Linux); an empty map elsewhere. */
+export async function processTable(): Promise<Map<number, ProcInfo>> {
+  const table = new Map<number, ProcInfo>();
   let entries: string[];
   try {
     entries = await readdir("/proc");
   } catch {
-    return tree;
+    return table;
   }
-  const parentOf = new Map<number, number>();
   await Promise.all(
     entries
       .filter((e) => /^\d+$/.test(e))
       .map(async (e) => {
         try {
-          const stat = await readFile(`/proc/${e}/stat`, "utf8");
-          // "pid (comm) state ppid ..."; comm may contain spaces and parentheses
-          const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-          parentOf.set(Number(e), ppid);
+          const info = parseStat(Number(e), await readFile(`/proc/${e}/stat`, "utf8"));
+          if (info) table.set(info.pid, info);
         } catch {
           // the process exited while we looked
         }
       }),
   );
+  return table;
+}
+
+/** `roots` and every descendant of them in `table`. */
+export function descendants(table: Map<number, ProcInfo>, roots: Iterable<number>): Set<number> {
+  const tree = new Set(roots);
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [child, parent] of parentOf)
-      if (!tree.has(child) && tree.has(parent)) {
-        tree.add(child);
+    for (const p of table.values())
+      if (!tree.has(p.pid) && tree.has(p.ppid)) {
+        tree.add(p.pid);
         grew = true;
       }
   }
   return tree;
+}
+
+/**
+ * `pid` and its descendants, from /proc (Linux; elsewhere just `pid`). A run's command is often a
+ * wrapper (`python3 train.py` under `accelerate`, a shell script) whose children hold the GPU.
+ */
+export async function processTree(pid: number): Promise<Set<number>> {
+  return descendants(await processTable(), [pid]);
+}
+
+/**
+ * The processes whose environment, as it was when they were started, holds `NAME=value`: every
+ * descendant of a run inherits the run's mark unless it cleared its environment, even one that
+ * left the run's session and parent (a double-forked daemon). Others' processes are unreadable
+ * and skipped.
+ */
+export async function processesMarked(
+  table: Map<number, ProcInfo>,
+  name: string,
+  value: string,
+): Promise<Set<number>> {
+  const needle = Buffer.from(`\0${name}=${value}\0`);
+  const found = new Set<number>();
+  await Promise.all(
+    [...table.keys()].map(async (pid) => {
+      try {
+        const env = Buffer.concat([Buffer.from([0]), await readFile(`/proc/${pid}/environ`)]);
+        if (env.includes(needle)) found.add(pid);
+      } catch {
+        // another user's process, or gone
+      }
+    }),
+  );
+  return found;
+}
+
+/** This boot's id (Linux), to tell a pid recorded before a reboot from a live one. */
+export async function bootId(): Promise<string | null> {
+  try {
+    return (await readFile("/proc/sys/kernel/random/boot_id", "utf8")).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The start time (clock ticks after boot) of `pid`, or null when it is gone or unknown. */
+export async function processStart(pid: number): Promise<number | null> {
+  try {
+    return parseStat(pid, await readFile(`/proc/${pid}/stat`, "utf8"))?.start ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `pid` exists (EPERM: it does, owned by someone else). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

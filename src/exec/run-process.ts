@@ -1,7 +1,10 @@
-import { createWriteStream } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { execa } from "execa";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describeProcs, RUN_MARK, RunGroup } from "./run-group.js";
 import { untrustedEnv } from "./untrusted-env.js";
 
 export interface RunProcessOptions {
@@ -27,18 +30,24 @@ export interface RunProcessOptions {
   /** Called once the process has started. */
   onSpawn?: (pid: number | undefined) => void;
   /**
-   * Start it in its own process group, so a Ctrl+C in the terminal reaches labgate only and
-   * labgate decides how each run stops (SIGTERM, then SIGKILL) and records it as cancelled.
-   * Such a process outlives a labgate that exits abruptly: call `killRunning` first.
+   * Start it as the leader of its own session and process group, so a Ctrl+C in the terminal
+   * reaches labgate only, labgate decides how each run stops (SIGTERM, then SIGKILL) and records
+   * it as cancelled, and a stop reaches the whole group. Such a process outlives a labgate killed
+   * by a signal it does not handle: a shell that exits on a signal calls `killRunning` first, and
+   * `labgate run` reconciles what a SIGKILLed runner left (reconcile-sidecars.ts).
    */
   detached?: boolean;
 }
 
-const live = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
+const live = new Set<RunGroup>();
+let exitHook = false;
 
-/** Sends `signal` to every process `runProcess` started that is still running. */
+/**
+ * Sends `signal` to every process of every run `runProcess` started that is still running (its
+ * group and the processes recorded under it), synchronously: for a shell that exits right after.
+ */
 export function killRunning(signal: NodeJS.Signals = "SIGKILL"): void {
-  for (const child of live) child.kill(signal);
+  for (const group of live) group.signalKnownSync(signal);
 }
 
 export interface ProcessOutcome {
@@ -54,17 +63,31 @@ export interface ProcessOutcome {
   logTruncated: boolean;
   /** Set when the program could not be started at all (ENOENT, EACCES). */
   spawnError: string | null;
+  /**
+   * Processes of the run still running when its main process exited, `pid (comm)`: they were
+   * stopped (SIGTERM, then SIGKILL after the grace) and named in the log.
+   */
+  survivors: string[];
 }
 
 const TAIL_BYTES = 4096;
 
 /**
- * Runs one command as argv with execa: no shell, its own capped log file, a timeout and a cancel
- * signal that both stop it with SIGTERM then SIGKILL. Output is drained continuously, so a
- * process printing 100 MB neither stalls on a full pipe nor fills the disk.
+ * Runs one command as argv (no shell) with its own capped log file, and owns every process it
+ * starts. Started `detached`, the command leads its own session and process group; a timeout or
+ * the cancel signal stops the whole run (the group, the tree recorded under its pid, and every
+ * process carrying the run's mark in its environment): SIGTERM, `killGraceMs`, then SIGKILL.
+ * When the main process exits, any process of the run still running is stopped the same way and
+ * named in the log. Output is drained continuously, so a process printing 100 MB neither stalls
+ * on a full pipe nor fills the disk; and it is read at most `killGraceMs` after the main process
+ * exited, so a process that holds the pipe and escaped every search cannot keep the caller
+ * waiting (README, "Running a campaign on one machine").
  */
 export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
+  const started = Date.now();
   const maxLog = opts.maxLogBytes ?? 10 * 1024 * 1024;
+  const graceMs = opts.killGraceMs ?? 10_000;
+  const detached = opts.detached ?? false;
   await mkdir(dirname(opts.logFile), { recursive: true });
   const log = createWriteStream(opts.logFile, { flags: opts.appendLog ? "a" : "w" });
   if (opts.logHeader) log.write(opts.logHeader);
@@ -85,48 +108,134 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
       }
     }
   };
-
-  const [file, ...args] = opts.argv as [string, ...string[]];
-  const started = Date.now();
-  const child = execa(file, args, {
-    cwd: opts.cwd,
-    env: untrustedEnv(opts.env ?? process.env),
-    extendEnv: false,
-    shell: false,
-    reject: false,
-    stdin: "ignore",
-    buffer: false,
-    timeout: opts.timeoutMs,
-    killSignal: "SIGTERM",
-    forceKillAfterDelay: opts.killGraceMs ?? 10_000,
-    cancelSignal: opts.signal,
-    cleanup: true,
-    detached: opts.detached ?? false,
-  });
-  live.add(child);
-  opts.onSpawn?.(child.pid);
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
-  const result = await child.finally(() => live.delete(child));
-  await new Promise<void>((resolve) => log.end(resolve));
-  const spawnError =
-    result.failed &&
-    result.exitCode === undefined &&
-    !result.signal &&
-    !result.timedOut &&
-    !result.isCanceled
-      ? ((result.cause instanceof Error ? result.cause.message : result.shortMessage) ??
-        "could not start")
-      : null;
-  return {
-    exitCode: result.exitCode ?? null,
-    signal: result.signal ?? null,
-    timedOut: result.timedOut,
-    cancelled: result.isCanceled,
+  const note = (s: string) => log.write(`\n[labgate: ${s}]\n`);
+  const outcome = (o: Partial<ProcessOutcome>): ProcessOutcome => ({
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: false,
     durationMs: Date.now() - started,
     logTail: tail.toString("utf8"),
     logBytes: total,
     logTruncated: truncated,
-    spawnError,
+    spawnError: null,
+    survivors: [],
+    ...o,
+  });
+
+  const [file, ...args] = opts.argv as [string, ...string[]];
+  const mark = randomUUID();
+  let child: ChildProcess;
+  try {
+    child = spawn(file, args, {
+      cwd: opts.cwd,
+      env: { ...untrustedEnv(opts.env ?? process.env), [RUN_MARK]: mark },
+      shell: false,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached,
+    });
+  } catch (err) {
+    await endLog(log);
+    return outcome({ spawnError: (err as Error).message });
+  }
+  const failed = new Promise<Error>((resolve) => child.once("error", resolve));
+  const pid = child.pid;
+  if (pid === undefined) {
+    const err = await failed;
+    await endLog(log);
+    return outcome({ spawnError: err.message || "could not start" });
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+
+  const group = new RunGroup(pid, mark, detached);
+  live.add(group);
+  if (!exitHook) {
+    exitHook = true;
+    process.once("exit", () => killRunning("SIGKILL"));
+  }
+  opts.onSpawn?.(pid);
+
+  let timedOut = false;
+  let cancelled = false;
+  let stopping: Promise<void> | undefined;
+  const stop = (why: string) => {
+    stopping ??= (async () => {
+      const r = await group.stop(graceMs);
+      if (r.termed.length > 0) note(`${why}: sent SIGTERM to ${describeProcs(r.termed)}`);
+      if (r.killed.length > 0)
+        note(
+          `still running after the ${seconds(graceMs)} grace, killed with SIGKILL: ${describeProcs(r.killed)}`,
+        );
+      if (r.left.length > 0)
+        note(`could not stop ${describeProcs(r.left)} (another user's processes?)`);
+    })();
+    return stopping;
   };
+  // 0 means none; setTimeout fires at once past 2^31-1 ms, so a longer limit waits 24.8 days
+  const timer = opts.timeoutMs
+    ? setTimeout(
+        () => {
+          timedOut = true;
+          void stop(`time limit of ${seconds(opts.timeoutMs ?? 0)} reached`);
+        },
+        Math.min(opts.timeoutMs, 2 ** 31 - 1),
+      )
+    : undefined;
+  const onAbort = () => {
+    cancelled = true;
+    void stop("cancelled");
+  };
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener("abort", onAbort, { once: true });
+
+  const exit = await exited;
+  const exitedAt = Date.now();
+  clearTimeout(timer);
+  opts.signal?.removeEventListener("abort", onAbort);
+  let survivors: string[] = [];
+  if (stopping) await stopping;
+  else {
+    const left = await group.members(true);
+    if (left.length > 0) {
+      survivors = left.map((p) => `${p.pid} (${p.comm})`);
+      note(
+        `the run's main process exited; ${left.length} of its processes still running: ${survivors.join(", ")}`,
+      );
+      await stop("stopping them");
+    }
+  }
+  group.close();
+  live.delete(group);
+  // A process nothing above could find may still hold the pipe: read no longer than the grace.
+  const readUntil = Math.max(exitedAt + graceMs, Date.now() + 100) - Date.now();
+  const drained = await Promise.race([closed.then(() => true), sleep(readUntil, false)]);
+  if (!drained) {
+    note(
+      `stopped reading the run's output ${seconds(graceMs)} after it exited: a process labgate could not find still holds it`,
+    );
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  }
+  await endLog(log);
+  return outcome({
+    exitCode: exit.code,
+    signal: exit.signal,
+    timedOut,
+    cancelled,
+    durationMs: exitedAt - started,
+    survivors,
+  });
+}
+
+function endLog(log: WriteStream): Promise<void> {
+  return new Promise<void>((resolve) => log.end(resolve));
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
