@@ -202,7 +202,7 @@ export async function runCampaign(
         host: hostname(),
         clock: deps.clock,
         timeoutFactor: config.timeout_factor,
-        killGraceMs: input.killGraceMs ?? 10_000,
+        killGraceMs: input.killGraceMs ?? config.kill_grace_seconds * 1000,
         save,
         gpus,
         cpuSlots,

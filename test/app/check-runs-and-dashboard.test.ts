@@ -5,7 +5,18 @@ import { validateDefinitions } from "../../src/core/definitions/validate-definit
 import type { Verdict } from "../../src/core/gates/verdict.js";
 import type { StateEntry } from "../../src/core/state/state-entry.js";
 import { createOctokit } from "../../src/github/octokit.js";
-import { API, exampleFiles, HEAD, NOW, nock, OWNER, R, REPO } from "./harness.js";
+import {
+  API,
+  checkRun,
+  exampleFiles,
+  HEAD,
+  NOW,
+  nock,
+  OWNER,
+  R,
+  REPO,
+  serveOwnChecks,
+} from "./harness.js";
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -36,7 +47,7 @@ const verdict = (n: number, extra: Partial<Verdict> = {}): Verdict => ({
 describe("check runs", () => {
   it("snapshot of a check-run body: status, conclusion, title, summary, annotations", async () => {
     const bodies: any[] = [];
-    const scope = nock(API)
+    const scope = serveOwnChecks(nock(API))
       .post(`${R}/check-runs`, (b) => bodies.push(b) > 0)
       .reply(201, { id: 1 });
     await publishGateChecks(deps(), HEAD, [verdict(2)]);
@@ -46,7 +57,7 @@ describe("check runs", () => {
 
   it("120 annotations go out 50 at a time: one create and two updates", async () => {
     const batches: number[] = [];
-    const scope = nock(API)
+    const scope = serveOwnChecks(nock(API))
       .post(`${R}/check-runs`, (b) => batches.push(b.output.annotations.length) > 0)
       .reply(201, { id: 7 })
       .patch(
@@ -60,9 +71,52 @@ describe("check runs", () => {
     expect(batches).toEqual([50, 50, 20]);
   });
 
+  it("posted again with the same verdict: this app's check run is updated without its annotations again; another app's is never taken for it", async () => {
+    const first: any[] = [];
+    nock(API)
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${R}/check-runs`, (b) => first.push(b) > 0)
+      .reply(201, { id: 7 });
+    await publishGateChecks(deps(), HEAD, [verdict(2)]);
+    const posted = first[0];
+    const asPosted = (id: number, app?: string) => ({
+      ...checkRun(id, "labgate/definitions", {
+        conclusion: posted.conclusion,
+        title: posted.output.title,
+        ...(app ? { app } : {}),
+      }),
+      output: { title: posted.output.title, summary: posted.output.summary },
+    });
+    const again: any[] = [];
+    const scope = serveOwnChecks(nock(API), HEAD, [asPosted(9, "github-actions"), asPosted(7)])
+      .patch(`${R}/check-runs/7`, (b) => again.push(b) > 0)
+      .reply(200, {});
+    await publishGateChecks(deps(), HEAD, [verdict(2)]);
+    scope.done();
+    expect(again).toEqual([
+      {
+        status: "completed",
+        conclusion: posted.conclusion,
+        completed_at: NOW.toISOString(),
+        output: { title: posted.output.title, summary: posted.output.summary },
+      },
+    ]);
+
+    // A changed verdict gets a check run of its own: an update would keep the old annotations.
+    const changed: any[] = [];
+    const next = serveOwnChecks(nock(API), HEAD, [asPosted(7)])
+      .post(`${R}/check-runs`, (b) => changed.push(b) > 0)
+      .reply(201, { id: 8 });
+    await publishGateChecks(deps(), HEAD, [verdict(3)]);
+    next.done();
+    expect(changed[0].output.annotations).toHaveLength(3);
+  });
+
   it("a summary past 65,535 characters is cut with a visible note, never rejected", async () => {
     let summary = "";
-    const scope = nock(API)
+    const scope = serveOwnChecks(nock(API))
       .post(`${R}/check-runs`, (b) => {
         summary = b.output.summary;
         return true;

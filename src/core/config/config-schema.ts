@@ -109,6 +109,13 @@ export const Config = z.strictObject({
       "The workflow (file name in .github/workflows) the app dispatches on the default branch to run the code-review dry-runs.",
     ),
   timeout_factor: z.number().positive().default(2),
+  kill_grace_seconds: z
+    .number()
+    .min(0)
+    .default(30)
+    .describe(
+      "Seconds a run has between SIGTERM (its time limit, a cancel, Ctrl+C) and SIGKILL, to save a checkpoint; the same grace applies to processes a run leaves behind when its main process exits.",
+    ),
   budget: z.strictObject({ gpu_hours: z.number().positive().optional() }).prefault({}),
   autofix: z
     .strictObject({
