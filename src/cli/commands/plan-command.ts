@@ -1,6 +1,7 @@
 import { tmpdir } from "node:os";
 import { simpleGit } from "simple-git";
 import type { Config } from "../../core/config/config-schema.js";
+import { effectiveBudget } from "../../core/config/effective-budget.js";
 import { planDispatch } from "../../core/plan/plan-dispatch.js";
 import { measuredHoursByExperiment } from "../../core/runner/measured-hours.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
@@ -33,7 +34,10 @@ export async function planCommand(ctx: CliContext, args: PlanArgs): Promise<numb
   printDiagnostics(ctx, campaign.diagnostics);
   const loaded = campaign.loaded;
   if (!loaded) return EXIT_FAILED;
-  const budget = loaded.definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
+  const budget = effectiveBudget(
+    loaded.definitions.budget?.gpu_hours,
+    campaign.config.budget.gpu_hours,
+  )?.gpuHours;
   const measuredHours = await readMeasuredHours(ctx.cwd, campaign.config);
   const result = planDispatch({
     experiments: loaded.experiments,

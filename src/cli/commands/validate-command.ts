@@ -1,3 +1,4 @@
+import { effectiveBudget } from "../../core/config/effective-budget.js";
 import { estimateGpuHours } from "../../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../../core/plan/expand-runs.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
@@ -23,7 +24,10 @@ export async function validateCommand(
   const { experiments, definitions } = campaign.loaded;
   const runs = experiments.reduce((n, e) => n + countRuns(e), 0);
   const hours = estimateGpuHours(experiments);
-  const budget = definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
+  const budget = effectiveBudget(
+    definitions.budget?.gpu_hours,
+    campaign.config.budget.gpu_hours,
+  )?.gpuHours;
   const budgetText =
     budget === undefined
       ? "no budget set"

@@ -1,4 +1,5 @@
 import type { Config } from "../../core/config/config-schema.js";
+import { effectiveBudget } from "../../core/config/effective-budget.js";
 import type { LoadedDefinitions } from "../../core/definitions/validate-definitions.js";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
 import { type DispatchPlan, planDispatch } from "../../core/plan/plan-dispatch.js";
@@ -32,7 +33,10 @@ export async function planShards(input: ShardPlanInput): Promise<ShardPlanResult
   const errors = campaign.diagnostics.filter((d) => d.severity === "error");
   const loaded = campaign.loaded;
   if (!loaded || errors.length > 0) return { ok: false, diagnostics: errors };
-  const budget = loaded.definitions.budget?.gpu_hours ?? campaign.config.budget.gpu_hours;
+  const budget = effectiveBudget(
+    loaded.definitions.budget?.gpu_hours,
+    campaign.config.budget.gpu_hours,
+  )?.gpuHours;
   const result = planDispatch({
     experiments: loaded.experiments,
     config: campaign.config,
