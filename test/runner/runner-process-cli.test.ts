@@ -30,7 +30,7 @@ afterEach(() => {
 });
 
 /** A campaign whose one run is `scripts/<script> <pidFile> <args>`, the script committed. */
-export function scriptCampaign(script: string, args: string, config: string, hours: number) {
+function scriptCampaign(script: string, args: string, config: string, hours: number) {
   const pidFile = join(tempDir("labgate-pids-"), "pids");
   const dir = campaignRepo(
     [
