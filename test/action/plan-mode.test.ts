@@ -103,6 +103,17 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
     ]);
   });
 
+  it("plans on the app's record while it is still `dispatching`: the run can start before the app marks it approved", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const gh = await github(repo.head, {
+      checkRuns: [phase8(1, repo.head, LABGATE_APP, { state: "dispatching" })],
+    });
+    const run = await plan(repo.work, gh, { sha: repo.head, phase: "full" });
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    expect(run.outputs.runs).toBe("6");
+  });
+
   it("never emits more than 256 shards", async () => {
     const d = validDefinitions();
     d.defaults.seeds = Array.from({ length: 500 }, (_, i) => i + 1);
