@@ -17,7 +17,7 @@ import { checkSource, commandFiles, SourceRefusal, supportsResume } from "./runn
 import { doneRuns } from "./runner/done-runs.js";
 import { type DryRunPlan, dryRunPlan } from "./runner/dry-run-plan.js";
 import { GpuMonitor } from "./runner/gpu-monitor.js";
-import { acquireRunLock, RunLockError } from "./runner/run-lock.js";
+import { acquireRunLock, RUN_LOCK, RunLockError } from "./runner/run-lock.js";
 import type { PreparedRun } from "./runner/run-scheduler.js";
 import { runSteps } from "./runner/run-steps.js";
 import type { RunnerEvent } from "./runner/runner-events.js";
@@ -142,7 +142,9 @@ export async function runCampaign(
   }
   let release: () => Promise<void>;
   try {
-    release = await acquireRunLock(cwd, deps.clock());
+    const lock = await acquireRunLock(cwd, deps.clock());
+    release = lock.release;
+    if (lock.tookOver) deps.log.warn(`took over ${RUN_LOCK}, left by ${lock.tookOver}`);
   } catch (err) {
     if (err instanceof RunLockError) return { kind: "refused", message: err.message };
     throw err;

@@ -1,72 +1,173 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { bootId, isAlive, processStart } from "../../exec/process-tree.js";
 
 export const RUN_LOCK = ".labgate/run.lock";
 
 /** Another `labgate run` holds the repo. */
 export class RunLockError extends Error {}
 
+/** What the lock file says: who holds it, and a nonce naming this one lock. */
 interface LockBody {
   pid: number;
   host: string;
+  boot_id: string | null;
+  /** The holder's start time (clock ticks after boot), so a reused pid is not mistaken for it. */
+  pid_start: number | null;
   started: string;
+  nonce: string;
+}
+
+export interface RunLock {
+  release(): Promise<void>;
+  /** Set when a stale lock was taken over: whose it was, for a warning. */
+  tookOver: string | null;
 }
 
 /**
- * Takes `.labgate/run.lock` (created exclusively, holding our pid) so two `labgate run` in one
- * repo cannot write the same sidecars and results. A lock whose pid is dead on this host is
- * stale (a crashed or killed run) and is taken over. Returns the release function.
+ * Takes `.labgate/run.lock` so two `labgate run` in one repo cannot write the same sidecars and
+ * results. Exactly one contender wins, however many start at once:
+ * - the lock appears whole or not at all: it is written to a temp file and hard-linked into place
+ *   (`link` fails if the lock exists, like `open(..., 'wx')`, and no reader sees it half written);
+ * - a stale lock (its pid is dead or belongs to another boot, or it was written on another host)
+ *   is replaced only by the contender that creates `run.lock.takeover.<that lock's nonce>`
+ *   (create-exclusive, once per stale lock) and still finds that same lock in place; it then
+ *   renames its own lock over it. Everyone else reads the new lock and is refused.
  */
-export async function acquireRunLock(cwd: string, now: Date): Promise<() => Promise<void>> {
+export async function acquireRunLock(cwd: string, now: Date): Promise<RunLock> {
   const path = resolve(cwd, RUN_LOCK);
   await mkdir(dirname(path), { recursive: true });
-  const body: LockBody = { pid: process.pid, host: hostname(), started: now.toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await writeFile(path, `${JSON.stringify(body)}\n`, { flag: "wx" });
-      return async () => {
-        const held = await readLock(path);
-        if (held?.pid === process.pid) await rm(path, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  const body: LockBody = {
+    pid: process.pid,
+    host: hostname(),
+    boot_id: await bootId(),
+    pid_start: await processStart(process.pid),
+    started: now.toISOString(),
+    nonce: randomUUID(),
+  };
+  const tmp = `${path}.${body.nonce}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(body)}\n`);
+  const held: RunLock = {
+    tookOver: null,
+    release: async () => {
+      if ((await readLock(path))?.body?.nonce === body.nonce) await rm(path, { force: true });
+    },
+  };
+  try {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      try {
+        await link(tmp, path);
+        return held;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      const found = await readLock(path);
+      if (!found) continue; // released meanwhile: try again
+      const verdict = await judge(found, body);
+      if (verdict.kind === "live") throw new RunLockError(verdict.message);
+      if (verdict.kind === "wait") {
+        await sleep(20);
+        continue;
+      }
+      const claim = `${path}.takeover.${found.generation}`;
+      try {
+        await (await open(claim, "wx")).close();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        // another contender is replacing this stale lock; read what it put there
+        if (await olderThan(claim, 10_000))
+          throw new RunLockError(
+            `a takeover of the stale ${RUN_LOCK} was interrupted (${claim} is left over).\n  If no \`labgate run\` is active, delete ${RUN_LOCK} and ${RUN_LOCK}.takeover.* and try again.`,
+          );
+        await sleep(10);
+        continue;
+      }
+      try {
+        // Only the lock this claim names may be replaced: a later one is someone's live lock.
+        if ((await readLock(path))?.generation !== found.generation) continue;
+        await rename(tmp, path);
+        held.tookOver = verdict.whose;
+        return held;
+      } finally {
+        await rm(claim, { force: true });
+      }
     }
-    const held = await readLock(path);
-    if (held && held.host === hostname() && isAlive(held.pid))
-      throw new RunLockError(
-        `another \`labgate run\` (pid ${held.pid}, started ${held.started}) is running in this repository.\n  Wait for it to finish, or stop it with Ctrl+C (\`kill -INT ${held.pid}\`); its finished runs are kept and a new \`labgate run\` resumes the rest.`,
-      );
-    if (held && held.host !== hostname())
-      throw new RunLockError(
-        `${RUN_LOCK} is held by pid ${held.pid} on host ${held.host} (started ${held.started}); this checkout seems shared between machines.\n  If no run is active there, delete ${RUN_LOCK} and try again.`,
-      );
-    // stale (its process is gone) or unreadable: take it over
-    await rm(path, { force: true });
+  } finally {
+    await rm(tmp, { force: true });
   }
   throw new RunLockError(`could not take ${RUN_LOCK}; delete it if no \`labgate run\` is active`);
 }
 
-async function readLock(path: string): Promise<LockBody | undefined> {
+type Verdict =
+  | { kind: "live"; message: string }
+  | { kind: "stale"; whose: string }
+  /** Unreadable and fresh: an older labgate may be writing it still. */
+  | { kind: "wait" };
+
+async function judge(found: FoundLock, me: LockBody): Promise<Verdict> {
+  const held = found.body;
+  if (!held)
+    return found.ageMs < 2000
+      ? { kind: "wait" }
+      : { kind: "stale", whose: `an unreadable ${RUN_LOCK}` };
+  const whose = `pid ${held.pid} on ${held.host}, started ${held.started}`;
+  if (held.host !== me.host)
+    return { kind: "stale", whose: `${whose} (another machine, or an earlier container)` };
+  if (held.boot_id && me.boot_id && held.boot_id !== me.boot_id)
+    return { kind: "stale", whose: `${whose} (before a reboot)` };
+  const alive =
+    isAlive(held.pid) &&
+    (held.pid_start === null || held.pid_start === (await processStart(held.pid)));
+  if (!alive) return { kind: "stale", whose: `${whose} (no longer running)` };
+  return {
+    kind: "live",
+    message: `another \`labgate run\` (pid ${held.pid}, started ${held.started}) is running in this repository.\n  Wait for it to finish, or stop it with Ctrl+C (\`kill -INT ${held.pid}\`); its finished runs are kept and a new \`labgate run\` resumes the rest.`,
+  };
+}
+
+interface FoundLock {
+  body: LockBody | null;
+  /** Names this one lock file: its nonce, or (an older labgate's lock) its inode and times. */
+  generation: string;
+  ageMs: number;
+}
+
+async function readLock(path: string): Promise<FoundLock | undefined> {
+  let text: string;
+  let st: Awaited<ReturnType<typeof stat>>;
   try {
-    const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<LockBody>;
-    if (typeof parsed.pid !== "number") return undefined;
-    return {
-      pid: parsed.pid,
-      host: String(parsed.host ?? hostname()),
-      started: String(parsed.started ?? "?"),
+    st = await stat(path);
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+  const fallback = `${st.ino}-${Math.round(st.mtimeMs * 1000)}-${st.size}`;
+  const ageMs = Date.now() - st.mtimeMs;
+  try {
+    const p = JSON.parse(text) as Partial<LockBody>;
+    if (typeof p.pid !== "number") return { body: null, generation: fallback, ageMs };
+    const body: LockBody = {
+      pid: p.pid,
+      host: String(p.host ?? hostname()),
+      boot_id: typeof p.boot_id === "string" ? p.boot_id : null,
+      pid_start: typeof p.pid_start === "number" ? p.pid_start : null,
+      started: String(p.started ?? "?"),
+      nonce: typeof p.nonce === "string" && /^[\w-]+$/.test(p.nonce) ? p.nonce : fallback,
     };
+    return { body, generation: body.nonce, ageMs };
   } catch {
-    return undefined;
+    return { body: null, generation: fallback, ageMs };
   }
 }
 
-function isAlive(pid: number): boolean {
+async function olderThan(path: string, ms: number): Promise<boolean> {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    return Date.now() - (await stat(path)).mtimeMs > ms;
+  } catch {
+    return false;
   }
 }
