@@ -14,6 +14,7 @@ import {
   exampleFiles,
   GREEN_CHECKS,
   HEAD,
+  markedApproved,
   nock,
   prCommentEvent,
   pullRequestResource,
@@ -396,6 +397,85 @@ describe("/approve-phase8 idempotency", () => {
     expect(app.errors).toEqual([]);
     scope.done();
     expect(dispatched).toHaveLength(1);
+  });
+
+  /** A labgate/phase8 record by this app left `dispatching` (a process died around its dispatch). */
+  const dispatching = () =>
+    checkRun(500, "labgate/phase8", {
+      status: "in_progress",
+      conclusion: null,
+      external_id: encodeApproval({
+        v: 1,
+        pr: 2,
+        sha: HEAD,
+        phase: "full",
+        by: "octocat",
+        at: "t0",
+        state: "dispatching",
+        comment_id: 7,
+      }),
+    });
+
+  /** A second `/approve-phase8` up to the dispatch runs' listing, finding that record. */
+  function secondApproval() {
+    return serveActivity(
+      upToPermission()
+        .get(`${R}/collaborators/Codertocat/permission`)
+        .reply(200, { permission: "admin", role_name: "admin" }),
+    )
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply([dispatching(), ...GREEN_CHECKS]))
+      .get(`${R}/actions/workflows/labgate-dispatch.yml/runs`)
+      .query(DISPATCH_RUNS_QUERY);
+  }
+
+  it("a second approval finds a dispatching record and its dispatch run (pilot runs aside): marks it approved, dispatches nothing", async () => {
+    const app = await testApp();
+    const patched: any[] = [];
+    const pilot = dispatchRun(78, { status: "completed", conclusion: "success" });
+    pilot.display_title = pilot.display_title.replace("(full)", "(pilot)");
+    const scope = secondApproval().reply(200, {
+      total_count: 2,
+      workflow_runs: [pilot, dispatchRun(77, { status: "queued", conclusion: null })],
+    });
+    markedApproved(scope, 500, patched);
+    const replies: string[] = [];
+    expectReply(scope, "rocket", /its dispatch had started/, replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(decodeApproval(patched[0].external_id)).toEqual({
+      ...decodeApproval(dispatching().external_id),
+      state: "approved",
+    });
+    expect(patched[0].details_url).toBe(
+      `https://github.com/Codertocat/Hello-World/actions/runs/77`,
+    );
+    expect(replies[0]).toBe(
+      `@Codertocat Approved by @octocat for \`${HEAD.slice(0, 7)}\`: its dispatch had started ([run](https://github.com/Codertocat/Hello-World/actions/runs/77)); labgate recorded it and starts no second one. \`labgate/phase8\` follows its progress.`,
+    );
+  });
+
+  it("a dispatching record, and no dispatch workflow on the default branch: the dispatch it retries fails the record and says how to fix it", async () => {
+    const app = await testApp();
+    const scope = secondApproval()
+      .reply(404, { message: "Not Found" })
+      .post(`${R}/actions/workflows/labgate-dispatch.yml/dispatches`)
+      .reply(404, { message: "Not Found" })
+      .patch(
+        `${R}/check-runs/500`,
+        (b) =>
+          b.conclusion === "failure" && decodeApproval(b.external_id)?.state === "dispatch-failed",
+      )
+      .reply(200, {});
+    expectReply(
+      scope,
+      "confused",
+      /dispatch failed: the workflow `labgate-dispatch.yml` was not found on the default branch `master`/,
+      [],
+    );
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
   });
 
   it("a failed dispatch marks the record failed and says why", async () => {

@@ -117,7 +117,12 @@ async function completeDispatching(
   found: FoundApproval,
 ): Promise<CommandOutcome> {
   const { record, check } = found;
-  const runs = await dispatchRunsFor(c, record.sha, record.phase);
+  // No dispatch workflow on the default branch (404): then no run either, and the dispatch below
+  // fails the record with how to fix it.
+  const runs = await dispatchRunsFor(c, record.sha, record.phase).catch((err: unknown) => {
+    if (httpStatus(err) === 404) return [];
+    throw err;
+  });
   const run = runs[0];
   if (!run) return dispatchApproved(c, check.id, record, undefined);
   await markDispatched(c, check.id, record, approvalSummary(c, record, undefined), run.html_url);
