@@ -7,6 +7,7 @@ import {
   encodeApproval,
   encodeCodeReviewState,
   GITHUB_ACTIONS_APP_ID,
+  holds,
   isTrustedCheck,
 } from "../../src/github/check-run-protocol.js";
 import { listCheckRuns } from "../../src/github/check-runs.js";
@@ -41,6 +42,23 @@ describe("the approval record codec", () => {
       decodeApproval(`labgate-approval:${JSON.stringify({ ...record, comment_id: "77" })}`),
     ).toBeUndefined();
     expect(decodeApproval(encodeCodeReviewState({ v: 1, dry_run: "passed" }))).toBeUndefined();
+  });
+  it("a dispatching record round-trips and stands, like approved and completed; the others do not", () => {
+    const dispatching = { ...record, state: "dispatching" as const };
+    expect(decodeApproval(encodeApproval(dispatching))).toEqual(dispatching);
+    const states: ApprovalRecord["state"][] = [
+      "dispatching",
+      "approved",
+      "completed",
+      "dispatch-failed",
+      "cancelled",
+      "voided",
+    ];
+    expect(states.filter((state) => holds({ ...record, state }))).toEqual([
+      "dispatching",
+      "approved",
+      "completed",
+    ]);
   });
 });
 
