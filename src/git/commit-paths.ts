@@ -13,14 +13,17 @@ const FALLBACK_IDENTITY = [
  * user has staged out of the commit (`git commit --only -- <paths>`). Returns the new commit's
  * sha, or undefined when those paths hold no change. Commit hooks are skipped: the files are
  * labgate's generated outputs, and a formatter hook rewriting them would break their sha256.
+ * `exclude`: paths under `paths` left out of the commit (what labgate refused to read there).
  */
 export async function commitPaths(
   git: SimpleGit,
   paths: readonly string[],
   message: string,
+  exclude: readonly string[] = [],
 ): Promise<string | undefined> {
-  await git.raw(["add", "--all", "--", ...paths]);
-  const staged = await git.raw(["diff", "--cached", "--raw", "--no-renames", "--", ...paths]);
+  const spec = [...paths, ...exclude.map((p) => `:(exclude,literal)${p}`)];
+  await git.raw(["add", "--all", "--", ...spec]);
+  const staged = await git.raw(["diff", "--cached", "--raw", "--no-renames", "--", ...spec]);
   if (staged.trim() === "") return undefined;
   // A symbolic link under the results is something a run left, not an output labgate wrote; it
   // could make later readers of the commit follow it anywhere (docs/security.md).
@@ -42,7 +45,7 @@ export async function commitPaths(
     message,
     "--only",
     "--",
-    ...paths,
+    ...spec,
   ]);
   return (await git.revparse(["HEAD"])).trim();
 }

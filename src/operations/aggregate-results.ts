@@ -79,6 +79,7 @@ export async function aggregateResults(
     counts: outcome.counts,
     sourceCommits: outcome.sourceCommits,
     runUrl: input.runUrl,
+    exclude: outcome.refused,
   });
   deps.log.info(
     commitSha

@@ -12,11 +12,13 @@ export interface CommitResultsInput {
   sourceCommits: readonly string[];
   /** Workflow run URL, or `local:<host>`. */
   runUrl: string;
+  /** Paths under `paths` the commit leaves out: result files that were refused. */
+  exclude?: readonly string[];
 }
 
 /** The results commit's message (SPEC §5): a summary, then the provenance trailers, last. */
 export function resultsCommitMessage(
-  input: Omit<CommitResultsInput, "paths">,
+  input: Omit<CommitResultsInput, "paths" | "exclude">,
   head: string,
 ): string {
   const counts = Object.entries(input.counts)
@@ -43,5 +45,5 @@ export async function commitResults(
   input: CommitResultsInput,
 ): Promise<string | undefined> {
   const head = (await git.revparse(["HEAD"])).trim();
-  return commitPaths(git, input.paths, resultsCommitMessage(input, head));
+  return commitPaths(git, input.paths, resultsCommitMessage(input, head), input.exclude);
 }

@@ -1,14 +1,24 @@
 import { constants } from "node:fs";
-import { mkdir, open, realpath, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, realpath, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve, sep } from "node:path";
+import { type Config, DEFAULT_CONFIG } from "../core/config/config-schema.js";
 
 /**
- * The largest result file labgate reads (and commits): 64 MiB. A result file holds metrics and a
- * little metadata; anything near this size is a mistake (a checkpoint written to the wrong path)
- * or an attempt to make the results commit carry something else. GitHub refuses files over
- * 100 MB in a push, so this stays well under it.
+ * The largest result file labgate reads (and commits): `max_result_file_mb` of the config (default
+ * 16 MiB). A result file holds metrics and a little metadata; anything near this size is a mistake
+ * (a checkpoint written to the wrong path) or an attempt to make the results commit carry
+ * something else. GitHub refuses files over 100 MB in a push, so the config caps it under that.
  */
-export const MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
+export function resultFileCap(config: Pick<Config, "max_result_file_mb">): number {
+  return Math.floor(config.max_result_file_mb * 1024 * 1024);
+}
+
+/** The cap of the default config, for readers that have no config at hand. */
+export const MAX_RESULT_FILE_BYTES = resultFileCap(DEFAULT_CONFIG);
+
+/** What a refusal for size says, so the user knows the cap is theirs to raise. */
+export const RESULT_CAP_HINT =
+  "a result file holds metrics and a little metadata; write checkpoints to {checkpoint_dir}, or raise max_result_file_mb in .github/labgate.yml";
 
 /** The largest `dispatch/state.json` read: about Node's longest string, so no readable state is refused. */
 export const MAX_STATE_FILE_BYTES = 512 * 1024 * 1024;
@@ -169,8 +179,13 @@ export async function writeContained(
   if (outsideAt) return outside(`a folder on its path resolves to ${outsideAt}`);
   await mkdir(dirname(abs), { recursive: true });
   const tmp = `${abs}.${process.pid}.${tmpSeq++}.tmp`;
-  await writeFile(tmp, text, { flag: "wx" });
-  await rename(tmp, abs);
+  try {
+    await writeFile(tmp, text, { flag: "wx" });
+    await rename(tmp, abs);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
   return { ok: true };
 }
 

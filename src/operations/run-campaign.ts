@@ -12,6 +12,7 @@ import { queryGpus } from "../exec/nvidia-smi.js";
 import type { AggregateInput } from "./aggregate-results.js";
 import { diskWorkspace } from "./disk-workspace.js";
 import { DispatchStateError, readDispatchState } from "./dispatch-state-store.js";
+import { resultFileCap } from "./contained-files.js";
 import { CONFIG_PATH, loadCampaign } from "./load-campaign.js";
 import { checkSource, commandFiles, SourceRefusal, supportsResume } from "./runner/check-source.js";
 import { doneRuns } from "./runner/done-runs.js";
@@ -160,7 +161,7 @@ export async function runCampaign(
       if (err instanceof DispatchStateError) return { kind: "refused", message: err.message };
       throw err;
     }
-    const done = await doneRuns(cwd, state.entries, state.entries.keys());
+    const done = await doneRuns(cwd, state.entries, state.entries.keys(), resultFileCap(config));
     if (input.force) for (const r of runs) done.delete(r.run_id);
     const runUrl = input.runUrl ?? `local:${hostname()}`;
     const resumeCache = new Map<string, boolean>();
@@ -204,6 +205,7 @@ export async function runCampaign(
         host: hostname(),
         clock: deps.clock,
         timeoutFactor: config.timeout_factor,
+        maxResultBytes: resultFileCap(config),
         killGraceMs: input.killGraceMs ?? config.kill_grace_seconds * 1000,
         save,
         gpus,

@@ -20,7 +20,13 @@ import { type RunResult, runFilePath, variantOf } from "../core/results/run-resu
 import { StatsAccumulator } from "../core/results/stats-accumulator.js";
 import { ARCHIVED_PILOT_PHASE } from "../core/state/merge-sidecars.js";
 import { FINAL_STATUSES, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
-import { containedDirProblem, containedReader, MAX_RESULT_FILE_BYTES } from "./contained-files.js";
+import {
+  containedDirProblem,
+  containedReader,
+  MAX_RESULT_FILE_BYTES,
+  RESULT_CAP_HINT,
+  resultFileCap,
+} from "./contained-files.js";
 import { preloadChartRenderer, renderChartSvg } from "./results/render-chart-svg.js";
 import { openAtomic } from "./results/write-atomic.js";
 
@@ -63,6 +69,11 @@ export interface ExportOutcome {
   warnings: string[];
   counts: Partial<Record<RunStatus, number>>;
   rows: number;
+  /**
+   * Result paths (repo-relative) that were refused (a directory, a link, over the size cap): the
+   * run is listed as failed, and the results commit leaves the path out.
+   */
+  refused: string[];
 }
 
 /** Result files read ahead in parallel while earlier ones are processed. */
@@ -88,6 +99,7 @@ export async function exportResults(
   const warnings: string[] = [];
   const counts: Partial<Record<RunStatus, number>> = {};
   const failures: FailedRun[] = [];
+  const refused: string[] = [];
   const sourceCommits = new Set<string>();
   const acc = new StatsAccumulator();
   let total = 0;
@@ -142,6 +154,7 @@ export async function exportResults(
     let text: string | undefined;
     if (typeof read === "object") {
       warnings.push(`${entry.id}: its result file was not read: ${read.refused}`);
+      if (isValidRunId(entry.id)) refused.push(`${runsDir}${entry.id}.json`);
       if (shown && entry.status === "done")
         failures.push({
           ...failureOf(entry),
@@ -247,25 +260,30 @@ export async function exportResults(
   });
   if (svg) await writeWhole(CHART_FILE, await svg);
   await writeWhole("README.md", readme);
-  return { files, sourceCommits: commits, warnings, counts, rows };
+  return { files, sourceCommits: commits, warnings, counts, rows, refused };
 }
 
 /**
  * Reads a run's result file where the plan puts it, `<results_dir>/runs/<run_id>.json` under
  * `root`, never where the entry says (a state entry or a sidecar is data a PR or a run wrote):
- * only a regular file inside `root`, of at most MAX_RESULT_FILE_BYTES (docs/security.md).
+ * only a regular file inside `root`, of at most `maxBytes` (the config's `max_result_file_mb`:
+ * `resultFileCap`) (docs/security.md).
  */
 export function runResultReader(
   root: string,
   resultsDir: string,
+  maxBytes = MAX_RESULT_FILE_BYTES,
 ): (entry: Pick<StateEntry, "id">) => Promise<string | undefined | { refused: string }> {
-  const read = containedReader(root, MAX_RESULT_FILE_BYTES);
+  const read = containedReader(root, maxBytes);
   return async (entry) => {
     const id = parseRunId(entry.id, "run id");
     if (!id.ok) return { refused: id.message };
     const got = await read(runFilePath(resultsDir, id.id));
     if (got.ok) return got.text;
-    return got.code === "missing" ? undefined : { refused: got.message };
+    if (got.code === "missing") return undefined;
+    return {
+      refused: got.code === "too-large" ? `${got.message} (${RESULT_CAP_HINT})` : got.message,
+    };
   };
 }
 
@@ -304,7 +322,10 @@ export async function computeResultsFiles(
 
 /** Writes the outputs under `cwd`, each file atomically (temp + rename), streaming the big ones. */
 export async function writeResultsFiles(
-  input: Omit<ExportResultsInput, "copyRunFiles" | "readResult"> & { cwd: string },
+  input: Omit<ExportResultsInput, "copyRunFiles" | "readResult" | "config"> & {
+    cwd: string;
+    config: Pick<Config, "results_dir" | "max_result_file_mb">;
+  },
 ): Promise<ExportOutcome> {
   const problem = await containedDirProblem(input.cwd, input.config.results_dir);
   if (problem)
@@ -315,7 +336,7 @@ export async function writeResultsFiles(
     {
       ...input,
       copyRunFiles: "when-elsewhere",
-      readResult: runResultReader(input.cwd, input.config.results_dir),
+      readResult: runResultReader(input.cwd, input.config.results_dir, resultFileCap(input.config)),
     },
     { open: (path) => openAtomic(resolve(input.cwd, path)) },
   );

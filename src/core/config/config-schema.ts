@@ -116,6 +116,14 @@ export const Config = z.strictObject({
     .describe(
       "Seconds a run has between SIGTERM (its time limit, a cancel, Ctrl+C) and SIGKILL, to save a checkpoint; the same grace applies to processes a run leaves behind when its main process exits.",
     ),
+  max_result_file_mb: z
+    .number()
+    .positive()
+    .max(95)
+    .default(16)
+    .describe(
+      "The largest result file labgate reads and commits, in MiB (1 MiB = 1048576 bytes); a run whose result file is larger fails with the reason. GitHub refuses files over 100 MB in a push.",
+    ),
   budget: z.strictObject({ gpu_hours: z.number().positive().optional() }).prefault({}),
   autofix: z
     .strictObject({

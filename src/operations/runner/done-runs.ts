@@ -6,6 +6,8 @@ async function doneRuns(
   cwd: string,
   entries: ReadonlyMap<string, StateEntry> | undefined,
   ids: Iterable<string>,
+  /** The result file cap (`resultFileCap(config)`). */
+  maxResultBytes?: number,
 ): Promise<Map<string, { entry: StateEntry; metrics: Record<string, number> }>> {
   const out = new Map<string, { entry: StateEntry; metrics: Record<string, number> }>();
   if (!entries) return out;
@@ -17,7 +19,9 @@ async function doneRuns(
   // bounded parallel reads: a large dispatch has many result files
   for (let i = 0; i < candidates.length; i += 64) {
     const batch = candidates.slice(i, i + 64);
-    const checked = await Promise.all(batch.map((e) => checkResult(cwd, e.result_file)));
+    const checked = await Promise.all(
+      batch.map((e) => checkResult(cwd, e.result_file, maxResultBytes)),
+    );
     batch.forEach((entry, j) => {
       const value = checked[j]?.value;
       if (value) out.set(entry.id, { entry, metrics: value.metrics });

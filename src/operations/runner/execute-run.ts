@@ -5,7 +5,7 @@ import { classifyOutcome, type ResultCheck } from "../../core/runner/classify-ou
 import { withResume } from "../../core/runner/resume-argv.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 import { runProcess } from "../../exec/run-process.js";
-import { containedReader, MAX_RESULT_FILE_BYTES } from "../contained-files.js";
+import { containedReader, MAX_RESULT_FILE_BYTES, RESULT_CAP_HINT } from "../contained-files.js";
 
 export const LOG_DIR = ".labgate/logs";
 
@@ -18,6 +18,8 @@ export interface ExecuteRunContext {
   timeoutFactor: number;
   killGraceMs: number;
   maxLogBytes?: number;
+  /** The result file cap (`resultFileCap(config)`); default: the default config's. */
+  maxResultBytes?: number;
   /** Persists the entry (the sidecar) at each status change; called in order, awaited. */
   save(entry: StateEntry): Promise<void>;
 }
@@ -99,7 +101,7 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
     await saving;
     const result =
       outcome.exitCode === 0
-        ? await checkResult(ctx.cwd, entry.result_file)
+        ? await checkResult(ctx.cwd, entry.result_file, ctx.maxResultBytes)
         : { check: { kind: "missing" as const }, value: null };
     // A link (or a folder) at the result path is refused, and removed so that neither the results
     // commit nor the shard artifact carries it or what it points at (docs/security.md).
@@ -141,20 +143,25 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
 
 /**
  * Reads and validates a result file (SPEC §3 contract): `rel`, under `cwd`, read only when it is a
- * regular file inside the repository of at most MAX_RESULT_FILE_BYTES; a symbolic link, a folder
- * or a path leading out of the repository is `invalid` and `refused`.
+ * regular file inside the repository of at most `maxBytes` (the config's `max_result_file_mb`); a
+ * symbolic link, a folder, a file over the cap or a path leading out of the repository is
+ * `invalid` and `refused`.
  */
 export async function checkResult(
   cwd: string,
   rel: string,
+  maxBytes = MAX_RESULT_FILE_BYTES,
 ): Promise<{ check: ResultCheck; value: ResultFile | null; refused?: true }> {
-  const read = await containedReader(cwd, MAX_RESULT_FILE_BYTES)(rel);
+  const read = await containedReader(cwd, maxBytes)(rel);
   if (!read.ok) {
     if (read.code === "missing") return { check: { kind: "missing" }, value: null };
     return {
       check: {
         kind: "invalid",
-        message: `${read.message}; write the result as a regular file at {result_file}`,
+        message:
+          read.code === "too-large"
+            ? `${read.message}; ${RESULT_CAP_HINT}`
+            : `${read.message}; write the result as a regular file at {result_file}`,
       },
       value: null,
       refused: true,
