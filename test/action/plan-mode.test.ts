@@ -233,7 +233,7 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       });
       const run = await plan(repo.work, gh, { sha: repo.head });
       expect(run.code).toBe(1);
-      expect(run.log).toContain("carries a standing approval of PR #7");
+      expect(run.log).toContain(`the approval of PR #7 at ${repo.head.slice(0, 7)} is voided`);
       await fake?.close();
       const closed = await github(repo.head, {
         pulls: { [PR]: { ref: "feature", sha: repo.head, state: "closed" } },
@@ -243,6 +243,26 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       expect(late.code).toBe(1);
       expect(late.log).toContain("PR #7 is closed; labgate dispatches only open PRs.");
     });
+  });
+
+  it("refuses an approval that /cancel closed: the app's newest record for (PR, sha) is cancelled", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const gh = await github(repo.head, {
+      checkRuns: [
+        phase8(1, repo.head, LABGATE_APP),
+        phase8(2, repo.head, LABGATE_APP, { state: "cancelled" }),
+        // a record by another app cannot reopen it
+        phase8(3, repo.head, OTHER_APP),
+      ],
+    });
+    const run = await plan(repo.work, gh, { sha: repo.head, phase: "full" });
+    expect(run.code).toBe(1);
+    expect(run.outputs.runs).toBe("0");
+    expect(run.log).toContain(
+      "the approval of PR #7 at " +
+        repo.head.slice(0, 7) +
+        " is cancelled (labgate/phase8 record 2): nothing to plan.",
+    );
   });
 
   describe("the /approve-phase8 comment the record names", () => {

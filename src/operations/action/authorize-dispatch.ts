@@ -118,18 +118,27 @@ export async function authorizeDispatch(
       "untrusted-app",
       `\`app-slug: ${req.appSlug}\` names GitHub Actions itself: every workflow's GITHUB_TOKEN writes check runs as that app, so a PR's own workflow could forge the approval. Set \`app-slug\` to the labgate GitHub App's slug, or in Actions mode (no app) leave it at its default: records by github-actions then count only on the evidence behind them.`,
     );
-  const records = (await listCheckRuns(octokit, repo, sha, PHASE8_CHECK))
+  const ofThisRun = (await listCheckRuns(octokit, repo, sha, PHASE8_CHECK))
     .map((check) => ({ check, record: decodeApproval(check.external_id) }))
     .filter(
       (r): r is typeof r & { record: ApprovalRecord } =>
-        holds(r.record) && r.record.pr === pr && r.record.sha === sha,
+        r.record !== undefined && r.record.pr === pr && r.record.sha === sha,
     )
     .sort((a, b) => a.check.id - b.check.id);
+  // `/cancel` (and a failed dispatch) closes an approval with a newer record of our app: the
+  // approval's state is that of our newest record, so a hand-made dispatch after a /cancel plans
+  // nothing, as the app itself sees it (latestApproval).
+  const ours =
+    appId === undefined ? [] : ofThisRun.filter((r) => isTrustedCheck(r.check, { app_id: appId }));
+  const newest = ours.at(-1);
+  if (newest && !holds(newest.record))
+    return refuse(
+      "approval-closed",
+      `the approval of PR #${pr} at ${short} is ${newest.record.state} (labgate/phase8 record ${newest.check.id}): nothing to plan. Comment \`/approve-phase8\` on the PR to approve it again.`,
+    );
+  const records = ofThisRun.filter((r) => holds(r.record));
   // The oldest standing record is the one that dispatched (approve-phase8.ts).
-  const trusted =
-    appId === undefined
-      ? undefined
-      : records.find((r) => isTrustedCheck(r.check, { app_id: appId }));
+  const trusted = ours.find((r) => holds(r.record));
   if (!trusted) {
     const byActions = records.filter((r) => r.check.app_id === GITHUB_ACTIONS_APP_ID);
     if (byActions.length > 0)
