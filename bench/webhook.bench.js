@@ -203,6 +203,8 @@ const baseline = await measure(noop);
 const errors = [];
 const queue = createWorkQueue((err) => errors.push(err));
 const labgate = await measure(createLabgateApp({ queue }), queue);
+// As `npm start` runs it (APP_ID set): the app trusts, and so reads back, its own check runs.
+const server = await measure(createLabgateApp({ queue, trust: { app_id: 1 } }), queue);
 const dataDir = mkdtempSync(join(tmpdir(), "labgate-bench-inbox-"));
 const opened = openInboxStore(dataDir, new Date());
 if (!opened.ok) throw new Error(opened.message);
@@ -247,6 +249,7 @@ table(
   [
     row("no-op baseline", baseline),
     row("labgate (in-memory queue)", labgate),
+    row("labgate, APP_ID set (server)", server),
     row("labgate + durable inbox", durable),
     row("labgate, push over an approval", carried),
   ],
@@ -257,6 +260,9 @@ console.log(
 );
 console.log(
   `API requests per synchronize: ${labgate.perEvent[0]} on the first event (includes the installation token), ${pct(labgate.perEvent.slice(1), 50)} after (target <= 10)`,
+);
+console.log(
+  `API requests per synchronize with APP_ID set (the server): ${pct(server.perEvent.slice(1), 50)} (target <= 10): ${server.lastRequests.join(", ")}`,
 );
 console.log(`requests of one synchronize: ${labgate.lastRequests.join(", ")}`);
 console.log(
