@@ -103,13 +103,26 @@ export async function processesMarked(
   return found;
 }
 
+let boot: Promise<string | null> | undefined;
+
 /** This boot's id (Linux), to tell a pid recorded before a reboot from a live one. */
-export async function bootId(): Promise<string | null> {
-  try {
-    return (await readFile("/proc/sys/kernel/random/boot_id", "utf8")).trim() || null;
-  } catch {
-    return null;
-  }
+export function bootId(): Promise<string | null> {
+  boot ??= readFile("/proc/sys/kernel/random/boot_id", "utf8").then(
+    (s) => s.trim() || null,
+    () => null,
+  );
+  return boot;
+}
+
+/**
+ * Whether the process `pid`, recorded with its start time `start` on this boot, or any process
+ * of the group it led, still runs (a killed runner's orphaned run, say).
+ */
+export async function stillRunning(pid: number, start: number | null): Promise<boolean> {
+  const now = await processStart(pid);
+  if (now !== null && (start === null || now === start)) return true;
+  // the leader is gone or its pid was reused; its group lives while any member does
+  return isAlive(-pid);
 }
 
 /** The start time (clock ticks after boot) of `pid`, or null when it is gone or unknown. */

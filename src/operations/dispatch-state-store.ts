@@ -157,7 +157,8 @@ async function recoverFromHead(
   return parsed.value;
 }
 
-async function readSidecars(
+/** Every readable sidecar in `dir` that names its own run; the others are warned about and skipped. */
+export async function readSidecars(
   cwd: string,
   dir: string,
   warn: (s: string) => void,

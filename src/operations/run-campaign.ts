@@ -18,6 +18,11 @@ import { checkSource, commandFiles, SourceRefusal, supportsResume } from "./runn
 import { doneRuns } from "./runner/done-runs.js";
 import { type DryRunPlan, dryRunPlan } from "./runner/dry-run-plan.js";
 import { GpuMonitor } from "./runner/gpu-monitor.js";
+import {
+  RUNNER_LOST,
+  reconcileSidecars,
+  stillRunningMessage,
+} from "./runner/reconcile-sidecars.js";
 import { acquireRunLock, RUN_LOCK, RunLockError } from "./runner/run-lock.js";
 import type { PreparedRun } from "./runner/run-scheduler.js";
 import { runSteps } from "./runner/run-steps.js";
@@ -154,6 +159,19 @@ export async function runCampaign(
     ? new GpuMonitor(gpuList, deps.env, input.gpuPollMs ?? 1000, () => deps.clock().getTime())
     : null;
   try {
+    // With the lock held, a sidecar still `running` was left by a labgate that was killed.
+    const reconciled = await reconcileSidecars({
+      cwd,
+      dispatchDir: config.dispatch_dir,
+      now: deps.clock(),
+      warn: (s) => deps.log.warn(s),
+    });
+    if (reconciled.alive.length > 0)
+      return { kind: "refused", message: stillRunningMessage(reconciled.alive) };
+    for (const id of reconciled.lost)
+      deps.log.warn(
+        `${id}: its sidecar said running, but the labgate running it was killed; marked failed (${RUNNER_LOST})`,
+      );
     let state: Awaited<ReturnType<typeof readDispatchState>>;
     try {
       state = await readDispatchState({ cwd, config, git: deps.git, log: deps.log });

@@ -27,6 +27,12 @@ const progress = {
   peak_vram_mb: num,
 };
 
+/** Where a run's process lives, beside `host` and `pid` (labgate extension); absent stays absent. */
+const processIdentity = {
+  boot_id: str.optional(),
+  pid_start: num.optional(),
+};
+
 const identity = {
   // Never used as a path unless it is a run id a plan could have made (docs/security.md).
   id: z.string().refine(isValidRunId, { error: (issue) => badRunIdMessage(issue.input) }),
@@ -65,6 +71,7 @@ const DEFAULTS = {
  */
 export const StateEntrySchema = z.looseObject({
   ...identity,
+  ...processIdentity,
   ...Object.fromEntries(
     Object.entries(progress).map(([k, t]) => [k, (t as z.ZodType).default(null as never)]),
   ),
@@ -87,7 +94,7 @@ export const DispatchStateSchema = z.looseObject({
  * required: a field that is absent or null leaves the state's value alone (SPEC §4).
  */
 export const SidecarSchema = z
-  .looseObject({ ...identity, ...progress, ...withDefaults })
+  .looseObject({ ...identity, ...processIdentity, ...progress, ...withDefaults })
   .partial()
   .required({ id: true }) as unknown as z.ZodType<Sidecar>;
 

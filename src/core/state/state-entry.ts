@@ -54,6 +54,13 @@ export interface StateEntry {
   duration_hours?: number | null;
   /** Peak GPU memory used by the run's processes, MB, when measured on a GPU (labgate extension). */
   peak_vram_mb?: number | null;
+  /**
+   * The boot of `host` that `pid` belongs to (Linux boot_id) and the process's start time in clock
+   * ticks after that boot: a `running` run whose pid is gone, or reused, or from an earlier boot
+   * lost its runner (labgate extension).
+   */
+  boot_id?: string | null;
+  pid_start?: number | null;
 }
 
 export interface DispatchState {

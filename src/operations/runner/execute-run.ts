@@ -4,6 +4,7 @@ import { ResultFile } from "../../core/results/result-file-schema.js";
 import { classifyOutcome, type ResultCheck } from "../../core/runner/classify-outcome.js";
 import { withResume } from "../../core/runner/resume-argv.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
+import { bootId, processStart } from "../../exec/process-tree.js";
 import { runProcess } from "../../exec/run-process.js";
 import { containedReader, MAX_RESULT_FILE_BYTES, RESULT_CAP_HINT } from "../contained-files.js";
 
@@ -95,7 +96,12 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
       onSpawn: (pid) => {
         entry.pid = pid ?? null;
         job.onPid?.(pid);
-        saving = ctx.save({ ...entry });
+        // where the process lives, so that a later `labgate run` can tell it lost its runner
+        saving = (async () => {
+          entry.boot_id = await bootId();
+          entry.pid_start = pid === undefined ? null : await processStart(pid);
+          await ctx.save({ ...entry });
+        })();
       },
     });
     await saving;
