@@ -38,9 +38,16 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
   // The policy (gates' thresholds, required flags, budget, paths, workflow names) is the default
   // branch's, read once for this piece of work and passed to everything in it: the PR's own
   // `.github/labgate.yml` cannot loosen its gates (docs/security.md).
-  const policy = await readPolicyConfig(deps.octokit, deps.repo, deps.defaultBranch);
-  const config = policy.ok ? policy.config : DEFAULT_CONFIG;
+  // One GraphQL request reads it with the head's definitions and state where they usually are.
   const ws = contentsWorkspace(deps.octokit, deps.repo, t.headSha);
+  const policy = await readPolicyConfig(deps.octokit, deps.repo, {
+    defaultBranch: deps.defaultBranch,
+    batchWith: {
+      workspace: ws,
+      paths: [DEFAULT_CONFIG.definitions, statePath(DEFAULT_CONFIG)],
+    },
+  });
+  const config = policy.ok ? policy.config : DEFAULT_CONFIG;
   await prefetchReviewFiles(ws, config);
 
   const { runs, problem } = await readRuns(ws, statePath(config));

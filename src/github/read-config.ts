@@ -3,7 +3,7 @@ import { parseConfig } from "../core/config/parse-config.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.js";
 import { CONFIG_PATH } from "../operations/load-campaign.js";
-import { contentsWorkspace } from "./contents-workspace.js";
+import { type ContentsWorkspace, contentsWorkspace } from "./contents-workspace.js";
 import type { OctokitLike } from "./octokit.js";
 import type { RepoRef } from "./repo-ref.js";
 
@@ -19,8 +19,11 @@ export async function readConfigAt(
   octokit: OctokitLike,
   repo: RepoRef,
   ref: string,
+  via?: ContentsWorkspace,
 ): Promise<ConfigResult> {
-  let text = await contentsWorkspace(octokit, repo, ref).readFile(CONFIG_PATH);
+  let text = via
+    ? await via.readAt(ref, CONFIG_PATH)
+    : await contentsWorkspace(octokit, repo, ref).readFile(CONFIG_PATH);
   let where = `${ref}:${CONFIG_PATH}`;
   if (text === undefined && repo.repo !== ".github") {
     const org = { owner: repo.owner, repo: ".github" };
@@ -55,15 +58,22 @@ export async function defaultBranch(octokit: OctokitLike, repo: RepoRef): Promis
  * `.github/labgate.yml` changes labgate's behaviour once it is merged, not before. The gates'
  * thresholds, required script flags and budget are policy too: a PR must not loosen its own gates.
  *
- * `knownDefaultBranch`: the default branch as GitHub named it in the signed webhook delivery being
+ * `defaultBranch`: the default branch as GitHub named it in the signed webhook delivery being
  * handled (`repository.default_branch`, `EventDeps.defaultBranch`); it saves the
- * `GET /repos/{owner}/{repo}`. Read it once per piece of work and pass the result on.
+ * `GET /repos/{owner}/{repo}`. `batchWith`: a workspace (the PR head's) and the files it will
+ * need first; the policy file is read in the same GraphQL request as those. Read the policy once
+ * per piece of work and pass the result on.
  */
 export async function readPolicyConfig(
   octokit: OctokitLike,
   repo: RepoRef,
-  knownDefaultBranch?: string,
+  opts: {
+    defaultBranch?: string | undefined;
+    batchWith?: { workspace: ContentsWorkspace; paths: readonly string[] };
+  } = {},
 ): Promise<ConfigResult> {
-  const branch = knownDefaultBranch || (await defaultBranch(octokit, repo));
-  return readConfigAt(octokit, repo, branch);
+  const branch = opts.defaultBranch || (await defaultBranch(octokit, repo));
+  const batch = opts.batchWith;
+  if (batch) await batch.workspace.prefetch([{ ref: branch, path: CONFIG_PATH }, ...batch.paths]);
+  return readConfigAt(octokit, repo, branch, batch?.workspace);
 }

@@ -66,22 +66,28 @@ async function reviewWith(policy: string, files: Record<string, string>): Promis
   const app = await testApp();
   const checks: any[] = [];
   const scope = withToken(nock(API));
-  // The policy read: the default branch's file. Registered before the head's contents, so a read
-  // at the default branch can only be answered with the default branch's copy.
+  // GitHub's files at each ref: the default branch's labgate.yml is `policy`, the head holds
+  // `files`. The policy is read in the review's first GraphQL batch, beside the head's files.
+  const atRef = (ref: string, path: string) =>
+    ref === BASE_REF ? (path === ".github/labgate.yml" ? policy : undefined) : files[path];
   const policyReads: string[] = [];
+  const headReads: string[] = [];
   scope
-    .get(`${R}/contents/.github%2Flabgate.yml`)
-    .query((q) => {
-      policyReads.push(String(q.ref));
-      return q.ref === BASE_REF;
-    })
-    .reply(200, {
-      type: "file",
-      size: policy.length,
-      encoding: "base64",
-      content: Buffer.from(policy).toString("base64"),
+    .post("/graphql")
+    .times(2)
+    .reply(200, (_uri, body: any) => {
+      const repository: Record<string, unknown> = {};
+      for (const m of (body.query as string).matchAll(/(f\d+): object\(expression: "([^"]+)"\)/g)) {
+        const [ref, ...rest] = (m[2] as string).split(":");
+        const path = rest.join(":");
+        if (ref === BASE_REF) policyReads.push(path);
+        else headReads.push(path);
+        const text = atRef(ref as string, path);
+        repository[m[1] as string] =
+          text === undefined ? null : { text, byteSize: Buffer.byteLength(text), isBinary: false };
+      }
+      return { data: { repository } };
     });
-  serveFiles(scope, files, 2);
   scope
     // The head's own check runs, where the review looks for ones it already posted.
     .get(`${R}/commits/${HEAD}/check-runs`)
@@ -104,7 +110,12 @@ async function reviewWith(policy: string, files: Record<string, string>): Promis
     .reply(201, { id: 10 });
   await app.receive("pull_request", pullRequestEvent("opened"));
   scope.done();
-  expect(policyReads).toContain(BASE_REF);
+  expect(policyReads).toEqual([".github/labgate.yml"]);
+  // The head's own labgate.yml is not even read; its definitions and script are.
+  expect(headReads).toEqual(
+    expect.arrayContaining(["experiments/definitions.json", "experiments/scripts/train.py"]),
+  );
+  expect(headReads).not.toContain(".github/labgate.yml");
   return checks;
 }
 
