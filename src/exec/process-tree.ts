@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 
 /** One line of /proc/<pid>/stat: what the runner needs to follow a run's processes. */
@@ -116,14 +117,35 @@ export function bootId(): Promise<string | null> {
 
 /**
  * Whether the process `pid`, recorded with its start time `start` on this boot, or any process
- * of the group it led, still runs (a killed runner's orphaned run, say).
+ * of the group it led, still runs (a killed runner's orphaned run, say). A zombie (exited, its
+ * new parent has not reaped it) holds nothing and does not count.
  */
 export async function stillRunning(pid: number, start: number | null): Promise<boolean> {
-  const now = await processStart(pid);
-  if (now !== null && (start === null || now === start)) return true;
-  // the leader is gone or its pid was reused; its group lives while any member does
-  return isAlive(-pid);
+  if (!hasProc()) return isAlive(pid) || isAlive(-pid);
+  for (const p of (await processTable()).values()) {
+    if (p.state === "Z") continue;
+    if (p.pid === pid && (start === null || p.start === start)) return true;
+    // the leader is gone or its pid was reused; its group lives while any member does
+    if (p.pgid === pid) return true;
+  }
+  return false;
 }
+
+/**
+ * Whether `pid` runs and is the process that started at `start` (when known): not a zombie, not
+ * an unrelated process that reused the pid. Without /proc, whether the pid exists.
+ */
+export async function processAlive(pid: number, start: number | null): Promise<boolean> {
+  if (!hasProc()) return isAlive(pid);
+  try {
+    const p = parseStat(pid, await readFile(`/proc/${pid}/stat`, "utf8"));
+    return p !== undefined && p.state !== "Z" && (start === null || p.start === start);
+  } catch {
+    return false;
+  }
+}
+
+const hasProc = () => existsSync("/proc/self/stat");
 
 /** The start time (clock ticks after boot) of `pid`, or null when it is gone or unknown. */
 export async function processStart(pid: number): Promise<number | null> {

@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/run-cli.js";
+import { BIN, runCli } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { campaignRepo, FIXTURES, git, sidecars } from "./campaign-repo.js";
+import { campaignRepo, FIXTURES, git, sidecars, type TestExperiment } from "./campaign-repo.js";
 
 function pidsIn(file: string): number[] {
   if (!existsSync(file)) return [];
@@ -30,7 +32,13 @@ afterEach(() => {
 });
 
 /** A campaign whose one run is `scripts/<script> <pidFile> <args>`, the script committed. */
-function scriptCampaign(script: string, args: string, config: string, hours: number) {
+function scriptCampaign(
+  script: string,
+  args: string,
+  config: string,
+  hours: number,
+  others: TestExperiment[] = [],
+) {
   const pidFile = join(tempDir("labgate-pids-"), "pids");
   const dir = campaignRepo(
     [
@@ -39,6 +47,7 @@ function scriptCampaign(script: string, args: string, config: string, hours: num
         command: `sh scripts/${script} ${pidFile} ${args} {seed} {result_file}`,
         expected_duration_hours: hours,
       },
+      ...others,
     ],
     config,
   );
@@ -75,4 +84,69 @@ describe("labgate run: a time limit stops every process of the run", () => {
     expect(log).toMatch(/time limit of 2 s reached: sent SIGTERM to .*\(sleep\)/);
     expect(log).toMatch(/still running after the 1 s grace, killed with SIGKILL: \d+ \(sleep\)/);
   });
+});
+
+async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe("labgate run after a labgate that was SIGKILLed mid-run", () => {
+  it("the orphaned run is never started twice: refused while it runs, then failed (runner lost) and run again", async () => {
+    const starts = join(tempDir("labgate-starts-"), "starts");
+    const env = { STARTS_FILE: starts };
+    const { dir } = scriptCampaign("counts-starts.sh", "60", "kill_grace_seconds: 1\n", 0.05, [
+      { id: "other" },
+    ]);
+    const first = spawn(process.execPath, [BIN, "run", "--parallel", "1"], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+    });
+    const firstExit = new Promise((r) => first.once("exit", r));
+    await until("the run to start", () => {
+      const e = sidecars(dir).get("wrapped_s1");
+      return e?.status === "running" && typeof e.pid === "number" && pidsIn(starts).length === 1;
+    });
+    const orphan = sidecars(dir).get("wrapped_s1") as Record<string, any>;
+    started.push(orphan.pid);
+    expect(orphan.boot_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(orphan.pid_start).toBeGreaterThan(0);
+    first.kill("SIGKILL");
+    await firstExit;
+    expect(running(orphan.pid)).toBe(true); // its own session: SIGKILL of labgate does not reach it
+
+    // while the orphan runs: refused, naming it and how to stop its group
+    const second = await runCli(["run"], dir, env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(
+      "labgate run: runs started by a `labgate run` that was killed are still running; starting them again would run them twice:",
+    );
+    expect(second.stderr).toContain(
+      `wrapped_s1: pid ${orphan.pid}, started ${orphan.started}; stop it with \`kill -TERM -${orphan.pid}\` (its whole process group)`,
+    );
+    expect(sidecars(dir).get("wrapped_s1")?.status).toBe("running");
+    expect(readFileSync(starts, "utf8").match(/start/g)).toHaveLength(1);
+
+    // the user stops it as told; the next labgate run marks it failed (runner lost)
+    process.kill(-orphan.pid, "SIGTERM");
+    await until("the orphan to go", () => !running(orphan.pid));
+    const third = await runCli(["run", "--only", "other_s1"], dir, env);
+    expect(third.stderr).toContain(
+      "warning: wrapped_s1: its sidecar said running, but the labgate running it was killed; marked failed (runner lost (labgate was killed))",
+    );
+    expect(sidecars(dir).get("wrapped_s1")).toMatchObject({
+      status: "failed",
+      reason: "runner lost (labgate was killed)",
+    });
+
+    // and the one after runs it again: once, after the orphan, never beside it
+    const fourth = await runCli(["run"], dir, env);
+    expect(fourth.code).toBe(0);
+    expect(sidecars(dir).get("wrapped_s1")?.status).toBe("done");
+    const lines = readFileSync(starts, "utf8").trim().split("\n");
+    expect(lines.map((l) => l.split(" ")[0])).toEqual(["start", "start", "end"]);
+  }, 120_000);
 });

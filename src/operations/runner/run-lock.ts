@@ -3,7 +3,7 @@ import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:f
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { bootId, isAlive, processStart } from "../../exec/process-tree.js";
+import { bootId, processAlive, processStart } from "../../exec/process-tree.js";
 
 export const RUN_LOCK = ".labgate/run.lock";
 
@@ -118,10 +118,8 @@ async function judge(found: FoundLock, me: LockBody): Promise<Verdict> {
     return { kind: "stale", whose: `${whose} (another machine, or an earlier container)` };
   if (held.boot_id && me.boot_id && held.boot_id !== me.boot_id)
     return { kind: "stale", whose: `${whose} (before a reboot)` };
-  const alive =
-    isAlive(held.pid) &&
-    (held.pid_start === null || held.pid_start === (await processStart(held.pid)));
-  if (!alive) return { kind: "stale", whose: `${whose} (no longer running)` };
+  if (!(await processAlive(held.pid, held.pid_start)))
+    return { kind: "stale", whose: `${whose} (no longer running)` };
   return {
     kind: "live",
     message: `another \`labgate run\` (pid ${held.pid}, started ${held.started}) is running in this repository.\n  Wait for it to finish, or stop it with Ctrl+C (\`kill -INT ${held.pid}\`); its finished runs are kept and a new \`labgate run\` resumes the rest.`,
