@@ -116,6 +116,13 @@ export const Config = z.strictObject({
     .describe(
       "Seconds a run has between SIGTERM (its time limit, a cancel, Ctrl+C) and SIGKILL, to save a checkpoint; the same grace applies to processes a run leaves behind when its main process exits.",
     ),
+  checkpoint_root: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Where {checkpoint_dir} folders are made (absolute, or relative to the checkout); default: .labgate-checkpoints/<checkout folder name> beside the checkout, which survives reboots and a git clean of the checkout.",
+    ),
   max_result_file_mb: z
     .number()
     .positive()

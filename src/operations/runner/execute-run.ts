@@ -1,5 +1,6 @@
-import { mkdir, rm } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { chmod, mkdir, rm } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { isValidRunId } from "../../core/plan/run-id.js";
 import { ResultFile } from "../../core/results/result-file-schema.js";
 import { classifyOutcome, type ResultCheck } from "../../core/runner/classify-outcome.js";
 import { withResume } from "../../core/runner/resume-argv.js";
@@ -60,6 +61,18 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
   };
   if (job.gpu) env.CUDA_VISIBLE_DEVICES = String(job.gpu.index);
   else if (job.hideGpus) env.CUDA_VISIBLE_DEVICES = "";
+  const noCheckpoint = await makeCheckpointDir(entry);
+  if (noCheckpoint) {
+    // Nothing was started: the run fails on its own, the others go on.
+    Object.assign(entry, {
+      status: "failed",
+      host: ctx.host,
+      finished: ctx.clock().toISOString(),
+      reason: `could not start: ${noCheckpoint}`,
+    });
+    await ctx.save({ ...entry });
+    return { entry, metrics: null };
+  }
 
   for (let attempt = 0; ; attempt++) {
     const argv = attempt === 0 ? [...job.argv] : withResume(job.argv, job.supportsResume);
@@ -196,6 +209,26 @@ export async function checkResult(
     };
   }
   return { check: { kind: "ok" }, value: parsed.data };
+}
+
+/**
+ * Creates the run's `{checkpoint_dir}` (mode 0700: checkpoints are the group's work, not the
+ * machine's) before its first attempt; retries and later resumes get the same folder, so a
+ * `--resume` finds what the attempt before saved. The path is the plan's (`checkpointRoot` +
+ * `ckpt_<run_id>`), never a sidecar's; it is checked to be that shape all the same, so nothing
+ * else is ever created.
+ */
+async function makeCheckpointDir(entry: StateEntry): Promise<string | undefined> {
+  const dir = entry.checkpoint_dir;
+  if (!isValidRunId(entry.id) || !isAbsolute(dir) || basename(dir) !== `ckpt_${entry.id}`)
+    return `checkpoint_dir ${JSON.stringify(dir)} is not <checkpoint_root>/ckpt_<run_id>; not created`;
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
+  } catch (err) {
+    return `checkpoint_dir ${dir} could not be created (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix: make checkpoint_root in .github/labgate.yml a folder this user can write`;
+  }
+  return undefined;
 }
 
 export const logFileOf = (runId: string) => join(LOG_DIR, `${runId}.log`);

@@ -1,6 +1,3 @@
-import { createHash } from "node:crypto";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Config } from "../../core/config/config-schema.js";
 import type { LoadedDefinitions } from "../../core/definitions/validate-definitions.js";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
@@ -8,6 +5,7 @@ import { expandRuns } from "../../core/plan/expand-runs.js";
 import { planDispatch, selectExperiments } from "../../core/plan/plan-dispatch.js";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { runIdMatcher } from "../../core/runner/run-glob.js";
+import { checkpointRoot } from "./checkpoint-root.js";
 
 export interface RunSelection {
   phase?: "pilot" | "full";
@@ -26,12 +24,8 @@ export function selectRuns(
   input: RunSelection,
   cwd: string,
 ): { runs: PlannedRun[]; shardOf: Map<string, number> } | { diagnostics: Diagnostic[] } {
-  // Checkpoints under this machine's temp dir, one folder per checkout so two repos with the
-  // same run ids never resume from each other's checkpoints.
-  const tmpDir = join(
-    tmpdir(),
-    `labgate-${createHash("sha1").update(cwd).digest("hex").slice(0, 8)}`,
-  );
+  // Checkpoints where they survive a reboot and a clean checkout (checkpoint-root.ts).
+  const tmpDir = checkpointRoot(config, cwd);
   const filter = { phase: input.phase, stage: input.stage };
   const planned = planDispatch({ experiments: loaded.experiments, config, filter, tmpDir });
   let runs: PlannedRun[];
