@@ -32,7 +32,25 @@ export interface Classification {
   kind: FailureKind | null;
   /** One line, for the state's `reason` and the results README. */
   reason: string | null;
+  /**
+   * Set when running the same command again cannot end differently (a deterministic failure),
+   * saying why: the runner then does not retry, and appends "not retried: <this>" to the reason.
+   * Infrastructure failures (a signal, out-of-memory, a timeout, a spawn error, a lost runner)
+   * leave it unset: they are retried.
+   */
+  noRetry?: string;
 }
+
+/**
+ * Python errors that, as the last line of the log, mean the script failed before it did any work
+ * and will fail the same way on every attempt.
+ */
+const START_ERRORS: readonly [RegExp, string][] = [
+  [/^ModuleNotFoundError\b/, "a missing module fails the same way again"],
+  [/^ImportError\b/, "an import error fails the same way again"],
+  [/^(SyntaxError|IndentationError|TabError)\b/, "a syntax error fails the same way again"],
+  [/^FileNotFoundError\b/, "a missing file fails the same way again"],
+];
 
 /** CUDA and PyTorch wordings of running out of GPU memory, and the kernel's OOM killer. */
 const OOM_TEXT =
@@ -67,10 +85,12 @@ export function classifyOutcome(outcome: AttemptOutcome, result: ResultCheck): C
     return { status: "failed", kind: "signal", reason: `signal: killed by ${outcome.signal}` };
   if (outcome.exitCode !== 0) {
     const last = lastLine(outcome.logTail);
+    const noRetry = START_ERRORS.find(([re]) => re.test(last))?.[1];
     return {
       status: "failed",
       kind: "non-zero-exit",
       reason: `exit ${outcome.exitCode}${last ? `: ${last}` : ""}`,
+      ...(noRetry ? { noRetry } : {}),
     };
   }
   if (result.kind === "missing")
@@ -78,12 +98,14 @@ export function classifyOutcome(outcome: AttemptOutcome, result: ResultCheck): C
       status: "failed",
       kind: "no-result",
       reason: "no-result: exited 0 without writing its result file",
+      noRetry: "a script that exits 0 without its result file does so again",
     };
   if (result.kind === "invalid")
     return {
       status: "failed",
       kind: "invalid-result",
       reason: `invalid-result: ${firstLine(result.message)}`,
+      noRetry: "a result file that breaks the contract is written the same way again",
     };
   return { status: "done", kind: null, reason: null };
 }

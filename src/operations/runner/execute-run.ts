@@ -143,7 +143,14 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
     if (outcome.logTruncated)
       entry.notes = `log cut at ${ctx.maxLogBytes ?? 10 * 1024 * 1024} bytes of ${outcome.logBytes}`;
 
-    const retry = verdict.status === "failed" && attempt < job.retries && !job.signal.aborted;
+    const retry =
+      verdict.status === "failed" &&
+      verdict.noRetry === undefined &&
+      attempt < job.retries &&
+      !job.signal.aborted;
+    // A deterministic failure with retries left says why they were not used (issue #13).
+    if (!retry && verdict.noRetry && attempt < job.retries)
+      entry.reason = `${entry.reason} (not retried: ${verdict.noRetry})`;
     if (retry) {
       Object.assign(entry, {
         status: "queued",
