@@ -13,7 +13,8 @@ export const statePath = (config: Config) =>
  * Reads what the gates will ask for at a commit in two GraphQL requests: the definitions and the
  * dispatch state, then the scripts the commands name and the lock files the reproducibility
  * reviewer looks for beside them. Where they are comes from `config`, the default branch's policy
- * (`readPolicyConfig`): the commit's own `.github/labgate.yml` is not read.
+ * (`readPolicyConfig`): the commit's own `.github/labgate.yml` is not read. Files an earlier batch
+ * read (the policy read's `batchWith`) are not asked again.
  */
 export async function prefetchReviewFiles(ws: ContentsWorkspace, config: Config): Promise<void> {
   await ws.prefetch([config.definitions, statePath(config)]);
