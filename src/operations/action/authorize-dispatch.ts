@@ -57,6 +57,7 @@ export type DispatchRefusalCode =
   | "approval-comment-other-head"
   | "approver-is-author"
   | "approval-cancelled"
+  | "approval-closed"
   | "policy-config-invalid"
   | "gates-not-green";
 
@@ -131,7 +132,8 @@ export async function authorizeDispatch(
   const ours =
     appId === undefined ? [] : ofThisRun.filter((r) => isTrustedCheck(r.check, { app_id: appId }));
   const newest = ours.at(-1);
-  if (newest && !holds(newest.record))
+  const newestHolds: boolean = newest === undefined || holds(newest.record);
+  if (newest && !newestHolds)
     return refuse(
       "approval-closed",
       `the approval of PR #${pr} at ${short} is ${newest.record.state} (labgate/phase8 record ${newest.check.id}): nothing to plan. Comment \`/approve-phase8\` on the PR to approve it again.`,
