@@ -86,6 +86,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       force: { type: "boolean" },
       sha: { type: "string" },
       shard: { type: "string" },
+      "commit-empty": { type: "boolean" },
     },
     run: (ctx, v) =>
       runCommand(ctx, {
@@ -98,6 +99,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         force: v.force === true,
         sha: str(v.sha),
         shard: intArg("--shard", v.shard, 0),
+        commitEmpty: v["commit-empty"] === true,
       }),
   },
   status: {
@@ -112,6 +114,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: {
       config: { type: "string" },
       "no-commit": { type: "boolean" },
+      "commit-empty": { type: "boolean" },
       phase: { type: "string" },
       "run-url": { type: "string" },
     },
@@ -119,6 +122,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       aggregateCommand(ctx, {
         config: str(v.config),
         commit: v["no-commit"] !== true,
+        commitEmpty: v["commit-empty"] === true,
         phase: phaseArg(v.phase),
         runUrl: str(v["run-url"]),
       }),

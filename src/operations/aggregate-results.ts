@@ -21,6 +21,8 @@ export interface AggregateInput {
   /** Workflow run URL, or `local:<host>`: the `Labgate-Run` trailer. */
   runUrl: string;
   commit: boolean;
+  /** Commit even when the tables hold no result row (every run failed or was cancelled). */
+  commitEmpty?: boolean;
   /** "full" archives the pilots first (SPEC §4); default: "full" when the state holds full runs. */
   phase?: "pilot" | "full";
 }
@@ -30,6 +32,8 @@ export interface AggregateOutcome {
   /** Every file written (repo-relative), dispatch/state.json first. */
   files: string[];
   export: ExportOutcome;
+  /** Why no commit was made although one was asked for; the message says it to the user. */
+  notCommitted?: { code: "no-rows" | "unchanged"; message: string };
 }
 
 /**
@@ -73,6 +77,17 @@ export async function aggregateResults(
   );
   const files = [state, ...outcome.files];
   if (!input.commit) return { files, export: outcome };
+  if (outcome.rows === 0 && !input.commitEmpty) {
+    const counts = Object.entries(outcome.counts)
+      .map(([k, n]) => `${n} ${k.replace("_", " ")}`)
+      .join(", ");
+    const notCommitted = {
+      code: "no-rows" as const,
+      message: `no result rows${counts ? ` (${counts})` : ""}, so nothing was committed: a results commit with an empty table would only hide the last good one. The files are written under ${config.results_dir}/; pass --commit-empty to commit the statuses anyway.`,
+    };
+    deps.log.info(notCommitted.message);
+    return { files, export: outcome, notCommitted };
+  }
   const commitSha = await commitResults(deps.git, {
     paths: [config.results_dir, state],
     project: loaded.definitions.project,
@@ -81,11 +96,16 @@ export async function aggregateResults(
     runUrl: input.runUrl,
     exclude: outcome.refused,
   });
-  deps.log.info(
-    commitSha
-      ? `committed the results as ${commitSha.slice(0, 12)}`
-      : "results unchanged since the last results commit; nothing to commit",
-  );
+  if (!commitSha) {
+    const notCommitted = {
+      code: "unchanged" as const,
+      message:
+        "results unchanged since the last results commit (at most the times they were written at differ); nothing was committed",
+    };
+    deps.log.info(notCommitted.message);
+    return { files, export: outcome, notCommitted };
+  }
+  deps.log.info(`committed the results as ${commitSha.slice(0, 12)}`);
   return { commitSha, files, export: outcome };
 }
 

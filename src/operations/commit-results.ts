@@ -1,4 +1,5 @@
 import type { SimpleGit } from "simple-git";
+import { sameResults } from "../core/results/without-stamps.js";
 import type { RunStatus } from "../core/state/state-entry.js";
 import { commitPaths } from "../git/commit-paths.js";
 import { messageWithTrailers, RUN_TRAILER, SOURCE_COMMIT_TRAILER } from "../git/trailers.js";
@@ -38,12 +39,16 @@ export function resultsCommitMessage(
 
 /**
  * Commits every output in ONE commit (SPEC §9), touching nothing else the user has staged.
- * Returns its sha, or undefined when the outputs did not change since the last results commit.
+ * Returns its sha, or undefined when the outputs did not change since the last results commit but
+ * for the times they were written at (those files are then put back as committed).
  */
 export async function commitResults(
   git: SimpleGit,
   input: CommitResultsInput,
 ): Promise<string | undefined> {
   const head = (await git.revparse(["HEAD"])).trim();
-  return commitPaths(git, input.paths, resultsCommitMessage(input, head), input.exclude);
+  return commitPaths(git, input.paths, resultsCommitMessage(input, head), {
+    exclude: input.exclude,
+    equivalent: sameResults,
+  });
 }

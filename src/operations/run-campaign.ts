@@ -10,9 +10,9 @@ import { newStateEntry } from "../core/runner/new-state-entry.js";
 import { emptyStatusCounts, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
 import { queryGpus } from "../exec/nvidia-smi.js";
 import type { AggregateInput } from "./aggregate-results.js";
+import { resultFileCap } from "./contained-files.js";
 import { diskWorkspace } from "./disk-workspace.js";
 import { DispatchStateError, readDispatchState } from "./dispatch-state-store.js";
-import { resultFileCap } from "./contained-files.js";
 import { CONFIG_PATH, loadCampaign } from "./load-campaign.js";
 import { checkSource, commandFiles, SourceRefusal, supportsResume } from "./runner/check-source.js";
 import { doneRuns } from "./runner/done-runs.js";
@@ -63,6 +63,8 @@ export interface RunCampaignInput {
   force?: boolean;
   /** Make the results commit (default true). */
   commit?: boolean;
+  /** Make it even when no run has a result row (`--commit-empty`). */
+  commitEmpty?: boolean;
   killGraceMs?: number;
   gpuPollMs?: number;
 }
@@ -254,6 +256,7 @@ export async function runCampaign(
             loaded,
             runUrl,
             commit: (input.commit ?? true) && !interrupted,
+            commitEmpty: input.commitEmpty,
             phase: runs.some((r) => r.phase === "full") ? "full" : "pilot",
           },
         );

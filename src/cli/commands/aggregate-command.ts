@@ -7,22 +7,24 @@ import { loadCampaign } from "../../operations/load-campaign.js";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "../cli-context.js";
 import { printDiagnostics } from "../print-diagnostics.js";
 
-export const aggregateHelp = `labgate aggregate [--no-commit] [--phase pilot|full] [--run-url URL] [--config .github/labgate.yml]
+export const aggregateHelp = `labgate aggregate [--no-commit] [--commit-empty] [--phase pilot|full] [--run-url URL] [--config .github/labgate.yml]
 
 Merges every dispatch/<run_id>.status.json into dispatch/state.json (pilots archived once the
 full phase is in), writes experiments/results/ (all_results.csv, aggregated.csv/.json, README.md
 with the design table and a chart, provenance.json, runs/), and makes ONE commit of them ending
 with the trailers Labgate-Source-Commit: <sha> and Labgate-Run: <url or local:host>.
 
-  --no-commit  write the files, commit nothing
-  --phase      tables of this phase only (default: full when the state holds full runs)
-  --run-url    the Labgate-Run trailer (default: this GitHub Actions run, else local:<host>)
+  --no-commit     write the files, commit nothing
+  --commit-empty  commit even when no run has a result row (by default such a commit is not made)
+  --phase         tables of this phase only (default: full when the state holds full runs)
+  --run-url       the Labgate-Run trailer (default: this GitHub Actions run, else local:<host>)
 
 A malformed dispatch/state.json is reported with its path and recovered from the last commit.`;
 
 export interface AggregateArgs {
   config?: string;
   commit: boolean;
+  commitEmpty?: boolean;
   phase?: "pilot" | "full";
   runUrl?: string;
 }
@@ -54,6 +56,7 @@ export async function aggregateCommand(ctx: CliContext, args: AggregateArgs): Pr
         loaded: campaign.loaded,
         runUrl: args.runUrl ?? defaultRunUrl(ctx.env),
         commit: args.commit,
+        commitEmpty: args.commitEmpty,
         phase: args.phase,
       },
     );

@@ -9,7 +9,7 @@ import { progressView } from "../progress/progress-view.js";
 import { renderTable } from "../render-table.js";
 
 export const runHelp = `labgate run [--phase pilot|full] [--stage N] [--parallel N] [--only <run-id glob>]
-            [--dry-run] [--force] [--sha SHA] [--shard K] [--config .github/labgate.yml]
+            [--dry-run] [--force] [--sha SHA] [--shard K] [--commit-empty] [--config .github/labgate.yml]
 
 Runs the campaign on this machine: pilot stages 1, 2, 3 (each only if the one before passed),
 then the full phase; then merges the runs into dispatch/state.json, writes experiments/results/
@@ -22,6 +22,7 @@ Runs already done are skipped, so running it again resumes. Logs: .labgate/logs/
   --force     run again the runs already done (after a fix to the code)
   --sha       refuse unless the checkout is this commit
   --shard     only the runs \`labgate plan\` puts on shard K (the dispatch matrix job)
+  --commit-empty  make the results commit even when no run has a result row
 
 Refuses to start when the definitions, the config or a script the commands run has uncommitted
 changes, or while another \`labgate run\` is active in the repository. Ctrl+C stops the running
@@ -37,6 +38,7 @@ export interface RunArgs {
   sha?: string;
   shard?: number;
   force?: boolean;
+  commitEmpty?: boolean;
 }
 
 export const EXIT_INTERRUPTED = 130;
@@ -86,6 +88,7 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number
         sha: args.sha,
         shard: args.shard,
         force: args.force,
+        commitEmpty: args.commitEmpty,
         gpuPollMs: pollMs(ctx.env.LABGATE_GPU_POLL_MS),
         killGraceMs: pollMs(ctx.env.LABGATE_KILL_GRACE_MS),
       },
