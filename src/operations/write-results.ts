@@ -28,7 +28,7 @@ import {
   resultFileCap,
 } from "./contained-files.js";
 import { preloadChartRenderer, renderChartSvg } from "./results/render-chart-svg.js";
-import { openAtomic } from "./results/write-atomic.js";
+import { type AtomicFile, openAtomic } from "./results/write-atomic.js";
 
 export interface ExportResultsInput {
   /** The merged dispatch state, every phase (archived pilots included). */
@@ -278,7 +278,16 @@ export function runResultReader(
   return async (entry) => {
     const id = parseRunId(entry.id, "run id");
     if (!id.ok) return { refused: id.message };
-    const got = await read(runFilePath(resultsDir, id.id));
+    const path = runFilePath(resultsDir, id.id);
+    let got: Awaited<ReturnType<typeof read>>;
+    try {
+      got = await read(path);
+    } catch (err) {
+      // An unreadable file (EACCES, EIO...) fails its run, not the whole aggregation.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (typeof code !== "string") throw err;
+      return { refused: `${path}: could not be read (${code})` };
+    }
     if (got.ok) return got.text;
     if (got.code === "missing") return undefined;
     return {
@@ -332,14 +341,37 @@ export async function writeResultsFiles(
     throw new Error(
       `${problem}; labgate writes results only inside the repository, and wrote nothing. Fix: make ${input.config.results_dir} a plain folder of the repository (\`git rm\` the link if one was committed).`,
     );
-  return exportResults(
-    {
-      ...input,
-      copyRunFiles: "when-elsewhere",
-      readResult: runResultReader(input.cwd, input.config.results_dir, resultFileCap(input.config)),
-    },
-    { open: (path) => openAtomic(resolve(input.cwd, path)) },
-  );
+  // Files still open when the export fails are aborted, so no temp file outlives it.
+  const open = new Set<AtomicFile>();
+  try {
+    return await exportResults(
+      {
+        ...input,
+        copyRunFiles: "when-elsewhere",
+        readResult: runResultReader(
+          input.cwd,
+          input.config.results_dir,
+          resultFileCap(input.config),
+        ),
+      },
+      {
+        async open(path) {
+          const file = await openAtomic(resolve(input.cwd, path));
+          open.add(file);
+          return {
+            write: (chunk) => file.write(chunk),
+            close: () => {
+              open.delete(file);
+              return file.close();
+            },
+          };
+        },
+      },
+    );
+  } catch (err) {
+    await Promise.all([...open].map((f) => f.abort()));
+    throw err;
+  }
 }
 
 function parseResult(text: string): ResultFile | string {

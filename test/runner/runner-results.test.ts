@@ -54,6 +54,19 @@ describe("one bad result file never blocks the others (issue #13)", () => {
     expect(git(dir, "status", "--porcelain", "--", "experiments/results")).toMatch(/huge_s1/);
   }, 90_000);
 
+  it("labgate aggregate that cannot write one output fails naming it and leaves no .tmp file", async () => {
+    const dir = campaignRepo([{ id: "good", mode: "ok" }]);
+    const first = await runCli(["run"], dir);
+    expect(first.code, first.stderr).toBe(0);
+    // A folder where the README goes: its rename fails after the other files were streamed.
+    rmSync(join(dir, "experiments/results/README.md"));
+    mkdirSync(join(dir, "experiments/results/README.md/inside"), { recursive: true });
+    const r = await runCli(["aggregate", "--no-commit"], dir);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("README.md");
+    expect(tmpFiles(dir)).toEqual([]);
+  }, 120_000);
+
   it("labgate run: a run leaving a directory or a 20 MB file fails with the reason, the good runs are written; a configured cap lets the big one through", async () => {
     const dir = campaignRepo([
       { id: "good", mode: "ok", seeds: [1, 2] },
