@@ -54,7 +54,15 @@ export class RunGroup {
   async members(marked: boolean): Promise<ProcInfo[]> {
     const table = await processTable();
     this.absorb(table);
-    const mine = marked ? await processesMarked(table, RUN_MARK, this.mark) : new Set<number>();
+    // Only a process started after the run can carry its mark: a few to read, not the machine.
+    const since = this.known.get(this.pid) ?? 0;
+    const mine = marked
+      ? await processesMarked(
+          new Map([...table].filter(([, p]) => p.start >= since)),
+          RUN_MARK,
+          this.mark,
+        )
+      : new Set<number>();
     for (const pid of mine) {
       const p = table.get(pid);
       if (p && !this.known.has(pid)) this.known.set(pid, p.start);

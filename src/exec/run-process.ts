@@ -213,7 +213,12 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   live.delete(group);
   // A process nothing above could find may still hold the pipe: read no longer than the grace.
   const readUntil = Math.max(exitedAt + graceMs, Date.now() + 100) - Date.now();
-  const drained = await Promise.race([closed.then(() => true), sleep(readUntil, false)]);
+  const reading = new AbortController(); // the timer must not keep labgate alive once drained
+  const drained = await Promise.race([
+    closed.then(() => true),
+    sleep(readUntil, false, { signal: reading.signal }).catch(() => false),
+  ]);
+  reading.abort();
   if (!drained) {
     note(
       `stopped reading the run's output ${seconds(graceMs)} after it exited: a process labgate could not find still holds it`,

@@ -94,6 +94,18 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
   }
 }
 
+describe("labgate run: the grace is a bound, not a wait", () => {
+  it("a quick run under kill_grace_seconds 120 ends labgate run long before the grace", async () => {
+    const dir = campaignRepo([{ id: "quick" }], "kill_grace_seconds: 120\n");
+    const t0 = Date.now();
+    const r = await runCli(["run"], dir);
+    expect(r.code).toBe(0);
+    expect(sidecars(dir).get("quick_s1")?.status).toBe("done");
+    // a pending timer for the grace once kept the process alive for the whole 120 s
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  }, 150_000);
+});
+
 describe("labgate run after a labgate that was SIGKILLed mid-run", () => {
   it("the orphaned run is never started twice: refused while it runs, then failed (runner lost) and run again", async () => {
     const starts = join(tempDir("labgate-starts-"), "starts");
