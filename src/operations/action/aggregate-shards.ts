@@ -9,7 +9,7 @@ import { readFileAtCommit } from "../../github/git-data-commit-base-file.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import type { RepoRef } from "../../github/repo-ref.js";
 import { resultsCommitMessage } from "../commit-results.js";
-import { writeContained } from "../contained-files.js";
+import { resultFileCap, writeContained } from "../contained-files.js";
 import { readDispatchState, statePath } from "../dispatch-state-store.js";
 import { computeResultsFiles, runResultReader } from "../write-results.js";
 import { checkoutMismatch } from "./checkout-head.js";
@@ -137,6 +137,7 @@ export async function aggregateShards(
     {
       cwd: input.cwd,
       dispatchDir: config.dispatch_dir,
+      maxResultBytes: resultFileCap(config),
       sha: input.sha,
       runUrl: input.runUrl,
       clock: deps.clock,
@@ -190,7 +191,7 @@ export async function aggregateShards(
       runUrl: input.runUrl,
       clock: deps.clock,
       phase: input.phase,
-      readResult: runResultReader(input.cwd, config.results_dir),
+      readResult: runResultReader(input.cwd, config.results_dir, resultFileCap(config)),
     });
     const files = [{ path: stateFile, content: state }, ...exported.outputs];
     result.counts = exported.counts;

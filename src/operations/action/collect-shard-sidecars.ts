@@ -21,6 +21,8 @@ export interface ShardRuns {
 export interface CollectInput {
   cwd: string;
   dispatchDir: string;
+  /** The result file cap (`resultFileCap(config)`); default: the default config's. */
+  maxResultBytes?: number;
   sha: string;
   runUrl: string;
   clock: () => Date;
@@ -58,7 +60,9 @@ export async function collectShardSidecars(
   const warnings: string[] = [];
   for (const { shard, runs, dir } of shards) {
     const readSidecar = dir ? containedReader(dir, MAX_SIDECAR_BYTES) : undefined;
-    const readResult = dir ? containedReader(dir, MAX_RESULT_FILE_BYTES) : undefined;
+    const readResult = dir
+      ? containedReader(dir, input.maxResultBytes ?? MAX_RESULT_FILE_BYTES)
+      : undefined;
     for (const run of runs) {
       const sidecar = sidecarFile(input.dispatchDir, run.run_id);
       const got = readSidecar ? await readSidecar(sidecar) : undefined;
