@@ -31,7 +31,9 @@ export interface TestExperiment {
  * .github/labgate.yml.
  */
 export function campaignRepo(experiments: TestExperiment[], config?: string): string {
-  const dir = tempDir("labgate-run-");
+  // The repo is a folder inside the temp dir, so the default checkpoint root beside it
+  // (`../.labgate-checkpoints/repo`) is inside the temp dir too, and removed with it.
+  const dir = join(tempDir("labgate-run-"), "repo");
   mkdirSync(join(dir, "scripts"), { recursive: true });
   mkdirSync(join(dir, "experiments"), { recursive: true });
   copyFileSync(join(FIXTURES, "fake_train.py"), join(dir, "scripts/fake_train.py"));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/run-cli.js";
@@ -27,15 +27,11 @@ describe("{checkpoint_dir} is made before the run, where a resume finds it (issu
   it("by default the checkpoints live beside the checkout, not in the temp dir or the checkout", async () => {
     const dir = campaignRepo([{ id: "train", command: attemptsCommand("preempt"), retries: 1 }]);
     const root = join(dirname(dir), ".labgate-checkpoints", basename(dir));
-    try {
-      addAttemptsScript(dir);
-      const r = await runCli(["run"], dir);
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(sidecars(dir).get("train_s1")?.checkpoint_dir).toBe(join(root, "ckpt_train_s1"));
-      expect(existsSync(join(root, "ckpt_train_s1", "model.pt"))).toBe(true);
-      expect(statSync(root).mode & 0o777).toBe(0o700);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    addAttemptsScript(dir);
+    const r = await runCli(["run"], dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(sidecars(dir).get("train_s1")?.checkpoint_dir).toBe(join(root, "ckpt_train_s1"));
+    expect(existsSync(join(root, "ckpt_train_s1", "model.pt"))).toBe(true);
+    expect(statSync(root).mode & 0o777).toBe(0o700);
   }, 120_000);
 });
