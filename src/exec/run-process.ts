@@ -4,6 +4,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ProcInfo } from "./process-tree.js";
 import { describeProcs, RUN_MARK, RunGroup } from "./run-group.js";
 import { untrustedEnv } from "./untrusted-env.js";
 
@@ -163,17 +164,17 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   let timedOut = false;
   let cancelled = false;
   let stopping: Promise<void> | undefined;
+  const report = (why: string, r: Awaited<ReturnType<RunGroup["stop"]>>) => {
+    if (r.termed.length > 0) note(`${why}: sent SIGTERM to ${describeProcs(r.termed)}`);
+    if (r.killed.length > 0)
+      note(
+        `still running after the ${seconds(graceMs)} grace, killed with SIGKILL: ${describeProcs(r.killed)}`,
+      );
+    if (r.left.length > 0)
+      note(`could not stop ${describeProcs(r.left)} (another user's processes?)`);
+  };
   const stop = (why: string) => {
-    stopping ??= (async () => {
-      const r = await group.stop(graceMs);
-      if (r.termed.length > 0) note(`${why}: sent SIGTERM to ${describeProcs(r.termed)}`);
-      if (r.killed.length > 0)
-        note(
-          `still running after the ${seconds(graceMs)} grace, killed with SIGKILL: ${describeProcs(r.killed)}`,
-        );
-      if (r.left.length > 0)
-        note(`could not stop ${describeProcs(r.left)} (another user's processes?)`);
-    })();
+    stopping ??= group.stop(graceMs).then((r) => report(why, r));
     return stopping;
   };
   // 0 means none; setTimeout fires at once past 2^31-1 ms, so a longer limit waits 24.8 days
@@ -198,27 +199,39 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   clearTimeout(timer);
   opts.signal?.removeEventListener("abort", onAbort);
   let survivors: string[] = [];
+  // Processes of the run still running once its main process exited: stopped the same way.
+  // Looked for again while the output is still held (one found mid-exec may have been missed).
+  const sweep = async () => {
+    const left = (await group.members(true)).filter((p) => !survivors.includes(procName(p)));
+    if (left.length === 0) return;
+    survivors = [...survivors, ...left.map(procName)];
+    note(
+      `the run's main process exited; ${left.length} of its processes still running: ${left.map(procName).join(", ")}`,
+    );
+    const r = await group.stop(graceMs);
+    report("stopping them", r);
+  };
   if (stopping) await stopping;
-  else {
-    const left = await group.members(true);
-    if (left.length > 0) {
-      survivors = left.map((p) => `${p.pid} (${p.comm})`);
-      note(
-        `the run's main process exited; ${left.length} of its processes still running: ${survivors.join(", ")}`,
-      );
-      await stop("stopping them");
-    }
+  else await sweep();
+  // A process nothing above could find may still hold the pipe: read no longer than the grace.
+  let drained = false;
+  void closed.then(() => {
+    drained = true;
+  });
+  const reading = new AbortController(); // no timer may keep labgate alive once drained
+  const readUntil = Math.max(exitedAt + graceMs, Date.now() + 100);
+  while (!drained && Date.now() < readUntil) {
+    await Promise.race([
+      closed,
+      sleep(Math.min(200, readUntil - Date.now()), undefined, { signal: reading.signal }).catch(
+        () => {},
+      ),
+    ]);
+    if (!drained && Date.now() < readUntil) await sweep();
   }
+  reading.abort();
   group.close();
   live.delete(group);
-  // A process nothing above could find may still hold the pipe: read no longer than the grace.
-  const readUntil = Math.max(exitedAt + graceMs, Date.now() + 100) - Date.now();
-  const reading = new AbortController(); // the timer must not keep labgate alive once drained
-  const drained = await Promise.race([
-    closed.then(() => true),
-    sleep(readUntil, false, { signal: reading.signal }).catch(() => false),
-  ]);
-  reading.abort();
   if (!drained) {
     note(
       `stopped reading the run's output ${seconds(graceMs)} after it exited: a process labgate could not find still holds it`,
@@ -236,6 +249,8 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     survivors,
   });
 }
+
+const procName = (p: ProcInfo) => `${p.pid} (${p.comm})`;
 
 function endLog(log: WriteStream): Promise<void> {
   return new Promise<void>((resolve) => log.end(resolve));
