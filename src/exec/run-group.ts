@@ -112,15 +112,18 @@ export class RunGroup {
 
   /**
    * SIGTERM to every process of the run, `graceMs` for them to exit, then SIGKILL to those left
-   * (and to any found later), until none is left or `settleMs` more have passed. Returns the
-   * processes that got SIGTERM and those that needed SIGKILL.
+   * (and to any found later), until none is left or `settleMs` more have passed. `onTerm` hears
+   * of the SIGTERM as it is sent. Returns the processes that got SIGTERM and those that needed
+   * SIGKILL.
    */
   async stop(
     graceMs: number,
+    onTerm: (termed: ProcInfo[]) => void = () => {},
     settleMs = 2000,
   ): Promise<{ termed: ProcInfo[]; killed: ProcInfo[]; left: ProcInfo[] }> {
     const termed = await this.members(true);
     this.signal("SIGTERM", termed);
+    onTerm(termed);
     const deadline = Date.now() + graceMs;
     let left = termed;
     while (Date.now() < deadline) {

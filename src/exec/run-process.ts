@@ -164,8 +164,10 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   let timedOut = false;
   let cancelled = false;
   let stopping: Promise<void> | undefined;
-  const report = (why: string, r: Awaited<ReturnType<RunGroup["stop"]>>) => {
-    if (r.termed.length > 0) note(`${why}: sent SIGTERM to ${describeProcs(r.termed)}`);
+  const termNote = (why: string) => (termed: ProcInfo[]) => {
+    if (termed.length > 0) note(`${why}: sent SIGTERM to ${describeProcs(termed)}`);
+  };
+  const report = (r: Awaited<ReturnType<RunGroup["stop"]>>) => {
     if (r.killed.length > 0)
       note(
         `still running after the ${seconds(graceMs)} grace, killed with SIGKILL: ${describeProcs(r.killed)}`,
@@ -174,7 +176,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
       note(`could not stop ${describeProcs(r.left)} (another user's processes?)`);
   };
   const stop = (why: string) => {
-    stopping ??= group.stop(graceMs).then((r) => report(why, r));
+    stopping ??= group.stop(graceMs, termNote(why)).then(report);
     return stopping;
   };
   // 0 means none; setTimeout fires at once past 2^31-1 ms, so a longer limit waits 24.8 days
@@ -208,8 +210,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     note(
       `the run's main process exited; ${left.length} of its processes still running: ${left.map(procName).join(", ")}`,
     );
-    const r = await group.stop(graceMs);
-    report("stopping them", r);
+    report(await group.stop(graceMs, termNote("stopping them")));
   };
   if (stopping) await stopping;
   else await sweep();

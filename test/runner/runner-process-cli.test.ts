@@ -94,6 +94,34 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
   }
 }
 
+describe("labgate run: Ctrl+C stops every process of the run", () => {
+  it("SIGINT to labgate: the wrapper and its trainer that ignores SIGTERM are gone after the 1 s grace, none orphaned, the run cancelled", async () => {
+    const { dir, pidFile } = scriptCampaign(
+      "wrapper-ignores-term.sh",
+      "90",
+      "kill_grace_seconds: 1\n",
+      0.05,
+    );
+    const run = spawn(process.execPath, [BIN, "run"], { cwd: dir });
+    const exited = new Promise<number | null>((r) => run.once("exit", (code) => r(code)));
+    await until("the trainer to start", () => pidsIn(pidFile).length === 2);
+    const pids = pidsIn(pidFile);
+    started.push(...pids);
+    const t0 = Date.now();
+    run.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(15_000); // 1 s grace, then the state merge and exit
+    for (const pid of pids) expect(running(pid)).toBe(false);
+    expect(sidecars(dir).get("wrapped_s1")).toMatchObject({
+      status: "cancelled",
+      reason: "cancelled: labgate run interrupted (SIGINT)",
+    });
+    expect(readFileSync(join(dir, ".labgate/logs/wrapped_s1.log"), "utf8")).toMatch(
+      /cancelled: sent SIGTERM to .*\n*.*\[labgate: still running after the 1 s grace, killed with SIGKILL: \d+ \(sleep\)\]/s,
+    );
+  }, 60_000);
+});
+
 describe("labgate run: the grace is a bound, not a wait", () => {
   it("a quick run under kill_grace_seconds 120 ends labgate run long before the grace", async () => {
     const dir = campaignRepo([{ id: "quick" }], "kill_grace_seconds: 120\n");
