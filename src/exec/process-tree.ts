@@ -121,12 +121,12 @@ export function bootId(): Promise<string | null> {
  */
 export async function stillRunning(pid: number, start: number | null): Promise<boolean> {
   if (!hasProc()) return isAlive(pid) || isAlive(-pid);
-  for (const p of (await processTable()).values()) {
-    if (p.state === "Z") continue;
-    if (p.pid === pid && (start === null || p.start === start)) return true;
-    // the leader is gone or its pid was reused; its group lives while any member does
-    if (p.pgid === pid) return true;
-  }
+  const table = await processTable();
+  const leader = table.get(pid);
+  // A live process with another start time reused the pid: the run's group ended before it could.
+  if (leader && leader.state !== "Z") return start === null || leader.start === start;
+  // The leader is gone (or an unreaped zombie); its group lives while any member does.
+  for (const p of table.values()) if (p.pgid === pid && p.state !== "Z") return true;
   return false;
 }
 
