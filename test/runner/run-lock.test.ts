@@ -90,7 +90,9 @@ describe("the run lock: exactly one contender wins", () => {
       nonce: "live-one",
     };
     writeFileSync(join(dir, LOCK), JSON.stringify(self));
-    await expect(acquireRunLock(dir, new Date())).rejects.toThrow(RunLockError);
+    const refused = acquireRunLock(dir, new Date());
+    await expect(refused).rejects.toThrow(RunLockError);
+    await expect(refused).rejects.toMatchObject({ code: "held" });
     expect(JSON.parse(readFileSync(join(dir, LOCK), "utf8")).nonce).toBe("live-one");
 
     writeFileSync(join(dir, LOCK), JSON.stringify({ ...self, pid_start: 1, nonce: "reused" }));

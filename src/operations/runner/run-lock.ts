@@ -7,8 +7,18 @@ import { bootId, processAlive, processStart } from "../../exec/process-tree.js";
 
 export const RUN_LOCK = ".labgate/run.lock";
 
-/** Another `labgate run` holds the repo. */
-export class RunLockError extends Error {}
+/**
+ * The lock was not taken: `held` (another live `labgate run`), `interrupted-takeover` (a
+ * contender died while replacing a stale lock), `contended` (it changed hands too often to read).
+ */
+export class RunLockError extends Error {
+  constructor(
+    readonly code: "held" | "interrupted-takeover" | "contended",
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** What the lock file says: who holds it, and a nonce naming this one lock. */
 interface LockBody {
@@ -67,7 +77,7 @@ export async function acquireRunLock(cwd: string, now: Date): Promise<RunLock> {
       const found = await readLock(path);
       if (!found) continue; // released meanwhile: try again
       const verdict = await judge(found, body);
-      if (verdict.kind === "live") throw new RunLockError(verdict.message);
+      if (verdict.kind === "live") throw new RunLockError("held", verdict.message);
       if (verdict.kind === "wait") {
         await sleep(20);
         continue;
@@ -80,6 +90,7 @@ export async function acquireRunLock(cwd: string, now: Date): Promise<RunLock> {
         // another contender is replacing this stale lock; read what it put there
         if (await olderThan(claim, 10_000))
           throw new RunLockError(
+            "interrupted-takeover",
             `a takeover of the stale ${RUN_LOCK} was interrupted (${claim} is left over).\n  If no \`labgate run\` is active, delete ${RUN_LOCK} and ${RUN_LOCK}.takeover.* and try again.`,
           );
         await sleep(10);
@@ -98,7 +109,10 @@ export async function acquireRunLock(cwd: string, now: Date): Promise<RunLock> {
   } finally {
     await rm(tmp, { force: true });
   }
-  throw new RunLockError(`could not take ${RUN_LOCK}; delete it if no \`labgate run\` is active`);
+  throw new RunLockError(
+    "contended",
+    `could not take ${RUN_LOCK}; delete it if no \`labgate run\` is active`,
+  );
 }
 
 type Verdict =
