@@ -1,0 +1,3 @@
+import { createRequire as __labgateCreateRequire } from 'node:module';
+const require = __labgateCreateRequire(import.meta.url);
+function l(t,e){return{id:t.run_id,exp_id:t.exp_id,phase:t.phase,stage:t.stage,method:t.method,dataset:t.dataset,params:t.params,seed:t.seed,command:e.command,status:"pending",host:null,gpu:null,pid:null,job_id:e.job_id??null,shard:e.shard,started:null,finished:null,exit_code:null,reason:null,retry_count:0,git_commit:e.git_commit,checkpoint_dir:t.checkpoint_dir,result_file:t.result_file,expected_duration_hours:t.expected_duration_hours,vram_mb:t.vram_mb,wandb_run_id:null,hf_artifact_url:null,run_url:e.run_url,notes:null,duration_hours:null,peak_vram_mb:null}}export{l as a};
