@@ -96,7 +96,9 @@ export function inboxRuntime(o: InboxRuntimeOptions): InboxRuntime {
         timer = setInterval(() => void fetchBack(), o.redeliveryIntervalMs);
         timer.unref();
       }
-      addHealthHandler(s, () => healthReport(o.store.stats(), worker?.inFlight().length ?? 0, now()));
+      addHealthHandler(s, () =>
+        healthReport(o.store.stats(), worker?.inFlight().length ?? 0, now()),
+      );
     },
     receive(d) {
       const outcome = o.store.record(d);
@@ -120,6 +122,9 @@ function addHealthHandler(s: InboxStart, report: () => unknown): void {
       return true;
     }) as never);
   } catch (err) {
-    (s.app.log as unknown as WorkerLog).warn({ err }, "labgate: no HTTP server to serve /healthz on");
+    (s.app.log as unknown as WorkerLog).warn(
+      { err },
+      "labgate: no HTTP server to serve /healthz on",
+    );
   }
 }
