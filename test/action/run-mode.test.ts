@@ -109,6 +109,55 @@ describe("action mode run (bundled, self-hosted runner)", () => {
   });
 });
 
+describe("action mode run holds no credential the experiments could read (docs/security.md)", () => {
+  // An experiment reads its parent's environment: /proc/$PPID/environ is the action's node process.
+  const stealer = (out: string) => {
+    const files = campaignFiles();
+    files["train.py"] = `import os
+env = open(f"/proc/{os.getppid()}/environ", "rb").read().split(b"\\0")
+with open(${JSON.stringify(out)}, "ab") as f:
+    f.write(b"\\n".join(v for v in env if v.startswith((b"INPUT_TOKEN=", b"GH_TOKEN="))))
+${files["train.py"]}`;
+    return files;
+  };
+
+  it("refuses to start when given `token:` (the action's default github.token), running nothing", async () => {
+    const out = join(tempDir("labgate-stolen-"), "stolen");
+    const repo = repoWithBranch(stealer(out));
+    const store = tempDir("labgate-artifacts-");
+    const run = await runBundledAction(
+      { mode: "run", sha: repo.head, shard: "0", token: "ghs_actionDefaultToken" },
+      { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store },
+    );
+    expect(run.code).toBe(1);
+    expect(run.log).toContain(
+      "::error::mode run runs repository code (the experiments) and must hold no token",
+    );
+    expect(run.log).toContain("set `token: ''` on this step");
+    expect(run.outputs).toMatchObject({ runs: "0", failed: "0", refused: "token-given" });
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(repo.work, ".labgate/logs"))).toBe(false);
+    expect(readdirSync(store)).toEqual([]);
+  });
+
+  it("refuses to start when the step's environment holds a credential, naming it", async () => {
+    const out = join(tempDir("labgate-stolen-"), "stolen");
+    const repo = repoWithBranch(stealer(out));
+    const store = tempDir("labgate-artifacts-");
+    const run = await runBundledAction(
+      { mode: "run", sha: repo.head, shard: "0" },
+      { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store, GH_TOKEN: "ghp_personal" },
+    );
+    expect(run.code).toBe(1);
+    expect(run.log).toContain(
+      "::error::mode run runs repository code and must hold no credential, but the step's environment has GH_TOKEN",
+    );
+    expect(run.outputs).toMatchObject({ refused: "token-in-env" });
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(store)).toEqual([]);
+  });
+});
+
 describe("action mode run: what a run leaves as links stays out of the artifact (docs/security.md)", () => {
   it("uploads no symbolic link, nor what it points at, that a run left at its result or log path", async () => {
     const outside = tempDir("labgate-outside-");

@@ -21,6 +21,8 @@ const isCheckout = (s: any) => String(s.uses ?? "").startsWith("actions/checkout
 const LABGATE_ACTION = /^(labgate\/labgate\/action@|\.\/)/;
 /** The action modes that start repository code (experiments, dry-runs, fixers) or act on a PR. */
 const CODE_MODES = new Set(["run", "dry-run", "autofix", "app", "nightly-run"]);
+/** The modes that start repository code and refuse to hold a token. */
+const TOKENLESS_MODES = new Set(["run", "autofix"]);
 /** Where a local action is checked out from the workflow's own commit, apart from the code under test. */
 const TRUSTED_PATH = ".labgate-action";
 
@@ -74,6 +76,31 @@ describe("every workflow is least-privileged (issue #11)", () => {
         expect(JSON.stringify(job), `${f}: job ${name} runs repository code`).not.toMatch(
           /secrets\./,
         );
+      }
+    },
+  );
+
+  it.each(workflows)(
+    "%s gives the modes that run repository code and refuse a token (run, autofix) `token: ''`",
+    (f) => {
+      // Else the action's default `github.token` sits in the node process's INPUT_TOKEN, which
+      // the experiments and fixers it starts can read from /proc/$PPID/environ.
+      for (const [name, job] of jobsOf(load(f)))
+        for (const step of job.steps ?? [])
+          if (LABGATE_ACTION.test(String(step.uses ?? "")) && TOKENLESS_MODES.has(step.with?.mode))
+            expect(step.with?.token, `${f}: job ${name}: set \`token: ""\``).toBe("");
+    },
+  );
+
+  it.each(workflows)(
+    "%s: a job that reads a secret names an environment (restricted to the default branch)",
+    (f) => {
+      for (const [name, job] of jobsOf(load(f))) {
+        if (!/secrets\./.test(JSON.stringify(job))) continue;
+        expect(
+          job.environment,
+          `${f}: job ${name} reads a secret: set \`environment:\``,
+        ).toBeTruthy();
       }
     },
   );

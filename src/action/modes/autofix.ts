@@ -7,9 +7,9 @@ import {
   AutofixPlan,
   autofixArtifactName,
 } from "../../core/autofix/autofix-handoff.js";
-import { isSecretName } from "../../exec/untrusted-env.js";
 import { configuredGit, NO_HOOKS } from "../../operations/autofix-worktree.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
+import { heldCredential } from "../held-credentials.js";
 import { markdownTable } from "../render-markdown.js";
 import { autofixPlanFile } from "./autofix-plan.js";
 
@@ -31,18 +31,16 @@ export const autofixMode: ActionMode = {
       summary: `## labgate autofix for #${number}: ${code}\n\n${message}\n`,
       failure: message,
     });
-    if (inputs.token)
+    const held = heldCredential(inputs.token, process.env);
+    if (held?.code === "token-given")
       return refused(
-        "token-given",
+        held.code,
         "mode autofix runs repository code (the fixers) and must hold no token, which any process it starts could read from /proc; set `token: ''` on this step, run it in a job with `permissions: contents: read` and no secrets, and push with mode autofix-push in another job",
       );
-    const secrets = Object.keys(process.env).filter(
-      (k) => isSecretName(k) && !/^(INPUT|ACTIONS)_/i.test(k) && process.env[k],
-    );
-    if (secrets.length > 0)
+    if (held?.code === "token-in-env")
       return refused(
-        "token-in-env",
-        `mode autofix runs repository code and must hold no credential, but the step's environment has ${secrets.join(", ")}; remove them from the job's and the step's \`env:\``,
+        held.code,
+        `mode autofix runs repository code and must hold no credential, but the step's environment has ${held.names.join(", ")}; remove them from the job's and the step's \`env:\``,
       );
     const git = configuredGit(cwd, NO_HOOKS);
     const creds = await git

@@ -3,16 +3,32 @@ import { simpleGit } from "simple-git";
 import { shardArtifactName } from "../../operations/action/shard-artifact.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { cancelOnSignals } from "../cancel-signal.js";
+import { heldCredential } from "../held-credentials.js";
 import { markdownTable } from "../render-markdown.js";
 
 /**
  * `run` (self-hosted GPU runner): this shard's runs of the approved commit with the local runner,
- * then one artifact with every sidecar, result file and log. Never commits.
+ * then one artifact with every sidecar, result file and log. Never commits. The experiments are
+ * repository code and a process can read its parent's environment in /proc, so this step refuses
+ * to start while it holds a token (`token:` must be empty) or a credential-named variable
+ * (docs/security.md); output `refused` names why (token-given | token-in-env).
  */
 export const runMode: ActionMode = {
   requires: ["sha", "shard"],
   async run({ inputs, env, cwd, log, artifacts }): Promise<ModeResult> {
     const shard = inputs.shard as number;
+    const held = heldCredential(inputs.token, process.env);
+    if (held) {
+      const message =
+        held.code === "token-given"
+          ? "mode run runs repository code (the experiments) and must hold no token, which any process it starts could read from /proc; set `token: ''` on this step and run the job with `permissions: contents: read` and no secrets"
+          : `mode run runs repository code and must hold no credential, but the step's environment has ${held.names.join(", ")}; remove them from the job's and the step's \`env:\` and from the runner's environment (its .env file)`;
+      return {
+        outputs: { runs: "0", failed: "0", refused: held.code },
+        summary: `## labgate run: shard ${shard} refused (${held.code})\n\n${message}\n`,
+        failure: message,
+      };
+    }
     const artifactName = shardArtifactName(inputs.artifactPrefix, shard, env.runAttempt);
     // Loaded on demand: each mode pulls in only its own dependencies (see scripts/build-action.js).
     const { runShard } = await import("../../operations/action/run-shard.js");
