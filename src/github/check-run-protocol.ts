@@ -12,10 +12,22 @@ export const CHECK_NAMES = {
   "design-debate": "labgate/design-debate",
   pilot: "labgate/pilot",
   phase8: "labgate/phase8",
+  /** Holds the `/run-pilot` record (`ApprovalRecord` with `phase: "pilot"`), apart from the gates. */
+  "pilot-dispatch": "labgate/pilot-dispatch",
 } as const;
 export type CheckName = (typeof CHECK_NAMES)[keyof typeof CHECK_NAMES];
 
 export const PHASE8_CHECK = CHECK_NAMES.phase8;
+export const PILOT_DISPATCH_CHECK = CHECK_NAMES["pilot-dispatch"];
+
+/**
+ * Where the record of a phase lives: the full phase's approval on `labgate/phase8`, a pilot's
+ * `/run-pilot` on `labgate/pilot-dispatch` (never `labgate/pilot`, the pilot gate's verdict, nor
+ * `labgate/phase8`, whose records the app completes, cancels and voids as full approvals).
+ */
+export function recordCheckOf(phase: ApprovalRecord["phase"]): CheckName {
+  return phase === "pilot" ? PILOT_DISPATCH_CHECK : PHASE8_CHECK;
+}
 export const CODE_REVIEW_CHECK = CHECK_NAMES["code-review"];
 
 /** The GitHub App behind `GITHUB_TOKEN` (`github-actions`): every workflow of a repo writes as it. */
@@ -64,15 +76,18 @@ export function trustedChecks<C extends AuthoredCheck>(
 
 /**
  * The approval of a phase, stored on GitHub itself — in the `external_id` of the `labgate/phase8`
- * check run of the commit it applies to — so a restarted server (or the dispatch workflow's plan
- * step) finds it again without a database of its own.
+ * check run (full phase, `/approve-phase8`) or the `labgate/pilot-dispatch` check run (pilot,
+ * `/run-pilot`) of the commit it applies to (`recordCheckOf`) — so a restarted server (or the
+ * dispatch workflow's plan step) finds it again without a database of its own.
  */
 export interface ApprovalRecord {
   v: 1;
   pr: number;
   /** The approved commit: what the dispatch runs. */
   sha: string;
-  phase: "full";
+  phase: "full" | "pilot";
+  /** A pilot of one stage (`/run-pilot <stage>`); absent: stage by stage. */
+  stage?: number;
   by: string;
   at: string;
   /**
@@ -81,7 +96,10 @@ export interface ApprovalRecord {
    * approved: dispatched and not finished; dispatch-failed / cancelled / voided: no longer holds.
    */
   state: "dispatching" | "approved" | "dispatch-failed" | "cancelled" | "voided" | "completed";
-  /** The approving `/approve-phase8` comment, so the plan step can read it back and check its author. */
+  /**
+   * The approving `/approve-phase8` (or `/run-pilot`) comment, so the plan step can read it back
+   * and check its author.
+   */
   comment_id?: number;
 }
 
@@ -115,6 +133,8 @@ export function decodeApproval(externalId: string | null | undefined): ApprovalR
     typeof r.sha !== "string" ||
     typeof r.by !== "string" ||
     !APPROVAL_STATES.includes(r.state as ApprovalRecord["state"]) ||
+    (r.phase !== "full" && r.phase !== "pilot") ||
+    (r.stage !== undefined && !Number.isInteger(r.stage)) ||
     (r.comment_id !== undefined && !Number.isInteger(r.comment_id))
   )
     return undefined;

@@ -339,19 +339,77 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
     });
   });
 
-  it("plans a pilot with no approval record, for the open non-fork PR whose head is sha", async () => {
-    const repo = repoWithBranch(campaignFiles());
-    const gh = await github(repo.head);
-    const run = await plan(repo.work, gh, { sha: repo.head, phase: "pilot" });
-    expect(run.log).not.toContain("::error::");
-    expect(run.code).toBe(0);
-    expect(run.outputs.runs).toBe("1");
-    expect(requested(gh)).toEqual(["GET /repos/lab/study/pulls/7"]);
-    await gh.close();
-    const moved = await github("fedcba9876543210fedcba9876543210fedcba98");
-    const refused = await plan(repo.work, moved, { sha: repo.head, phase: "pilot" });
-    expect(refused.code).toBe(1);
-    expect(refused.log).toContain("PR #7's head is fedcba9");
+  describe("a pilot plans only on the app's /run-pilot record", () => {
+    /** A `labgate/pilot-dispatch` check run on `sha` holding the `/run-pilot` record of `app`. */
+    const pilotRecord = (id: number, sha: string, app: { id: number; slug: string }) => ({
+      ...phase8(id, sha, app, { phase: "pilot", comment_id: 56 }),
+      name: "labgate/pilot-dispatch",
+    });
+    const runPilotComment: FakeComment = { issue: PR, user: "alice", created_at: CREATED };
+
+    it("refuses a hand-made pilot dispatch with no record (a writer labelling any campaign pilot)", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await github(repo.head);
+      const run = await plan(repo.work, gh, { sha: repo.head, phase: "pilot" });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain(
+        `::error::refusing to plan: no labgate/pilot-dispatch check run at ${repo.head.slice(0, 7)} carries a standing pilot record of PR #7: labgate runs a pilot only for a commit whose pilot was started with \`/run-pilot\` on the PR.`,
+      );
+      expect(run.outputs.runs).toBe("0");
+      expect(run.outputs.matrix).toBeUndefined();
+    });
+
+    it("refuses a pilot on a full-phase approval, and a full phase on a pilot record", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await github(repo.head, {
+        checkRuns: [phase8(1, repo.head, LABGATE_APP, { phase: "pilot" })],
+      });
+      const pilot = await plan(repo.work, gh, { sha: repo.head, phase: "pilot" });
+      expect(pilot.code).toBe(1);
+      expect(pilot.outputs.runs).toBe("0");
+      const full = await plan(repo.work, gh, { sha: repo.head, phase: "full" });
+      expect(full.code).toBe(1);
+      expect(full.outputs.runs).toBe("0");
+    });
+
+    it("refuses a pilot record written by another app", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await github(repo.head, {
+        checkRuns: [pilotRecord(1, repo.head, OTHER_APP)],
+        comments: { 56: runPilotComment },
+      });
+      const run = await plan(repo.work, gh, { sha: repo.head, phase: "pilot" });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain("written by other-bot, not the labgate app");
+      expect(run.outputs.runs).toBe("0");
+    });
+
+    it("plans the pilot matrix on the app's record, for the open non-fork PR whose head is sha", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const gh = await github(repo.head, {
+        checkRuns: [pilotRecord(1, repo.head, LABGATE_APP)],
+        comments: { 56: runPilotComment },
+      });
+      const run = await plan(repo.work, gh, { sha: repo.head, phase: "pilot" });
+      expect(run.log).not.toContain("::error::");
+      expect(run.code).toBe(0);
+      expect(run.outputs.runs).toBe("1");
+      expect(requested(gh)).toEqual([
+        "GET /repos/lab/study/pulls/7",
+        "GET /apps/labgate",
+        `GET /repos/lab/study/commits/${repo.head}/check-runs`,
+        "GET /repos/lab/study/issues/comments/56",
+        "POST /graphql",
+        "GET /repos/lab/study/collaborators/alice/permission",
+      ]);
+      await gh.close();
+      const moved = await github("fedcba9876543210fedcba9876543210fedcba98", {
+        checkRuns: [pilotRecord(1, repo.head, LABGATE_APP)],
+      });
+      const refused = await plan(repo.work, moved, { sha: repo.head, phase: "pilot" });
+      expect(refused.code).toBe(1);
+      expect(refused.log).toContain("PR #7's head is fedcba9");
+    });
   });
 
   it("reports a campaign that does not plan with file and line", async () => {
