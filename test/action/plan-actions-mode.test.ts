@@ -170,7 +170,7 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
   it("plans when the comment names the head (`/approve-phase8 <sha>`), whatever the branch's pushes say", async () => {
     const repo = repoWithBranch(campaignFiles());
     const gh = await github(repo.head, {
-      comment: { body: `Looks right.\n/approve-phase8 ${repo.head.slice(0, 7)}` },
+      comment: { body: `Looks right.\n/approve-phase8 ${repo.head}` },
       activity: {},
     });
     const run = await plan(repo.work, gh, repo.head);
@@ -194,7 +194,19 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
     const run = await plan(repo.work, gh, repo.head);
     expectRefused(
       run,
-      `the approving comment 55 by @alice was written at 2026-11-30T12:00:00Z, when the head of \`feature\` was ${OLDER}, not ${repo.head}: it approved another commit. Review ${repo.head.slice(0, 7)} and approve with \`/approve-phase8 ${repo.head.slice(0, 7)}\` on PR #7.`,
+      `the approving comment 55 by @alice was written at 2026-11-30T12:00:00Z, when the head of \`feature\` was ${OLDER}, not ${repo.head}: it approved another commit. Review ${repo.head.slice(0, 7)} and approve with \`/approve-phase8 ${repo.head}\` on PR #7.`,
+    );
+  });
+
+  it("refuses a comment naming only a 7-digit prefix of the head: a birthday-searched twin shares it", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const gh = await github(repo.head, {
+      comment: { body: `Looks right.\n/approve-phase8 ${repo.head.slice(0, 7)}` },
+      activity: {},
+    });
+    expectRefused(
+      await plan(repo.work, gh, repo.head),
+      `the approving comment 55 by @alice names the abbreviated SHA \`${repo.head.slice(0, 7)}\`, which pins no commit (two commits sharing a short prefix are made in seconds); it approves nothing. Review ${repo.head.slice(0, 7)} and approve with \`/approve-phase8 ${repo.head}\` on PR #7.`,
     );
   });
 
@@ -209,7 +221,7 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
     const unlisted = await github(repo.head, { activity: {} });
     expectRefused(
       await plan(repo.work, unlisted, repo.head),
-      `labgate cannot tell which commit the approving comment 55 by @alice approved: it names no SHA and GitHub lists no push to \`feature\` at or before 2026-11-30T12:00:00Z. Approve with \`/approve-phase8 ${repo.head.slice(0, 7)}\` on PR #7, naming the commit.`,
+      `labgate cannot tell which commit the approving comment 55 by @alice approved: it names no SHA and GitHub lists no push to \`feature\` at or before 2026-11-30T12:00:00Z. Approve with \`/approve-phase8 ${repo.head}\` on PR #7, naming the commit.`,
     );
   });
 
@@ -250,7 +262,7 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
     });
     expectRefused(
       await plan(repo.work, cancelled, repo.head),
-      `@carol cancelled the approval with \`/cancel\` (comment 57, at 2026-11-30T12:20:00Z) after the approving comment 55; it dispatches nothing now. To run ${repo.head.slice(0, 7)}, approve again with \`/approve-phase8 ${repo.head.slice(0, 7)}\` on PR #7.`,
+      `@carol cancelled the approval with \`/cancel\` (comment 57, at 2026-11-30T12:20:00Z) after the approving comment 55; it dispatches nothing now. To run ${repo.head.slice(0, 7)}, approve again with \`/approve-phase8 ${repo.head}\` on PR #7.`,
     );
   });
 
@@ -353,7 +365,7 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
     const run = await plan(repo.work, gh, repo.head);
     expectRefused(
       run,
-      `the approval record for PR #7 on labgate/phase8 at ${repo.head.slice(0, 7)} was written by github-actions (a workflow's GITHUB_TOKEN, which a PR's own workflow also holds) and names no approving comment, so nothing stands behind it: ignored. In Actions mode, approve with \`/approve-phase8 ${repo.head.slice(0, 7)}\` on PR #7`,
+      `the approval record for PR #7 on labgate/phase8 at ${repo.head.slice(0, 7)} was written by github-actions (a workflow's GITHUB_TOKEN, which a PR's own workflow also holds) and names no approving comment, so nothing stands behind it: ignored. In Actions mode, approve with \`/approve-phase8 ${repo.head}\` on PR #7`,
     );
     expect(requested(gh)).toEqual([
       "GET /repos/lab/study/pulls/7",

@@ -371,7 +371,7 @@ describe("the approval is of what the approver saw (issue #11 item 5)", () => {
     await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
     scope.done();
     expect(replies[0]).toBe(
-      `@Codertocat Not approved: the head moved after your comment. When you wrote it (2019-05-15T15:20:21Z) the head was \`${BEFORE}\`; it is \`${HEAD}\` now. Review the new commits and comment \`/approve-phase8\` again (or \`/approve-phase8 ${HEAD.slice(0, 7)}\`).`,
+      `@Codertocat Not approved: the head moved after your comment. When you wrote it (2019-05-15T15:20:21Z) the head was \`${BEFORE}\`; it is \`${HEAD}\` now. Review the new commits and comment \`/approve-phase8\` again (or \`/approve-phase8 ${HEAD}\`).`,
     );
   });
 
@@ -400,7 +400,7 @@ describe("the approval is of what the approver saw (issue #11 item 5)", () => {
     expect(replies[0]).toContain(
       "Not approved: labgate cannot tell which commit you saw when you wrote this comment (GitHub lists no push to `changes` at or before 2019-05-15T15:20:21Z)",
     );
-    expect(replies[0]).toContain(`comment \`/approve-phase8 ${HEAD.slice(0, 7)}\``);
+    expect(replies[0]).toContain(`comment \`/approve-phase8 ${HEAD}\` if \`${HEAD}\``);
   });
 
   it("/approve-phase8 <sha> naming the head approves it, whatever was pushed around the comment", async () => {
@@ -413,9 +413,24 @@ describe("the approval is of what the approver saw (issue #11 item 5)", () => {
       .reply(200, checkRunsReply(GREEN_CHECKS));
     recordAndDispatch(scope, dispatched);
     reply(scope, "rocket", replies);
-    await app.receive("issue_comment", prCommentEvent(`/approve-phase8 ${HEAD.slice(0, 9)}`));
+    await app.receive("issue_comment", prCommentEvent(`/approve-phase8 ${HEAD}`));
     scope.done();
     expect(dispatched).toEqual([{ ref: BASE_REF, inputs: { pr: "2", sha: HEAD, phase: "full" } }]);
+  });
+
+  it("/approve-phase8 <7-digit prefix>: refused, quoting the full head (a twin commit shares the prefix)", async () => {
+    // The attacker birthday-searches two commits sharing a 7-digit prefix, shows the benign one
+    // and force-pushes its twin before the reviewer's `/approve-phase8 <prefix>` arrives: the
+    // prefix matches the twin, so it must approve nothing. No record, no dispatch.
+    const app = await testApp();
+    const replies: string[] = [];
+    const scope = authorized();
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent(`/approve-phase8 ${HEAD.slice(0, 7)}`));
+    scope.done();
+    expect(replies).toEqual([
+      `@Codertocat Not approved: \`${HEAD.slice(0, 7)}\` is an abbreviated SHA, and it pins no commit: two commits sharing a 7-digit prefix are made in about a second, so the head could be swapped for a twin you never reviewed. Name the full 40-digit SHA: if \`${HEAD}\` (the head now) is the commit you reviewed, comment \`/approve-phase8 ${HEAD}\`.`,
+    ]);
   });
 
   it("the record names the approving comment, for the dispatch plan step to verify", async () => {
@@ -467,10 +482,10 @@ describe("the approval is of what the approver saw (issue #11 item 5)", () => {
     const replies: string[] = [];
     const scope = authorized();
     reply(scope, "-1", replies);
-    await app.receive("issue_comment", prCommentEvent(`/approve-phase8 ${BEFORE.slice(0, 7)}`));
+    await app.receive("issue_comment", prCommentEvent(`/approve-phase8 ${BEFORE}`));
     scope.done();
     expect(replies[0]).toBe(
-      `@Codertocat Not approved: you named \`${BEFORE.slice(0, 7)}\`, but the head of this PR is \`${HEAD}\`. Review the head and comment \`/approve-phase8 ${HEAD.slice(0, 7)}\` to approve it.`,
+      `@Codertocat Not approved: you named \`${BEFORE}\`, but the head of this PR is \`${HEAD}\`. Review the head and comment \`/approve-phase8 ${HEAD}\` to approve it.`,
     );
   });
 });

@@ -48,16 +48,26 @@ describe("parseCommands", () => {
     expect(parseCommands("/approve-phase8 <!-- the one I reviewed -->")).toEqual([approve]);
   });
 
-  it("/approve-phase8 <sha> names the commit, 7 to 40 hex digits", () => {
-    expect(parseCommands("/approve-phase8 EC26C3E")).toEqual([{ ...approve, sha: "ec26c3e" }]);
-    expect(parseCommands(`/approve-phase8 ${"a".repeat(40)}`)).toEqual([
+  it("/approve-phase8 <sha> names the commit with all 40 hex digits; a shorter one names none", () => {
+    expect(parseCommands(`/approve-phase8 ${"A".repeat(40)}`)).toEqual([
       { ...approve, sha: "a".repeat(40) },
     ]);
-    expect(parseCommands("/approve-phase8 ec26c3")).toEqual([
+    // A prefix pins no commit (a twin sharing 7 digits is found in a second): it is kept apart,
+    // never as `sha`, so the handler refuses it and quotes the full head.
+    expect(parseCommands("/approve-phase8 EC26C3E")).toEqual([
+      { ...approve, abbreviated: "ec26c3e" },
+    ]);
+    expect(parseCommands(`/approve-phase8 ${"a".repeat(39)}`)).toEqual([
+      { ...approve, abbreviated: "a".repeat(39) },
+    ]);
+    expect(parseCommands(`/approve-phase8 ${"a".repeat(41)}`)).toEqual([
       {
         name: "help",
-        unknown: "/approve-phase8 ec26c3 (a commit SHA of at least 7 hex digits)",
+        unknown: `/approve-phase8 ${"a".repeat(40)} (a commit SHA, all 40 hex digits)`,
       },
+    ]);
+    expect(parseCommands("/approve-phase8 main")).toEqual([
+      { name: "help", unknown: "/approve-phase8 main (a commit SHA, all 40 hex digits)" },
     ]);
   });
 });

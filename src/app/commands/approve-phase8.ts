@@ -25,7 +25,11 @@ import type { PrCommandContext } from "./pr-command-context.js";
  * concurrent approval never starts a second dispatch. The record is `dispatching` until the
  * dispatch went out, so a replay after a crash between the two dispatches what was not.
  */
-export async function approvePhase8(c: PrCommandContext, named?: string): Promise<CommandOutcome> {
+export async function approvePhase8(
+  c: PrCommandContext,
+  named?: string,
+  abbreviated?: string,
+): Promise<CommandOutcome> {
   const { deps, pr, user, config } = c;
   const sha = pr.headSha;
   const short = sha.slice(0, 7);
@@ -40,7 +44,7 @@ export async function approvePhase8(c: PrCommandContext, named?: string): Promis
     return refused(
       `Not approved: @${user} opened this PR, and \`approvers.require_other_approver\` in .github/labgate.yml asks for someone else to approve it.`,
     );
-  const seen = await headTheApproverSaw(c, named);
+  const seen = await headTheApproverSaw(c, named, abbreviated);
   if (seen) return seen;
 
   const checks = await listCheckRuns(deps.octokit, deps.repo, sha);
@@ -215,30 +219,38 @@ function approvalSummary(c: PrCommandContext, r: ApprovalRecord, via: string | u
 }
 
 /**
- * The approval is of the head the approver saw (SPEC §7): the commit they named, or else the one
- * the PR's branch pointed at when the comment was written, from GitHub's own record of pushes
- * (`branchHeadAt`). Either must still be the head. A refusal when not, else undefined.
+ * The approval is of the head the approver saw (SPEC §7): the commit they named, all 40 hex
+ * digits, or else the one the PR's branch pointed at when the comment was written, from GitHub's
+ * own record of pushes (`branchHeadAt`). Either must still be the head. An abbreviated SHA pins
+ * nothing: two commits sharing a 7-digit prefix are found in about a second, so the head could be
+ * swapped for the twin the approver never saw (docs/security.md). A refusal when not, else
+ * undefined.
  */
 async function headTheApproverSaw(
   c: PrCommandContext,
   named: string | undefined,
+  abbreviated: string | undefined,
 ): Promise<CommandOutcome | undefined> {
   const { deps, pr } = c;
   const head = pr.headSha;
+  if (abbreviated !== undefined)
+    return refused(
+      `Not approved: \`${abbreviated}\` is an abbreviated SHA, and it pins no commit: two commits sharing a 7-digit prefix are made in about a second, so the head could be swapped for a twin you never reviewed. Name the full 40-digit SHA: if \`${head}\` (the head now) is the commit you reviewed, comment \`/approve-phase8 ${head}\`.`,
+    );
   if (named !== undefined)
-    return head.startsWith(named)
+    return head === named
       ? undefined
       : refused(
-          `Not approved: you named \`${named}\`, but the head of this PR is \`${head}\`. Review the head and comment \`/approve-phase8 ${head.slice(0, 7)}\` to approve it.`,
+          `Not approved: you named \`${named}\`, but the head of this PR is \`${head}\`. Review the head and comment \`/approve-phase8 ${head}\` to approve it.`,
         );
   const then = await branchHeadAt(deps.octokit, deps.repo, pr.headRef, c.comment.createdAt);
   if (!then.ok)
     return refused(
-      `Not approved: labgate cannot tell which commit you saw when you wrote this comment (${then.message}). Name it: comment \`/approve-phase8 ${head.slice(0, 7)}\` if \`${head.slice(0, 7)}\` is the commit you reviewed.`,
+      `Not approved: labgate cannot tell which commit you saw when you wrote this comment (${then.message}). Name it: comment \`/approve-phase8 ${head}\` if \`${head}\` is the commit you reviewed.`,
     );
   if (then.sha !== head)
     return refused(
-      `Not approved: the head moved after your comment. When you wrote it (${c.comment.createdAt}) the head was \`${then.sha}\`; it is \`${head}\` now. Review the new commits and comment \`/approve-phase8\` again (or \`/approve-phase8 ${head.slice(0, 7)}\`).`,
+      `Not approved: the head moved after your comment. When you wrote it (${c.comment.createdAt}) the head was \`${then.sha}\`; it is \`${head}\` now. Review the new commits and comment \`/approve-phase8\` again (or \`/approve-phase8 ${head}\`).`,
     );
   return undefined;
 }

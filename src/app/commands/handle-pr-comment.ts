@@ -56,7 +56,7 @@ async function runCommand(
   };
   switch (command.name) {
     case "approve-phase8":
-      return approvePhase8(ctx, command.sha);
+      return approvePhase8(ctx, command.sha, command.abbreviated);
     case "run-pilot":
       return runPilot(ctx, command.stage);
     case "cancel":

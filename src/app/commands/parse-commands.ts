@@ -1,6 +1,10 @@
 export type Command =
-  /** `sha`: the commit the approver names (a prefix of at least 7 hex digits, lower case). */
-  | { name: "approve-phase8"; sha?: string }
+  /**
+   * `sha`: the commit the approver names, all 40 hex digits (lower case). `abbreviated`: a shorter
+   * run of hex digits the approver typed instead, which pins no commit (two commits sharing a
+   * 7-digit prefix are found in a second) and so approves nothing (docs/security.md).
+   */
+  | { name: "approve-phase8"; sha?: string; abbreviated?: string }
   | { name: "run-pilot"; stage?: number }
   | { name: "cancel" }
   | { name: "retry"; target: "failed" | { runId: string } }
@@ -97,11 +101,12 @@ function parseLine(line: string): Command | undefined {
     case "/approve-phase8": {
       const arg = args[0];
       if (arg === undefined) return { name: "approve-phase8" };
-      return /^[0-9a-f]{7,40}$/i.test(arg)
-        ? { name: "approve-phase8", sha: arg.toLowerCase() }
+      if (/^[0-9a-f]{40}$/i.test(arg)) return { name: "approve-phase8", sha: arg.toLowerCase() };
+      return /^[0-9a-f]{1,39}$/i.test(arg)
+        ? { name: "approve-phase8", abbreviated: arg.toLowerCase() }
         : {
             name: "help",
-            unknown: `/approve-phase8 ${arg.slice(0, 40)} (a commit SHA of at least 7 hex digits)`,
+            unknown: `/approve-phase8 ${arg.slice(0, 40)} (a commit SHA, all 40 hex digits)`,
           };
     }
     case "/run-pilot": {
