@@ -5,11 +5,13 @@ import { appIdBySlug } from "../../github/app-by-slug.js";
 import { branchHeadAt } from "../../github/branch-head-at.js";
 import {
   type ApprovalRecord,
+  CHECK_NAMES,
   decodeApproval,
   GITHUB_ACTIONS_APP_ID,
   holds,
   isTrustedCheck,
   PHASE8_CHECK,
+  recordCheckOf,
 } from "../../github/check-run-protocol.js";
 import { listCheckRuns } from "../../github/check-runs.js";
 import { canWrite, getCollaboratorRole } from "../../github/collaborator-permission.js";
@@ -80,7 +82,10 @@ export type DispatchAuthorization =
  *   by its own `/approve-phase8 <sha>` or by GitHub's record of the branch's pushes, an approver
  *   other than the author where the default branch's policy asks, and every gate green at `sha`
  *   recomputed from the checkout and the gates workflow's runs.
- * A pilot needs no approval record (`/run-pilot` asks only for green definitions and code review).
+ * A pilot runs on the same self-hosted runners, so it is checked the same way against its own
+ * record: the `/run-pilot` record (`phase: "pilot"`) on a `labgate/pilot-dispatch` check run, its
+ * `/run-pilot` comment, and in Actions mode green definitions and code review (what `/run-pilot`
+ * asks) instead of every gate.
  */
 export async function authorizeDispatch(
   octokit: OctokitLike,
@@ -111,7 +116,10 @@ export async function authorizeDispatch(
       "head-moved",
       `PR #${pr}'s head is ${head.sha.slice(0, 7)}, not the requested sha ${short}: labgate plans only the PR's current head. Approve the new head with \`/approve-phase8\` (or \`/run-pilot\`) on the PR.`,
     );
-  if (req.phase === "pilot") return { ok: true, head, approval: undefined };
+  // Each phase is approved by its own record on its own check (recordCheckOf): a pilot record
+  // never approves the full phase, nor a full approval a pilot.
+  const checkName = recordCheckOf(req.phase);
+  const command = req.phase === "pilot" ? "/run-pilot" : "/approve-phase8";
 
   // An unknown slug is refused below unless an Actions-mode record carries the approval.
   const appId = await appIdBySlug(octokit, req.appSlug);
@@ -120,11 +128,14 @@ export async function authorizeDispatch(
       "untrusted-app",
       `\`app-slug: ${req.appSlug}\` names GitHub Actions itself: every workflow's GITHUB_TOKEN writes check runs as that app, so a PR's own workflow could forge the approval. Set \`app-slug\` to the labgate GitHub App's slug, or in Actions mode (no app) leave it at its default: records by github-actions then count only on the evidence behind them.`,
     );
-  const ofThisRun = (await listCheckRuns(octokit, repo, sha, PHASE8_CHECK))
+  const ofThisRun = (await listCheckRuns(octokit, repo, sha, checkName))
     .map((check) => ({ check, record: decodeApproval(check.external_id) }))
     .filter(
       (r): r is typeof r & { record: ApprovalRecord } =>
-        r.record !== undefined && r.record.pr === pr && r.record.sha === sha,
+        r.record !== undefined &&
+        r.record.pr === pr &&
+        r.record.sha === sha &&
+        r.record.phase === req.phase,
     )
     .sort((a, b) => a.check.id - b.check.id);
   // `/cancel` (and a failed dispatch) closes an approval with a newer record of our app: the
@@ -137,7 +148,7 @@ export async function authorizeDispatch(
   if (newest && !newestHolds)
     return refuse(
       "approval-closed",
-      `the approval of PR #${pr} at ${short} is ${newest.record.state} (labgate/phase8 record ${newest.check.id}): nothing to plan. Comment \`/approve-phase8\` on the PR to approve it again.`,
+      `the approval of PR #${pr} at ${short} is ${newest.record.state} (${checkName} record ${newest.check.id}): nothing to plan. Comment \`${command}\` on the PR to approve it again.`,
     );
   const records = ofThisRun.filter((r) => holds(r.record));
   // The oldest standing record is the one that dispatched (approve-phase8.ts).
@@ -161,11 +172,13 @@ export async function authorizeDispatch(
     return other
       ? refuse(
           "approval-by-other-app",
-          `the approval record for PR #${pr} on ${PHASE8_CHECK} at ${short} was written by ${other.check.app_slug ?? "an unknown author"}, not the labgate app "${req.appSlug}" (input \`app-slug\`): ignored. Set \`app-slug\` to the slug of the app that answers \`/approve-phase8\`, or comment \`/approve-phase8\` on the PR.`,
+          `the approval record for PR #${pr} on ${checkName} at ${short} was written by ${other.check.app_slug ?? "an unknown author"}, not the labgate app "${req.appSlug}" (input \`app-slug\`): ignored. Set \`app-slug\` to the slug of the app that answers \`${command}\`, or comment \`${command}\` on the PR.`,
         )
       : refuse(
           "no-approval",
-          `no ${PHASE8_CHECK} check run at ${short} carries a standing approval of PR #${pr}: labgate runs the full phase only for a commit approved with \`/approve-phase8\` on the PR.`,
+          req.phase === "pilot"
+            ? `no ${checkName} check run at ${short} carries a standing pilot record of PR #${pr}: labgate runs a pilot only for a commit whose pilot was started with \`/run-pilot\` on the PR.`
+            : `no ${checkName} check run at ${short} carries a standing approval of PR #${pr}: labgate runs the full phase only for a commit approved with \`/approve-phase8\` on the PR.`,
         );
   }
   const approval = trusted.record;
@@ -206,7 +219,9 @@ async function actionsModeApproval(
 ): Promise<DispatchAuthorization> {
   const short = req.sha.slice(0, 7);
   const how = (commit: string) =>
-    `approve with \`/approve-phase8 ${commit}\` on PR #${req.pr} (the labgate-app workflow records it)`;
+    req.phase === "pilot"
+      ? `comment \`/run-pilot\` on PR #${req.pr} while ${commit} is its head (the labgate-app workflow records it)`
+      : `approve with \`/approve-phase8 ${commit}\` on PR #${req.pr} (the labgate-app workflow records it)`;
   const seen = new Set<number>();
   const named = records.filter((r) => {
     if (r.comment_id === undefined || seen.has(r.comment_id)) return false;
@@ -216,7 +231,7 @@ async function actionsModeApproval(
   if (named.length === 0)
     return refuse(
       "approval-without-comment",
-      `the approval record for PR #${req.pr} on ${PHASE8_CHECK} at ${short} was written by github-actions (a workflow's GITHUB_TOKEN, which a PR's own workflow also holds) and names no approving comment, so nothing stands behind it: ignored. In Actions mode, ${how(req.sha)}; with the labgate GitHub App, set \`app-slug\` (now "${req.appSlug}") to its slug.`,
+      `the approval record for PR #${req.pr} on ${recordCheckOf(req.phase)} at ${short} was written by github-actions (a workflow's GITHUB_TOKEN, which a PR's own workflow also holds) and names no approving comment, so nothing stands behind it: ignored. In Actions mode, ${how(req.sha)}; with the labgate GitHub App, set \`app-slug\` (now "${req.appSlug}") to its slug.`,
     );
   let policy: ConfigResult | undefined;
   let gates: GateProblem[] | undefined;
@@ -228,7 +243,10 @@ async function actionsModeApproval(
       continue;
     }
     const { comment } = checked;
-    const unbound = await approvesSha(octokit, repo, req, head, comment);
+    const unbound =
+      req.phase === "pilot"
+        ? await startsPilotAtSha(octokit, repo, req, head, comment)
+        : await approvesSha(octokit, repo, req, head, comment);
     if (unbound) {
       first ??= unbound;
       continue;
@@ -263,14 +281,17 @@ async function actionsModeApproval(
       config: policy.config,
       defaultBranch: policy.ref,
     });
-    if (gates.length > 0) {
+    // `/run-pilot` asks for green definitions and code review only (run-pilot.ts).
+    const blocking =
+      req.phase === "pilot" ? gates.filter((p) => PILOT_GATES.includes(p.gate)) : gates;
+    if (blocking.length > 0) {
       // Only waiting for the dry-run: the same approval counts once the gates run has finished.
-      const next = gates.every((p) => p.code === "dry-run-pending")
+      const next = blocking.every((p) => p.code === "dry-run-pending")
         ? `Wait for the gates workflow's run of ${short} to finish, then re-run this workflow.`
         : `Fix them and push; then ${how("<new head>")}.`;
       return refuse(
         "gates-not-green",
-        `the Actions-mode approval of PR #${req.pr} at ${short} (comment ${comment.id} by @${comment.author}) counts only when every gate is green at ${short}, recomputed here from the checkout and the gates workflow's runs (no check run by github-actions is believed); they are not:\n${gates.map((p) => `- ${p.message}`).join("\n")}\n${next}`,
+        `the Actions-mode approval of PR #${req.pr} at ${short} (comment ${comment.id} by @${comment.author}) counts only when every gate is green at ${short}, recomputed here from the checkout and the gates workflow's runs (no check run by github-actions is believed); they are not:\n${blocking.map((p) => `- ${p.message}`).join("\n")}\n${next}`,
       );
     }
     return { ok: true, head, approval: record };
@@ -352,6 +373,38 @@ async function approvesSha(
     return refuse(
       "approval-comment-other-head",
       `the approving comment ${comment.id} by @${comment.author} was written at ${comment.createdAt}, when the head of \`${head.ref}\` was ${then.sha}, not ${req.sha}: it approved another commit. Review ${short} and approve with \`/approve-phase8 ${req.sha}\` on PR #${req.pr}.`,
+    );
+  return undefined;
+}
+
+/** The gates a pilot needs green (`/run-pilot`, run-pilot.ts). */
+const PILOT_GATES: readonly GateProblem["gate"][] = [
+  CHECK_NAMES.definitions,
+  CHECK_NAMES["code-review"],
+];
+
+/**
+ * Actions mode, pilot: the comment a `/run-pilot` record names gives `/run-pilot` (read with the
+ * app's `parseCommands`) and was written while `sha` was the PR's head (`branchHeadAt`), as the app
+ * dispatches the head at the comment. A refusal saying which evidence is missing, else undefined.
+ */
+async function startsPilotAtSha(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  req: DispatchRequest,
+  head: PullRequestHead,
+  comment: IssueCommentInfo,
+): Promise<Refusal | undefined> {
+  if (!parseCommands(comment.body).some((c) => c.name === "run-pilot"))
+    return refuse(
+      "approval-comment-not-a-command",
+      `the comment ${comment.id} by @${comment.author} that the pilot record names gives no \`/run-pilot\` command (a command counts only on a visible line of its own, not in code, a quote, an HTML comment or <details>). Comment \`/run-pilot\` on PR #${req.pr}.`,
+    );
+  const then = await branchHeadAt(octokit, repo, head.ref, comment.createdAt);
+  if (!then.ok || then.sha !== req.sha)
+    return refuse(
+      then.ok ? "approval-comment-other-head" : "approval-head-unknown",
+      `the \`/run-pilot\` comment ${comment.id} by @${comment.author} was written at ${comment.createdAt}, when the head of \`${head.ref}\` was ${then.ok ? then.sha : `unknown (${then.message})`}, not ${req.sha}: it started no pilot of ${req.sha}. Comment \`/run-pilot\` on PR #${req.pr} again.`,
     );
   return undefined;
 }
