@@ -248,11 +248,21 @@ describe("chaos: a GitHub that fails, a server that is killed", () => {
     expect(second.proc.signalCode).toBeNull();
     // GitHub did have a bad day.
     expect(gh.injected[502] + gh.injected[403]).toBeGreaterThan(0);
-    // The two deliveries missed while down were asked for once each, and arrived.
+    // The two deliveries missed while down were asked for (again only after a redelivery itself
+    // failed, e.g. sent before the restarted server listened), and each arrived exactly once.
     const askedGuids = sender.redeliveryAsks.map((id) => sender.log.find((e) => e.id === id)?.guid);
-    expect(new Set(askedGuids).size).toBe(askedGuids.length);
-    expect(askedGuids).toHaveLength(2);
-    expect(sender.log.filter((e) => e.redelivery).map((e) => e.status_code)).toEqual([200, 200]);
+    expect(new Set(askedGuids).size).toBe(2);
+    const redelivered = sender.log.filter((e) => e.redelivery);
+    expect(
+      redelivered
+        .filter((e) => e.status_code === 200)
+        .map((e) => e.guid)
+        .sort(),
+    ).toEqual([...new Set(askedGuids)].sort());
+    // an ask beyond the first is only ever made after that guid's redelivery failed
+    expect(askedGuids.length - 2).toBeLessThanOrEqual(
+      redelivered.filter((e) => e.status_code !== 200).length,
+    );
     // No dispatch twice for one (PR, SHA, phase), none for the outsider, and what was dispatched
     // is the head the maintainer approved.
     const dispatches = gh.dispatches.filter((d) => d.workflow === DISPATCH_WORKFLOW);

@@ -23,10 +23,10 @@ const entry = (
 });
 
 describe("which missed deliveries are asked for again", () => {
-  const view = (known: string[] = [], asked: string[] = []) => ({
+  const view = (known: string[] = [], asked: Record<string, number> = {}) => ({
     since: Date.parse(at(10)),
     known: (g: string) => known.includes(g),
-    asked: (g: string) => asked.includes(g),
+    askedAt: (g: string) => asked[g],
     handled: (event: string) => event === "pull_request" || event === "issue_comment",
   });
 
@@ -51,7 +51,16 @@ describe("which missed deliveries are asked for again", () => {
       entry(2, "asked", 17, 0),
       entry(1, "ignored", 16, 0, "star"),
     ];
-    expect(pickRedeliveries(log, view(["stored"], ["asked"]))).toEqual([]);
+    expect(pickRedeliveries(log, view(["stored"], { asked: Date.parse(at(18)) }))).toEqual([]);
+  });
+
+  it("a redelivery that failed too (the server was not listening yet) is asked for again; one still pending is not", () => {
+    // asked at 20; GitHub's redelivery attempt at 21 failed to connect
+    const failedAgain = [entry(2, "down", 21, 0), entry(1, "down", 17, 0)];
+    const asked = { down: Date.parse(at(20)) };
+    expect(pickRedeliveries(failedAgain, view([], asked)).map((d) => d.guid)).toEqual(["down"]);
+    // asked at 20, no attempt logged since: still pending at GitHub, not asked twice
+    expect(pickRedeliveries([entry(1, "down", 17, 0)], view([], asked))).toEqual([]);
   });
 });
 
@@ -145,8 +154,8 @@ describe("fetching missed deliveries back from GitHub's delivery log", () => {
     await expect(fetchMissedDeliveries(deps)).rejects.toMatchObject({ status: 502 });
     scope.done();
     // "old" was delivered before the last finished one less the slack (10 min): not asked.
-    expect(store.redeliveryAsked("missed-a")).toBe(true);
-    expect(store.redeliveryAsked("missed-b")).toBe(false);
+    expect(store.redeliveryAskedAt("missed-a")).toBe(Date.parse(at(60)));
+    expect(store.redeliveryAskedAt("missed-b")).toBeUndefined();
 
     const again = nock(API)
       .get("/app/hook/deliveries")

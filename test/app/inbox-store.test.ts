@@ -100,12 +100,12 @@ describe("the durable inbox", () => {
     expect(o.ok ? "" : o.message).toMatch(/not-a-dir\/inbox\/inbox\.sqlite.*LABGATE_DATA_DIR/);
   });
 
-  it("redelivery requests are remembered once each", () => {
+  it("redelivery requests are remembered, the latest ask per delivery id", () => {
     const { store } = open(tempDir());
-    expect(store.redeliveryAsked("g1")).toBe(false);
+    expect(store.redeliveryAskedAt("g1")).toBeUndefined();
     store.noteRedeliveryAsked("g1", 11, NOW.getTime());
-    store.noteRedeliveryAsked("g1", 12, NOW.getTime());
-    expect(store.redeliveryAsked("g1")).toBe(true);
+    store.noteRedeliveryAsked("g1", 12, NOW.getTime() + 5000);
+    expect(store.redeliveryAskedAt("g1")).toBe(NOW.getTime() + 5000);
     store.close();
   });
 });

@@ -53,7 +53,7 @@ export async function fetchMissedDeliveries(
   const picked = pickRedeliveries(log, {
     since,
     known: (guid) => deps.store.knows(guid),
-    asked: (guid) => deps.store.redeliveryAsked(guid),
+    askedAt: (guid) => deps.store.redeliveryAskedAt(guid),
     handled: deps.handled,
   });
   const asked: string[] = [];

@@ -40,8 +40,8 @@ export interface InboxStore {
   knows(id: string): boolean;
   /** Receipt time of the newest delivery this inbox has finished, if any. */
   lastFinishedReceivedAt(): number | undefined;
-  /** Whether a redelivery of `guid` was already asked for (it is asked once). */
-  redeliveryAsked(guid: string): boolean;
+  /** When a redelivery of `guid` was last asked for (ms), if ever. */
+  redeliveryAskedAt(guid: string): number | undefined;
   noteRedeliveryAsked(guid: string, hookDeliveryId: number, at: number): void;
   /** Forgets finished deliveries received before `before` (their ids stop deduplicating). */
   prune(before: number): void;
@@ -104,11 +104,11 @@ export function inboxStore(db: Database.Database, path: string): InboxStore {
   const lastFinished = db.prepare<[], { t: number | null }>(
     "SELECT max(received_at) AS t FROM deliveries WHERE state != 'pending'",
   );
-  const asked = db.prepare<[string], { guid: string }>(
-    "SELECT guid FROM redeliveries WHERE guid = ?",
+  const asked = db.prepare<[string], { asked_at: number }>(
+    "SELECT asked_at FROM redeliveries WHERE guid = ?",
   );
   const noteAsked = db.prepare(
-    "INSERT OR IGNORE INTO redeliveries (guid, hook_delivery_id, asked_at) VALUES (?, ?, ?)",
+    "INSERT OR REPLACE INTO redeliveries (guid, hook_delivery_id, asked_at) VALUES (?, ?, ?)",
   );
   const pruneDone = db.prepare(
     "DELETE FROM deliveries WHERE state != 'pending' AND received_at < ?",
@@ -157,7 +157,7 @@ export function inboxStore(db: Database.Database, path: string): InboxStore {
     },
     knows: (id) => get.get(id) !== undefined,
     lastFinishedReceivedAt: () => lastFinished.get()?.t ?? undefined,
-    redeliveryAsked: (guid) => asked.get(guid) !== undefined,
+    redeliveryAskedAt: (guid) => asked.get(guid)?.asked_at,
     noteRedeliveryAsked: (guid, hookId, at) => {
       noteAsked.run(guid, hookId, at);
     },

@@ -13,16 +13,19 @@ export interface RedeliveryView {
   since: number;
   /** The inbox holds this delivery id (stored, so GitHub got its 2xx or will redeliver it). */
   known(guid: string): boolean;
-  /** A redelivery of this id was asked for already. */
-  asked(guid: string): boolean;
+  /** When a redelivery of this id was last asked for (ms), if ever. */
+  askedAt(guid: string): number | undefined;
   /** The app acts on this event. */
   handled(event: string, action: string | undefined): boolean;
 }
 
 /**
  * The deliveries to ask GitHub to send again: failed (no 2xx) since `since`, for an event the
- * app acts on, that the inbox never stored and never asked for. One per delivery id — GitHub logs
- * every attempt, and a redelivery keeps the id — oldest first. No I/O.
+ * app acts on, that the inbox never stored, and not asked for since their latest failed attempt.
+ * One per delivery id — GitHub logs every attempt, and a redelivery keeps the id — oldest first.
+ * A redelivery GitHub attempted after our ask and that failed too (the server was not listening
+ * yet, a timeout) is asked for again at the next look, so no missed delivery is given up on while
+ * GitHub still holds it; one that is still pending is not asked twice. No I/O.
  */
 export function pickRedeliveries(
   log: readonly HookDelivery[],
@@ -30,11 +33,17 @@ export function pickRedeliveries(
 ): HookDelivery[] {
   const picked = new Map<string, HookDelivery>();
   const succeeded = new Set(log.filter((d) => isOk(d.status_code)).map((d) => d.guid));
+  const lastFailed = new Map<string, number>();
+  for (const d of log)
+    if (!isOk(d.status_code))
+      lastFailed.set(d.guid, Math.max(lastFailed.get(d.guid) ?? 0, Date.parse(d.delivered_at)));
   for (const d of log) {
     if (isOk(d.status_code) || succeeded.has(d.guid)) continue;
     if (Date.parse(d.delivered_at) < view.since) continue;
     if (!view.handled(d.event, d.action ?? undefined)) continue;
-    if (view.known(d.guid) || view.asked(d.guid) || picked.has(d.guid)) continue;
+    if (view.known(d.guid) || picked.has(d.guid)) continue;
+    const askedAt = view.askedAt(d.guid);
+    if (askedAt !== undefined && askedAt >= (lastFailed.get(d.guid) ?? 0)) continue;
     picked.set(d.guid, d);
   }
   return [...picked.values()].sort(
