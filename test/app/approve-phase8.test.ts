@@ -619,26 +619,4 @@ describe("PR comment commands", () => {
     await app.receive("issue_comment", prCommentEvent("/retry failed"));
     scope.done();
   });
-
-  it("/run-pilot 2 dispatches the pilot phase with the stage once definitions and code review are green", async () => {
-    const app = await testApp();
-    const dispatched: any[] = [];
-    const scope = upToPermission()
-      .get(`${R}/collaborators/Codertocat/permission`)
-      .reply(200, { permission: "write", role_name: "write" })
-      .get(`${R}/commits/${HEAD}/check-runs`)
-      .query(true)
-      .reply(200, checkRunsReply(GREEN_CHECKS))
-      .post(`${R}/actions/workflows/labgate-dispatch.yml/dispatches`, (b) => {
-        dispatched.push(b);
-        return true;
-      })
-      .reply(204);
-    expectReply(scope, "rocket", /Pilot dispatched .* stage 2/, []);
-    await app.receive("issue_comment", prCommentEvent("/run-pilot 2"));
-    scope.done();
-    expect(dispatched).toEqual([
-      { ref: BASE_REF, inputs: { pr: "2", sha: HEAD, phase: "pilot", stage: "2" } },
-    ]);
-  });
 });
