@@ -153,6 +153,15 @@ export function holds(r: ApprovalRecord | undefined): r is ApprovalRecord {
   );
 }
 
+/**
+ * An approval the dispatch plan step may still plan: `dispatching` or `approved`. A `completed`
+ * one holds (it blocks a duplicate approval) but its run already happened: an approval runs once,
+ * so a hand-made dispatch of it plans nothing (docs/security.md).
+ */
+export function plannable(r: ApprovalRecord | undefined): r is ApprovalRecord {
+  return holds(r) && r.state !== "completed";
+}
+
 // ---------------------------------------------------------------------------------------------
 // The code-review state: the `external_id` of a `labgate/code-review` check run.
 

@@ -210,6 +210,19 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
     );
   });
 
+  it("refuses a completed record: its evidence still holds, but the approval already ran once", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const gh = await github(repo.head, {
+      checkRuns: [actionsRecord(1, repo.head, { state: "completed" })],
+    });
+    const run = await plan(repo.work, gh, repo.head);
+    expect(run.code).toBe(1);
+    expect(run.outputs.runs).toBe("0");
+    expect(run.log).toContain(
+      `::error::refusing to plan: the approval of PR #7 at ${repo.head.slice(0, 7)} is completed (labgate/phase8 record 1): its dispatch already ran, and an approval runs once.`,
+    );
+  });
+
   it("refuses a comment that names another commit, and one whose moment GitHub no longer lists", async () => {
     const repo = repoWithBranch(campaignFiles());
     const other = await github(repo.head, { comment: { body: `/approve-phase8 ${OLDER}` } });

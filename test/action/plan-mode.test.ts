@@ -265,6 +265,21 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
     );
   });
 
+  it("refuses a completed approval: a writer's hand-made dispatch of a run that already ran plans nothing", async () => {
+    // The approval dispatched, its run finished and the app marked the record `completed`; a
+    // writer then starts the dispatch workflow by hand with the same (pr, sha) to run it again.
+    const repo = repoWithBranch(campaignFiles());
+    const gh = await github(repo.head, {
+      checkRuns: [phase8(1, repo.head, LABGATE_APP, { state: "completed" })],
+    });
+    const run = await plan(repo.work, gh, { sha: repo.head, phase: "full" });
+    expect(run.code).toBe(1);
+    expect(run.outputs.runs).toBe("0");
+    expect(run.log).toContain(
+      `::error::refusing to plan: the approval of PR #7 at ${repo.head.slice(0, 7)} is completed (labgate/phase8 record 1): its dispatch already ran, and an approval runs once.`,
+    );
+  });
+
   describe("the /approve-phase8 comment the record names", () => {
     const withComment = (sha: string, comment: FakeComment) =>
       github(sha, {

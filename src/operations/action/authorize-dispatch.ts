@@ -11,6 +11,7 @@ import {
   holds,
   isTrustedCheck,
   PHASE8_CHECK,
+  plannable,
   recordCheckOf,
 } from "../../github/check-run-protocol.js";
 import { listCheckRuns } from "../../github/check-runs.js";
@@ -61,6 +62,7 @@ export type DispatchRefusalCode =
   | "approver-is-author"
   | "approval-cancelled"
   | "approval-closed"
+  | "approval-completed"
   | "policy-config-invalid"
   | "gates-not-green";
 
@@ -145,16 +147,29 @@ export async function authorizeDispatch(
     appId === undefined ? [] : ofThisRun.filter((r) => isTrustedCheck(r.check, { app_id: appId }));
   const newest = ours.at(-1);
   const newestHolds: boolean = newest === undefined || holds(newest.record);
+  // A completed approval holds (the app answers a second `/approve-phase8` with "already
+  // approved"), but it ran: an approval runs once, so a hand-made dispatch of it plans nothing.
+  const ranOnce = (r: { check: { id: number } }) =>
+    refuse(
+      "approval-completed",
+      `the approval of PR #${pr} at ${short} is completed (${checkName} record ${r.check.id}): its dispatch already ran, and an approval runs once. \`/retry failed\` on the PR re-runs that run's failed jobs; to run again, push a new commit and approve it.`,
+    );
+  if (newest?.record.state === "completed") return ranOnce(newest);
   if (newest && !newestHolds)
     return refuse(
       "approval-closed",
       `the approval of PR #${pr} at ${short} is ${newest.record.state} (${checkName} record ${newest.check.id}): nothing to plan. Comment \`${command}\` on the PR to approve it again.`,
     );
-  const records = ofThisRun.filter((r) => holds(r.record));
+  const records = ofThisRun.filter((r) => plannable(r.record));
   // The oldest standing record is the one that dispatched (approve-phase8.ts).
-  const trusted = ours.find((r) => holds(r.record));
+  const trusted = ours.find((r) => plannable(r.record));
   if (!trusted) {
     const byActions = records.filter((r) => r.check.app_id === GITHUB_ACTIONS_APP_ID);
+    // Actions mode: a completed record by github-actions already ran too.
+    const completed = ofThisRun.find(
+      (r) => r.check.app_id === GITHUB_ACTIONS_APP_ID && r.record.state === "completed",
+    );
+    if (byActions.length === 0 && completed) return ranOnce(completed);
     if (byActions.length > 0)
       return actionsModeApproval(
         octokit,
