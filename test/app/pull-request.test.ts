@@ -107,7 +107,7 @@ describe("pull_request events", () => {
     expect(edited).toContain("**Next step:**");
   });
 
-  it("approval, then a code push: the approval is voided on the new head and the dashboard says why", async () => {
+  it("approval, then a code push: the approval is voided on the new head and on the approved commit (a force-push back to it finds it voided), and the dashboard says why", async () => {
     const gates = await expectedGates();
     const app = await testApp();
     const phase8: any[] = [];
@@ -146,7 +146,8 @@ describe("pull_request events", () => {
         phase8.push(b);
         return b.name === "labgate/phase8";
       })
-      .reply(201, { id: 501 })
+      .times(2)
+      .reply(201, (_u, _b) => ({ id: 500 + phase8.length }))
       .get(`${R}/issues/2/comments`)
       .query(true)
       .reply(200, [])
@@ -160,6 +161,19 @@ describe("pull_request events", () => {
     expect(phase8[0]).toMatchObject({ head_sha: HEAD, status: "completed", conclusion: "neutral" });
     expect(decodeApproval(phase8[0].external_id)?.state).toBe("voided");
     expect(phase8[0].output.summary).toContain("`experiments/scripts/train.py`");
+    // The attack: the branch is force-pushed back to the approved BEFORE after the void. Its own
+    // newest record must read voided too, or a hand-made dispatch of BEFORE would plan it.
+    expect(phase8[1]).toMatchObject({
+      head_sha: BEFORE,
+      status: "completed",
+      conclusion: "neutral",
+    });
+    expect(decodeApproval(phase8[1].external_id)).toEqual({
+      ...decodeApproval(approved()),
+      state: "voided",
+    });
+    expect(phase8[1].output.summary).toContain(`\`${HEAD.slice(0, 7)}\``);
+    expect(phase8).toHaveLength(2);
     expect(dashboard).toContain("was voided");
     expect(dashboard).toContain("experiments/scripts/train.py");
   });

@@ -51,6 +51,25 @@ export async function carryOrVoidApproval(
       },
       deps.clock(),
     );
+    // The approved commit (and `before`, where the record was carried to it) gets the `voided`
+    // record too: its newest record decides (latestApproval, the plan step), so a force-push back
+    // to it finds the approval voided rather than standing (docs/security.md).
+    for (const sha of new Set([record.sha, before]))
+      if (sha !== after)
+        await createCheckRun(
+          deps.octokit,
+          deps.repo,
+          {
+            name: PHASE8_CHECK,
+            head_sha: sha,
+            status: "completed",
+            conclusion: "neutral",
+            title: "Approval voided by a later code change",
+            summary: `The approval by @${record.by} for \`${record.sha}\` no longer holds: the branch moved on to \`${after.slice(0, 7)}\`, and ${reason}\n\nIt stays voided if the branch is pushed back to this commit: comment \`/approve-phase8 <full SHA>\` again to dispatch it.`,
+            external_id: encodeApproval({ ...record, state: "voided" }),
+          },
+          deps.clock(),
+        );
     return { kind: "voided", by: record.by, sha: record.sha, reason };
   }
 
