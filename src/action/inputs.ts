@@ -17,6 +17,7 @@ const Raw = z.strictObject({
   stage: z.coerce.number().int().min(1).max(3).optional(),
   shard: z.coerce.number().int().min(0).max(255).optional(),
   branch: z.string().optional(),
+  policy: z.string().optional(),
   "artifact-prefix": z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only")
@@ -41,6 +42,8 @@ export interface ActionInputs {
   stage: number | undefined;
   shard: number | undefined;
   branch: string | undefined;
+  /** run: the default branch's config from the plan job's output `policy` (policy-handoff.ts). */
+  policy: string | undefined;
   artifactPrefix: string;
   workingDirectory: string;
   /** Commit-back attempts when the branch moves under us. */
@@ -109,6 +112,7 @@ export function parseInputs(
       stage: v.stage,
       shard: v.shard,
       branch: v.branch,
+      policy: v.policy,
       artifactPrefix: v["artifact-prefix"],
       workingDirectory: v["working-directory"],
       maxAttempts: v["max-attempts"],

@@ -5,6 +5,7 @@ import { type FakeGitHub, startFakeGitHub } from "../helpers/fake-github.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { campaignFiles } from "./helpers/campaign-fixture.js";
 import { git, pushFromElsewhere, repoWithBranch } from "./helpers/git-fixture.js";
+import { policyInput } from "./helpers/policy-fixture.js";
 import { runBundledAction } from "./helpers/run-bundled-action.js";
 
 let fake: FakeGitHub | undefined;
@@ -23,7 +24,7 @@ function checkout(bare: string): string {
 async function runShards(repo: { bare: string; head: string }, store: string, shards: string[]) {
   for (const shard of shards) {
     const run = await runBundledAction(
-      { mode: "run", sha: repo.head, shard },
+      { mode: "run", policy: policyInput(), sha: repo.head, shard },
       { GITHUB_WORKSPACE: checkout(repo.bare), LABGATE_ARTIFACT_DIR: store },
     );
     expect(run.outputs.artifact).toBe(`labgate-shard-${shard}-attempt1`);
@@ -40,6 +41,7 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       owner: "lab",
       repo: "study",
       bareRepo: repo.bare,
+      defaultBranch: "main",
       pulls: { 1: { ref: "pr-1", sha: repo.head } },
       async beforeRefUpdate(branch) {
         // Someone pushes to the PR branch while the results commit is being made.
@@ -99,9 +101,10 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     );
     expect(csv.filter((l) => l.includes(repo.head))).toHaveLength(4);
     // One commit request set per attempt: ref, commit, tree, commit, ref — twice — and the
-    // state file read at each attempt's head.
+    // state file read at each attempt's head, after the default branch's labgate.yml (the plan's config).
     expect(fake.requests.filter((r) => r.path.includes("/git/")).length).toBe(10);
     expect(fake.requests.filter((r) => r.path.includes("/contents/")).map((r) => r.path)).toEqual([
+      "/repos/lab/study/contents/.github/labgate.yml",
       "/repos/lab/study/contents/dispatch/state.json",
       "/repos/lab/study/contents/dispatch/state.json",
     ]);
@@ -137,6 +140,7 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       owner: "lab",
       repo: "study",
       bareRepo: repo.bare,
+      defaultBranch: "main",
       async beforeRefUpdate(branch) {
         // An earlier pilot's results commit lands while this one is being made.
         if (!raced) pushFromElsewhere(repo.bare, branch, "dispatch/state.json", state);
@@ -189,7 +193,12 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     const repo = repoWithBranch(files);
     const store = tempDir("labgate-artifacts-");
     await runShards(repo, store, ["0", "1"]);
-    fake = await startFakeGitHub({ owner: "lab", repo: "study", bareRepo: repo.bare });
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      defaultBranch: "main",
+    });
     const run = await runBundledAction(
       { mode: "aggregate", sha: repo.head, branch: "pr-1", token: "t" },
       {
@@ -210,7 +219,12 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     const repo = repoWithBranch(campaignFiles());
     const store = tempDir("labgate-artifacts-");
     await runShards(repo, store, ["0"]);
-    fake = await startFakeGitHub({ owner: "lab", repo: "study", bareRepo: repo.bare });
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      defaultBranch: "main",
+    });
     const run = await runBundledAction(
       { mode: "aggregate", sha: repo.head, branch: "pr-1", token: "t" },
       {
@@ -241,6 +255,7 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       owner: "lab",
       repo: "study",
       bareRepo: repo.bare,
+      defaultBranch: "main",
       async beforeRefUpdate(branch) {
         pushFromElsewhere(repo.bare, branch, `n${n}.md`, `${n++}\n`);
       },
@@ -294,7 +309,12 @@ describe("action mode aggregate: paths come from the plan, never from an artifac
     );
     rmSync(linked);
     symlinkSync("/etc/passwd", linked);
-    fake = await startFakeGitHub({ owner: "lab", repo: "study", bareRepo: repo.bare });
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      defaultBranch: "main",
+    });
     const token = "ghs_AGGREGATE_JOB_TOKEN_0123456789";
     const run = await runBundledAction(
       { mode: "aggregate", sha: repo.head, branch: "pr-1", token },
@@ -341,7 +361,12 @@ describe("action mode aggregate: paths come from the plan, never from an artifac
     const runsDir = join(planted, "experiments/results/runs");
     for (const f of readdirSync(runsDir))
       writeFileSync(join(runsDir, f), '{"metrics": {"accuracy": 0.999}, "meta": {}}\n');
-    fake = await startFakeGitHub({ owner: "lab", repo: "study", bareRepo: repo.bare });
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      defaultBranch: "main",
+    });
     const aggregate = (attempt: string) => {
       // the approved commit, checked out (the branch has moved on by the results commit)
       const workspace = checkout(repo.bare);

@@ -107,7 +107,12 @@ async function github(
       55: { issue: PR, user: "alice", created_at: "2026-11-30T12:00:00Z", ...comment },
     },
     defaultBranch: "main",
-    files: { main: { ".github/labgate.yml": "approvers:\n  require_other_approver: true\n" } },
+    // The default branch's policy: the fixture's runner pools, and another approver asked for.
+    files: {
+      main: {
+        ".github/labgate.yml": `${campaignFiles()[".github/labgate.yml"]}approvers:\n  require_other_approver: true\n`,
+      },
+    },
     activity: {
       [BRANCH]: [
         { activity_type: "push", after: sha, timestamp: "2026-11-30T11:00:00Z" },
@@ -164,6 +169,9 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
       "GET /repos/lab/study/issues/7/comments",
       "GET /repos/lab/study/actions/workflows/labgate-gates.yml/runs",
       `GET /repos/lab/study/actions/runs/${GATES_RUN}/jobs`,
+      // The plan's config: the default branch's labgate.yml again, read by the plan step itself.
+      "GET /repos/lab/study",
+      "GET /repos/lab/study/contents/.github/labgate.yml",
     ]);
   });
 

@@ -65,6 +65,9 @@ async function github(sha: string, more: Partial<FakeGitHubOptions> = {}): Promi
       [GITHUB_ACTIONS.slug]: GITHUB_ACTIONS.id,
     },
     permissions: { alice: "write", bob: "read" },
+    // The default branch's labgate.yml, which decides the runner pools (the fixture's own pools).
+    defaultBranch: "main",
+    files: { main: { ".github/labgate.yml": campaignFiles()[".github/labgate.yml"] as string } },
     ...more,
   });
   return fake;
@@ -100,7 +103,55 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       "GET /repos/lab/study/pulls/7",
       "GET /apps/labgate",
       `GET /repos/lab/study/commits/${repo.head}/check-runs`,
+      "GET /repos/lab/study",
+      "GET /repos/lab/study/contents/.github/labgate.yml",
     ]);
+  });
+
+  it("takes the runner pools (every shard's runs-on) and the budget from the default branch's labgate.yml, never the PR's", async () => {
+    // The PR's config sends its shards to the runners that hold the deploy keys, in 6 shards,
+    // with a budget no campaign would break.
+    const files = campaignFiles();
+    files[".github/labgate.yml"] =
+      "runner_pools:\n  - name: gpu\n    labels: [self-hosted, prod-deploy]\n    machines: 6\n    gpu_memory_mb: 24576\nbudget:\n  gpu_hours: 100000\n";
+    const repo = repoWithBranch(files);
+    const gh = await github(repo.head, {
+      checkRuns: [phase8(1, repo.head, LABGATE_APP)],
+      files: {
+        main: {
+          ".github/labgate.yml":
+            "runner_pools:\n  - name: gpu\n    labels: [self-hosted, gpu]\n    machines: 2\n    gpu_memory_mb: 24576\nbudget:\n  gpu_hours: 500\n",
+        },
+      },
+    });
+    const run = await plan(repo.work, gh, { sha: repo.head, phase: "full" });
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    const matrix = JSON.parse(run.outputs.matrix as string);
+    expect(matrix.include.map((e: any) => [e.shard, e.runs_on])).toEqual([
+      [0, ["self-hosted", "gpu"]],
+      [1, ["self-hosted", "gpu"]],
+    ]);
+    expect(run.log).not.toContain("prod-deploy");
+    expect(run.summary).toContain("of a 500 GPU-hour budget");
+    // The run jobs get the same config (they hold no token to read it).
+    const policy = JSON.parse(Buffer.from(run.outputs.policy as string, "base64").toString());
+    expect(policy.runner_pools[0].labels).toEqual(["self-hosted", "gpu"]);
+    expect(policy.budget.gpu_hours).toBe(500);
+  });
+
+  it("refuses to plan when the default branch's labgate.yml is invalid, naming it", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const gh = await github(repo.head, {
+      checkRuns: [phase8(1, repo.head, LABGATE_APP)],
+      files: { main: { ".github/labgate.yml": "runner_pools: 3\n" } },
+    });
+    const run = await plan(repo.work, gh, { sha: repo.head, phase: "full" });
+    expect(run.code).toBe(1);
+    expect(run.outputs.runs).toBe("0");
+    expect(run.log).toContain(
+      "::error::refusing to plan: .github/labgate.yml on the default branch `main` is not valid",
+    );
   });
 
   it("plans on the app's record while it is still `dispatching`: the run can start before the app marks it approved", async () => {
@@ -124,7 +175,15 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       ".github/labgate.yml":
         "runner_pools:\n  - name: gpu\n    labels: [self-hosted, gpu]\n    machines: 1000\n",
     });
-    const gh = await github(repo.head, { checkRuns: [phase8(1, repo.head, LABGATE_APP)] });
+    const gh = await github(repo.head, {
+      checkRuns: [phase8(1, repo.head, LABGATE_APP)],
+      files: {
+        main: {
+          ".github/labgate.yml":
+            "runner_pools:\n  - name: gpu\n    labels: [self-hosted, gpu]\n    machines: 1000\n",
+        },
+      },
+    });
     const run = await plan(repo.work, gh, { sha: repo.head });
     expect(run.code).toBe(0);
     expect(Number(run.outputs.runs)).toBe(1500);
@@ -298,6 +357,8 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
         "GET /repos/lab/study/issues/comments/55",
         "POST /graphql",
         "GET /repos/lab/study/collaborators/alice/permission",
+        "GET /repos/lab/study",
+        "GET /repos/lab/study/contents/.github/labgate.yml",
       ]);
     });
 
@@ -416,6 +477,8 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
         "GET /repos/lab/study/issues/comments/56",
         "POST /graphql",
         "GET /repos/lab/study/collaborators/alice/permission",
+        "GET /repos/lab/study",
+        "GET /repos/lab/study/contents/.github/labgate.yml",
       ]);
       await gh.close();
       const moved = await github("fedcba9876543210fedcba9876543210fedcba98", {

@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/temp-dir.js";
 import { campaignFiles } from "./helpers/campaign-fixture.js";
 import { git, repoWithBranch } from "./helpers/git-fixture.js";
+import { policyInput } from "./helpers/policy-fixture.js";
 import { runBundledAction } from "./helpers/run-bundled-action.js";
+
+/** The plan job's output `policy`: the default branch's labgate.yml (the fixture's). */
+const POLICY = policyInput();
 
 const listFiles = (dir: string, prefix = ""): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -16,7 +20,7 @@ describe("action mode run (bundled, self-hosted runner)", () => {
     const repo = repoWithBranch(campaignFiles());
     const store = tempDir("labgate-artifacts-");
     const run = await runBundledAction(
-      { mode: "run", sha: repo.head, shard: "1", phase: "full" },
+      { mode: "run", policy: POLICY, sha: repo.head, shard: "1", phase: "full" },
       { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store },
     );
     expect(run.log).not.toContain("::error::");
@@ -60,7 +64,7 @@ describe("action mode run (bundled, self-hosted runner)", () => {
     const outcomes = await Promise.all(
       ["0", "1"].map((shard, i) =>
         runBundledAction(
-          { mode: "run", sha: repo.head, shard },
+          { mode: "run", policy: POLICY, sha: repo.head, shard },
           { GITHUB_WORKSPACE: checkouts[i] as string, LABGATE_ARTIFACT_DIR: store },
         ),
       ),
@@ -89,7 +93,7 @@ describe("action mode run (bundled, self-hosted runner)", () => {
     const store = tempDir("labgate-artifacts-");
     const approved = "0123456789abcdef0123456789abcdef01234567";
     const run = await runBundledAction(
-      { mode: "run", sha: approved, shard: "0" },
+      { mode: "run", policy: POLICY, sha: approved, shard: "0" },
       { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store },
     );
     expect(run.code).toBe(1);
@@ -101,7 +105,7 @@ describe("action mode run (bundled, self-hosted runner)", () => {
   it("refuses a shard the plan does not have", async () => {
     const repo = repoWithBranch(campaignFiles());
     const run = await runBundledAction(
-      { mode: "run", sha: repo.head, shard: "9" },
+      { mode: "run", policy: POLICY, sha: repo.head, shard: "9" },
       { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: tempDir() },
     );
     expect(run.code).toBe(1);
@@ -126,7 +130,7 @@ ${files["train.py"]}`;
     const repo = repoWithBranch(stealer(out));
     const store = tempDir("labgate-artifacts-");
     const run = await runBundledAction(
-      { mode: "run", sha: repo.head, shard: "0", token: "ghs_actionDefaultToken" },
+      { mode: "run", policy: POLICY, sha: repo.head, shard: "0", token: "ghs_actionDefaultToken" },
       { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store },
     );
     expect(run.code).toBe(1);
@@ -145,7 +149,7 @@ ${files["train.py"]}`;
     const repo = repoWithBranch(stealer(out));
     const store = tempDir("labgate-artifacts-");
     const run = await runBundledAction(
-      { mode: "run", sha: repo.head, shard: "0" },
+      { mode: "run", policy: POLICY, sha: repo.head, shard: "0" },
       { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store, GH_TOKEN: "ghp_personal" },
     );
     expect(run.code).toBe(1);
@@ -154,6 +158,36 @@ ${files["train.py"]}`;
     );
     expect(run.outputs).toMatchObject({ refused: "token-in-env" });
     expect(existsSync(out)).toBe(false);
+    expect(readdirSync(store)).toEqual([]);
+  });
+});
+
+describe("action mode run plans with the default branch's config, never the checkout's", () => {
+  it("ignores the PR's runner_pools: a shard that only the PR's config has does not exist", async () => {
+    const files = campaignFiles();
+    files[".github/labgate.yml"] =
+      "runner_pools:\n  - name: gpu\n    labels: [self-hosted, prod-deploy]\n    machines: 6\n    gpu_memory_mb: 24576\n";
+    const repo = repoWithBranch(files);
+    const run = await runBundledAction(
+      { mode: "run", policy: POLICY, sha: repo.head, shard: "5" },
+      { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: tempDir() },
+    );
+    expect(run.code).toBe(1);
+    expect(run.log).toContain("shard 5 does not exist: the plan at");
+    expect(existsSync(join(repo.work, ".labgate/logs"))).toBe(false);
+  });
+
+  it("refuses to start without the plan job's `policy`, saying where it comes from", async () => {
+    const repo = repoWithBranch(campaignFiles());
+    const store = tempDir("labgate-artifacts-");
+    const run = await runBundledAction(
+      { mode: "run", sha: repo.head, shard: "0" },
+      { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store },
+    );
+    expect(run.code).toBe(1);
+    expect(run.outputs.refused).toBe("policy-missing");
+    expect(run.log).toContain("::error::mode run needs input `policy`");
+    expect(run.log).toContain("set `policy: ${{ needs.plan.outputs.policy }}` on this step");
     expect(readdirSync(store)).toEqual([]);
   });
 });
@@ -175,7 +209,7 @@ for path in (a.result_file, log):
     const repo = repoWithBranch(files);
     const store = tempDir("labgate-artifacts-");
     const run = await runBundledAction(
-      { mode: "run", sha: repo.head, shard: "0", phase: "full" },
+      { mode: "run", policy: POLICY, sha: repo.head, shard: "0", phase: "full" },
       { GITHUB_WORKSPACE: repo.work, LABGATE_ARTIFACT_DIR: store },
     );
     expect(run.code).toBe(1);
@@ -204,7 +238,7 @@ describe("action mode run without an artifact store", () => {
   it("stops before running anything, saying how to keep artifacts", async () => {
     const repo = repoWithBranch(campaignFiles());
     const run = await runBundledAction(
-      { mode: "run", sha: repo.head, shard: "0" },
+      { mode: "run", policy: POLICY, sha: repo.head, shard: "0" },
       { GITHUB_WORKSPACE: repo.work },
     );
     expect(run.code).toBe(1);

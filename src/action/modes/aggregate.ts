@@ -1,11 +1,14 @@
 import { simpleGit } from "simple-git";
+import { readPolicyConfig } from "../../github/read-config.js";
 import { pullRequestHead } from "../../operations/action/pull-request-head.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { markdownTable } from "../render-markdown.js";
 
 /**
  * `aggregate` (GitHub-hosted runner, `if: always()`): every shard's artifact merged, the SPEC §5
- * outputs committed as ONE commit to the PR branch with the provenance trailers.
+ * outputs committed as ONE commit to the PR branch with the provenance trailers. It re-plans with
+ * the default branch's `.github/labgate.yml` read through the API, as the plan job did, never
+ * the checkout's.
  */
 export const aggregateMode: ActionMode = {
   requires: ["sha"],
@@ -26,6 +29,11 @@ export const aggregateMode: ActionMode = {
     if (!Number.isSafeInteger(runAttempt) || runAttempt < 1)
       return refuse(
         `GITHUB_RUN_ATTEMPT is ${JSON.stringify(env.runAttempt)}, not an attempt number; aggregate takes each shard's artifact of this attempt or an earlier one, so it must know which attempt this is`,
+      );
+    const policy = await readPolicyConfig(octokit(), repo);
+    if (!policy.ok)
+      return refuse(
+        `.github/labgate.yml on the default branch \`${policy.ref}\` is not valid, and the plan is made with it:\n${policy.problem}\nFix it on \`${policy.ref}\` and re-run this job.`,
       );
     const { aggregateShards } = await import("../../operations/action/aggregate-shards.js");
     const r = await aggregateShards(
@@ -48,6 +56,7 @@ export const aggregateMode: ActionMode = {
         tmpDir: env.tempDir,
         maxAttempts: inputs.maxAttempts,
         runAttempt,
+        config: { ok: true, config: policy.config },
       },
     );
     if (r.refused) return refuse(r.refused);

@@ -1,8 +1,10 @@
+import { readPolicyConfig } from "../../github/read-config.js";
 import { authorizeDispatch } from "../../operations/action/authorize-dispatch.js";
 import { checkoutMismatch } from "../../operations/action/checkout-head.js";
 import { planShards } from "../../operations/action/plan-shards.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
+import { encodePolicy } from "../policy-handoff.js";
 import { diagnosticsList, markdownTable } from "../render-markdown.js";
 
 /**
@@ -12,6 +14,9 @@ import { diagnosticsList, markdownTable } from "../render-markdown.js";
  * app recorded an approval of that (PR, SHA), or, in Actions mode, that the evidence behind a
  * `github-actions` record holds, gates recomputed from this checkout (`authorizeDispatch`); so it
  * first refuses a checkout at any other commit. A refusal plans nothing: `runs=0`, the job red with the reason.
+ * The plan's config (runner pools, so every shard's `runs-on`; budget; timeouts) is the default
+ * branch's `.github/labgate.yml` read through the API, never the checkout's; output `policy`
+ * hands it to the run jobs (policy-handoff.ts).
  */
 export const planMode: ActionMode = {
   requires: ["sha", "pr"],
@@ -27,8 +32,14 @@ export const planMode: ActionMode = {
       checkout: diskWorkspace(cwd),
     });
     if (!authorized.ok) return refuse(`refusing to plan: ${authorized.message}`);
+    const policy = await readPolicyConfig(octokit(), { owner: env.owner, repo: env.repo });
+    if (!policy.ok)
+      return refuse(
+        `refusing to plan: .github/labgate.yml on the default branch \`${policy.ref}\` is not valid, and it decides the runner pools and the budget:\n${policy.problem}\nFix it on \`${policy.ref}\` and re-run this workflow.`,
+      );
     const planned = await planShards({
       cwd,
+      config: { ok: true, config: policy.config },
       phase: inputs.phase,
       stage: inputs.stage,
       tmpDir: env.tempDir,
@@ -64,6 +75,7 @@ export const planMode: ActionMode = {
         runs: String(plan.runs.length),
         shards: String(shards.length),
         "gpu-hours": String(hours),
+        policy: encodePolicy(policy.config),
       },
       summary,
     };

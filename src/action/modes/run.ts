@@ -4,6 +4,7 @@ import { shardArtifactName } from "../../operations/action/shard-artifact.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { cancelOnSignals } from "../cancel-signal.js";
 import { heldCredential } from "../held-credentials.js";
+import { decodePolicy } from "../policy-handoff.js";
 import { markdownTable } from "../render-markdown.js";
 
 /**
@@ -11,7 +12,9 @@ import { markdownTable } from "../render-markdown.js";
  * then one artifact with every sidecar, result file and log. Never commits. The experiments are
  * repository code and a process can read its parent's environment in /proc, so this step refuses
  * to start while it holds a token (`token:` must be empty) or a credential-named variable
- * (docs/security.md); output `refused` names why (token-given | token-in-env).
+ * (docs/security.md); output `refused` names why (token-given | token-in-env | policy-missing |
+ * policy-invalid). It re-plans with the default branch's config the plan job handed on as input
+ * `policy` (it has no token to read it), never the checkout's `.github/labgate.yml`.
  */
 export const runMode: ActionMode = {
   requires: ["sha", "shard"],
@@ -26,6 +29,16 @@ export const runMode: ActionMode = {
       return {
         outputs: { runs: "0", failed: "0", refused: held.code },
         summary: `## labgate run: shard ${shard} refused (${held.code})\n\n${message}\n`,
+        failure: message,
+      };
+    }
+    const policy = inputs.policy ? decodePolicy(inputs.policy) : undefined;
+    if (!policy?.ok) {
+      const code = policy ? "policy-invalid" : "policy-missing";
+      const message = `mode run needs input \`policy\`: the default branch's config as the plan job read it (its output \`policy\`)${policy ? `, but the one given is not valid (${policy.problem})` : ""}; set \`policy: \${{ needs.plan.outputs.policy }}\` on this step and \`policy: \${{ steps.plan.outputs.policy }}\` under the plan job's \`outputs:\``;
+      return {
+        outputs: { runs: "0", failed: "0", refused: code },
+        summary: `## labgate run: shard ${shard} refused (${code})\n\n${message}\n`,
         failure: message,
       };
     }
@@ -67,6 +80,7 @@ export const runMode: ActionMode = {
         runner: env.runnerName,
         artifactName,
         tmpDir: env.tempDir,
+        config: { ok: true, config: policy.config },
       },
     );
     const notDone = result.entries.filter((e) => e.status !== "done");

@@ -11,6 +11,7 @@ import type { RepoRef } from "../../github/repo-ref.js";
 import { resultsCommitMessage } from "../commit-results.js";
 import { resultFileCap, writeContained } from "../contained-files.js";
 import { readDispatchState, statePath } from "../dispatch-state-store.js";
+import type { GivenConfig } from "../load-campaign.js";
 import { computeResultsFiles, runResultReader } from "../write-results.js";
 import { checkoutMismatch } from "./checkout-head.js";
 import { collectShardSidecars, type ShardRuns } from "./collect-shard-sidecars.js";
@@ -34,6 +35,8 @@ export interface AggregateShardsInput {
    * named after one was uploaded by something other than a shard job of this run.
    */
   runAttempt: number;
+  /** The default branch's config, read through the API (plan-shards.ts). */
+  config: GivenConfig;
 }
 
 export interface AggregateShardsDeps {

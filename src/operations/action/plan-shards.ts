@@ -4,7 +4,7 @@ import type { LoadedDefinitions } from "../../core/definitions/validate-definiti
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
 import { type DispatchPlan, planDispatch } from "../../core/plan/plan-dispatch.js";
 import { diskWorkspace } from "../disk-workspace.js";
-import { loadCampaign } from "../load-campaign.js";
+import { type GivenConfig, loadCampaign } from "../load-campaign.js";
 
 export interface ShardPlanInput {
   cwd: string;
@@ -12,6 +12,12 @@ export interface ShardPlanInput {
   stage?: number;
   /** Where checkpoint dirs go on the runner (RUNNER_TEMP). */
   tmpDir: string;
+  /**
+   * The default branch's config (policy: runner pools, budget, timeouts, result cap, checkpoint
+   * root), never the checkout's `.github/labgate.yml`, which the PR under test chose
+   * (docs/security.md). Every job of one dispatch passes the same one, so they agree on shards.
+   */
+  config: GivenConfig;
 }
 
 export type ShardPlanResult =
@@ -29,7 +35,7 @@ export type ShardPlanResult =
  * the aggregate job compute it from the same commit and agree on which run is in which shard.
  */
 export async function planShards(input: ShardPlanInput): Promise<ShardPlanResult> {
-  const campaign = await loadCampaign(diskWorkspace(input.cwd));
+  const campaign = await loadCampaign(diskWorkspace(input.cwd), { config: input.config });
   const errors = campaign.diagnostics.filter((d) => d.severity === "error");
   const loaded = campaign.loaded;
   if (!loaded || errors.length > 0) return { ok: false, diagnostics: errors };

@@ -4,6 +4,7 @@ import type { SimpleGit } from "simple-git";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
 import { writeContained } from "../contained-files.js";
+import type { GivenConfig } from "../load-campaign.js";
 import { type RunCampaignResult, runCampaign } from "../run-campaign.js";
 import { logFileOf } from "../runner/execute-run.js";
 import type { RunnerEvent } from "../runner/runner-events.js";
@@ -22,6 +23,8 @@ export interface RunShardInput {
   runner: string;
   artifactName: string;
   tmpDir: string;
+  /** The default branch's config the plan job handed on (plan-shards.ts). */
+  config: GivenConfig;
 }
 
 export interface RunShardDeps {
