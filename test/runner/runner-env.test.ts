@@ -40,6 +40,15 @@ describe("experiment runs get a scrubbed environment", () => {
     expect(names).toContain("LABGATE_RUN_ID");
     for (const k of Object.keys(TOKENS)) expect(names).not.toContain(k);
     for (const v of Object.values(TOKENS)) if (v.length > 4) expect(log).not.toContain(v);
+    // Its parent is the labgate CLI, whose own environment a run can still read in /proc: the
+    // user started it with these tokens, so it names every one of them as a warning.
+    const parent = (log.match(/^PARENT_ENV (.*)$/m)?.[1] ?? "").split(" ");
+    expect(parent).toContain("PATH");
+    const heldByParent = parent.filter(isSecretName);
+    expect(heldByParent).toEqual(expect.arrayContaining(Object.keys(TOKENS)));
+    expect(r.stderr).toContain("warning: labgate run holds ");
+    for (const k of heldByParent) expect(r.stderr).toContain(k);
+    expect(r.stderr).toContain("Start labgate run without credentials it does not need.");
   }, 60_000);
 
   it("names the credentials by their conventions", () => {

@@ -1,5 +1,6 @@
 import { simpleGit } from "simple-git";
 import { killRunning } from "../../exec/run-process.js";
+import { isSecretName } from "../../exec/untrusted-env.js";
 import { aggregateResults } from "../../operations/aggregate-results.js";
 import { runCampaign } from "../../operations/run-campaign.js";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "../cli-context.js";
@@ -62,6 +63,13 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // The runs get an environment without these (untrustedEnv), but a run can read this process's
+  // own from /proc/<pid>/environ (docs/security.md, "Tokens never reach repository code").
+  const held = Object.keys(ctx.env).filter((k) => isSecretName(k) && ctx.env[k]);
+  if (held.length > 0)
+    ctx.stderr.write(
+      `warning: labgate run holds ${held.sort().join(", ")} in its environment; the runs do not inherit them, but any run can read them from /proc/${process.pid}/environ. Start labgate run without credentials it does not need.\n`,
+    );
   const view = progressView(ctx.stdout);
   try {
     const result = await runCampaign(
