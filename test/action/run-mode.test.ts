@@ -166,7 +166,7 @@ describe("action mode run plans with the default branch's config, never the chec
   it("ignores the PR's runner_pools: a shard that only the PR's config has does not exist", async () => {
     const files = campaignFiles();
     files[".github/labgate.yml"] =
-      "runner_pools:\n  - name: gpu\n    labels: [self-hosted, prod-deploy]\n    machines: 6\n    gpu_memory_mb: 24576\n";
+      "runner_pools:\n  - name: gpu\n    labels: [self-hosted, gpu, prod-deploy]\n    machines: 6\n    gpu_memory_mb: 24576\n";
     const repo = repoWithBranch(files);
     const run = await runBundledAction(
       { mode: "run", policy: POLICY, sha: repo.head, shard: "5" },
