@@ -54,7 +54,17 @@ export interface ListedComment {
 }
 
 /** At most this many comments are read after a moment. */
-const MAX_LISTED = 500;
+export const MAX_LISTED_COMMENTS = 500;
+
+/**
+ * The comments of an issue or PR written after `after`, oldest first, and whether that is all of
+ * them: `complete` is false when more than `MAX_LISTED_COMMENTS` were there to read, so a caller
+ * looking for one that closes something must fail closed.
+ */
+export interface CommentsAfter {
+  comments: ListedComment[];
+  complete: boolean;
+}
 
 /**
  * The comments of an issue or PR written after `after` (`GET .../issues/{n}/comments?since=`),
@@ -65,7 +75,7 @@ export async function commentsCreatedAfter(
   repo: RepoRef,
   issue: number,
   after: string,
-): Promise<ListedComment[]> {
+): Promise<CommentsAfter> {
   const when = Date.parse(after);
   const out: ListedComment[] = [];
   let read = 0;
@@ -75,6 +85,7 @@ export async function commentsCreatedAfter(
     since: after,
     per_page: 100,
   })) {
+    if (read >= MAX_LISTED_COMMENTS) return { comments: out, complete: false };
     for (const c of data)
       if (Date.parse(c.created_at) > when)
         out.push({
@@ -84,7 +95,6 @@ export async function commentsCreatedAfter(
           body: c.body ?? "",
         });
     read += data.length;
-    if (read >= MAX_LISTED) break;
   }
-  return out;
+  return { comments: out, complete: true };
 }

@@ -13,6 +13,7 @@ import {
   API,
   BASE_REF,
   BEFORE,
+  COMMENTED_AT,
   checkRun,
   checkRunsReply,
   DISPATCH_RUNS_QUERY,
@@ -36,6 +37,18 @@ import {
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
+
+/**
+ * No comment on PR #2 since the approving one (the `/cancel` check before a dispatch): every
+ * delivery of the test asks, with `since` = the comment's own time.
+ */
+function noCommentsSince() {
+  return nock(API)
+    .persist()
+    .get(`${R}/issues/2/comments`)
+    .query({ since: COMMENTED_AT, per_page: "100" })
+    .reply(200, []);
+}
 
 const config = exampleFiles()[".github/labgate.yml"] as string;
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -97,6 +110,8 @@ const FORGED_GREEN = [
 ];
 
 describe("gates count only from this app (issue #11 item 3)", () => {
+  beforeEach(() => void noCommentsSince());
+
   it("green labgate/* check runs by github-actions over failing labgate checks: refused, naming the untrusted checks", async () => {
     const app = await testApp();
     const replies: string[] = [];
@@ -283,6 +298,8 @@ function serveGatesRuns(scope: nock.Scope, conclusion: string) {
 }
 
 describe("Actions mode: no check run can be told apart by its author", () => {
+  beforeEach(() => void noCommentsSince());
+
   it("github-actions' green checks over broken definitions: the gates are recomputed from the files and the approval refused", async () => {
     const app = await testApp({ trust: { app_id: null } });
     const replies: string[] = [];
@@ -360,6 +377,8 @@ describe("Actions mode: no check run can be told apart by its author", () => {
 });
 
 describe("the approval is of what the approver saw (issue #11 item 5)", () => {
+  beforeEach(() => void noCommentsSince());
+
   it("the head moved after the comment was written: refused, naming both commits; nothing read or dispatched", async () => {
     const app = await testApp();
     const replies: string[] = [];
@@ -486,6 +505,91 @@ describe("the approval is of what the approver saw (issue #11 item 5)", () => {
     scope.done();
     expect(replies[0]).toBe(
       `@Codertocat Not approved: you named \`${BEFORE}\`, but the head of this PR is \`${HEAD}\`. Review the head and comment \`/approve-phase8 ${HEAD}\` to approve it.`,
+    );
+  });
+});
+
+describe("a missed /cancel replayed before its /approve-phase8", () => {
+  // The durable inbox fetched both missed deliveries back; the /cancel (written after the
+  // approval) was handled first, when there was nothing yet to cancel. The approval must not
+  // dispatch now.
+  const cancel = (user: string, at: string, id: number) => ({
+    id,
+    body: "Wrong dataset, stop.\n/cancel",
+    user: { login: user },
+    created_at: at,
+    updated_at: at,
+  });
+
+  it("a /cancel by a writer newer than the approving comment: no record, no dispatch, the reply says who cancelled", async () => {
+    const app = await testApp();
+    const replies: string[] = [];
+    const scope = authorized()
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply(GREEN_CHECKS))
+      .get(`${R}/issues/2/comments`)
+      .query({ since: COMMENTED_AT, per_page: "100" })
+      .reply(200, [
+        // listed by `since` (updated_at) but written before the approval: not after it
+        cancel("octocat", "2019-05-15T15:00:00Z", 700),
+        cancel("octocat", "2019-05-15T15:30:00Z", 701),
+      ])
+      .get(`${R}/collaborators/octocat/permission`)
+      .reply(200, { permission: "write", role_name: "write" });
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent(`/approve-phase8 ${HEAD}`));
+    scope.done(); // and no POST /check-runs, no dispatch: nock refuses any unplanned request
+    expect(replies).toEqual([
+      `@Codertocat Not approved: @octocat cancelled it with \`/cancel\` (comment 701, at 2019-05-15T15:30:00Z) after your approval, so labgate dispatches nothing. Comment \`/approve-phase8 ${HEAD}\` again to approve.`,
+    ]);
+  });
+
+  it("a /cancel by a read-only user closes nothing: the approval dispatches", async () => {
+    const app = await testApp();
+    const dispatched: unknown[] = [];
+    const scope = authorized()
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply(GREEN_CHECKS))
+      .get(`${R}/issues/2/comments`)
+      .query({ since: COMMENTED_AT, per_page: "100" })
+      .reply(200, [cancel("bob", "2019-05-15T15:30:00Z", 701)])
+      .get(`${R}/collaborators/bob/permission`)
+      .reply(200, { permission: "read", role_name: "read" });
+    recordAndDispatch(scope, dispatched);
+    reply(scope, "rocket", []);
+    await app.receive("issue_comment", prCommentEvent(`/approve-phase8 ${HEAD}`));
+    scope.done();
+    expect(dispatched).toEqual([{ ref: BASE_REF, inputs: { pr: "2", sha: HEAD, phase: "full" } }]);
+  });
+
+  it("more comments since the approval than labgate reads: it cannot tell, so it refuses", async () => {
+    const app = await testApp();
+    const replies: string[] = [];
+    const page = (from: number) =>
+      Array.from({ length: 100 }, (_, i) => ({
+        id: from + i,
+        body: "+1",
+        user: { login: "someone" },
+        created_at: "2019-05-15T15:30:00Z",
+      }));
+    const scope = authorized()
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(200, checkRunsReply(GREEN_CHECKS));
+    for (let p = 0; p < 6; p++)
+      scope
+        .get(`${R}/issues/2/comments`)
+        .query(p === 0 ? { since: COMMENTED_AT, per_page: "100" } : true)
+        .reply(200, page(1000 + p * 100), {
+          Link: `<${API}${R}/issues/2/comments?since=${COMMENTED_AT}&per_page=100&page=${p + 2}>; rel="next"`,
+        });
+    reply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent(`/approve-phase8 ${HEAD}`));
+    scope.done();
+    expect(replies[0]).toBe(
+      `@Codertocat Not approved: this PR has more than 500 comments since your approval, more than labgate reads, so it cannot tell whether someone cancelled it with \`/cancel\`. Comment \`/approve-phase8 ${HEAD}\` again to approve.`,
     );
   });
 });

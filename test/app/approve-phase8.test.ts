@@ -7,6 +7,7 @@ import {
 import {
   API,
   BASE_REF,
+  COMMENTED_AT,
   checkRun,
   checkRunsReply,
   DISPATCH_RUNS_QUERY,
@@ -27,6 +28,18 @@ import {
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
+
+/**
+ * No comment on PR #2 since the approving one (the `/cancel` check before a dispatch): every
+ * delivery of the test asks, with `since` = the comment's own time.
+ */
+function noCommentsSince() {
+  return nock(API)
+    .persist()
+    .get(`${R}/issues/2/comments`)
+    .query({ since: COMMENTED_AT, per_page: "100" })
+    .reply(200, []);
+}
 
 const config = exampleFiles()[".github/labgate.yml"] as string;
 
@@ -101,6 +114,8 @@ function approvalFlow(scope: nock.Scope, dispatched: unknown[], recordIds: numbe
 }
 
 describe("/approve-phase8 permission matrix", () => {
+  beforeEach(() => void noCommentsSince());
+
   for (const role of ["admin", "maintain", "write"]) {
     it(`${role}: records the approval on labgate/phase8 and dispatches the head SHA`, async () => {
       const app = await testApp();
@@ -161,6 +176,7 @@ describe("/approve-phase8 permission matrix", () => {
   });
 
   it("a bot's comment is ignored without a single request", async () => {
+    nock.cleanAll(); // not even the comment listing of this block's beforeEach
     const app = await testApp();
     await app.receive(
       "issue_comment",
@@ -248,6 +264,8 @@ describe("/approve-phase8 permission matrix", () => {
 });
 
 describe("/approve-phase8 idempotency", () => {
+  beforeEach(() => void noCommentsSince());
+
   it("the same delivery twice starts one dispatch", async () => {
     const app = await testApp();
     const dispatched: any[] = [];

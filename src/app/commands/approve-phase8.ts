@@ -6,6 +6,7 @@ import {
   PHASE8_CHECK,
 } from "../../github/check-run-protocol.js";
 import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/check-runs.js";
+import { MAX_LISTED_COMMENTS } from "../../github/issue-comment.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
 import { dispatchRunsFor } from "../approval/dispatch-runs-for.js";
@@ -13,6 +14,7 @@ import { approvalsIn, type FoundApproval } from "../approval/find-approval.js";
 import { gateProblemsAt } from "../approval/gates-green.js";
 import { classifyFailure } from "../inbox/work-failure.js";
 import { authorize } from "./authorize.js";
+import { cancelAfter } from "./cancel-after.js";
 import { type CommandOutcome, done, refused } from "./command-outcome.js";
 import type { PrCommandContext } from "./pr-command-context.js";
 
@@ -58,6 +60,19 @@ export async function approvePhase8(
     return refused(
       `Not approved: every gate must be green on the head commit \`${short}\` first.\n\n${problems.map((p) => `- ${p.message}`).join("\n")}`,
     );
+  const cancelled = await cancelledSince(c);
+  if (cancelled) {
+    // A record left `dispatching` by an earlier try is closed too, so nothing completes it later.
+    if (first)
+      await updateCheckRun(deps.octokit, deps.repo, first.check.id, {
+        status: "completed",
+        conclusion: "cancelled",
+        title: "Approval cancelled",
+        summary: cancelled.reply ?? "",
+        external_id: encodeApproval({ ...first.record, state: "cancelled" }),
+      });
+    return cancelled;
+  }
   // Recorded, but the dispatch may not have happened: the process died in between, or GitHub's
   // answer to it was a 5xx. The replay (or a second approval) completes it.
   if (first) return completeDispatching(c, first);
@@ -253,6 +268,33 @@ async function headTheApproverSaw(
       `Not approved: the head moved after your comment. When you wrote it (${c.comment.createdAt}) the head was \`${then.sha}\`; it is \`${head}\` now. Review the new commits and comment \`/approve-phase8\` again (or \`/approve-phase8 ${head}\`).`,
     );
   return undefined;
+}
+
+/**
+ * Did someone who may cancel comment `/cancel` on the PR after the approving comment? The durable
+ * inbox fetches missed deliveries back one by one, in no guaranteed order, so a `/cancel` written
+ * after this approval may have been handled before it, when there was nothing yet to cancel: then
+ * this approval dispatches nothing (`cancelAfter`, the check the plan step makes too). More
+ * comments since than labgate reads: it cannot tell, and refuses. A refusal, else undefined.
+ */
+async function cancelledSince(c: PrCommandContext): Promise<CommandOutcome | undefined> {
+  const { deps, pr, config } = c;
+  const found = await cancelAfter(
+    deps.octokit,
+    deps.repo,
+    pr.number,
+    c.comment.createdAt,
+    async (login) => (await authorize(deps, login, config.approvers)).ok,
+  );
+  if (found.kind === "none") return undefined;
+  if (found.kind === "unknown")
+    return refused(
+      `Not approved: this PR has more than ${MAX_LISTED_COMMENTS} comments since your approval, more than labgate reads, so it cannot tell whether someone cancelled it with \`/cancel\`. Comment \`/approve-phase8 ${pr.headSha}\` again to approve.`,
+    );
+  const { author, id, createdAt } = found.comment;
+  return refused(
+    `Not approved: @${author} cancelled it with \`/cancel\` (comment ${id}, at ${createdAt}) after your approval, so labgate dispatches nothing. Comment \`/approve-phase8 ${pr.headSha}\` again to approve.`,
+  );
 }
 
 function alreadyApproved(r: ApprovalRecord): CommandOutcome {

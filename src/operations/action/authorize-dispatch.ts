@@ -1,4 +1,5 @@
 import { type GateProblem, recomputedGateProblems } from "../../app/approval/gates-green.js";
+import { cancelAfter } from "../../app/commands/cancel-after.js";
 import { parseCommands } from "../../app/commands/parse-commands.js";
 import type { Config } from "../../core/config/config-schema.js";
 import { appIdBySlug } from "../../github/app-by-slug.js";
@@ -17,9 +18,9 @@ import {
 import { listCheckRuns } from "../../github/check-runs.js";
 import { canWrite, getCollaboratorRole } from "../../github/collaborator-permission.js";
 import {
-  commentsCreatedAfter,
   getIssueComment,
   type IssueCommentInfo,
+  MAX_LISTED_COMMENTS,
 } from "../../github/issue-comment.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import { type ConfigResult, readPolicyConfig } from "../../github/read-config.js";
@@ -61,6 +62,7 @@ export type DispatchRefusalCode =
   | "approval-comment-other-head"
   | "approver-is-author"
   | "approval-cancelled"
+  | "approval-cancel-unknown"
   | "approval-closed"
   | "approval-completed"
   | "policy-config-invalid"
@@ -327,21 +329,22 @@ async function cancelledAfter(
   approving: IssueCommentInfo,
   config: Config,
 ): Promise<Refusal | undefined> {
-  const later = await commentsCreatedAfter(octokit, repo, req.pr, approving.createdAt);
-  const may = new Map<string, boolean>();
-  for (const c of later) {
-    if (!parseCommands(c.body).some((cmd) => cmd.name === "cancel")) continue;
-    const who = c.author.toLowerCase();
-    if (!may.has(who)) {
-      const listed = config.approvers.users.some((u) => u.toLowerCase() === who);
-      const role = listed ? undefined : await getCollaboratorRole(octokit, repo, c.author);
-      may.set(who, listed || (role?.ok === true && canWrite(role.role)));
-    }
-    if (may.get(who))
-      return refuse(
-        "approval-cancelled",
-        `@${c.author} cancelled the approval with \`/cancel\` (comment ${c.id}, at ${c.createdAt}) after the approving comment ${approving.id}; it dispatches nothing now. To run ${req.sha.slice(0, 7)}, approve again with \`/approve-phase8 ${req.sha}\` on PR #${req.pr}.`,
-      );
+  const found = await cancelAfter(octokit, repo, req.pr, approving.createdAt, async (login) => {
+    if (config.approvers.users.some((u) => u.toLowerCase() === login.toLowerCase())) return true;
+    const role = await getCollaboratorRole(octokit, repo, login);
+    return role.ok && canWrite(role.role);
+  });
+  if (found.kind === "unknown")
+    return refuse(
+      "approval-cancel-unknown",
+      `PR #${req.pr} has more than ${MAX_LISTED_COMMENTS} comments since the approving comment ${approving.id}, more than labgate reads, so it cannot tell whether a \`/cancel\` closed the approval and refuses. Approve again with \`/approve-phase8 ${req.sha}\` on PR #${req.pr}.`,
+    );
+  if (found.kind === "cancelled") {
+    const c = found.comment;
+    return refuse(
+      "approval-cancelled",
+      `@${c.author} cancelled the approval with \`/cancel\` (comment ${c.id}, at ${c.createdAt}) after the approving comment ${approving.id}; it dispatches nothing now. To run ${req.sha.slice(0, 7)}, approve again with \`/approve-phase8 ${req.sha}\` on PR #${req.pr}.`,
+    );
   }
   return undefined;
 }
