@@ -187,7 +187,7 @@ describe("action mode run plans with the default branch's config, never the chec
     expect(run.code).toBe(1);
     expect(run.outputs.refused).toBe("policy-missing");
     expect(run.log).toContain("::error::mode run needs input `policy`");
-    expect(run.log).toContain("set `policy: ${{ needs.plan.outputs.policy }}` on this step");
+    expect(run.log).toContain(`set \`policy: $${"{{"} needs.plan.outputs.policy }}\` on this step`);
     expect(readdirSync(store)).toEqual([]);
   });
 });
