@@ -154,6 +154,20 @@ export function holds(r: ApprovalRecord | undefined): r is ApprovalRecord {
 }
 
 /**
+ * The records of the approval of one (PR, SHA) that is still open, oldest first: those after the
+ * newest record that no longer holds. `/cancel` and a void close an approval with a newer record
+ * (a failed dispatch updates its own), so after one, the earlier records stand for nothing and a
+ * new `/approve-phase8` of the same SHA starts afresh. `records` are one author's, oldest first.
+ */
+export function openRecords<T extends { record: ApprovalRecord }>(records: readonly T[]): T[] {
+  let closedAt = -1;
+  records.forEach((r, i) => {
+    if (!holds(r.record)) closedAt = i;
+  });
+  return records.slice(closedAt + 1);
+}
+
+/**
  * An approval the dispatch plan step may still plan: `dispatching` or `approved`. A `completed`
  * one holds (it blocks a duplicate approval) but its run already happened: an approval runs once,
  * so a hand-made dispatch of it plans nothing (docs/security.md).

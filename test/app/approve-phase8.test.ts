@@ -66,12 +66,17 @@ function expectReply(scope: nock.Scope, reaction: string, match: RegExp, replies
  * A successful approval: checks listed green, record written as `dispatching`, re-checked,
  * dispatched, then the record marked `approved`.
  */
-function approvalFlow(scope: nock.Scope, dispatched: unknown[], recordIds: number[] = [500]) {
+function approvalFlow(
+  scope: nock.Scope,
+  dispatched: unknown[],
+  recordIds: number[] = [500],
+  earlier: unknown[] = [],
+) {
   let created: any;
   return serveActivity(scope)
     .get(`${R}/commits/${HEAD}/check-runs`)
     .query({ filter: "all", per_page: "100" })
-    .reply(200, checkRunsReply(GREEN_CHECKS))
+    .reply(200, checkRunsReply([...earlier, ...GREEN_CHECKS]))
     .post(`${R}/check-runs`, (b) => {
       created = b;
       return (
@@ -85,15 +90,16 @@ function approvalFlow(scope: nock.Scope, dispatched: unknown[], recordIds: numbe
     .get(`${R}/commits/${HEAD}/check-runs`)
     .query({ filter: "all", per_page: "100", check_name: "labgate/phase8" })
     .reply(200, () =>
-      checkRunsReply(
-        recordIds.map((id) =>
+      checkRunsReply([
+        ...earlier.filter((c: any) => c.name === "labgate/phase8"),
+        ...recordIds.map((id) =>
           checkRun(id, "labgate/phase8", {
             status: "in_progress",
             conclusion: null,
             external_id: created.external_id,
           }),
         ),
-      ),
+      ]),
     )
     .post(`${R}/actions/workflows/labgate-dispatch.yml/dispatches`, (b) => {
       dispatched.push(b);
@@ -155,6 +161,33 @@ describe("/approve-phase8 permission matrix", () => {
       expect(replies[0]).toMatch(why);
     });
   }
+
+  it("after /cancel closed the approval of this head, a new /approve-phase8 of it dispatches again", async () => {
+    const app = await testApp();
+    const dispatched: any[] = [];
+    const replies: string[] = [];
+    const approved = { v: 1, pr: 2, sha: HEAD, phase: "full", by: "octocat", at: "t" } as const;
+    const scope = upToPermission()
+      .get(`${R}/collaborators/Codertocat/permission`)
+      .reply(200, { permission: "admin", role_name: "admin" });
+    approvalFlow(
+      scope,
+      dispatched,
+      [500],
+      [
+        checkRun(401, "labgate/phase8", {
+          external_id: encodeApproval({ ...approved, state: "cancelled" }),
+        }),
+        checkRun(400, "labgate/phase8", {
+          external_id: encodeApproval({ ...approved, state: "approved" }),
+        }),
+      ],
+    );
+    expectReply(scope, "rocket", /Approved by @Codertocat/, replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
+    scope.done();
+    expect(dispatched).toEqual([{ ref: BASE_REF, inputs: { pr: "2", sha: HEAD, phase: "full" } }]);
+  });
 
   it("a configured approver without write access may approve", async () => {
     const app = await testApp();

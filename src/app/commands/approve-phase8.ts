@@ -2,7 +2,7 @@ import { branchHeadAt } from "../../github/branch-head-at.js";
 import {
   type ApprovalRecord,
   encodeApproval,
-  holds,
+  openRecords,
   PHASE8_CHECK,
 } from "../../github/check-run-protocol.js";
 import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/check-runs.js";
@@ -50,8 +50,8 @@ export async function approvePhase8(
   if (seen) return seen;
 
   const checks = await listCheckRuns(deps.octokit, deps.repo, sha);
-  const standing = approvalsIn(checks, deps.trust, pr.number).filter(
-    (a) => holds(a.record) && a.record.sha === sha,
+  const standing = openRecords(
+    approvalsIn(checks, deps.trust, pr.number).filter((a) => a.record.sha === sha),
   );
   const first = standing[0];
   if (first && first.record.state !== "dispatching") return alreadyApproved(first.record);
@@ -109,8 +109,8 @@ export async function approvePhase8(
     await listCheckRuns(deps.octokit, deps.repo, sha, PHASE8_CHECK),
     deps.trust,
     pr.number,
-  ).filter((a) => holds(a.record) && a.record.sha === sha);
-  const winner = again[0];
+  ).filter((a) => a.record.sha === sha);
+  const winner = openRecords(again)[0];
   if (winner && winner.check.id !== checkId) {
     await updateCheckRun(deps.octokit, deps.repo, checkId, {
       status: "completed",

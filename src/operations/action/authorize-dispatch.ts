@@ -11,7 +11,7 @@ import {
   GITHUB_ACTIONS_APP_ID,
   holds,
   isTrustedCheck,
-  PHASE8_CHECK,
+  openRecords,
   plannable,
   recordCheckOf,
 } from "../../github/check-run-protocol.js";
@@ -163,8 +163,8 @@ export async function authorizeDispatch(
       `the approval of PR #${pr} at ${short} is ${newest.record.state} (${checkName} record ${newest.check.id}): nothing to plan. Comment \`${command}\` on the PR to approve it again.`,
     );
   const records = ofThisRun.filter((r) => plannable(r.record));
-  // The oldest standing record is the one that dispatched (approve-phase8.ts).
-  const trusted = ours.find((r) => plannable(r.record));
+  // The oldest record of the approval still open is the one that dispatched (approve-phase8.ts).
+  const trusted = openRecords(ours).find((r) => plannable(r.record));
   if (!trusted) {
     const byActions = records.filter((r) => r.check.app_id === GITHUB_ACTIONS_APP_ID);
     // Actions mode: a completed record by github-actions already ran too.
