@@ -1,3 +1,0 @@
-import { createRequire as __labgateCreateRequire } from 'node:module';
-const require = __labgateCreateRequire(import.meta.url);
-import{b as a}from"./chunk-5FFSMCSZ.js";import"./chunk-SM3DQXBZ.js";import"./chunk-654TEWF7.js";import"./chunk-K2ZQIFOU.js";import"./chunk-PBKKCXQV.js";import"./chunk-6GGBXW6N.js";import"./chunk-DYA5BHSB.js";import"./chunk-3LF5CLOF.js";import"./chunk-TD6Z6L3E.js";import"./chunk-RUMZSIHN.js";import"./chunk-XWWZ6STO.js";import"./chunk-2H34EQ43.js";import"./chunk-XL3I4YMW.js";import"./chunk-L4QHXHLK.js";import"./chunk-YHPRXSA6.js";import"./chunk-54Q2MBPX.js";import"./chunk-YPFYDMG7.js";import"./chunk-NMIG4LH2.js";export{a as runCampaign};
