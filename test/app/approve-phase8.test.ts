@@ -70,7 +70,7 @@ function approvalFlow(
   scope: nock.Scope,
   dispatched: unknown[],
   recordIds: number[] = [500],
-  earlier: unknown[] = [],
+  earlier: Record<string, unknown>[] = [],
 ) {
   let created: any;
   return serveActivity(scope)
