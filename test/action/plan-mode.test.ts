@@ -459,6 +459,26 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       expect(run.outputs.runs).toBe("0");
     });
 
+    it("a /run-pilot 1 record plans stage 1 only, not a hand-made dispatch of every stage", async () => {
+      const repo = repoWithBranch(campaignFiles());
+      const stage1 = {
+        ...phase8(1, repo.head, LABGATE_APP, { phase: "pilot", stage: 1, comment_id: 56 }),
+        name: "labgate/pilot-dispatch",
+      };
+      const gh = await github(repo.head, {
+        checkRuns: [stage1],
+        comments: { 56: runPilotComment },
+      });
+      const all = await plan(repo.work, gh, { sha: repo.head, phase: "pilot" });
+      expect(all.code).toBe(1);
+      expect(all.outputs.runs).toBe("0");
+      expect(all.log).toContain("carries a standing pilot record of PR #7");
+      const one = await plan(repo.work, gh, { sha: repo.head, phase: "pilot", stage: "1" });
+      expect(one.log).not.toContain("::error::");
+      expect(one.code).toBe(0);
+      expect(one.outputs.runs).toBe("1");
+    });
+
     it("plans the pilot matrix on the app's record, for the open non-fork PR whose head is sha", async () => {
       const repo = repoWithBranch(campaignFiles());
       const gh = await github(repo.head, {

@@ -28,6 +28,7 @@ export const planMode: ActionMode = {
       pr: inputs.pr as number,
       sha,
       phase: inputs.phase,
+      stage: inputs.stage,
       appSlug: inputs.appSlug,
       checkout: diskWorkspace(cwd),
     });

@@ -32,6 +32,8 @@ export interface DispatchRequest {
   pr: number;
   sha: string;
   phase: "pilot" | "full";
+  /** The pilot stage asked for (input `stage`); absent: every stage. */
+  stage?: number | undefined;
   /** The slug of the GitHub App whose `labgate/phase8` approval records count. */
   appSlug: string;
   /**
@@ -139,7 +141,9 @@ export async function authorizeDispatch(
         r.record !== undefined &&
         r.record.pr === pr &&
         r.record.sha === sha &&
-        r.record.phase === req.phase,
+        r.record.phase === req.phase &&
+        // `/run-pilot <stage>` starts that stage only; a record of every stage covers each one
+        (r.record.stage === undefined || r.record.stage === req.stage),
     )
     .sort((a, b) => a.check.id - b.check.id);
   // `/cancel` (and a failed dispatch) closes an approval with a newer record of our app: the
