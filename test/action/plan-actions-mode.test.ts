@@ -1,11 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type ApprovalRecord, encodeApproval } from "../../src/github/check-run-protocol.js";
 import {
   type FakeComment,
   type FakeGitHub,
   type FakeGitHubOptions,
   startFakeGitHub,
 } from "../helpers/fake-github.js";
+import {
+  actionsRecord,
+  BRANCH,
+  GATES_RUN,
+  GITHUB_ACTIONS,
+  OLDER,
+  PR,
+} from "./helpers/actions-mode-fixture.js";
 import { campaignFiles } from "./helpers/campaign-fixture.js";
 import { repoWithBranch } from "./helpers/git-fixture.js";
 import { runBundledAction } from "./helpers/run-bundled-action.js";
@@ -17,42 +24,12 @@ import { runBundledAction } from "./helpers/run-bundled-action.js";
  * runs as the runner runs it against a stand-in GitHub; no labgate App is installed, so the default
  * `app-slug: labgate` names no app.
  */
-const GITHUB_ACTIONS = { id: 15368, slug: "github-actions" };
-const PR = 7;
-const BRANCH = "feature";
-const OLDER = "1111111111111111111111111111111111111111";
-const GATES_RUN = 900;
 
 let fake: FakeGitHub | undefined;
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
 });
-
-/** A `labgate/phase8` record on `sha` written with a workflow's GITHUB_TOKEN (github-actions). */
-function actionsRecord(id: number, sha: string, record: Partial<ApprovalRecord> = {}) {
-  const full: ApprovalRecord = {
-    v: 1,
-    pr: PR,
-    sha,
-    phase: "full",
-    by: "alice",
-    at: "2026-11-30T12:00:05Z",
-    state: "approved",
-    comment_id: 55,
-    ...record,
-  };
-  return {
-    id,
-    name: "labgate/phase8",
-    head_sha: sha,
-    status: "in_progress",
-    conclusion: null,
-    external_id: encodeApproval(full),
-    app: { id: GITHUB_ACTIONS.id, slug: GITHUB_ACTIONS.slug },
-    output: { title: `Approved by @${full.by}`, summary: "" },
-  };
-}
 
 /** The default branch's gates workflow run for PR 7 at `sha`, its dry-run job ending `dryRun`. */
 function gatesRun(sha: string, dryRun: string) {

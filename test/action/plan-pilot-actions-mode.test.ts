@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type ApprovalRecord, encodeApproval } from "../../src/github/check-run-protocol.js";
 import {
   type FakeComment,
   type FakeGitHub,
   type FakeGitHubOptions,
   startFakeGitHub,
 } from "../helpers/fake-github.js";
+import { actionsRecord, BRANCH, GATES_RUN, OLDER, PR } from "./helpers/actions-mode-fixture.js";
 import { campaignFiles } from "./helpers/campaign-fixture.js";
 import { repoWithBranch } from "./helpers/git-fixture.js";
 import { runBundledAction } from "./helpers/run-bundled-action.js";
@@ -17,47 +17,12 @@ import { runBundledAction } from "./helpers/run-bundled-action.js";
  * "The dispatch plans only what was approved"). No labgate App is installed, so the default
  * `app-slug: labgate` names no app.
  */
-const GITHUB_ACTIONS = { id: 15368, slug: "github-actions" };
-const PR = 7;
-const BRANCH = "feature";
-const OLDER = "1111111111111111111111111111111111111111";
-const GATES_RUN = 900;
 
 let fake: FakeGitHub | undefined;
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
 });
-
-/** A record on `sha` written with a workflow's GITHUB_TOKEN (github-actions). */
-function actionsRecord(
-  id: number,
-  sha: string,
-  name: string,
-  record: Partial<ApprovalRecord> = {},
-) {
-  const full: ApprovalRecord = {
-    v: 1,
-    pr: PR,
-    sha,
-    phase: "pilot",
-    by: "alice",
-    at: "2026-11-30T12:00:05Z",
-    state: "approved",
-    comment_id: 55,
-    ...record,
-  };
-  return {
-    id,
-    name,
-    head_sha: sha,
-    status: "completed",
-    conclusion: "neutral",
-    external_id: encodeApproval(full),
-    app: { id: GITHUB_ACTIONS.id, slug: GITHUB_ACTIONS.slug },
-    output: { title: `Pilot started by @${full.by}`, summary: "" },
-  };
-}
 
 /**
  * PR 7 (by carol) at `sha` with an Actions-mode pilot record naming comment 55, alice's
@@ -76,7 +41,7 @@ async function github(
     pulls: { [PR]: { ref: BRANCH, sha, author: "carol" } },
     apps: {},
     permissions: { alice: "write", carol: "write", bob: "read" },
-    checkRuns: [actionsRecord(1, sha, "labgate/pilot-dispatch")],
+    checkRuns: [actionsRecord(1, sha, { phase: "pilot" })],
     comments: {
       55: {
         issue: PR,
@@ -171,7 +136,7 @@ describe("plan step, Actions mode: a github-actions pilot record counts only on 
   it("refuses the PR author's own /run-pilot when the default branch's policy asks for another approver", async () => {
     const repo = repoWithBranch(campaignFiles());
     const gh = await github(repo.head, {
-      checkRuns: [actionsRecord(1, repo.head, "labgate/pilot-dispatch", { by: "carol" })],
+      checkRuns: [actionsRecord(1, repo.head, { phase: "pilot", by: "carol" })],
       comment: { user: "carol" },
     });
     const run = await plan(repo.work, gh, repo.head);
@@ -184,7 +149,7 @@ describe("plan step, Actions mode: a github-actions pilot record counts only on 
   it("refuses a pilot with only a full-phase record (a /approve-phase8 approves no pilot)", async () => {
     const repo = repoWithBranch(campaignFiles());
     const gh = await github(repo.head, {
-      checkRuns: [actionsRecord(1, repo.head, "labgate/phase8", { phase: "full" })],
+      checkRuns: [actionsRecord(1, repo.head, { phase: "full" })],
       comment: { body: "/approve-phase8" },
     });
     const run = await plan(repo.work, gh, repo.head);

@@ -1,35 +1,14 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BIN, runCli } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { campaignRepo, FIXTURES, git, sidecars, type TestExperiment } from "./campaign-repo.js";
+import { killedAfterEach, pidsIn, running } from "./process-watch.js";
 
-function pidsIn(file: string): number[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number);
-}
-
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-const started: number[] = [];
-afterEach(() => {
-  for (const pid of started.splice(0))
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // gone
-    }
-});
+const started = killedAfterEach();
 
 /** A campaign whose one run is `scripts/<script> <pidFile> <args>`, the script committed. */
 function scriptCampaign(

@@ -1,37 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runProcess } from "../../src/exec/run-process.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { FIXTURES } from "./campaign-repo.js";
+import { killedAfterEach, pidsIn, running } from "./process-watch.js";
 
-/** Pids the fixture scripts appended to `file`. */
-function pidsIn(file: string): number[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number);
-}
-
-/** Whether `pid` is a live process (an unreaped zombie holds nothing and counts as gone). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-// Whatever a failing test leaves behind is killed, so it cannot disturb the next one.
-const started: number[] = [];
-afterEach(() => {
-  for (const pid of started.splice(0))
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // gone
-    }
-});
+const started = killedAfterEach();
 
 /** `pid (comm)`: the comm is the shell's until it has exec'd sleep, so either is right. */
 const named = (pid: number | undefined) => `${pid} \\([^)]+\\)`;
