@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Executor, SlurmPoolOptions } from "../slurm/slurm-pool-options.js";
 
 /**
  * `.github/labgate.yml` (SPEC §12). Every key has a default, so an absent file is a valid config.
@@ -23,6 +24,10 @@ export const RunnerPool = z.strictObject({
     .positive()
     .default(1)
     .describe("Duration multiplier relative to where pilots ran."),
+  executor: Executor,
+  slurm: SlurmPoolOptions.optional().describe(
+    "With executor: slurm, what sbatch asks for per run (docs/runners.md).",
+  ),
 });
 export type RunnerPool = z.infer<typeof RunnerPool>;
 
