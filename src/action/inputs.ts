@@ -33,7 +33,20 @@ const Raw = z.strictObject({
 export const INPUT_NAMES = Object.keys(Raw.shape) as (keyof z.infer<typeof Raw>)[];
 export type InputName = (typeof INPUT_NAMES)[number];
 
-export interface ActionInputs {
+/** The inputs a mode may require (`ActionMode.requires`); the others always have a default. */
+export const REQUIRABLE_INPUTS = [
+  "token",
+  "sha",
+  "pr",
+  "stage",
+  "shard",
+  "branch",
+  "policy",
+] as const;
+export type RequirableInput = (typeof REQUIRABLE_INPUTS)[number];
+
+/** Every input, parsed; the ones a mode does not require may be absent. */
+interface AnyModeInputs {
   mode: string;
   token: string | undefined;
   sha: string | undefined;
@@ -52,6 +65,14 @@ export interface ActionInputs {
   appSlug: string;
 }
 
+/**
+ * The inputs of a mode that requires `R`: those are present (typed so), so no mode casts
+ * `inputs.sha as string`. `ActionInputs` alone: any mode's.
+ */
+export type ActionInputs<R extends RequirableInput = never> = Omit<AnyModeInputs, R> & {
+  [K in R]-?: NonNullable<AnyModeInputs[K]>;
+};
+
 export type InputsResult = { ok: true; inputs: ActionInputs } | { ok: false; errors: string[] };
 
 export function readRawInputs(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -64,43 +85,61 @@ export function readRawInputs(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /**
+ * The inputs as a union keyed by `mode`: one member per mode of `modes`, in which the inputs that
+ * mode requires are not optional. A mode added to the registry is validated the same way.
+ */
+function inputsUnion(modes: Record<string, { requires: readonly InputName[] }>) {
+  const members = Object.entries(modes).map(([name, mode]) => {
+    const required: Record<string, z.ZodType> = {};
+    for (const input of mode.requires) {
+      const field = Raw.shape[input];
+      required[input] = field instanceof z.ZodOptional ? field.unwrap() : field;
+    }
+    return Raw.extend({ mode: z.literal(name), ...required });
+  });
+  const [first, ...rest] = members;
+  if (!first) throw new Error("the action has no modes");
+  return z.discriminatedUnion("mode", [first, ...rest]);
+}
+
+/**
  * Parses the inputs and checks the ones the chosen mode needs. `modes` maps each mode to the
- * inputs it requires, so a mode added to the registry is validated the same way.
+ * inputs it requires (`ActionMode.requires`); each problem is named with the input and the fix.
  */
 export function parseInputs(
   raw: Record<string, string>,
   modes: Record<string, { requires: readonly InputName[] }>,
 ): InputsResult {
-  const parsed = Raw.safeParse(raw);
-  if (!parsed.success) {
+  const shape = Raw.safeParse(raw);
+  if (!shape.success) {
     return {
       ok: false,
-      errors: parsed.error.issues.map((i) => {
+      errors: shape.error.issues.map((i) => {
         const name = String(i.path[0] ?? "(inputs)");
         return `input \`${name}\`: ${i.message}${raw[name] === undefined ? "" : ` (got "${raw[name]}")`}`;
       }),
     };
   }
+  const mode = shape.data.mode;
+  const parsed = inputsUnion(modes).safeParse(raw);
+  if (!parsed.success) {
+    if (parsed.error.issues.some((i) => i.code === "invalid_union" && i.path[0] === "mode"))
+      return {
+        ok: false,
+        errors: [
+          `input \`mode\`: unknown mode "${mode}"; use one of: ${Object.keys(modes).join(", ")}`,
+        ],
+      };
+    // Every input is well-formed (the first parse), so what is left is a required one missing.
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => {
+        const name = String(i.path[0]);
+        return `input \`${name}\` is required in mode "${mode}"; add \`${name}: ...\` under \`with:\``;
+      }),
+    };
+  }
   const v = parsed.data;
-  const mode = modes[v.mode];
-  if (!mode) {
-    return {
-      ok: false,
-      errors: [
-        `input \`mode\`: unknown mode "${v.mode}"; use one of: ${Object.keys(modes).join(", ")}`,
-      ],
-    };
-  }
-  const missing = mode.requires.filter((name) => v[name] === undefined);
-  if (missing.length > 0) {
-    return {
-      ok: false,
-      errors: missing.map(
-        (name) =>
-          `input \`${name}\` is required in mode "${v.mode}"; add \`${name}: ...\` under \`with:\``,
-      ),
-    };
-  }
   return {
     ok: true,
     inputs: {

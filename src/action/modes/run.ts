@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { simpleGit } from "simple-git";
 import { shardArtifactName } from "../../operations/action/shard-artifact.js";
-import type { ActionMode, ModeResult } from "../action-mode.js";
+import { defineMode, type ModeResult } from "../action-mode.js";
 import { cancelOnSignals } from "../cancel-signal.js";
 import { heldCredential } from "../held-credentials.js";
 import { decodePolicy } from "../policy-handoff.js";
@@ -16,10 +16,10 @@ import { markdownTable } from "../render-markdown.js";
  * policy-invalid). It re-plans with the default branch's config the plan job handed on as input
  * `policy` (it has no token to read it), never the checkout's `.github/labgate.yml`.
  */
-export const runMode: ActionMode = {
+export const runMode = defineMode({
   requires: ["sha", "shard"],
   async run({ inputs, env, cwd, log, artifacts }): Promise<ModeResult> {
-    const shard = inputs.shard as number;
+    const shard = inputs.shard;
     const held = heldCredential(inputs.token, process.env);
     if (held) {
       const message =
@@ -72,7 +72,7 @@ export const runMode: ActionMode = {
       },
       {
         cwd,
-        sha: inputs.sha as string,
+        sha: inputs.sha,
         shard,
         phase: inputs.phase,
         stage: inputs.stage,
@@ -114,4 +114,4 @@ export const runMode: ActionMode = {
       ...(problems.length > 0 ? { failure: problems.join("; ") } : {}),
     };
   },
-};
+});
