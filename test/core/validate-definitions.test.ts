@@ -106,7 +106,8 @@ describe("validateDefinitions", () => {
 
   it("rejects unknown placeholders and params a command does not have", () => {
     const d = validDefinitions();
-    d.experiments[1].command = "python3 train.py --out {outdir} --lr {params.lr}";
+    d.experiments[1].command =
+      "python3 train.py --out {outdir} --lr {params.lr} --result-file {result_file}";
     const errs = errorsOf(asText(d));
     expect(errs.map((e) => e.message)).toEqual([
       expect.stringMatching(/^unknown placeholder \{outdir\}; known: \{exp_id\}/),
@@ -190,9 +191,91 @@ describe("validateDefinitions", () => {
   it("reports a run id produced twice", () => {
     const d = validDefinitions();
     d.experiments[2].params = { opt: ["a/b", "a-b"] };
-    d.experiments[2].command = "python3 train.py --opt {params.opt}";
+    d.experiments[2].command = "python3 train.py --opt {params.opt} --result-file {result_file}";
     expect(errorsOf(asText(d))[0]?.message).toBe(
       'run id "full-ours__opt-a-b_s1" is produced twice (also by experiments[2])',
     );
+  });
+
+  describe("an existing script's metrics and flags (issue #16)", () => {
+    it("rejects a command with neither {result_file} nor metrics_from, with the fix", () => {
+      const d = validDefinitions();
+      d.experiments[2].command = "python3 main.py --lr {params.lr} --seed {seed}";
+      const r = validateDefinitions(F, asText(d));
+      expect(r.loaded).toBeUndefined();
+      const [e] = r.diagnostics.filter((x) => x.severity === "error");
+      expect(e).toMatchObject({ path: "experiments[2].command", line: expect.any(Number) });
+      expect(e?.message).toMatch(/has no \{result_file\} and there is no metrics_from/);
+      expect(e?.hint).toMatch(/"metrics_from": \{ "stdout"/);
+    });
+
+    it("accepts a command without {result_file} when metrics_from says where the metrics are", () => {
+      const d = validDefinitions();
+      d.experiments[2].command = "python3 main.py --lr {params.lr} --seed {seed}";
+      d.experiments[2].metrics_from = { stdout: { valid_ppl: "valid ppl\\s+([0-9.]+)" } };
+      d.experiments[2].script_flags = {
+        checkpoint_dir: "--save {checkpoint_dir}/model.pt",
+        resume: null,
+        dry_run: "--dry-run",
+      };
+      const r = validateDefinitions(F, asText(d));
+      expect(r.diagnostics).toEqual([]);
+      expect(r.loaded?.experiments[2]?.script_flags?.resume).toBeNull();
+    });
+
+    it("takes metrics_from from defaults, and reports its errors there", () => {
+      const d = validDefinitions();
+      d.defaults.command = "python3 main.py --seed {seed}";
+      d.experiments[2].command = "python3 main.py --lr {params.lr}";
+      d.defaults.metrics_from = { stdout: { valid_ppl: "valid ppl (([0-9.]+)" } };
+      const errs = errorsOf(asText(d));
+      expect(errs[0]).toMatchObject({ path: "defaults.metrics_from.stdout.valid_ppl" });
+    });
+
+    it("a regex that does not compile is an error with its position in the file and in the regex", () => {
+      const d = validDefinitions();
+      d.experiments[2].metrics_from = { stdout: { valid_ppl: "valid ppl ([0-9.]+" } };
+      const text = asText(d);
+      const errs = errorsOf(text);
+      expect(errs).toHaveLength(1);
+      const line = text.split("\n").findIndex((l) => l.includes('"valid_ppl"')) + 1;
+      expect(errs[0]).toMatchObject({
+        path: "experiments[2].metrics_from.stdout.valid_ppl",
+        line,
+      });
+      expect(errs[0]?.message).toMatch(
+        /the regex for valid_ppl does not compile: Unterminated group \(at character 18 of the regex/,
+      );
+    });
+
+    it("a stdout regex needs exactly one group; a pattern needs a name and a value", () => {
+      const d = validDefinitions();
+      d.experiments[2].metrics_from = { stdout: { ppl: "valid ppl [0-9.]+" } };
+      expect(errorsOf(asText(d))[0]?.message).toMatch(/has 0 groups; it needs exactly one/);
+      d.experiments[2].metrics_from = { pattern: "^(\\w+)=" };
+      expect(errorsOf(asText(d))[0]?.message).toMatch(/the pattern has 1 groups; it needs two/);
+      d.experiments[2].metrics_from = { pattern: "^(?P<name>\\w+)=(?P<value>[0-9.]+)$" };
+      expect(errorsOf(asText(d))).toEqual([]);
+      d.experiments[2].metrics_from = {};
+      expect(errorsOf(asText(d))[0]?.message).toMatch(
+        /names neither `stdout` regexes nor a `pattern`/,
+      );
+    });
+
+    it("checks the placeholders of a metrics file and of script_flags", () => {
+      const d = validDefinitions();
+      d.experiments[2].metrics_from = { file: "{ckpt}/metrics.json", format: "json" };
+      d.experiments[2].script_flags = { checkpoint_dir: "--save {checkpoint}/model.pt" };
+      const errs = errorsOf(asText(d));
+      expect(errs.map((e) => e.path)).toEqual([
+        "experiments[2].metrics_from.file",
+        "experiments[2].script_flags.checkpoint_dir",
+      ]);
+      expect(errs[0]?.message).toMatch(/unknown placeholder \{ckpt\}/);
+      d.experiments[2].metrics_from = { file: "{checkpoint_dir}/m.csv", format: "xml" };
+      d.experiments[2].script_flags = { dry_run: "dry" };
+      const shape = errorsOf(asText(d));
+      expect(shape[0]?.path).toMatch(/^experiments\[2\]\.metrics_from/);
+    });
   });
 });

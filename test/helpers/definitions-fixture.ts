@@ -27,7 +27,7 @@ export function validDefinitions(): Record<string, any> {
         method: "ours",
         dataset: "toy",
         params: { lr: [0.1, 0.01] },
-        command: "python3 train.py --lr {params.lr} --seed {seed}",
+        command: "python3 train.py --lr {params.lr} --seed {seed} --result-file {result_file}",
       },
     ],
   };

@@ -74,6 +74,70 @@ export const Baseline = z.strictObject({
   expected: z.record(z.string(), z.number()).optional(),
 });
 
+/**
+ * Where a script that writes no `{result_file}` leaves its metrics (docs/definitions.md, "Existing
+ * scripts"): regexes over its output, or a file it already writes. labgate turns what it captures
+ * into the run's result file, with `meta.source` saying where the numbers came from.
+ */
+export const MetricsFromOutput = z.strictObject({
+  stdout: z
+    .record(z.string().min(1), z.string().min(1))
+    .optional()
+    .describe(
+      'Metric name -> a regex with one group, matched against the run\'s output; the last match wins. e.g. { "valid_ppl": "valid ppl\\s+([0-9.]+)" }',
+    ),
+  pattern: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A regex with two groups, name then value (or named groups `name` and `value`), e.g. "^(\\w+)[=:]\\s*([-0-9.eE+]+)$"; every match is a metric, the last one of a name wins.',
+    ),
+});
+export const MetricsFromFile = z.strictObject({
+  file: z
+    .string()
+    .min(1)
+    .describe(
+      "The file the script writes, with placeholders: e.g. {checkpoint_dir}/metrics.json or a W&B offline wandb-summary.json.",
+    ),
+  format: z.enum(["json", "csv", "jsonl"]),
+  key: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "json/jsonl: a dot path to the object holding the metrics (e.g. `summary.eval`); default: the top level.",
+    ),
+});
+export const MetricsFrom = z
+  .union([MetricsFromOutput, MetricsFromFile])
+  .describe(
+    "Take the metrics from the script's output or from a file it writes, instead of a {result_file} it would have to write.",
+  );
+export type MetricsFrom = z.infer<typeof MetricsFrom>;
+
+/** The contract elements a script may spell its own way (docs/definitions.md, "Existing scripts"). */
+export const SCRIPT_FLAG_CONCEPTS = ["seed", "checkpoint_dir", "resume", "dry_run"] as const;
+export type ScriptFlagConcept = (typeof SCRIPT_FLAG_CONCEPTS)[number];
+
+const flagSpelling = z
+  .union([z.string().min(1), z.null()])
+  .describe("The script's own arguments for it (placeholders allowed), or null: it has none.");
+
+export const ScriptFlags = z
+  .strictObject({
+    seed: flagSpelling,
+    checkpoint_dir: flagSpelling,
+    resume: flagSpelling,
+    dry_run: flagSpelling,
+  })
+  .partial()
+  .describe(
+    'How this script spells labgate\'s contract, e.g. { "checkpoint_dir": "--save {checkpoint_dir}/model.pt", "resume": null, "dry_run": "--dry-run" }. null: the script lacks it (no resume: a retry starts over).',
+  );
+export type ScriptFlags = z.infer<typeof ScriptFlags>;
+
 /** Fields an experiment may take from `defaults`. */
 const experimentFields = {
   phase: z.enum(["pilot", "full"]),
@@ -103,6 +167,8 @@ const experimentFields = {
   nightly: z.boolean(),
   early_stop: EarlyStop,
   pass_criterion: PassCriterion,
+  metrics_from: MetricsFrom,
+  script_flags: ScriptFlags,
 };
 
 export const Defaults = z.strictObject(experimentFields).partial();
@@ -146,5 +212,7 @@ export const ResolvedExperiment = z.strictObject({
   nightly: z.boolean().default(false),
   early_stop: EarlyStop.optional(),
   pass_criterion: PassCriterion.optional(),
+  metrics_from: MetricsFrom.optional(),
+  script_flags: ScriptFlags.optional(),
 });
 export type ResolvedExperiment = z.infer<typeof ResolvedExperiment>;

@@ -8,6 +8,7 @@ import { countRuns, paramGrid } from "../plan/expand-runs.js";
 import { runId } from "../plan/run-id.js";
 import { checkPlaceholders } from "./command-placeholders.js";
 import { Definitions, ResolvedExperiment } from "./definitions-schema.js";
+import { scriptContractProblems } from "./script-contract.js";
 import { splitCommand } from "./split-command.js";
 
 /** A definitions file that passed validation, with positions for later gates' messages. */
@@ -159,6 +160,8 @@ export function validateDefinitions(
       );
     for (const p of checkPlaceholders(exp.command, Object.keys(exp.params)))
       err(fieldPath("command"), p.message, `fix the placeholder {${p.name}}.`);
+    for (const p of scriptContractProblems(exp))
+      err([...fieldPath(p.field), ...p.path], p.message, p.hint);
 
     const seenSeeds = new Set<number>();
     exp.seeds.forEach((s, j) => {

@@ -1,0 +1,287 @@
+import type { MetricsFrom } from "../definitions/definitions-schema.js";
+
+/**
+ * Metrics taken from what a script already prints or writes (`metrics_from`, docs/definitions.md,
+ * "Existing scripts"). Pure: text in, metrics out; the runner reads the log or the file.
+ */
+
+export type CompiledRegex =
+  | { ok: true; re: RegExp; groups: number; named: ReadonlySet<string> }
+  | { ok: false; message: string };
+
+/**
+ * A user's regex, compiled for line-by-line matching (`m`: `^`/`$` at each line). Python's
+ * `(?P<name>...)` and `(?P=name)` are accepted, since the scripts are Python and their authors
+ * write Python regexes.
+ */
+export function compileMetricsRegex(source: string): CompiledRegex {
+  const js = source.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>");
+  let re: RegExp;
+  try {
+    re = new RegExp(js, "gm");
+  } catch (err) {
+    return { ok: false, message: regexError(js, (err as Error).message) };
+  }
+  // an alternative that always matches the empty string exposes the group count
+  const groups = (new RegExp(`${js}|`).exec("") as RegExpExecArray).length - 1;
+  const named = new Set(Object.keys(new RegExp(`${js}|`).exec("")?.groups ?? {}));
+  return { ok: true, re, groups, named };
+}
+
+/**
+ * JavaScript's message for a bad regex names no position; this finds the first character at
+ * which a prefix of the regex stops being completable, by closing what it opened.
+ */
+function regexError(source: string, message: string): string {
+  const reason = message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+  for (let i = 1; i <= source.length; i++) {
+    const prefix = source.slice(0, i);
+    if (!completable(prefix)) return `${reason} (at character ${i} of the regex)`;
+  }
+  return `${reason} (at character ${source.length} of the regex, its end)`;
+}
+
+/** Whether some closing of `prefix` (brackets, groups, escapes) compiles. */
+function completable(prefix: string): boolean {
+  let closer = "";
+  let inClass = false;
+  const stack: string[] = [];
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") stack.push(")");
+    else if (c === ")") stack.pop();
+  }
+  if (prefix.endsWith("\\") && !prefix.endsWith("\\\\")) closer += "\\";
+  if (inClass) closer += "]";
+  closer += stack.reverse().join("");
+  for (const tail of [closer, `${closer}`.replace(/^\\/, "\\\\")]) {
+    try {
+      new RegExp(prefix + tail);
+      return true;
+    } catch {
+      // try the next closing
+    }
+  }
+  // a prefix ending inside a group name or quantifier may need more than closing brackets
+  return /\(\?(P?<\w*|\w*)$|\{\d*,?\d*$/.test(prefix);
+}
+
+export interface MetricsFromProblem {
+  /** JSON path below the `metrics_from` field. */
+  path: (string | number)[];
+  message: string;
+  hint: string;
+}
+
+/** What `validate` says about a `metrics_from` besides its shape: regexes that compile, with their groups. */
+export function metricsFromProblems(mf: MetricsFrom): MetricsFromProblem[] {
+  const out: MetricsFromProblem[] = [];
+  if ("file" in mf) return out;
+  if (mf.stdout === undefined && mf.pattern === undefined)
+    out.push({
+      path: [],
+      message: "metrics_from names neither `stdout` regexes nor a `pattern`",
+      hint: 'add "stdout": { "<metric>": "<regex with one group>" }, or a "pattern" with name and value groups.',
+    });
+  for (const [metric, source] of Object.entries(mf.stdout ?? {})) {
+    const c = compileMetricsRegex(source);
+    if (!c.ok)
+      out.push({
+        path: ["stdout", metric],
+        message: `the regex for ${metric} does not compile: ${c.message}`,
+        hint: "fix the regex (JSON strings need \\\\ for one backslash).",
+      });
+    else if (c.groups !== 1)
+      out.push({
+        path: ["stdout", metric],
+        message: `the regex for ${metric} has ${c.groups} groups; it needs exactly one, around the number`,
+        hint: 'capture only the value, e.g. "valid ppl\\\\s+([0-9.]+)"; make other groups non-capturing: (?:...).',
+      });
+  }
+  if (mf.pattern !== undefined) {
+    const c = compileMetricsRegex(mf.pattern);
+    if (!c.ok)
+      out.push({
+        path: ["pattern"],
+        message: `the pattern does not compile: ${c.message}`,
+        hint: "fix the regex (JSON strings need \\\\ for one backslash).",
+      });
+    else if (!(c.named.has("name") && c.named.has("value")) && c.groups !== 2)
+      out.push({
+        path: ["pattern"],
+        message: `the pattern has ${c.groups} groups; it needs two, the name then the value (or groups named name and value)`,
+        hint: 'e.g. "^(\\\\w+)[=:]\\\\s*([-+0-9.eE]+)$" for key=value and key: value lines.',
+      });
+  }
+  return out;
+}
+
+export interface CapturedMetrics {
+  metrics: Record<string, number>;
+  /** The line each metric was last found on, for `meta.source`. */
+  lines: Record<string, string>;
+}
+
+/**
+ * The metrics in a run's output: each `stdout` regex's last match, and every `pattern` match by
+ * name (the last of a name wins). A value that is not a finite number is skipped, so the metric
+ * keeps the number found before it.
+ */
+export function captureFromOutput(
+  mf: { stdout?: Record<string, string>; pattern?: string },
+  text: string,
+): CapturedMetrics {
+  const metrics: Record<string, number> = {};
+  const lines: Record<string, string> = {};
+  const take = (name: string, raw: string | undefined, at: number) => {
+    const value = toNumber(raw);
+    if (value === undefined || name === "") return;
+    metrics[name] = value;
+    lines[name] = lineAround(text, at);
+  };
+  for (const [metric, source] of Object.entries(mf.stdout ?? {})) {
+    const c = compileMetricsRegex(source);
+    if (!c.ok) continue; // validation reported it
+    for (const m of text.matchAll(c.re)) take(metric, m[1], m.index);
+  }
+  if (mf.pattern !== undefined) {
+    const c = compileMetricsRegex(mf.pattern);
+    if (c.ok)
+      for (const m of text.matchAll(c.re)) {
+        const name = m.groups?.name ?? m[1];
+        const value = m.groups?.value ?? m[2];
+        if (name !== undefined) take(name.trim(), value, m.index);
+      }
+  }
+  return { metrics, lines };
+}
+
+export type DocumentMetrics =
+  | { ok: true; metrics: Record<string, number> }
+  | { ok: false; message: string };
+
+/**
+ * The metrics in a file the script writes: json (the object at `key`), jsonl (each line's object
+ * at `key`, later lines winning), csv (the last row, by header). Finite numbers only; names
+ * starting with `_` (W&B's `_step`, `_runtime`, `_timestamp`) are bookkeeping, not metrics.
+ */
+export function metricsFromDocument(
+  format: "json" | "csv" | "jsonl",
+  text: string,
+  key?: string,
+): DocumentMetrics {
+  if (format === "csv") return fromCsv(text);
+  const objects: unknown[] = [];
+  if (format === "json") {
+    try {
+      objects.push(JSON.parse(text));
+    } catch (err) {
+      return { ok: false, message: `not JSON (${(err as Error).message})` };
+    }
+  } else {
+    const lines = text.split(/\r?\n/);
+    for (const [i, line] of lines.entries()) {
+      if (line.trim() === "") continue;
+      try {
+        objects.push(JSON.parse(line));
+      } catch (err) {
+        // a last line cut short by a killed writer is not fatal; one in the middle is
+        if (lines.slice(i + 1).some((l) => l.trim() !== ""))
+          return { ok: false, message: `line ${i + 1} is not JSON (${(err as Error).message})` };
+      }
+    }
+  }
+  const metrics: Record<string, number> = {};
+  let found = false;
+  for (const o of objects) {
+    const at = key === undefined ? o : dig(o, key);
+    if (at === null || typeof at !== "object" || Array.isArray(at)) continue;
+    found = true;
+    for (const [name, v] of Object.entries(at))
+      if (!name.startsWith("_") && typeof v === "number" && Number.isFinite(v)) metrics[name] = v;
+  }
+  if (!found)
+    return {
+      ok: false,
+      message:
+        key === undefined
+          ? "holds no JSON object"
+          : `has no object at key "${key}" (a dot path, e.g. summary.eval)`,
+    };
+  return { ok: true, metrics };
+}
+
+function fromCsv(text: string): DocumentMetrics {
+  const rows = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "")
+    .map(splitCsvLine);
+  const header = rows[0];
+  const last = rows.at(-1);
+  if (!header || !last || rows.length < 2)
+    return { ok: false, message: "needs a header row and at least one row of values" };
+  const metrics: Record<string, number> = {};
+  header.forEach((name, i) => {
+    const v = toNumber(last[i]);
+    if (v !== undefined && name !== "" && !name.startsWith("_")) metrics[name] = v;
+  });
+  return { ok: true, metrics };
+}
+
+/** One CSV line's fields: commas separate, double quotes quote, "" is a quote. */
+function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      out.push(cur.trim());
+      cur = "";
+    } else cur += c;
+  }
+  out.push(cur.trim());
+  return out;
+}
+
+function dig(o: unknown, key: string): unknown {
+  let at = o;
+  for (const part of key.split(".")) {
+    if (at === null || typeof at !== "object") return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at;
+}
+
+function toNumber(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const s = raw.trim();
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) return undefined;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+function lineAround(text: string, at: number): string {
+  const start = text.lastIndexOf("\n", at - 1) + 1;
+  const end = text.indexOf("\n", at);
+  return text
+    .slice(start, end < 0 ? undefined : end)
+    .trim()
+    .slice(0, 200);
+}
