@@ -1,7 +1,7 @@
 import { chmod, mkdir, rm } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { isValidRunId } from "../../core/plan/run-id.js";
-import { ResultFile } from "../../core/results/result-file-schema.js";
+import { parseResultFile, type ResultFile } from "../../core/results/result-file-schema.js";
 import { classifyOutcome, type ResultCheck } from "../../core/runner/classify-outcome.js";
 import { withResume } from "../../core/runner/resume-argv.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
@@ -193,29 +193,10 @@ export async function checkResult(
       refused: true,
     };
   }
-  const path = rel;
-  const text = read.text;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return {
-      check: { kind: "invalid", message: `${path}: not JSON (${(err as Error).message})` },
-      value: null,
-    };
-  }
-  const parsed = ResultFile.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      check: {
-        kind: "invalid",
-        message: `${path}: ${issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "does not match { metrics: { name: number }, meta: {} }"}; expected { "metrics": { name: number }, "meta": { ... } }`,
-      },
-      value: null,
-    };
-  }
-  return { check: { kind: "ok" }, value: parsed.data };
+  const parsed = parseResultFile(read.text);
+  if (!parsed.ok)
+    return { check: { kind: "invalid", message: `${rel}: ${parsed.message}` }, value: null };
+  return { check: { kind: "ok" }, value: parsed.value };
 }
 
 /**
