@@ -1,3 +1,5 @@
+import { runResultPath } from "../paths/layout.js";
+import { runIdParts } from "../plan/run-id.js";
 import type { StateEntry } from "../state/state-entry.js";
 import type { ResultFile } from "./result-file-schema.js";
 
@@ -12,12 +14,17 @@ export interface RunResult {
 
 /**
  * `exp_id` as all_results.csv means it: the experiment id with params, without the seed suffix
- * (SPEC §5). Taken from the run id, which is `<exp_id>[__<k>-<v>...]_s<seed>` (SPEC §3).
+ * (SPEC §5): the run id's variant when its seed suffix is the entry's seed, else the entry's
+ * `exp_id`.
  */
 export function variantOf(entry: Pick<StateEntry, "id" | "seed" | "exp_id">): string {
-  const suffix = `_s${entry.seed}`;
-  return entry.id.endsWith(suffix) ? entry.id.slice(0, -suffix.length) : entry.exp_id;
+  const parts = runIdParts(entry.id);
+  return parts.seed === entry.seed ? parts.variant : entry.exp_id;
 }
 
+/**
+ * @deprecated `runResultPath` (src/core/paths/layout.ts) builds this path; kept for
+ * src/core/plan/expand-runs.ts until it moves to the layout.
+ */
 export const runFilePath = (resultsDir: string, runId: string) =>
-  `${resultsDir.replace(/\/+$/, "")}/runs/${runId}.json`;
+  runResultPath({ results_dir: resultsDir }, runId);
