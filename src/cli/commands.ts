@@ -8,6 +8,7 @@ import { planCommand, planHelp } from "./commands/plan-command.js";
 import { reportCommand, reportHelp } from "./commands/report-command.js";
 import { gateArgs, reviewCommand, reviewHelp } from "./commands/review-command.js";
 import { runCommand, runHelp } from "./commands/run-command.js";
+import { runTaskCommand, runTaskHelp } from "./commands/run-task-command.js";
 import { statusCommand, statusHelp } from "./commands/status-command.js";
 import { validateCommand, validateHelp } from "./commands/validate-command.js";
 import { verifyCommand, verifyHelp } from "./commands/verify-command.js";
@@ -101,6 +102,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
         shard: intArg("--shard", v.shard, 0),
         commitEmpty: v["commit-empty"] === true,
       }),
+  },
+  "run-task": {
+    summary:
+      "the per-run step of one SLURM array task (the batch script labgate run submits calls it)",
+    help: runTaskHelp,
+    options: { manifest: { type: "string" }, index: { type: "string" } },
+    run: (ctx, v) =>
+      runTaskCommand(ctx, { manifest: str(v.manifest), index: intArg("--index", v.index, 0) }),
   },
   status: {
     summary: "table of runs by status from dispatch/state.json and the sidecars",
