@@ -104,6 +104,7 @@ export async function runScheduled(
         hideGpus: ctx.gpus !== null,
         signal: AbortSignal.any([ctx.signal, ctrl.signal]),
         onPid: (pid) => ctx.gpus?.setPid(id, pid),
+        run: p.run,
       },
     ).catch((err: unknown): FinishedRun => {
       // A fault of labgate's own (a log that cannot be written): the run still ends definite.
