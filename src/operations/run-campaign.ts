@@ -28,6 +28,8 @@ import type { PreparedRun } from "./runner/run-scheduler.js";
 import { runSteps } from "./runner/run-steps.js";
 import type { RunnerEvent } from "./runner/runner-events.js";
 import { selectRuns } from "./runner/select-runs.js";
+import { chooseExecutor, labgateArgv, slurmDryRunLines } from "./runner/slurm-executor.js";
+import { slurmScheduler } from "./runner/slurm-scheduler.js";
 import { writeSidecar } from "./runner/write-sidecar.js";
 
 export interface RunLog {
@@ -122,6 +124,9 @@ export async function runCampaign(
       kind: "refused",
       message: `no runs match${input.phase ? ` --phase ${input.phase}` : ""}${input.stage ? ` --stage ${input.stage}` : ""}${input.only ? ` --only ${input.only}` : ""}${input.shard !== undefined ? ` --shard ${input.shard}` : ""}; \`labgate plan\` lists the runs and their ids`,
     };
+  // A runner pool with executor: slurm submits its runs with sbatch (docs/runners.md).
+  const executor = chooseExecutor(runs, config, deps.env);
+  if (executor.kind === "refused") return { kind: "refused", message: executor.message };
   const gpuList = await queryGpus(deps.env);
   const cpuSlots = input.parallel ?? availableParallelism();
 
@@ -132,6 +137,16 @@ export async function runCampaign(
       state?.entries,
       runs.map((r) => r.run_id),
     );
+    if (executor.kind === "slurm")
+      for (const line of slurmDryRunLines({
+        ...executor,
+        cwd,
+        runs: runs.filter((r) => !done.has(r.run_id)),
+        config,
+        env: deps.env,
+        nonce: deps.clock().toISOString(),
+      }))
+        deps.log.info(line);
     return { kind: "dry-run", plan: dryRunPlan(runs, new Set(done.keys()), gpuList, cpuSlots) };
   }
 
@@ -162,12 +177,16 @@ export async function runCampaign(
     : null;
   try {
     // With the lock held, a sidecar still `running` was left by a labgate that was killed.
-    const reconciled = await reconcileSidecars({
-      cwd,
-      dispatchDir: config.dispatch_dir,
-      now: deps.clock(),
-      warn: (s) => deps.log.warn(s),
-    });
+    // On SLURM, a running sidecar's task runs on a node: the SLURM scheduler asks squeue instead.
+    const reconciled =
+      executor.kind === "slurm"
+        ? { alive: [], lost: [] }
+        : await reconcileSidecars({
+            cwd,
+            dispatchDir: config.dispatch_dir,
+            now: deps.clock(),
+            warn: (s) => deps.log.warn(s),
+          });
     if (reconciled.alive.length > 0)
       return { kind: "refused", message: stillRunningMessage(reconciled.alive) };
     for (const id of reconciled.lost)
@@ -237,6 +256,13 @@ export async function runCampaign(
         doneMetrics: new Map(),
       },
       { loaded, runs, prepared, done },
+      executor.kind === "slurm"
+        ? slurmScheduler({
+            dispatchDir: config.dispatch_dir,
+            poolOf: executor.poolOf,
+            labgate: labgateArgv(),
+          })
+        : undefined,
     );
 
     const entries = runs.map(

@@ -28,6 +28,8 @@ export interface StepsInput {
 export async function runSteps(
   ctx: SchedulerContext,
   input: StepsInput,
+  /** Runs one step's runs: the local executor's by default, the SLURM executor's on a SLURM pool. */
+  schedule: typeof runScheduled = runScheduled,
 ): Promise<{ entries: Map<string, StateEntry>; gateFailed: string | null }> {
   const entries = new Map<string, StateEntry>();
   const metrics = new Map<string, Record<string, number> | null>();
@@ -59,7 +61,7 @@ export async function runSteps(
       }
       continue;
     }
-    const results = await runScheduled(ctx, todo);
+    const results = await schedule(ctx, todo);
     for (const [id, fin] of results) {
       entries.set(id, fin.entry);
       metrics.set(id, fin.metrics);
