@@ -26,3 +26,24 @@ function plainPathProblem(path: string): string | undefined {
   }
   return undefined;
 }
+
+/** A file of a results commit lies where a results commit may not write; nothing was committed. */
+export class CommitPathError extends Error {
+  readonly code = "path-outside-results";
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
+    super(
+      `refusing to commit ${JSON.stringify(path)}: it ${problem}. A results commit writes only the results and dispatch files; nothing was committed.`,
+    );
+  }
+}
+
+/** Throws `CommitPathError` for the first of `paths` that `commitPathProblem` refuses. */
+export function assertCommitPaths(paths: Iterable<string>, under: readonly string[]): void {
+  for (const path of paths) {
+    const problem = commitPathProblem(path, under);
+    if (problem) throw new CommitPathError(path, problem);
+  }
+}
