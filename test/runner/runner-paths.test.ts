@@ -168,7 +168,7 @@ describe("labgate run: paths come from the plan, never from data (docs/security.
     );
     // a second experiment whose script leaves a link beside the results (and no result)
     const defs = JSON.parse(readFileSync(join(dir, "experiments/definitions.json"), "utf8"));
-    defs.experiments.push({ id: "b", command: "python3 scripts/leave_link.py" });
+    defs.experiments.push({ id: "b", command: "python3 scripts/leave_link.py {result_file}" });
     writeFileSync(join(dir, "experiments/definitions.json"), JSON.stringify(defs));
     git(dir, "add", "-A");
     git(dir, "commit", "-qm", "a script that leaves a link");

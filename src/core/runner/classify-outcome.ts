@@ -15,7 +15,9 @@ export interface AttemptOutcome {
 export type ResultCheck =
   | { kind: "ok" }
   | { kind: "missing" }
-  | { kind: "invalid"; message: string };
+  | { kind: "invalid"; message: string }
+  /** `metrics_from` found nothing in the output or the file it names (docs/definitions.md). */
+  | { kind: "no-metrics"; message: string };
 
 export type FailureKind =
   | "cancelled"
@@ -99,6 +101,13 @@ export function classifyOutcome(outcome: AttemptOutcome, result: ResultCheck): C
       kind: "no-result",
       reason: "no-result: exited 0 without writing its result file",
       noRetry: "a script that exits 0 without its result file does so again",
+    };
+  if (result.kind === "no-metrics")
+    return {
+      status: "failed",
+      kind: "no-result",
+      reason: `no-result: exited 0, but ${firstLine(result.message)}`,
+      noRetry: "a script that exits 0 without its metrics does so again",
     };
   if (result.kind === "invalid")
     return {

@@ -1,3 +1,28 @@
+import { substituteArgv } from "../definitions/command-placeholders.js";
+import { splitCommand } from "../definitions/split-command.js";
+import type { PlannedRun } from "../plan/planned-run.js";
+import { commandValues } from "./command-values.js";
+
+/**
+ * What a retry of this run appends to resume from its checkpoint: the experiment's own spelling
+ * (`script_flags.resume`, e.g. `--load {checkpoint_dir}/model.pt`), nothing when it says the
+ * script cannot resume (`null`: a retry starts over), else `--resume` when the script names it.
+ */
+export function resumeArgsOf(run: PlannedRun, scriptSupportsResume: boolean): string[] {
+  const spelled = run.experiment.script_flags?.resume;
+  if (spelled === null) return [];
+  if (spelled === undefined) return scriptSupportsResume ? ["--resume"] : [];
+  const split = splitCommand(spelled);
+  return split.ok ? substituteArgv(split.argv, commandValues(run)) : [];
+}
+
+/** `argv` with the resume arguments appended, unless the command already passes their flag. */
+export function withResumeArgs(argv: readonly string[], resumeArgs: readonly string[]): string[] {
+  const flag = resumeArgs[0];
+  if (flag === undefined || argv.includes(flag)) return [...argv];
+  return [...argv, ...resumeArgs];
+}
+
 /**
  * A retry continues from the checkpoint: `--resume` is appended when the script supports it
  * (SPEC §8) and the command does not already pass it.

@@ -1,13 +1,15 @@
-import { chmod, mkdir, rm } from "node:fs/promises";
+import { chmod, mkdir, rm, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { isValidRunId } from "../../core/plan/run-id.js";
 import { parseResultFile, type ResultFile } from "../../core/results/result-file-schema.js";
 import { classifyOutcome, type ResultCheck } from "../../core/runner/classify-outcome.js";
-import { withResume } from "../../core/runner/resume-argv.js";
+import { resumeArgsOf, withResumeArgs } from "../../core/runner/resume-argv.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 import { bootId, processStart } from "../../exec/process-tree.js";
 import { runProcess } from "../../exec/run-process.js";
 import { containedReader, MAX_RESULT_FILE_BYTES, RESULT_CAP_HINT } from "../contained-files.js";
+import { captureMetrics, metricsCaptureOf } from "./capture-metrics.js";
 
 export const LOG_DIR = ".labgate/logs";
 
@@ -37,6 +39,11 @@ export interface RunJob {
   hideGpus: boolean;
   signal: AbortSignal;
   onPid?: (pid: number | undefined) => void;
+  /**
+   * The planned run: its experiment's `metrics_from` (metrics captured from the output or a file
+   * into the result file) and `script_flags.resume` (how a retry resumes, or that it cannot).
+   */
+  run?: PlannedRun;
 }
 
 export interface FinishedRun {
@@ -74,8 +81,22 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
     return { entry, metrics: null };
   }
 
+  const capture = job.run ? metricsCaptureOf(job.run) : undefined;
+  const resumeArgs = job.run
+    ? resumeArgsOf(job.run, job.supportsResume)
+    : job.supportsResume
+      ? ["--resume"]
+      : [];
   for (let attempt = 0; ; attempt++) {
-    const argv = attempt === 0 ? [...job.argv] : withResume(job.argv, job.supportsResume);
+    const argv = attempt === 0 ? [...job.argv] : withResumeArgs(job.argv, resumeArgs);
+    // where this attempt's output starts in the log (a retry appends)
+    const logOffset =
+      attempt === 0
+        ? 0
+        : await stat(logFile).then(
+            (s) => s.size,
+            () => 0,
+          );
     // A result left by an earlier attempt must not pass for this one's.
     await rm(resultPath, { force: true });
     await mkdir(dirname(resultPath), { recursive: true });
@@ -118,10 +139,26 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
       },
     });
     await saving;
-    const result =
-      outcome.exitCode === 0
-        ? await checkResult(ctx.cwd, entry.result_file, ctx.maxResultBytes)
-        : { check: { kind: "missing" as const }, value: null };
+    const captured =
+      outcome.exitCode === 0 && capture && !outcome.timedOut && !outcome.cancelled
+        ? await captureMetrics({
+            cwd: ctx.cwd,
+            capture,
+            logFile,
+            logOffset,
+            logTail: outcome.logTail,
+            logTruncated: outcome.logTruncated,
+            checkpointDir: entry.checkpoint_dir,
+            resultFile: entry.result_file,
+            maxBytes: ctx.maxResultBytes ?? MAX_RESULT_FILE_BYTES,
+          })
+        : {};
+    const result: { check: ResultCheck; value: ResultFile | null; refused?: true } =
+      captured.problem !== undefined
+        ? { check: { kind: "no-metrics", message: captured.problem }, value: null }
+        : outcome.exitCode === 0
+          ? await checkResult(ctx.cwd, entry.result_file, ctx.maxResultBytes)
+          : { check: { kind: "missing" }, value: null };
     // A link (or a folder) at the result path is refused, and removed so that neither the results
     // commit nor the shard artifact carries it or what it points at (docs/security.md).
     if (result.refused) await rm(resultPath, { recursive: true, force: true });

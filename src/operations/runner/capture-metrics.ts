@@ -1,0 +1,142 @@
+import { open } from "node:fs/promises";
+import { isAbsolute, relative, resolve } from "node:path";
+import { substituteArgv } from "../../core/definitions/command-placeholders.js";
+import type { MetricsFrom } from "../../core/definitions/definitions-schema.js";
+import type { PlannedRun } from "../../core/plan/planned-run.js";
+import { ResultFile } from "../../core/results/result-file-schema.js";
+import { commandValues } from "../../core/runner/command-values.js";
+import { captureFromOutput, metricsFromDocument } from "../../core/runner/metrics-from.js";
+import { containedReader, isInside, writeContained } from "../contained-files.js";
+
+/** What one run's metrics come from, its placeholders filled (docs/definitions.md, "Existing scripts"). */
+export type MetricsCapture =
+  | { kind: "output"; stdout?: Record<string, string>; pattern?: string }
+  | { kind: "file"; path: string; format: "json" | "csv" | "jsonl"; key?: string };
+
+/** The run's `metrics_from` with its placeholders filled, or undefined: the script writes `{result_file}`. */
+export function metricsCaptureOf(run: PlannedRun): MetricsCapture | undefined {
+  const mf: MetricsFrom | undefined = run.experiment.metrics_from;
+  if (!mf) return undefined;
+  if (!("file" in mf)) return { kind: "output", stdout: mf.stdout, pattern: mf.pattern };
+  const [path] = substituteArgv([mf.file], commandValues(run)) as [string];
+  return { kind: "file", path, format: mf.format, key: mf.key };
+}
+
+export interface CaptureInput {
+  cwd: string;
+  capture: MetricsCapture;
+  /** The run's log and where this attempt's output starts in it. */
+  logFile: string;
+  logOffset: number;
+  /** The last bytes the attempt printed: past a log cut at its cap, the final metrics are here. */
+  logTail: string;
+  logTruncated: boolean;
+  checkpointDir: string;
+  /** `{result_file}`, repo-relative. */
+  resultFile: string;
+  maxBytes: number;
+}
+
+/**
+ * Captures the metrics of a run that exited 0 and writes them as its result file, `{ metrics,
+ * meta: { source } }`, so the result is checked, committed, aggregated and verified like any
+ * other. A result file the script wrote itself is kept; captured metrics it lacks are added.
+ * Returns why nothing was captured, when nothing was.
+ */
+export async function captureMetrics(input: CaptureInput): Promise<{ problem?: string }> {
+  const { capture } = input;
+  let metrics: Record<string, number>;
+  let source: Record<string, unknown>;
+  if (capture.kind === "output") {
+    let text = await readFrom(input.logFile, input.logOffset, LOG_READ_MAX);
+    if (input.logTruncated) text += `\n${input.logTail}`;
+    const got = captureFromOutput(capture, text);
+    metrics = got.metrics;
+    source = {
+      from: "stdout",
+      log: relative(input.cwd, input.logFile),
+      ...(capture.stdout ? { stdout: capture.stdout } : {}),
+      ...(capture.pattern ? { pattern: capture.pattern } : {}),
+      lines: got.lines,
+    };
+    if (Object.keys(metrics).length === 0)
+      return {
+        problem: `the output matched no metrics_from regex (${[...Object.keys(capture.stdout ?? {}), ...(capture.pattern ? ["pattern"] : [])].join(", ")}); see ${source.log}`,
+      };
+  } else {
+    const read = await readMetricsFile(input, capture.path);
+    if ("problem" in read) return read;
+    const got = metricsFromDocument(capture.format, read.text, capture.key);
+    if (!got.ok) return { problem: `metrics_from file ${capture.path} ${got.message}` };
+    if (Object.keys(got.metrics).length === 0)
+      return { problem: `metrics_from file ${capture.path} holds no numeric metric` };
+    metrics = got.metrics;
+    source = {
+      from: "file",
+      file: capture.path,
+      format: capture.format,
+      ...(capture.key ? { key: capture.key } : {}),
+    };
+  }
+  const own = await containedReader(input.cwd, input.maxBytes)(input.resultFile);
+  const written = own.ok ? ResultFile.safeParse(safeJson(own.text)) : undefined;
+  const result =
+    written?.success === true
+      ? {
+          metrics: { ...metrics, ...written.data.metrics },
+          meta: { ...written.data.meta, source },
+        }
+      : { metrics, meta: { source } };
+  const w = await writeContained(
+    input.cwd,
+    input.resultFile,
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
+  return w.ok ? {} : { problem: w.message };
+}
+
+/** The metrics file, read only under the run's checkpoint folder or the repository. */
+async function readMetricsFile(
+  input: CaptureInput,
+  path: string,
+): Promise<{ text: string } | { problem: string }> {
+  const abs = resolve(input.cwd, path);
+  const root = [resolve(input.checkpointDir), resolve(input.cwd)].find((r) => isInside(r, abs));
+  if (root === undefined)
+    return {
+      problem: `metrics_from file ${path} is outside the run's {checkpoint_dir} and the repository; not read`,
+    };
+  const read = await containedReader(root, input.maxBytes)(relative(root, abs));
+  if (read.ok) return { text: read.text };
+  if (read.code === "missing")
+    return {
+      problem: `metrics_from file ${path} was not written${isAbsolute(path) ? "" : ` (read relative to ${input.cwd})`}`,
+    };
+  return { problem: `metrics_from file ${read.message}` };
+}
+
+/** The most of a log searched for metrics: above the runner's 10 MB log cap. */
+const LOG_READ_MAX = 32 * 1024 * 1024;
+
+/** The log from `offset` on (this attempt's output), at most `maxBytes` of it: the last ones. */
+async function readFrom(file: string, offset: number, maxBytes: number): Promise<string> {
+  const handle = await open(file, "r").catch(() => undefined);
+  if (!handle) return "";
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(offset, size - maxBytes);
+    const buf = Buffer.alloc(Math.max(0, size - start));
+    await handle.read(buf, 0, buf.length, start);
+    return buf.toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
