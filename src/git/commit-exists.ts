@@ -1,13 +1,7 @@
 import type { SimpleGit } from "simple-git";
+import { asGitRepo, type GitRepo } from "./git-repo.js";
 
-/** True when `sha` names a commit in this repository's object store. */
-export async function commitExists(git: SimpleGit, sha: string): Promise<boolean> {
-  if (!/^[0-9a-f]{4,64}$/i.test(sha)) return false;
-  try {
-    await git.raw(["cat-file", "-e", `${sha}^{commit}`]);
-    return true;
-  } catch {
-    // cat-file -e answers only by its exit status: non-zero means "no such commit".
-    return false;
-  }
+/** True when `sha` names a commit in this repository's object store (GitRepo.commitExists). */
+export function commitExists(git: SimpleGit | GitRepo, sha: string): Promise<boolean> {
+  return asGitRepo(git).commitExists(sha);
 }

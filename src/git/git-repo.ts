@@ -443,6 +443,11 @@ export class GitRepo {
   }
 }
 
+/** A GitRepo for a caller that still holds a simple-git instance (or already a GitRepo). */
+export function asGitRepo(git: SimpleGit | GitRepo): GitRepo {
+  return git instanceof GitRepo ? git : GitRepo.of(git);
+}
+
 /** Where fetchBranch leaves `origin`'s `branch`. */
 export const remoteRef = (branch: string) => `refs/remotes/origin/${branch}`;
 

@@ -1,21 +1,13 @@
 import type { SimpleGit } from "simple-git";
+import { asGitRepo, type GitRepo } from "./git-repo.js";
 
 /**
  * A file's content in the last commit (`git show HEAD:<path>`), or undefined when the repo has no
- * commit yet or the file was not in it. Other git failures are rethrown.
+ * commit yet or the file was not in it. Other git failures are rethrown (GitRepo.readFileAtHead).
  */
-export async function readFileAtHead(git: SimpleGit, path: string): Promise<string | undefined> {
-  const rel = path.replace(/^\.\//, "");
-  try {
-    return await git.show([`HEAD:${rel}`]);
-  } catch (err) {
-    const msg = String((err as Error).message);
-    if (
-      /does not exist|exists on disk, but not in|invalid object name|bad revision|unknown revision|not a valid object name/i.test(
-        msg,
-      )
-    )
-      return undefined;
-    throw err;
-  }
+export function readFileAtHead(
+  git: SimpleGit | GitRepo,
+  path: string,
+): Promise<string | undefined> {
+  return asGitRepo(git).readFileAtHead(path);
 }

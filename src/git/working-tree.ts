@@ -1,8 +1,9 @@
 import type { SimpleGit } from "simple-git";
+import { asGitRepo, type GitRepo } from "./git-repo.js";
 
 /** The commit checked out, full sha. */
-export async function headSha(git: SimpleGit): Promise<string> {
-  return (await git.revparse(["HEAD"])).trim();
+export function headSha(git: SimpleGit | GitRepo): Promise<string> {
+  return asGitRepo(git).head();
 }
 
 /**
@@ -10,13 +11,11 @@ export async function headSha(git: SimpleGit): Promise<string> {
  * not tracked at all. Results must map to a commit, so the runner refuses to start when any file
  * its commands use is in this list.
  */
-export async function uncommittedFiles(
-  git: SimpleGit,
+export function uncommittedFiles(
+  git: SimpleGit | GitRepo,
   paths: readonly string[],
 ): Promise<string[]> {
-  if (paths.length === 0) return [];
-  const status = await git.status(["--porcelain", "--untracked-files=all", "--", ...paths]);
-  return [...new Set(status.files.map((f) => f.path))].sort();
+  return asGitRepo(git).uncommittedFiles(paths);
 }
 
 /** Whether `sha` (full or an unambiguous prefix of 7+ characters) is the checked-out HEAD. */

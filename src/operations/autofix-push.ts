@@ -1,13 +1,13 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AutofixFixResult } from "../core/autofix/autofix-handoff.js";
 import { checkPatchPaths } from "../core/autofix/check-patch-paths.js";
 import { autofixTitle, renderAutofixBody } from "../core/autofix/render-autofix-body.js";
+import { GitRepo } from "../git/git-repo.js";
+import { gitAuthConfig, NO_HOOKS } from "../git/git-settings.js";
 import type { PullRequestInfo } from "../github/get-pull-request.js";
 import type { OctokitLike } from "../github/octokit.js";
 import { upsertPullRequest } from "../github/pull-requests.js";
-import { gitAuthConfig, LABGATE_IDENTITY, NO_HOOKS } from "./autofix-worktree.js";
 
 export interface AutofixPushDeps {
   octokit: OctokitLike;
@@ -73,61 +73,39 @@ export async function pushAutofix(
     };
   const dir = await mkdtemp(join(deps.tmpDir, "labgate-autofix-push-"));
   const remote = `${deps.serverUrl.replace(/\/+$/, "")}/${input.owner}/${input.repo}.git`;
-  const auth = gitAuthConfig(deps.serverUrl, deps.token).flatMap((c) => ["-c", c]);
-  const git = (args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) =>
-    runGit(
-      dir,
-      [...NO_HOOKS.flatMap((c) => ["-c", c]), ...args],
-      {
-        ...(deps.env ?? process.env),
-        GIT_TERMINAL_PROMPT: "0",
-        ...opts.env,
-      },
-      opts.stdin,
-    );
   try {
-    // An empty template: no sample hooks, nothing but what git needs.
-    await git(["init", "--quiet", "--template=", "."]);
-    await git([
-      ...auth,
-      "fetch",
-      "--quiet",
-      "--no-tags",
-      "--depth=1",
-      remote,
-      `+${pr.headSha}:refs/labgate/head`,
-    ]);
+    const git = await GitRepo.initScratch(dir, {
+      config: NO_HOOKS,
+      env: deps.env ?? process.env,
+    });
+    // The token only on the commands that talk to the server, never in .git/config.
+    const authed = git.withConfig(gitAuthConfig(deps.serverUrl, deps.token));
+    await authed.fetch(remote, `+${pr.headSha}:refs/labgate/head`, { depth: 1 });
     const patchFile = join(dir, ".git", "labgate-autofix.patch");
     await writeFile(patchFile, input.patch);
-    const numstat = await git(["apply", "--numstat", "-z", patchFile]).catch((err: Error) => err);
-    if (numstat instanceof Error)
+    const paths = await git.patchPaths(patchFile).catch((err: Error) => err);
+    if (paths instanceof Error)
       return {
         kind: "patch-does-not-apply",
-        message: `the fixers' patch cannot be read: ${numstat.message}`,
+        message: `the fixers' patch cannot be read: ${paths.message}`,
       };
-    const check = checkPatchPaths(patchPaths(numstat));
+    const check = checkPatchPaths(paths);
     if (!check.ok) return { kind: "forbidden-path", message: check.message, path: check.path };
-    await git(["read-tree", pr.headSha]);
-    const applied = await git(["apply", "--cached", "--whitespace=nowarn", patchFile]).catch(
-      (err: Error) => err,
-    );
+    await git.readTree(pr.headSha);
+    const applied = await git.applyToIndex(patchFile).catch((err: Error) => err);
     if (applied instanceof Error)
       return {
         kind: "patch-does-not-apply",
         message: `the fixers' patch does not apply to ${pr.headSha.slice(0, 12)}: ${applied.message}`,
       };
-    const tree = (await git(["write-tree"])).trim();
+    const tree = await git.writeTree();
     const answered = result.outcomes.filter((o) => o.status === "changed").map((o) => o.name);
     const message = `${autofixTitle(pr.number)}\n\nFixers: ${answered.join(", ")}\n\nLabgate-Autofix-For: #${pr.number}\nLabgate-Source-Commit: ${pr.headSha}${input.runUrl ? `\nLabgate-Run: ${input.runUrl}` : ""}\n`;
-    const commit = (
-      await git([...LABGATE_IDENTITY, "commit-tree", tree, "-p", pr.headSha, "-F", "-"], {
-        stdin: message,
-      })
-    ).trim();
+    const commit = await git.commitTree(tree, pr.headSha, message);
     const branch = autofixBranch(pr.number);
-    const listed = await git([...auth, "ls-remote", "--heads", remote, `refs/heads/${branch}`]);
+    const existed = (await authed.remoteBranchSha(branch, remote)) !== undefined;
     // The branch is labgate's own and rebuilt on the PR's head every time: force is the update.
-    await git([...auth, "push", "--quiet", "--force", remote, `${commit}:refs/heads/${branch}`]);
+    await authed.push(commit, branch, { remote, force: true });
     const opened = await upsertPullRequest(deps.octokit, {
       owner: input.owner,
       repo: input.repo,
@@ -147,47 +125,10 @@ export async function pushAutofix(
       message: `${opened.action === "created" ? "opened" : "updated"} ${opened.url} from ${branch}`,
       branch,
       commit,
-      branchExisted: listed.trim() !== "",
+      branchExisted: existed,
       pr: { action: opened.action, number: opened.number, url: opened.url },
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** The paths of `git apply --numstat -z`: `added\tdeleted\tpath\0`, or `added\tdeleted\t\0from\0to\0`. */
-function patchPaths(numstat: string): string[] {
-  const parts = numstat.split("\0");
-  const out: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i] as string;
-    if (p === "") continue;
-    const path = p.split("\t")[2];
-    if (path === undefined) out.push(p);
-    else if (path !== "") out.push(path);
-    else out.push(parts[++i] ?? "", parts[++i] ?? "");
-  }
-  return out;
-}
-
-function runGit(
-  cwd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  stdin?: string,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      "git",
-      args,
-      { cwd, env, maxBuffer: 256 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (!err) return resolve(stdout);
-        // The failing command without its `-c` values: they may hold the token.
-        const shown = args.filter((a, i) => a !== "-c" && args[i - 1] !== "-c").join(" ");
-        reject(new Error(`git ${shown} failed: ${stderr.trim() || err.message}`));
-      },
-    );
-    if (stdin !== undefined) child.stdin?.end(stdin);
-  });
 }

@@ -1,14 +1,14 @@
 import { join } from "node:path";
-import type { SimpleGit } from "simple-git";
 import type { AutofixPlan } from "../core/autofix/autofix-handoff.js";
 import type { FixerOutcome } from "../core/autofix/fixer-outcome.js";
 import { untrustedEnv } from "../exec/untrusted-env.js";
+import type { GitRepo } from "../git/git-repo.js";
+import { NO_HOOKS } from "../git/git-settings.js";
 import { runFixer } from "./autofix-run-fixer.js";
-import { addWorktree, discardUnstaged, NO_HOOKS, unstagedFiles } from "./autofix-worktree.js";
 
 export interface AutofixDeps {
   /** The checkout of the PR head (no credentials in it); only a worktree of it is written. */
-  git: SimpleGit;
+  git: GitRepo;
   log: { info(msg: string): void; warning(msg: string): void };
   tmpDir: string;
   /** The fixers' environment is built from this, minus credentials (default: process.env). */
@@ -29,27 +29,24 @@ export type AutofixResult =
  */
 export async function autofix(deps: AutofixDeps, plan: AutofixPlan): Promise<AutofixResult> {
   const { pr } = plan;
-  const wt = await addWorktree(deps.git, {
-    commit: pr.headSha,
-    tmpDir: deps.tmpDir,
-    config: NO_HOOKS,
-  });
-  try {
+  // Hooks off whatever settings `deps.git` came with: the worktree is the PR's code.
+  const repo = deps.git.withConfig(NO_HOOKS);
+  return repo.withWorktree<AutofixResult>(pr.headSha, { tmpDir: deps.tmpDir }, async (wt, dir) => {
     const env = untrustedEnv(deps.env ?? process.env);
     const outcomes: FixerOutcome[] = [];
     for (const [i, { fixer, answers }] of plan.planned.entries()) {
       deps.log.info(`auto-fix: running "${fixer.name}" for ${answers.length} failure(s)`);
       const run = await runFixer(fixer, {
-        cwd: wt.dir,
+        cwd: dir,
         env,
         definitionsPath: plan.definitions,
         logFile: join(deps.tmpDir, `labgate-autofix-${pr.number}`, `${i + 1}.log`),
       });
-      const files = await unstagedFiles(wt.git);
+      const files = await wt.unstagedFiles();
       if (!run.ok) {
-        if (files.length > 0) await discardUnstaged(wt.git);
+        if (files.length > 0) await wt.discardUnstaged();
         deps.log.warning(`auto-fix: "${fixer.name}" ${run.detail}`);
-      } else if (files.length > 0) await wt.git.raw(["add", "--all"]);
+      } else if (files.length > 0) await wt.stageAll();
       outcomes.push({
         name: fixer.name,
         status: !run.ok
@@ -71,28 +68,11 @@ export async function autofix(deps: AutofixDeps, plan: AutofixPlan): Promise<Aut
         message: `the fixers changed nothing on ${pr.headRef}; no PR.`,
         outcomes,
       };
-    // Fixed prefixes and no external diff / textconv: the repository's config (which a fixer may
-    // have edited) cannot change the patch's shape.
-    const patch = await wt.git.raw([
-      "diff",
-      "--cached",
-      "--binary",
-      "--full-index",
-      "--no-renames",
-      "--no-ext-diff",
-      "--no-textconv",
-      "--no-color",
-      "--src-prefix=a/",
-      "--dst-prefix=b/",
-      pr.headSha,
-    ]);
     return {
       kind: "changed",
       message: `${outcomes.filter((o) => o.status === "changed").length} fixer(s) changed files on ${pr.headRef}`,
       outcomes,
-      patch,
+      patch: await wt.stagedPatch(pr.headSha),
     };
-  } finally {
-    await wt.remove();
-  }
+  });
 }

@@ -1,6 +1,5 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
 import type { LoadedDefinitions } from "../core/definitions/validate-definitions.js";
 import { buildNightlyReport, type NightlyReport } from "../core/nightly/build-nightly-report.js";
@@ -8,9 +7,9 @@ import { directionsFrom } from "../core/nightly/metric-direction.js";
 import { type Night, nightDate, sortNights } from "../core/nightly/nightly-history.js";
 import { parseAggregated } from "../core/nightly/parse-aggregated.js";
 import { renderNightlyReport } from "../core/nightly/render-nightly-report.js";
+import { type GitRepo, remoteRef } from "../git/git-repo.js";
 import type { OctokitLike } from "../github/octokit.js";
 import { upsertPullRequest } from "../github/pull-requests.js";
-import { addWorktree, fetchBranchIfExists, LABGATE_IDENTITY } from "./autofix-worktree.js";
 import { readNightsAtRef } from "./nightly-history-git.js";
 import { AGGREGATED_JSON, readNightsDir } from "./nightly-read.js";
 import { renderTrendSvg } from "./nightly-trend-svg.js";
@@ -21,13 +20,14 @@ const MAX_BODY = 65_000;
 
 export interface NightlyCompareDeps {
   octokit: OctokitLike;
-  /** The checkout of the default branch where tonight's experiments ran and were aggregated. */
-  git: SimpleGit;
+  /**
+   * The checkout of the default branch where tonight's experiments ran and were aggregated,
+   * opened with the settings its fetch and push need (e.g. gitAuthConfig).
+   */
+  git: GitRepo;
   log: { info(msg: string): void; warning(msg: string): void };
   clock: () => Date;
   tmpDir: string;
-  /** `-c` settings for the worktree's git, e.g. `gitAuthConfig` (build `git` with the same). */
-  gitConfig?: string[];
 }
 
 export interface NightlyCompareInput {
@@ -82,10 +82,10 @@ export async function nightlyCompare(
   const tonight: Night = { date, rows: parsed.rows };
 
   const { git } = deps;
-  const branchSha = await fetchBranchIfExists(git, NIGHTLY_BRANCH);
+  const branchSha = await git.fetchBranch(NIGHTLY_BRANCH);
   const onDisk = await readNightsDir(join(input.cwd, nightlyDir));
   const onBranch = branchSha
-    ? await readNightsAtRef(git, `refs/remotes/origin/${NIGHTLY_BRANCH}`, nightlyDir)
+    ? await readNightsAtRef(git, remoteRef(NIGHTLY_BRANCH), nightlyDir)
     : { nights: [], problems: [] };
   // The branch is the newer copy of a night that is also merged into the default branch.
   const history = sortNights([...onDisk.nights, ...onBranch.nights]).filter((n) => n.date !== date);
@@ -105,91 +105,76 @@ export async function nightlyCompare(
   );
 
   const nightDir = `${nightlyDir}/${date}`;
-  const wt = await addWorktree(git, {
-    commit: input.sha,
-    tmpDir: deps.tmpDir,
-    ...(deps.gitConfig ? { config: deps.gitConfig } : {}),
-  });
-  try {
-    // Carry every earlier night over from the branch: the commit is rebuilt, the history is not.
-    if (branchSha)
-      await wt.git
-        .raw(["checkout", `refs/remotes/origin/${NIGHTLY_BRANCH}`, "--", `${nightlyDir}/`])
-        .catch(() => undefined);
-    const contents: Record<string, string> = {
-      [AGGREGATED_JSON]: text,
-      "comparison.json": `${JSON.stringify(report, null, 2)}\n`,
-      "trend.svg": svg,
-      "README.md": renderNightlyReport(report, {
-        chartUrl: "trend.svg",
-        ...(input.runUrl ? { runUrl: input.runUrl } : {}),
-        commit: input.sha,
-      }),
-    };
-    const csv = await readFile(join(input.cwd, results, "aggregated.csv"), "utf8").catch(
-      () => undefined,
-    );
-    if (csv !== undefined) contents["aggregated.csv"] = csv;
-    // Into the commit, and into the checkout too, where the workflow uploads them as artifacts.
-    for (const root of [wt.dir, input.cwd]) {
-      await mkdir(join(root, nightDir), { recursive: true });
-      for (const [name, content] of Object.entries(contents))
-        await writeFile(join(root, nightDir, name), content);
-    }
-    const files = Object.keys(contents).sort();
-    await wt.git.raw(["add", "--all", "--", nightlyDir]);
-    await wt.git.raw([
-      ...LABGATE_IDENTITY,
-      "commit",
-      "--quiet",
-      "--no-verify",
-      "--allow-empty",
-      "-m",
-      `labgate nightly ${date}: ${report.regressions.length} regression(s)\n\nLabgate-Source-Commit: ${input.sha}${input.runUrl ? `\nLabgate-Run: ${input.runUrl}` : ""}`,
-    ]);
-    const commit = (await wt.git.revparse(["HEAD"])).trim();
-    // Rebuilt on the default branch each night, so a force push; the lease stops two nightly runs
-    // racing from dropping each other's night.
-    await wt.git.raw([
-      "push",
-      "--quiet",
-      `--force-with-lease=refs/heads/${NIGHTLY_BRANCH}:${branchSha ?? ""}`,
-      "origin",
-      `HEAD:refs/heads/${NIGHTLY_BRANCH}`,
-    ]);
+  const { commit, files } = await git.withWorktree(
+    input.sha,
+    { tmpDir: deps.tmpDir },
+    async (wt, dir) => {
+      // Carry every earlier night over from the branch: the commit is rebuilt, the history is not.
+      if (branchSha)
+        await wt
+          .checkoutPathsFrom(remoteRef(NIGHTLY_BRANCH), [`${nightlyDir}/`])
+          .catch(() => undefined);
+      const contents: Record<string, string> = {
+        [AGGREGATED_JSON]: text,
+        "comparison.json": `${JSON.stringify(report, null, 2)}\n`,
+        "trend.svg": svg,
+        "README.md": renderNightlyReport(report, {
+          chartUrl: "trend.svg",
+          ...(input.runUrl ? { runUrl: input.runUrl } : {}),
+          commit: input.sha,
+        }),
+      };
+      const csv = await readFile(join(input.cwd, results, "aggregated.csv"), "utf8").catch(
+        () => undefined,
+      );
+      if (csv !== undefined) contents["aggregated.csv"] = csv;
+      // Into the commit, and into the checkout too, where the workflow uploads them as artifacts.
+      for (const root of [dir, input.cwd]) {
+        await mkdir(join(root, nightDir), { recursive: true });
+        for (const [name, content] of Object.entries(contents))
+          await writeFile(join(root, nightDir, name), content);
+      }
+      await wt.stageAll([nightlyDir]);
+      const commit = await wt.commitAsLabgate(
+        `labgate nightly ${date}: ${report.regressions.length} regression(s)\n\nLabgate-Source-Commit: ${input.sha}${input.runUrl ? `\nLabgate-Run: ${input.runUrl}` : ""}`,
+        { allowEmpty: true },
+      );
+      // Rebuilt on the default branch each night, so a force push; the lease stops two nightly runs
+      // racing from dropping each other's night.
+      await wt.push("HEAD", NIGHTLY_BRANCH, { expect: branchSha ?? "" });
+      return { commit, files: Object.keys(contents).sort() };
+    },
+  );
 
-    const server = input.serverUrl ?? "https://github.com";
-    const chartUrl = `${server}/${input.owner}/${input.repo}/blob/${commit}/${nightDir}/trend.svg?raw=true`;
-    const markdown = renderNightlyReport(report, {
-      chartUrl,
-      ...(input.runUrl ? { runUrl: input.runUrl } : {}),
-      commit: input.sha,
-    });
-    const readme = `${server}/${input.owner}/${input.repo}/blob/${commit}/${nightDir}/README.md`;
-    const body =
-      markdown.length <= MAX_BODY
-        ? markdown
-        : `${markdown.slice(0, MAX_BODY - 200)}\n\n… cut to fit GitHub's PR body limit; the whole report: ${readme}\n`;
-    const pr = await upsertPullRequest(deps.octokit, {
-      owner: input.owner,
-      repo: input.repo,
-      head: NIGHTLY_BRANCH,
-      base: input.defaultBranch,
-      title: `labgate nightly ${date}: ${report.regressions.length} regression(s)${report.missed.length > 0 ? ", missed nights" : ""}`,
-      body,
-      draft: true,
-    });
-    deps.log.info(`nightly: ${pr.action} ${pr.url}`);
-    return {
-      report,
-      markdown,
-      nightDir,
-      files: files.map((f) => `${nightDir}/${f}`),
-      commit,
-      pr: { action: pr.action, number: pr.number, url: pr.url },
-      problems,
-    };
-  } finally {
-    await wt.remove();
-  }
+  const server = input.serverUrl ?? "https://github.com";
+  const chartUrl = `${server}/${input.owner}/${input.repo}/blob/${commit}/${nightDir}/trend.svg?raw=true`;
+  const markdown = renderNightlyReport(report, {
+    chartUrl,
+    ...(input.runUrl ? { runUrl: input.runUrl } : {}),
+    commit: input.sha,
+  });
+  const readme = `${server}/${input.owner}/${input.repo}/blob/${commit}/${nightDir}/README.md`;
+  const body =
+    markdown.length <= MAX_BODY
+      ? markdown
+      : `${markdown.slice(0, MAX_BODY - 200)}\n\n… cut to fit GitHub's PR body limit; the whole report: ${readme}\n`;
+  const pr = await upsertPullRequest(deps.octokit, {
+    owner: input.owner,
+    repo: input.repo,
+    head: NIGHTLY_BRANCH,
+    base: input.defaultBranch,
+    title: `labgate nightly ${date}: ${report.regressions.length} regression(s)${report.missed.length > 0 ? ", missed nights" : ""}`,
+    body,
+    draft: true,
+  });
+  deps.log.info(`nightly: ${pr.action} ${pr.url}`);
+  return {
+    report,
+    markdown,
+    nightDir,
+    files: files.map((f) => `${nightDir}/${f}`),
+    commit,
+    pr: { action: pr.action, number: pr.number, url: pr.url },
+    problems,
+  };
 }

@@ -9,10 +9,11 @@ import {
   planFixers,
 } from "../../src/core/autofix/plan-fixers.js";
 import { Config } from "../../src/core/config/config-schema.js";
+import { GitRepo } from "../../src/git/git-repo.js";
+import { NO_HOOKS } from "../../src/git/git-settings.js";
 import { createOctokit } from "../../src/github/octokit.js";
 import { autofix } from "../../src/operations/autofix.js";
 import { pushAutofix } from "../../src/operations/autofix-push.js";
-import { configuredGit, NO_HOOKS } from "../../src/operations/autofix-worktree.js";
 import { createTestRepo, type TestRepo } from "../helpers/git-repo.js";
 
 const API = "https://api.github.com";
@@ -75,7 +76,7 @@ async function fixAndPush(commands: unknown[], failuresIn: AutofixFailure[] = fa
   const headSha = git(repo.remote, "rev-parse", "feature");
   const prRef = { number: 7, headRef: "feature", headSha };
   const fixed = await autofix(
-    { git: configuredGit(repo.dir, NO_HOOKS), log, tmpDir: tmpdir() },
+    { git: GitRepo.open(repo.dir, { config: NO_HOOKS }), log, tmpDir: tmpdir() },
     { pr: prRef, definitions: cfg.definitions, planned: planFixers(fixers, failuresIn) },
   );
   if (fixed.kind !== "changed") return { fixed, pushed: undefined };
@@ -258,7 +259,7 @@ describe("autofix fixer step + push step (real git, bare remote; GitHub API via 
   it("the PR head moved after the fixers ran -> head-moved, nothing pushed", async () => {
     const fixedAt = git(repo.remote, "rev-parse", "feature");
     const fixed = await autofix(
-      { git: configuredGit(repo.dir, NO_HOOKS), log, tmpDir: tmpdir() },
+      { git: GitRepo.open(repo.dir, { config: NO_HOOKS }), log, tmpDir: tmpdir() },
       {
         pr: { number: 7, headRef: "feature", headSha: fixedAt },
         definitions: "experiments/definitions.json",

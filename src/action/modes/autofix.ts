@@ -7,7 +7,8 @@ import {
   AutofixPlan,
   autofixArtifactName,
 } from "../../core/autofix/autofix-handoff.js";
-import { configuredGit, NO_HOOKS } from "../../operations/autofix-worktree.js";
+import { GitRepo } from "../../git/git-repo.js";
+import { NO_HOOKS } from "../../git/git-settings.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { heldCredential } from "../held-credentials.js";
 import { markdownTable } from "../render-markdown.js";
@@ -42,14 +43,12 @@ export const autofixMode: ActionMode = {
         held.code,
         `mode autofix runs repository code and must hold no credential, but the step's environment has ${held.names.join(", ")}; remove them from the job's and the step's \`env:\``,
       );
-    const git = configuredGit(cwd, NO_HOOKS);
-    const creds = await git
-      .raw(["config", "--local", "--get-regexp", "^(http\\..*\\.extraheader|credential\\..*)$"])
-      .catch(() => "");
-    if (creds.trim() !== "")
+    const git = GitRepo.open(cwd, { config: NO_HOOKS });
+    const creds = await git.localConfigMatching("^(http\\..*\\.extraheader|credential\\..*)$");
+    if (creds.length > 0)
       return refused(
         "credentials-in-checkout",
-        `the checkout's git config keeps a credential (${creds.trim().split(/\s/)[0]}); check out with \`persist-credentials: false\` so no fixer can read it`,
+        `the checkout's git config keeps a credential (${creds[0]?.split(/\s/)[0]}); check out with \`persist-credentials: false\` so no fixer can read it`,
       );
     const text = await readFile(autofixPlanFile(env.tempDir, number), "utf8").catch(
       () => undefined,

@@ -1,5 +1,5 @@
-import { simpleGit } from "simple-git";
-import { gitAuthConfig } from "../../operations/autofix-worktree.js";
+import { GitRepo } from "../../git/git-repo.js";
+import { gitAuthConfig } from "../../git/git-settings.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
@@ -14,9 +14,10 @@ import { configProblems } from "./config-problems.js";
 export const nightlyCompareMode: ActionMode = {
   requires: [],
   async run({ inputs, env, cwd, log, octokit }): Promise<ModeResult> {
-    const gitConfig = inputs.token ? gitAuthConfig(env.serverUrl, inputs.token) : [];
-    const git = simpleGit({ baseDir: cwd, config: gitConfig });
-    const sha = inputs.sha ?? (await git.revparse(["HEAD"])).trim();
+    const git = GitRepo.open(cwd, {
+      config: inputs.token ? gitAuthConfig(env.serverUrl, inputs.token) : [],
+    });
+    const sha = inputs.sha ?? (await git.head());
     // Loaded on use: vega and the chart code stay out of the other modes.
     const { nightlyCompare } = await import("../../operations/nightly-compare.js");
     const { data } = await octokit().rest.repos.get({ owner: env.owner, repo: env.repo });
@@ -30,7 +31,6 @@ export const nightlyCompareMode: ActionMode = {
         log,
         clock: () => new Date(),
         tmpDir: env.tempDir,
-        gitConfig,
       },
       {
         cwd,

@@ -1,4 +1,4 @@
-import { simpleGit } from "simple-git";
+import { GitRepo } from "../../git/git-repo.js";
 
 /**
  * SPEC §7: dispatch runs the approved SHA and nothing else. Returns a message naming both SHAs
@@ -7,7 +7,7 @@ import { simpleGit } from "simple-git";
 export async function checkoutMismatch(cwd: string, sha: string): Promise<string | undefined> {
   let head: string;
   try {
-    head = (await simpleGit(cwd).revparse(["HEAD"])).trim();
+    head = await GitRepo.open(cwd).head();
   } catch (err) {
     return `cannot read the checkout's HEAD in ${cwd}: ${(err as Error).message.trim()}. Check out the repository first (actions/checkout with \`ref: <sha>\`).`;
   }
