@@ -225,7 +225,9 @@ export async function runCampaign(
       });
     }
     const save = (e: StateEntry) => writeSidecar(cwd, config.dispatch_dir, e);
-    for (let i = 0; i < prepared.length; i += 64)
+    // On SLURM, a task of an array still queued from an earlier run may be writing its sidecar:
+    // the SLURM scheduler marks queued only the runs it submits.
+    for (let i = 0; executor.kind !== "slurm" && i < prepared.length; i += 64)
       await Promise.all(prepared.slice(i, i + 64).map((p) => save({ ...p.entry })));
     const skipped = runs.length - prepared.length;
     deps.emit({

@@ -178,6 +178,8 @@ export function slurmScheduler(opts: SlurmSchedulerOptions): Schedule {
           labgate: opts.labgate,
           exportNames: Object.keys(env),
         });
+        for (let i = 0; i < members.length; i += 64)
+          await Promise.all(members.slice(i, i + 64).map((p) => ctx.save({ ...p.entry })));
         if (opts.stats) opts.stats.sbatchCalls++;
         const got = await sbatch(argv, env);
         if (!got.ok) {
