@@ -1,6 +1,8 @@
 import { Context, type Probot } from "probot";
 import { appTrust, type CheckTrust } from "../github/check-run-protocol.js";
 import type { OctokitLike } from "../github/octokit.js";
+import { providerFromEnv } from "../llm/provider-from-env.js";
+import type { ReviewProvider } from "../llm/review-provider.js";
 import { PULL_REQUEST_ACTIONS } from "./handled-events.js";
 import {
   type HandlerOptions,
@@ -26,6 +28,11 @@ export interface LabgateAppOptions {
   inbox?: InboxRuntime;
   /** Whose check runs count (check-run-protocol.ts); by default this app's, from APP_ID. */
   trust?: CheckTrust;
+  /**
+   * The design debate's language-model reviewer; by default the one the environment configures
+   * (`providerFromEnv`: LABGATE_LLM_BASE_URL and LABGATE_LLM_MODEL), none when unset.
+   */
+  provider?: ReviewProvider;
 }
 
 type Handler = (o: HandlerOptions) => (context: never) => Promise<void>;
@@ -58,6 +65,7 @@ export function createLabgateApp(options: LabgateAppOptions = {}) {
   return (app: Probot, extra?: { addHandler?: (h: never) => void }): void => {
     const clock = options.clock ?? (() => new Date());
     const trust = options.trust ?? appTrust(process.env.APP_ID);
+    const provider = options.provider ?? providerFromEnv(process.env);
     if (!options.inbox) {
       const o: HandlerOptions = {
         queue:
@@ -65,6 +73,7 @@ export function createLabgateApp(options: LabgateAppOptions = {}) {
           createWorkQueue((err, key) => app.log.error({ err }, `labgate: work for ${key} failed`)),
         clock,
         trust,
+        provider,
       };
       for (const [events, handler] of ROUTES) app.on(events as never, handler(o));
       return;
@@ -82,7 +91,7 @@ export function createLabgateApp(options: LabgateAppOptions = {}) {
         const payload = d.payload as PayloadHead;
         return {
           route: async (lane) => {
-            await routeOf(d.name, payload.action)?.({ queue: lane, clock, trust })(
+            await routeOf(d.name, payload.action)?.({ queue: lane, clock, trust, provider })(
               context as never,
             );
           },

@@ -1,6 +1,7 @@
 import type { CheckTrust } from "../github/check-run-protocol.js";
 import type { OctokitLike } from "../github/octokit.js";
 import type { RepoRef } from "../github/repo-ref.js";
+import type { ReviewProvider } from "../llm/review-provider.js";
 
 export interface Log {
   info(msg: string): void;
@@ -18,8 +19,12 @@ export interface EventDeps {
   trust: CheckTrust;
   /**
    * The repository's default branch as the webhook delivery names it (`repository.default_branch`:
-   * GitHub's, in a signed delivery, not something a PR sets). Absent: `readPolicyConfig` asks the
-   * API.
+   * GitHub's, in a signed delivery, not something a PR sets). Absent: `loadContext` asks the API.
    */
   defaultBranch?: string;
+  /**
+   * The design debate's language-model reviewer, as the environment configures it
+   * (`providerFromEnv`, built once by the app's setup), or none.
+   */
+  provider?: ReviewProvider | undefined;
 }

@@ -4,7 +4,8 @@ import { GATES } from "../core/gates/verdict.js";
 import type { CheckTrust } from "../github/check-run-protocol.js";
 import { isFork, toPullRequestInfo } from "../github/get-pull-request.js";
 import type { OctokitLike } from "../github/octokit.js";
-import { readPolicyConfig } from "../github/read-config.js";
+import type { ReviewProvider } from "../llm/review-provider.js";
+import { loadContext } from "../operations/load-context.js";
 import { approvalForDispatch, completePhase8 } from "./approval/complete-phase8.js";
 import { parseDispatchRunTitle } from "./approval/dispatch-run-title.js";
 import { handlePrComment } from "./commands/handle-pr-comment.js";
@@ -19,6 +20,8 @@ export interface HandlerOptions {
   clock: () => Date;
   /** Whose check runs count (check-run-protocol.ts): this app's id; none in Actions mode. */
   trust: CheckTrust;
+  /** The design debate's language-model reviewer, built once by the app's setup; none if unset. */
+  provider?: ReviewProvider | undefined;
 }
 
 type AnyContext = Context<
@@ -34,6 +37,7 @@ function depsOf(context: AnyContext, o: HandlerOptions): EventDeps {
     trust: o.trust,
     // GitHub's own field of the signed delivery: the policy read needs no GET /repos/{o}/{r}.
     defaultBranch: context.payload.repository?.default_branch,
+    provider: o.provider,
   };
 }
 
@@ -148,10 +152,15 @@ export function onWorkflowRunCompleted(o: HandlerOptions) {
       conclusion: run.conclusion ?? null,
     };
     o.queue.enqueue(`${deps.repo.owner}/${deps.repo.repo}@${target.sha}`, async () => {
-      const cfg = await readPolicyConfig(deps.octokit, deps.repo);
-      const workflowFile = cfg.ok ? cfg.config.dispatch_workflow : undefined;
+      // The policy is loaded once for this piece of work and handed to the completion.
+      const policy = await loadContext({
+        kind: "default-branch",
+        octokit: deps.octokit,
+        repo: deps.repo,
+      });
+      if (!policy.ok) return;
       const path = (run as { path?: string }).path ?? "";
-      if (!workflowFile || !path.endsWith(`/${workflowFile}`) || run.head_branch !== cfg.ref)
+      if (!path.endsWith(`/${policy.config.dispatch_workflow}`) || run.head_branch !== policy.ref)
         return;
       const record = await approvalForDispatch(deps, finished);
       if (!record) {
@@ -162,7 +171,7 @@ export function onWorkflowRunCompleted(o: HandlerOptions) {
       }
       // The rest runs in the PR's lane, after any push event of the results commit.
       o.queue.enqueue(prKey(deps, record.pr), () =>
-        completePhase8(deps, record, finished).then(() => {}),
+        completePhase8(deps, record, finished, policy).then(() => {}),
       );
     });
   };

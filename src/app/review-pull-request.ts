@@ -1,13 +1,14 @@
 import { DEFAULT_CONFIG } from "../core/config/config-schema.js";
 import { effectiveBudget } from "../core/config/effective-budget.js";
 import type { GateId, Verdict } from "../core/gates/verdict.js";
+import { statePath } from "../core/paths/layout.js";
 import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../core/plan/expand-runs.js";
 import { parseDispatchState } from "../core/state/parse-dispatch-state.js";
 import type { StateEntry } from "../core/state/state-entry.js";
 import { contentsWorkspace } from "../github/contents-workspace.js";
-import { type ConfigResult, readPolicyConfig } from "../github/read-config.js";
 import { upsertStickyComment } from "../github/sticky-comment.js";
+import { loadContext, type PolicyContext } from "../operations/load-context.js";
 import { reviewGates } from "../operations/review-gates.js";
 import { approvalView } from "./approval/approval-view.js";
 import { carryOrVoidApproval } from "./approval/carry-or-void.js";
@@ -16,7 +17,7 @@ import type { ApprovalView, DashboardModel } from "./dashboard/dashboard-model.j
 import { DASHBOARD_MARKER, renderDashboard } from "./dashboard/render-dashboard.js";
 import { type DryRunDispatch, dispatchDryRun } from "./dry-run/dispatch-dry-run.js";
 import type { EventDeps } from "./event-deps.js";
-import { prefetchReviewFiles, statePath } from "./prefetch-review-files.js";
+import { prefetchReviewFiles } from "./prefetch-review-files.js";
 import { DRY_RUN_GATE, publishGateChecks } from "./publish-gate-checks.js";
 
 export interface ReviewTarget {
@@ -40,7 +41,10 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
   // `.github/labgate.yml` cannot loosen its gates (docs/security.md).
   // One GraphQL request reads it with the head's definitions and state where they usually are.
   const ws = contentsWorkspace(deps.octokit, deps.repo, t.headSha);
-  const policy = await readPolicyConfig(deps.octokit, deps.repo, {
+  const policy = await loadContext({
+    kind: "default-branch",
+    octokit: deps.octokit,
+    repo: deps.repo,
     defaultBranch: deps.defaultBranch,
     batchWith: {
       workspace: ws,
@@ -48,7 +52,7 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
     },
   });
   const config = policy.ok ? policy.config : DEFAULT_CONFIG;
-  await prefetchReviewFiles(ws, config);
+  const read = await prefetchReviewFiles(ws, config);
 
   const { runs, problem } = await readRuns(ws, statePath(config));
   // Every gate runs even when only some are re-posted: the dashboard lists them all, and a
@@ -56,8 +60,9 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
   // An invalid policy fails the gates, naming the default branch's file (fail closed).
   const { verdicts, campaign } = await reviewGates({
     workspace: ws,
-    config: policy,
+    ...(policy.ok ? { campaign: read } : { config: policy }),
     dryRun: "skip",
+    provider: deps.provider,
   });
   const experiments = campaign.loaded?.experiments ?? [];
   const hasPilots = runs.some((r) => r.phase === "pilot");
@@ -113,7 +118,7 @@ function pendingGates(verdicts: readonly Verdict[], dryRun: DryRunDispatch | und
 async function resolveApproval(
   deps: EventDeps,
   t: ReviewTarget,
-  policy: ConfigResult,
+  policy: PolicyContext,
 ): Promise<ApprovalView> {
   if (t.fromFork) return { kind: "fork" };
   if (t.approval.kind === "new") return { kind: "none" };

@@ -76,20 +76,3 @@ export function openAiCompatibleProvider(opts: OpenAiCompatibleOptions): ReviewP
     },
   };
 }
-
-/**
- * The provider the environment configures, or none: never on by default. Needs
- * LABGATE_LLM_BASE_URL and LABGATE_LLM_MODEL; LABGATE_LLM_API_KEY when the endpoint wants one.
- */
-export function providerFromEnv(env: NodeJS.ProcessEnv): ReviewProvider | undefined {
-  const baseUrl = env.LABGATE_LLM_BASE_URL?.trim();
-  const model = env.LABGATE_LLM_MODEL?.trim();
-  if (!baseUrl || !model) return undefined;
-  const seconds = Number(env.LABGATE_LLM_TIMEOUT_SECONDS);
-  return openAiCompatibleProvider({
-    baseUrl,
-    model,
-    apiKey: env.LABGATE_LLM_API_KEY || undefined,
-    ...(Number.isFinite(seconds) && seconds > 0 ? { timeoutMs: seconds * 1000 } : {}),
-  });
-}

@@ -3,9 +3,9 @@ import { type FixerSpec, NORMALIZE_DEFINITIONS, planFixers } from "../core/autof
 import { contentsWorkspace } from "../github/contents-workspace.js";
 import { getPullRequest } from "../github/get-pull-request.js";
 import type { OctokitLike } from "../github/octokit.js";
-import { readPolicyConfig } from "../github/read-config.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import { failedGateChecks, failedRunsIn } from "./autofix-failures.js";
+import { loadContext } from "./load-context.js";
 
 export type AutofixPlanResult =
   | { kind: "fork"; message: string }
@@ -31,11 +31,11 @@ export async function planAutofix(
       kind: "fork",
       message: `PR #${number} comes from a fork; auto-fix never runs fixers on or pushes for fork PRs.`,
     };
-  const policy = await readPolicyConfig(octokit, repo);
+  const policy = await loadContext({ kind: "default-branch", octokit, repo });
   if (!policy.ok)
     return {
       kind: "config-invalid",
-      message: `.github/labgate.yml on the default branch (${policy.ref}) is not valid, so no fixer runs; fix it there:\n${policy.problem}`,
+      message: `.github/labgate.yml on the default branch (${policy.ref}) is not valid, so no fixer runs; fix it there:\n${policy.message}`,
     };
   const { config } = policy;
   const failures = [

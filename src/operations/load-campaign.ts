@@ -1,16 +1,16 @@
+import { CONFIG_PATH } from "../core/config/config-file.js";
 import { type Config, DEFAULT_CONFIG } from "../core/config/config-schema.js";
-import { parseConfig } from "../core/config/parse-config.js";
 import {
   type LoadedDefinitions,
   validateDefinitions,
 } from "../core/definitions/validate-definitions.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
-import { refusedMessage } from "../core/gates/refused-files.js";
+import { loadContext, refusedFileDiagnostic } from "./load-context.js";
 import type { Workspace } from "./workspace.js";
 
-export const CONFIG_PATH = ".github/labgate.yml";
+export { CONFIG_PATH };
 
-/** A config read elsewhere, or why it is invalid (`readPolicyConfig`'s result fits). */
+/** A config loaded elsewhere (`loadContext`'s result fits), or why it cannot be used. */
 export type GivenConfig = { ok: true; config: Config } | { ok: false; diagnostics: Diagnostic[] };
 
 export interface Campaign {
@@ -23,8 +23,9 @@ export interface Campaign {
 
 /**
  * Reads and validates the config, then the definitions it points at (or `definitionsPath`).
- * `config`: the config already read elsewhere — the app's policy from the default branch
- * (`readPolicyConfig`); the workspace's `.github/labgate.yml` is then not read at all.
+ * `config`: the invocation's config, loaded once by its shell (`loadContext`) — in the app the
+ * default branch's policy; the workspace's `.github/labgate.yml` is then not read at all.
+ * Without it, the workspace's own file (`loadContext`'s `disk` source).
  */
 export async function loadCampaign(
   ws: Workspace,
@@ -34,14 +35,8 @@ export async function loadCampaign(
     config?: GivenConfig;
   } = {},
 ): Promise<Campaign> {
-  const configPath = opts.configPath ?? CONFIG_PATH;
-  let configResult = opts.config;
-  if (!configResult) {
-    const configText = await ws.readFile(configPath);
-    configResult =
-      (configText === undefined ? refusedDiagnostic(ws, configPath) : undefined) ??
-      parseConfig(configPath, configText);
-  }
+  const configResult =
+    opts.config ?? (await loadContext({ kind: "disk", workspace: ws, path: opts.configPath }));
   if (!configResult.ok) {
     return {
       config: DEFAULT_CONFIG,
@@ -52,8 +47,8 @@ export async function loadCampaign(
   const config = configResult.config;
   const definitionsPath = opts.definitionsPath ?? config.definitions;
   const text = await ws.readFile(definitionsPath);
-  const refused = text === undefined ? refusedDiagnostic(ws, definitionsPath) : undefined;
-  if (refused) return { config, definitionsPath, diagnostics: refused.diagnostics };
+  const refused = text === undefined ? refusedFileDiagnostic(ws, definitionsPath) : undefined;
+  if (refused) return { config, definitionsPath, diagnostics: [refused] };
   if (text === undefined) {
     return {
       config,
@@ -75,30 +70,4 @@ export async function loadCampaign(
     budgetGpuHours: config.budget.gpu_hours,
   });
   return { config, loaded: result.loaded, definitionsPath, diagnostics: result.diagnostics };
-}
-
-/**
- * `path` as a failing diagnostic when the workspace refused it (a symbolic link, a file outside the
- * checkout, over the cap: docs/security.md, "Paths come from the plan"), else undefined. Asked
- * after `path` was read and came back undefined.
- */
-function refusedDiagnostic(
-  ws: Workspace,
-  path: string,
-): { ok: false; diagnostics: Diagnostic[] } | undefined {
-  const refused = ws.refusals?.().find((r) => r.path === path);
-  if (!refused) return undefined;
-  return {
-    ok: false,
-    diagnostics: [
-      {
-        severity: "error",
-        file: path,
-        path: "(root)",
-        line: 1,
-        column: 1,
-        message: refusedMessage(refused),
-      },
-    ],
-  };
 }

@@ -19,12 +19,17 @@ export interface ReviewGatesInput {
   workspace: Workspace;
   /**
    * The policy: `.github/labgate.yml` as the gates obey it (`gates.*`, required script flags, the
-   * budget, runner pools, paths). The app passes the default branch's (`readPolicyConfig`), so a
+   * budget, runner pools, paths). The app passes the default branch's (`loadContext`), so a
    * PR cannot loosen its own gates (docs/security.md, "Policy comes from the default branch");
    * the workspace's copy is then never read. Absent: the workspace's own file, which is the policy
    * only where the workspace is the user's own checkout (`labgate review`).
    */
   config?: GivenConfig;
+  /**
+   * The campaign already read with the invocation's config (the app's read-ahead of a commit's
+   * files, `prefetchReviewFiles`): then neither the config nor the definitions are read again.
+   */
+  campaign?: Campaign;
   /** Gates to run, in `GATES` order; all four when absent. */
   only?: GateId[];
   /** "run": each distinct command's `--dry-run` runs here; "skip": code review says it is pending. */
@@ -50,10 +55,9 @@ export interface ReviewGatesResult {
  * (and, for code review, the dry-run outcomes); this use case only gathers their inputs.
  */
 export async function reviewGates(input: ReviewGatesInput): Promise<ReviewGatesResult> {
-  const campaign = await loadCampaign(
-    input.workspace,
-    input.config ? { config: input.config } : {},
-  );
+  const campaign =
+    input.campaign ??
+    (await loadCampaign(input.workspace, input.config ? { config: input.config } : {}));
   const wanted = new Set<GateId>(input.only && input.only.length > 0 ? input.only : GATES);
   const verdicts: Verdict[] = [];
   // A file the workspace refused (a link, outside the checkout, over the cap) fails the gate that

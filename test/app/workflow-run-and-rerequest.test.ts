@@ -111,7 +111,7 @@ describe("workflow_run.completed", () => {
       .reply(200, checkRunsReply([phase8(500, BEFORE)]))
       .get(`${R}/pulls/2`)
       .reply(200, pullRequestResource());
-    servePolicy(scope, config);
+    // The completion uses the policy the handler loaded: it is not read a second time.
     const asked = serveFiles(
       scope,
       {
@@ -173,7 +173,8 @@ describe("workflow_run.completed", () => {
   it("a failed dispatch completes phase8 as failure, with each failed run's reason", async () => {
     const app = await testApp();
     const patched: any[] = [];
-    const scope = servePolicy(servePolicy(withToken(nock(API)), config), config)
+    // One policy read for the whole piece of work: the completion gets it from the handler.
+    const scope = servePolicy(withToken(nock(API)), config)
       .get(checkRunsPath(HEAD))
       .query(phase8Query)
       .times(2)

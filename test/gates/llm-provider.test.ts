@@ -2,10 +2,8 @@ import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DesignDebateDetails } from "../../src/core/gates/debate/design-debate-gate.js";
 import { parseLlmVerdict } from "../../src/llm/llm-verdict-schema.js";
-import {
-  openAiCompatibleProvider,
-  providerFromEnv,
-} from "../../src/llm/openai-compatible-provider.js";
+import { openAiCompatibleProvider } from "../../src/llm/openai-compatible-provider.js";
+import { providerFromEnv } from "../../src/llm/provider-from-env.js";
 import { reviewGates } from "../../src/operations/review-gates.js";
 import { asText, validDefinitions } from "../helpers/definitions-fixture.js";
 import { memoryWorkspace, one } from "./gate-helpers.js";

@@ -1,6 +1,6 @@
 import { simpleGit } from "simple-git";
-import { readPolicyConfig } from "../../github/read-config.js";
 import { pullRequestHead } from "../../operations/action/pull-request-head.js";
+import { loadContext } from "../../operations/load-context.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
 import { markdownTable } from "../render-markdown.js";
 
@@ -30,10 +30,10 @@ export const aggregateMode: ActionMode = {
       return refuse(
         `GITHUB_RUN_ATTEMPT is ${JSON.stringify(env.runAttempt)}, not an attempt number; aggregate takes each shard's artifact of this attempt or an earlier one, so it must know which attempt this is`,
       );
-    const policy = await readPolicyConfig(octokit(), repo);
+    const policy = await loadContext({ kind: "default-branch", octokit: octokit(), repo });
     if (!policy.ok)
       return refuse(
-        `.github/labgate.yml on the default branch \`${policy.ref}\` is not valid, and the plan is made with it:\n${policy.problem}\nFix it on \`${policy.ref}\` and re-run this job.`,
+        `.github/labgate.yml on the default branch \`${policy.ref}\` is not valid, and the plan is made with it:\n${policy.message}\nFix it on \`${policy.ref}\` and re-run this job.`,
       );
     const { aggregateShards } = await import("../../operations/action/aggregate-shards.js");
     const r = await aggregateShards(
@@ -68,7 +68,7 @@ export const aggregateMode: ActionMode = {
     const commitLine = r.commitError
       ? `**The results commit failed:** ${r.commitError} The runs' outputs are in the shard artifacts; re-run this job.`
       : r.commit?.sha
-        ? `Committed ${r.files.length} file(s) to \`${branch}\` as ${r.commit.sha} in ${r.commit.requests + (r.stateReads ?? 0)} API requests (${r.commit.attempts} attempt(s)).`
+        ? `Committed ${r.files.length} file(s) to \`${branch}\` as ${r.commit.sha} in ${r.commit.requests} API requests (${r.commit.attempts} attempt(s)).`
         : `The results on \`${branch}\` are already up to date; nothing to commit.`;
     const summary = [
       `## labgate aggregate: ${r.entries.length} runs from ${r.shards} shard(s)${counts ? ` — ${counts}` : ""}`,

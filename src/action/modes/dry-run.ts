@@ -1,5 +1,5 @@
 import { checkoutMismatch } from "../../operations/action/checkout-head.js";
-import type { ActionMode, ModeResult } from "../action-mode.js";
+import { defineMode, type ModeResult } from "../action-mode.js";
 
 /**
  * `dry-run`: the code-review gate with the scripts' `--dry-run`, on a GitHub-hosted runner only —
@@ -8,14 +8,14 @@ import type { ActionMode, ModeResult } from "../action-mode.js";
  * the job summary and the job's status, which the labgate app reads back from the default
  * branch's gates workflow run (docs/security.md, "The code-review dry-run").
  */
-export const dryRunMode: ActionMode = {
+export const dryRunMode = defineMode({
   requires: ["sha"],
   async run({ inputs, env, cwd }): Promise<ModeResult> {
     if (env.runnerEnvironment === "self-hosted")
       return refuse(
         "dry-run runs PR code and must run on a GitHub-hosted runner (runs-on: ubuntu-latest), never on a self-hosted one",
       );
-    const sha = inputs.sha as string;
+    const { sha } = inputs;
     const mismatch = await checkoutMismatch(cwd, sha);
     if (mismatch) return refuse(mismatch);
     const { dryRunGate } = await import("../../operations/action/dry-run-gate.js");
@@ -38,7 +38,7 @@ export const dryRunMode: ActionMode = {
         : {}),
     };
   },
-};
+});
 
 function refuse(message: string): ModeResult {
   return { outputs: {}, summary: `## labgate dry-run: refused\n\n${message}\n`, failure: message };

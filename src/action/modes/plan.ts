@@ -1,9 +1,9 @@
-import { readPolicyConfig } from "../../github/read-config.js";
 import { authorizeDispatch } from "../../operations/action/authorize-dispatch.js";
 import { checkoutMismatch } from "../../operations/action/checkout-head.js";
 import { planShards } from "../../operations/action/plan-shards.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
-import type { ActionMode, ModeResult } from "../action-mode.js";
+import { loadContext, type PolicyContext } from "../../operations/load-context.js";
+import { defineMode, type ModeResult } from "../action-mode.js";
 import { encodePolicy } from "../policy-handoff.js";
 import { diagnosticsList, markdownTable } from "../render-markdown.js";
 
@@ -18,25 +18,35 @@ import { diagnosticsList, markdownTable } from "../render-markdown.js";
  * branch's `.github/labgate.yml` read through the API, never the checkout's; output `policy`
  * hands it to the run jobs (policy-handoff.ts).
  */
-export const planMode: ActionMode = {
+export const planMode = defineMode({
   requires: ["sha", "pr"],
   async run({ inputs, env, cwd, octokit }) {
-    const sha = inputs.sha as string;
+    const { sha } = inputs;
     const mismatch = await checkoutMismatch(cwd, sha);
     if (mismatch) return refuse(mismatch);
+    // Loaded once for this step, when first needed: the authorization of an Actions-mode record
+    // checks against it, and the plan is made with it.
+    let loaded: PolicyContext | undefined;
+    const loadPolicy = async () =>
+      (loaded ??= await loadContext({
+        kind: "default-branch",
+        octokit: octokit(),
+        repo: { owner: env.owner, repo: env.repo },
+      }));
     const authorized = await authorizeDispatch(octokit(), env, {
-      pr: inputs.pr as number,
+      pr: inputs.pr,
       sha,
       phase: inputs.phase,
       stage: inputs.stage,
       appSlug: inputs.appSlug,
       checkout: diskWorkspace(cwd),
+      policy: loadPolicy,
     });
     if (!authorized.ok) return refuse(`refusing to plan: ${authorized.message}`);
-    const policy = await readPolicyConfig(octokit(), { owner: env.owner, repo: env.repo });
+    const policy = await loadPolicy();
     if (!policy.ok)
       return refuse(
-        `refusing to plan: .github/labgate.yml on the default branch \`${policy.ref}\` is not valid, and it decides the runner pools and the budget:\n${policy.problem}\nFix it on \`${policy.ref}\` and re-run this workflow.`,
+        `refusing to plan: .github/labgate.yml on the default branch \`${policy.ref}\` is not valid, and it decides the runner pools and the budget:\n${policy.message}\nFix it on \`${policy.ref}\` and re-run this workflow.`,
       );
     const planned = await planShards({
       cwd,
@@ -81,7 +91,7 @@ export const planMode: ActionMode = {
       summary,
     };
   },
-};
+});
 
 function refuse(message: string): ModeResult {
   return {

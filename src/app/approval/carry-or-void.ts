@@ -1,7 +1,7 @@
 import { changedFiles } from "../../github/changed-files.js";
 import { encodeApproval, holds, PHASE8_CHECK } from "../../github/check-run-protocol.js";
 import { createCheckRun } from "../../github/check-runs.js";
-import type { ConfigResult } from "../../github/read-config.js";
+import type { PolicyContext } from "../../operations/load-context.js";
 import type { ApprovalView } from "../dashboard/dashboard-model.js";
 import type { EventDeps } from "../event-deps.js";
 import { latestApproval } from "./find-approval.js";
@@ -10,7 +10,7 @@ import { outsideResultPaths } from "./results-only.js";
 /**
  * After a push (`before` -> `after`): an approval recorded on `before` moves to `after` when only
  * results/dispatch files changed, and is voided otherwise. The result/dispatch paths come from the
- * default branch's config (`policy`: `readPolicyConfig`, read once by the review of the push), so
+ * default branch's config (`policy`: `loadContext`, read once by the review of the push), so
  * neither the push nor the PR can widen them; an invalid config there protects no path (every
  * change voids).
  */
@@ -19,7 +19,7 @@ export async function carryOrVoidApproval(
   pr: number,
   before: string,
   after: string,
-  policy: ConfigResult,
+  policy: PolicyContext,
 ): Promise<ApprovalView> {
   const found = await latestApproval(deps, before, pr);
   if (!found || !holds(found.record)) return { kind: "none" };

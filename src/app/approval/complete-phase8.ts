@@ -1,4 +1,5 @@
 import { parseAggregated } from "../../core/nightly/parse-aggregated.js";
+import { RESULTS_FILES, resultsFilePath, statePath } from "../../core/paths/layout.js";
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import {
   type ApprovalRecord,
@@ -14,7 +15,7 @@ import {
 } from "../../github/check-runs.js";
 import { contentsWorkspace } from "../../github/contents-workspace.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
-import { readPolicyConfig } from "../../github/read-config.js";
+import type { LabgateContext } from "../../operations/load-context.js";
 import type { EventDeps } from "../event-deps.js";
 import { approvalsIn, latestApproval } from "./find-approval.js";
 import { renderPhase8Results } from "./render-phase8-results.js";
@@ -41,25 +42,26 @@ export async function approvalForDispatch(
 /**
  * Completes `labgate/phase8` once the dispatch workflow finished: reads the results the aggregate
  * step committed at the PR head and writes the table and the conclusion on every check run that
- * carries the approval (the approved commit and, after a results commit, the head).
+ * carries the approval (the approved commit and, after a results commit, the head). Where results
+ * live is policy: the default branch's config (`policy`, loaded once by the caller's piece of
+ * work), not the PR's.
  */
 export async function completePhase8(
   deps: EventDeps,
   record: ApprovalRecord,
   run: FinishedDispatch,
+  policy: LabgateContext<string>,
 ): Promise<CheckConclusion> {
   const pr = await getPullRequest(deps.octokit, deps.repo, record.pr);
-  // Where results live is policy: the default branch's config, not the PR's.
-  const cfg = await readPolicyConfig(deps.octokit, deps.repo);
-  const config = cfg.ok ? cfg.config : undefined;
-  const resultsDir = config?.results_dir ?? "experiments/results";
+  const { config } = policy;
+  const resultsDir = config.results_dir;
   const ws = contentsWorkspace(deps.octokit, deps.repo, pr.headSha);
-  const aggregatedPath = `${resultsDir}/aggregated.json`;
-  const statePath = `${config?.dispatch_dir ?? "dispatch"}/state.json`;
-  await ws.prefetch([aggregatedPath, statePath]);
-  const [aggText, stateText] = [await ws.readFile(aggregatedPath), await ws.readFile(statePath)];
+  const aggregatedPath = resultsFilePath(config, RESULTS_FILES.aggregatedJson);
+  const stateFile = statePath(config);
+  await ws.prefetch([aggregatedPath, stateFile]);
+  const [aggText, stateText] = [await ws.readFile(aggregatedPath), await ws.readFile(stateFile)];
   const agg = aggText === undefined ? undefined : parseAggregated(aggregatedPath, aggText);
-  const state = stateText === undefined ? undefined : parseDispatchState(statePath, stateText);
+  const state = stateText === undefined ? undefined : parseDispatchState(stateFile, stateText);
   const conclusion: CheckConclusion =
     run.conclusion === "success"
       ? "success"

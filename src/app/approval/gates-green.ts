@@ -1,5 +1,6 @@
 import type { Config } from "../../core/config/config-schema.js";
 import type { Verdict } from "../../core/gates/verdict.js";
+import { statePath } from "../../core/paths/layout.js";
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import {
   CHECK_NAMES,
@@ -14,12 +15,13 @@ import type { OctokitLike } from "../../github/octokit.js";
 import type { RepoRef } from "../../github/repo-ref.js";
 import { listRunJobs } from "../../github/workflow-jobs.js";
 import { listWorkflowRuns } from "../../github/workflow-runs.js";
+import type { Campaign } from "../../operations/load-campaign.js";
 import { reviewGates } from "../../operations/review-gates.js";
 import type { Workspace } from "../../operations/workspace.js";
 import type { PrCommandContext } from "../commands/pr-command-context.js";
 import { DRY_RUN_JOB } from "../dry-run/complete-dry-run.js";
 import { parseGatesRunTitle } from "../dry-run/gates-run-title.js";
-import { prefetchReviewFiles, statePath } from "../prefetch-review-files.js";
+import { prefetchReviewFiles } from "../prefetch-review-files.js";
 
 /** Why one gate does not count as green on a commit. */
 export interface GateProblem {
@@ -48,8 +50,9 @@ export async function gateProblemsAt(
   const { deps, pr } = c;
   if (deps.trust.app_id !== null) return gateProblems(checks, deps.trust);
   const ws = contentsWorkspace(deps.octokit, deps.repo, pr.headSha);
-  await prefetchReviewFiles(ws, c.config);
+  const campaign = await prefetchReviewFiles(ws, c.config);
   return recomputedGateProblems({
+    campaign,
     octokit: deps.octokit,
     repo: deps.repo,
     workspace: ws,
@@ -69,11 +72,13 @@ export interface RecomputeGatesInput {
   pr: number;
   sha: string;
   /**
-   * The default branch's policy config (`readPolicyConfig`): the gates' thresholds, required flags
+   * The default branch's policy config (`loadContext`): the gates' thresholds, required flags
    * and budget, the paths, the gates workflow.
    */
   config: Config;
   defaultBranch: string;
+  /** The campaign already read at `sha` with `config` (`prefetchReviewFiles`); else read here. */
+  campaign?: Campaign;
 }
 
 /**
@@ -88,7 +93,9 @@ export async function recomputedGateProblems(input: RecomputeGatesInput): Promis
   // The gates obey the default branch's policy, never the labgate.yml of the files at `sha`.
   const { verdicts } = await reviewGates({
     workspace: ws,
-    config: { ok: true, config: input.config },
+    ...(input.campaign
+      ? { campaign: input.campaign }
+      : { config: { ok: true as const, config: input.config } }),
     dryRun: "skip",
   });
   const path = statePath(input.config);

@@ -1,6 +1,6 @@
 import { postComment, reactToComment } from "../../github/comment-replies.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
-import { readPolicyConfig } from "../../github/read-config.js";
+import { loadContext, type PolicyContext } from "../../operations/load-context.js";
 import type { EventDeps } from "../event-deps.js";
 import { approvePhase8 } from "./approve-phase8.js";
 import { cancelDispatch } from "./cancel-dispatch.js";
@@ -20,12 +20,22 @@ export interface PrCommentInput {
   createdAt: string;
 }
 
-/** Runs the commands of one new PR comment; each gets a reaction and a reply saying what happened. */
+/**
+ * Runs the commands of one new PR comment; each gets a reaction and a reply saying what happened.
+ * The policy is loaded once for the comment, when the first command other than `/help` needs it.
+ */
 export async function handlePrComment(deps: EventDeps, input: PrCommentInput): Promise<number> {
   const commands = parseCommands(input.body);
   if (commands.length === 0) return 0;
+  let policy: PolicyContext | undefined;
+  const loadPolicy = async () =>
+    (policy ??= await loadContext({
+      kind: "default-branch",
+      octokit: deps.octokit,
+      repo: deps.repo,
+    }));
   for (const command of commands) {
-    const outcome = await runCommand(deps, input, command);
+    const outcome = await runCommand(deps, input, command, loadPolicy);
     await reactToComment(deps.octokit, deps.repo, input.commentId, outcome.reaction);
     await postComment(deps.octokit, deps.repo, input.pr, `@${input.user} ${outcome.reply}`);
   }
@@ -36,15 +46,16 @@ async function runCommand(
   deps: EventDeps,
   input: PrCommentInput,
   command: Command,
+  loadPolicy: () => Promise<PolicyContext>,
 ): Promise<CommandOutcome> {
   if (command.name === "help") return helpCommand(command.unknown);
   const pr = await getPullRequest(deps.octokit, deps.repo, input.pr);
   // Who may approve is the default branch's policy, never the PR's or its chosen base's.
-  const cfg = await readPolicyConfig(deps.octokit, deps.repo);
+  const cfg = await loadPolicy();
   if (!cfg.ok)
     return {
       reaction: "confused",
-      reply: `labgate cannot act: .github/labgate.yml on the default branch \`${cfg.ref}\` is invalid, so it cannot tell who may approve. Fix it there:\n\n\`\`\`\n${cfg.problem}\n\`\`\``,
+      reply: `labgate cannot act: .github/labgate.yml on the default branch \`${cfg.ref}\` is invalid, so it cannot tell who may approve. Fix it there:\n\n\`\`\`\n${cfg.message}\n\`\`\``,
     };
   const ctx: PrCommandContext = {
     deps,

@@ -7,7 +7,7 @@ export interface PrCommandContext {
   deps: EventDeps;
   user: string;
   pr: PullRequestInfo;
-  /** From the default branch (`readPolicyConfig`), so a PR cannot name its own approvers. */
+  /** From the default branch (`loadContext`), so a PR cannot name its own approvers. */
   config: Config;
   /** The repository's default branch: dispatched workflows run from there. */
   defaultBranch: string;

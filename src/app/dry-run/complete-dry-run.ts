@@ -8,8 +8,8 @@ import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/chec
 import { contentsWorkspace } from "../../github/contents-workspace.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
 import { isPullRequestCommit } from "../../github/pull-request-commits.js";
-import { readPolicyConfig } from "../../github/read-config.js";
 import { listRunJobs } from "../../github/workflow-jobs.js";
+import { loadContext } from "../../operations/load-context.js";
 import { reviewGates } from "../../operations/review-gates.js";
 import type { EventDeps } from "../event-deps.js";
 import { codeReviewCheckBody } from "./code-review-check.js";
@@ -85,11 +85,15 @@ export async function completeDryRun(deps: EventDeps, c: CompletedRun): Promise<
       "not-workflow-dispatch",
       `run ${run.id} was started by \`${run.event}\`; only the app's workflow_dispatch of the gates workflow reports a dry-run`,
     );
-  const policy = await readPolicyConfig(deps.octokit, deps.repo);
+  const policy = await loadContext({
+    kind: "default-branch",
+    octokit: deps.octokit,
+    repo: deps.repo,
+  });
   if (!policy.ok)
     return refuse(
       "config-invalid",
-      `.github/labgate.yml on the default branch \`${policy.ref}\` is invalid, so the gates workflow is unknown: ${policy.problem}`,
+      `.github/labgate.yml on the default branch \`${policy.ref}\` is invalid, so the gates workflow is unknown: ${policy.message}`,
     );
   const expected = `.github/workflows/${policy.config.gates_workflow}`;
   if (run.path !== expected)

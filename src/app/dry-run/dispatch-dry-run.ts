@@ -1,6 +1,6 @@
-import type { ConfigResult } from "../../github/read-config.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
+import type { PolicyContext } from "../../operations/load-context.js";
 import type { EventDeps } from "../event-deps.js";
 
 /** How the code-review dry-run of a PR head was started, or why it was not. */
@@ -21,7 +21,7 @@ export type DryRunDispatch =
 export async function dispatchDryRun(
   deps: EventDeps,
   t: { pr: number; headSha: string; fromFork: boolean },
-  policy: ConfigResult,
+  policy: PolicyContext,
 ): Promise<DryRunDispatch> {
   if (t.fromFork)
     return {
@@ -34,7 +34,7 @@ export async function dispatchDryRun(
     return {
       ok: false,
       code: "config-invalid",
-      message: `The dry-run was not started: .github/labgate.yml on the default branch \`${policy.ref}\` is invalid — fix it there:\n${policy.problem}`,
+      message: `The dry-run was not started: .github/labgate.yml on the default branch \`${policy.ref}\` is invalid — fix it there:\n${policy.message}`,
     };
   const workflow = policy.config.gates_workflow;
   const ref = policy.ref;

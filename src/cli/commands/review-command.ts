@@ -1,6 +1,6 @@
 import { renderVerdictMarkdown } from "../../core/gates/render-verdict-markdown.js";
 import { GATES, type GateId } from "../../core/gates/verdict.js";
-import { providerFromEnv } from "../../llm/openai-compatible-provider.js";
+import { providerFromEnv } from "../../llm/provider-from-env.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { reviewGates } from "../../operations/review-gates.js";
 import { type CliContext, EXIT_FAILED, EXIT_OK, UsageError } from "../cli-context.js";

@@ -23,8 +23,8 @@ import {
   MAX_LISTED_COMMENTS,
 } from "../../github/issue-comment.js";
 import type { OctokitLike } from "../../github/octokit.js";
-import { type ConfigResult, readPolicyConfig } from "../../github/read-config.js";
 import { httpStatus, type RepoRef } from "../../github/repo-ref.js";
+import type { PolicyContext } from "../load-context.js";
 import type { Workspace } from "../workspace.js";
 import { type PullRequestHead, pullRequestHead } from "./pull-request-head.js";
 
@@ -41,6 +41,11 @@ export interface DispatchRequest {
    * Actions-mode record (written by `github-actions`) recomputes the gates from it.
    */
   checkout: Workspace;
+  /**
+   * The default branch's policy (`loadContext`), loaded once for the invocation on first use: only
+   * an Actions-mode record asks it here, and the caller plans with the same one.
+   */
+  policy: () => Promise<PolicyContext>;
 }
 
 export type DispatchRefusalCode =
@@ -254,7 +259,7 @@ async function actionsModeApproval(
       "approval-without-comment",
       `the approval record for PR #${req.pr} on ${recordCheckOf(req.phase)} at ${short} was written by github-actions (a workflow's GITHUB_TOKEN, which a PR's own workflow also holds) and names no approving comment, so nothing stands behind it: ignored. In Actions mode, ${how(req.sha)}; with the labgate GitHub App, set \`app-slug\` (now "${req.appSlug}") to its slug.`,
     );
-  let policy: ConfigResult | undefined;
+  let policy: PolicyContext | undefined;
   let gates: GateProblem[] | undefined;
   let first: Refusal | undefined;
   for (const record of named.slice(0, MAX_ACTIONS_RECORDS)) {
@@ -272,11 +277,11 @@ async function actionsModeApproval(
       first ??= unbound;
       continue;
     }
-    policy ??= await readPolicyConfig(octokit, repo);
+    policy ??= await req.policy();
     if (!policy.ok)
       return refuse(
         "policy-config-invalid",
-        `.github/labgate.yml on the default branch \`${policy.ref}\` is not valid, so labgate cannot check an Actions-mode approval against its policy:\n${policy.problem}\nFix it on \`${policy.ref}\` and re-run this workflow.`,
+        `.github/labgate.yml on the default branch \`${policy.ref}\` is not valid, so labgate cannot check an Actions-mode approval against its policy:\n${policy.message}\nFix it on \`${policy.ref}\` and re-run this workflow.`,
       );
     if (
       policy.config.approvers.require_other_approver &&
