@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DryRunCommand, DryRunOutcome } from "../core/gates/code-review/dry-run.js";
@@ -27,6 +27,8 @@ export async function dryRunCommands(input: DryRunCommandsInput): Promise<DryRun
   const worker = async () => {
     for (let i = next++; i < input.commands.length; i = next++) {
       const cmd = input.commands[i] as DryRunCommand;
+      // a script that saves into {checkpoint_dir} finds it, as under `labgate run`
+      if (cmd.checkpointDir) await mkdir(cmd.checkpointDir, { recursive: true, mode: 0o700 });
       const o = await runProcess({
         argv: cmd.argv,
         cwd: input.cwd,
@@ -35,8 +37,9 @@ export async function dryRunCommands(input: DryRunCommandsInput): Promise<DryRun
         killGraceMs: 2_000,
         maxLogBytes: 1024 * 1024,
       });
+      const { checkpointDir: _dir, ...planned } = cmd;
       outcomes[i] = {
-        ...cmd,
+        ...planned,
         exitCode: o.exitCode,
         signal: o.timedOut ? null : o.signal,
         timedOut: o.timedOut,

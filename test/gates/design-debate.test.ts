@@ -184,7 +184,7 @@ describe("design debate", () => {
 
     it("REVISEs a command without {seed} and a torch script without deterministic kernels", async () => {
       const d = design();
-      d.experiments[2].command = "python3 train.py --lr {params.lr}";
+      d.experiments[2].command = "python3 train.py --lr {params.lr} --result-file {result_file}";
       const noSeed = await debate(d);
       expect(noSeed.of("reproducibility-hawk")?.findings[0]?.message).toMatch(
         /^experiment full-ours: the command never passes \{seed\}/,

@@ -25,7 +25,13 @@ export async function collectScripts(
   const commands: CommandUse[] = loaded.experiments.map((exp, i) => {
     const input = loaded.definitions.experiments[i] ?? { id: exp.id };
     const path = "command" in input ? ["experiments", i, "command"] : ["defaults", "command"];
-    return { exp_id: exp.id, command: exp.command, file: loaded.file, ...loaded.locate(path) };
+    return {
+      exp_id: exp.id,
+      command: exp.command,
+      file: loaded.file,
+      ...loaded.locate(path),
+      ...(exp.script_flags ? { scriptFlags: exp.script_flags } : {}),
+    };
   });
   const files = new Map<string, string>();
   const read = async (paths: readonly string[]) => {

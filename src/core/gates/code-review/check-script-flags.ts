@@ -1,3 +1,4 @@
+import type { ScriptFlags } from "../../definitions/definitions-schema.js";
 import type { DeclaredFlags } from "./declared-flags.js";
 import { nodeFlags } from "./node-flags.js";
 import { pythonFlags } from "./python-flags.js";
@@ -5,10 +6,14 @@ import type { ScriptLanguage } from "./resolve-script.js";
 import type { ScannedSource } from "./scan-source.js";
 import { shellFlags } from "./shell-flags.js";
 
-export type FlagState = "accepted" | "missing" | "unknown";
+/** unsupported: the experiment says the script lacks it (`script_flags.<concept>: null`). */
+export type FlagState = "accepted" | "missing" | "unknown" | "unsupported";
 
 export interface FlagCheck {
+  /** The contract's flag (`required_script_flags`). */
   flag: string;
+  /** The script's own flag checked in its place (`script_flags`), when the experiment maps it. */
+  spelled?: string;
   state: FlagState;
   /** Where it is declared (accepted), or where the parser is (missing). */
   line?: number;
@@ -112,5 +117,68 @@ function nearMiss(flag: string, d: DeclaredFlags): { text: string; line?: number
   return {
     text: ` (it declares ${hit[0]}; the command convention is ${flag}: add ${flag} as an alias)`,
     line: hit[1].line,
+  };
+}
+
+/** The contract element each conventional flag stands for, and what lacking it costs. */
+const CONCEPTS: Record<string, { concept: keyof ScriptFlags; without: string }> = {
+  "--seed": {
+    concept: "seed",
+    without:
+      "every seed of an experiment runs the same command, so its seeds differ only by chance",
+  },
+  "--checkpoint-dir": {
+    concept: "checkpoint_dir",
+    without: "the run keeps no checkpoint where labgate can find it, so nothing can resume",
+  },
+  "--resume": {
+    concept: "resume",
+    without: "a retry after a failure or a preemption starts over from the first step",
+  },
+  "--dry-run": {
+    concept: "dry_run",
+    without: "the code-review gate cannot try the command before the GPUs do",
+  },
+};
+
+/**
+ * `checkScriptFlags` for one experiment: where its `script_flags` map a contract element onto the
+ * script's own flag (`--save {checkpoint_dir}/model.pt` for `--checkpoint-dir`), that flag is
+ * checked instead; where they map it to null, it is `unsupported`, with what that costs.
+ */
+export function checkContractFlags(
+  src: ScannedSource,
+  language: ScriptLanguage,
+  flags: readonly string[],
+  mapping: ScriptFlags | undefined,
+): { parsers: string[]; checks: FlagCheck[] } {
+  const spelledOf = (flag: string): string | null | undefined => {
+    const c = CONCEPTS[flag];
+    const spelling = c && mapping ? mapping[c.concept] : undefined;
+    if (spelling === null || spelling === undefined) return spelling;
+    return spelling.trim().split(/[\s=]/)[0] || undefined;
+  };
+  const toCheck = flags.map((f) => spelledOf(f) ?? f);
+  const { parsers, checks } = checkScriptFlags(src, language, toCheck);
+  return {
+    parsers,
+    checks: flags.map((flag, i): FlagCheck => {
+      const spelled = spelledOf(flag);
+      const concept = CONCEPTS[flag];
+      if (spelled === null && concept)
+        return {
+          flag,
+          state: "unsupported",
+          detail: `script_flags.${concept.concept} is null: ${concept.without}`,
+        };
+      const check = checks[i] as FlagCheck;
+      if (spelled === undefined || spelled === null || !concept || spelled === flag) return check;
+      return {
+        ...check,
+        flag,
+        spelled,
+        detail: `${check.detail} (script_flags.${concept.concept})`,
+      };
+    }),
   };
 }

@@ -1,6 +1,7 @@
+import type { ScriptFlags } from "../../definitions/definitions-schema.js";
 import { splitCommand } from "../../definitions/split-command.js";
 import type { Verdict, VerdictReason, VerdictTable } from "../verdict.js";
-import { checkScriptFlags, type FlagCheck } from "./check-script-flags.js";
+import { checkContractFlags, type FlagCheck } from "./check-script-flags.js";
 import { type DryRunOutcome, dryRunFailure } from "./dry-run.js";
 import { findHardcodedPaths, type PathFinding } from "./find-hardcoded-paths.js";
 import { findSecrets, type SecretFinding } from "./find-secrets.js";
@@ -16,6 +17,8 @@ export interface CommandUse {
   file: string;
   line: number;
   column: number;
+  /** How the experiment's script spells the contract (`script_flags`), when it says. */
+  scriptFlags?: ScriptFlags;
 }
 
 export interface CodeReviewInput {
@@ -98,30 +101,38 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
       });
       continue;
     }
-    const seen = scripts.get(path);
+    // experiments that map the contract differently onto one script are checked apart
+    const key = c.scriptFlags ? `${path}\0${JSON.stringify(c.scriptFlags)}` : path;
+    const seen = scripts.get(key);
     if (seen) {
       seen.experiments.push(c.exp_id);
       continue;
     }
     const text = input.files.get(path) as string;
     const src = scanSource(text, target.language);
-    let { parsers, checks } = checkScriptFlags(src, target.language, input.requiredFlags);
+    let { parsers, checks } = checkContractFlags(
+      src,
+      target.language,
+      input.requiredFlags,
+      c.scriptFlags,
+    );
     const next = target.language === "shell" ? forwardedScript(text) : undefined;
     const nextPath = next?.ok ? next.candidates.find((p) => input.files.has(p)) : undefined;
     if (next?.ok && nextPath) {
       // the wrapper accepts what it handles itself plus what the script it runs accepts
-      const inner = checkScriptFlags(
+      const inner = checkContractFlags(
         scanSource(input.files.get(nextPath) as string, next.language),
         next.language,
         input.requiredFlags,
+        c.scriptFlags,
       );
       parsers = [`"$@" → ${nextPath}`, ...inner.parsers];
       checks = checks.map((c, i) => {
         const f = inner.checks[i] as FlagCheck;
-        return c.state === "accepted" ? c : { ...f, file: nextPath };
+        return c.state === "accepted" || c.state === "unsupported" ? c : { ...f, file: nextPath };
       });
     }
-    scripts.set(path, {
+    scripts.set(key, {
       path,
       language: target.language,
       experiments: [c.exp_id],
@@ -137,14 +148,24 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
     const usedBy = `used by ${plural(s.experiments.length, "experiment")}: ${short(s.experiments)}`;
     for (const f of s.flags) {
       if (f.state === "accepted") continue;
+      if (f.state === "unsupported") {
+        reasons.push({
+          severity: "warning",
+          file: s.path,
+          line: 1,
+          message: `${s.path} has no ${f.flag} (${usedBy}): ${f.detail} — add it to the script and to script_flags to get it back`,
+        });
+        continue;
+      }
+      const flag = f.spelled ?? f.flag;
       reasons.push({
         severity: f.state === "missing" ? "blocking" : "warning",
         file: f.file ?? s.path,
         line: f.line ?? 1,
         message:
           f.state === "missing"
-            ? `${s.path} does not accept ${f.flag}: ${f.file ? `${f.file}: ` : ""}${f.detail} (${usedBy}) — ${flagHint(f.file ? languageOf(f.file) : s.language, s.parsers, f.flag)}`
-            : `${s.path}, ${f.flag}: ${f.file ? `${f.file}: ` : ""}${f.detail}`,
+            ? `${s.path} does not accept ${flag}: ${f.file ? `${f.file}: ` : ""}${f.detail} (${usedBy}) — ${flagHint(f.file ? languageOf(f.file) : s.language, s.parsers, flag)}`
+            : `${s.path}, ${flag}: ${f.file ? `${f.file}: ` : ""}${f.detail}`,
       });
     }
     for (const p of s.hardcodedPaths)
@@ -228,7 +249,12 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
 }
 
 function tables(scripts: readonly ScriptReport[], input: CodeReviewInput): VerdictTable[] {
-  const mark = { accepted: "yes", missing: "**no**", unknown: "could not determine" } as const;
+  const mark = {
+    accepted: "yes",
+    missing: "**no**",
+    unknown: "could not determine",
+    unsupported: "none (script_flags)",
+  } as const;
   const out: VerdictTable[] = [
     {
       title: "Scripts",
@@ -236,7 +262,9 @@ function tables(scripts: readonly ScriptReport[], input: CodeReviewInput): Verdi
       rows: scripts.map((s) => [
         s.path,
         s.parsers.join(", ") || "none found",
-        ...s.flags.map((f) => mark[f.state]),
+        ...s.flags.map((f) =>
+          f.spelled && f.state === "accepted" ? `yes, as ${f.spelled}` : mark[f.state],
+        ),
         short(s.experiments),
       ]),
     },

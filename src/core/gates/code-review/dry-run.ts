@@ -9,6 +9,8 @@ export interface DryRunCommand {
   argv: string[];
   /** Every experiment whose command is this template; the first supplied the values. */
   exp_ids: string[];
+  /** The run's `{checkpoint_dir}`, created before it starts, as the runner does. */
+  checkpointDir?: string;
 }
 
 /** What a dry-run did: the facts the code-review gate judges. */
@@ -24,7 +26,8 @@ export interface DryRunOutcome extends DryRunCommand {
 }
 
 /**
- * Each distinct command template runs once with `--dry-run` (SPEC §6): filled with the values of
+ * Each distinct command template runs once with `--dry-run`, or the experiment's own spelling of
+ * it (`script_flags.dry_run`; none when that is null), (SPEC §6): filled with the values of
  * the first run of the first experiment that uses it, checkpoints and result files under `tmpDir`
  * so a misbehaving dry-run cannot write into the repository.
  */
@@ -34,7 +37,11 @@ export function planDryRuns(
 ): DryRunCommand[] {
   const byTemplate = new Map<string, DryRunCommand>();
   for (const exp of experiments) {
-    const existing = byTemplate.get(exp.command);
+    const spelled = exp.script_flags?.dry_run;
+    // the experiment says its script has no dry-run: the gate's warning says what that costs
+    if (spelled === null) continue;
+    const template = spelled === undefined ? exp.command : `${exp.command}\0${spelled}`;
+    const existing = byTemplate.get(template);
     if (existing) {
       existing.exp_ids.push(exp.id);
       continue;
@@ -43,8 +50,10 @@ export function planDryRuns(
     const run = expandRuns([exp], { tmpDir, resultsDir: tmpDir })[0];
     if (!split.ok || !run) continue;
     const argv = substituteArgv(split.argv, commandValues(run));
-    if (!argv.includes("--dry-run")) argv.push("--dry-run");
-    byTemplate.set(exp.command, { argv, exp_ids: [exp.id] });
+    const dry = spelled === undefined ? undefined : splitCommand(spelled);
+    const dryArgs = dry?.ok ? substituteArgv(dry.argv, commandValues(run)) : ["--dry-run"];
+    if (!argv.includes(dryArgs[0] as string)) argv.push(...dryArgs);
+    byTemplate.set(template, { argv, exp_ids: [exp.id], checkpointDir: run.checkpoint_dir });
   }
   return [...byTemplate.values()];
 }
