@@ -33,6 +33,8 @@ export function stateEntry(over: Partial<StateEntry> & { id: string }): StateEnt
     hf_artifact_url: null,
     run_url: null,
     notes: null,
+    duration_hours: null,
+    peak_vram_mb: null,
     ...over,
   };
 }

@@ -1,37 +1,8 @@
 import type { DispatchState, StateEntry } from "./state-entry.js";
+import { STATE_ENTRY_FIELDS } from "./state-entry-schema.js";
 
-/** SPEC §4's field order; extension fields follow in the order they came. */
-const FIELD_ORDER = [
-  "id",
-  "exp_id",
-  "phase",
-  "stage",
-  "method",
-  "dataset",
-  "params",
-  "seed",
-  "command",
-  "status",
-  "host",
-  "gpu",
-  "pid",
-  "job_id",
-  "shard",
-  "started",
-  "finished",
-  "exit_code",
-  "reason",
-  "retry_count",
-  "git_commit",
-  "checkpoint_dir",
-  "result_file",
-  "expected_duration_hours",
-  "vram_mb",
-  "wandb_run_id",
-  "hf_artifact_url",
-  "run_url",
-  "notes",
-] as const;
+/** SPEC §4's field order (the schema's); extension fields follow in the order they came. */
+const FIELD_ORDER = STATE_ENTRY_FIELDS;
 
 /** True when the SPEC fields come first, in order, and none is missing: no copy needed. */
 function inCanonicalOrder(src: Record<string, unknown>): boolean {

@@ -1,100 +1,112 @@
 import { z } from "zod";
 import { Scalar } from "../definitions/definitions-schema.js";
-import { badRunIdMessage, isValidRunId } from "../plan/run-id.js";
-import { RUN_STATUSES, type StateEntry } from "./state-entry.js";
+import { badRunIdMessage, isValidRunId, runIdParts } from "../plan/run-id.js";
+import { RUN_STATUSES } from "./state-entry.js";
 
 const str = z.string().nullable();
 const num = z.number().nullable();
 
-/** Fields a runner fills in as a run progresses; absent in an older state, they read as null. */
-const progress = {
-  stage: num,
-  host: str,
-  gpu: str,
-  pid: num,
-  job_id: str,
-  shard: num,
-  started: str,
-  finished: str,
-  exit_code: num,
-  reason: str,
-  git_commit: str,
-  wandb_run_id: str,
-  hf_artifact_url: str,
-  run_url: str,
-  notes: str,
-  duration_hours: num,
-  peak_vram_mb: num,
+/**
+ * The SPEC §4 fields of a `StateEntry`, in the order `dispatch/state.json` writes them: the one
+ * list of them. Identity fields are required; what a runner fills in later defaults to null, the
+ * rest to an empty value, so a state written by an older labgate still reads.
+ */
+const SPEC_FIELDS = {
+  // Never used as a path unless it is a run id a plan could have made (docs/security.md).
+  id: z.string().refine(isValidRunId, { error: (issue) => badRunIdMessage(issue.input) }),
+  exp_id: z.string().min(1),
+  /** "pilot" | "full" | "pilot (archived)" */
+  phase: z.string().min(1),
+  stage: num.default(null),
+  method: z.string(),
+  dataset: z.string(),
+  params: z.record(z.string(), Scalar).default({}),
+  seed: z.number(),
+  command: z.string().default(""),
+  status: z.enum(RUN_STATUSES),
+  host: str.default(null),
+  gpu: str.default(null),
+  pid: num.default(null),
+  job_id: str.default(null),
+  shard: num.default(null),
+  started: str.default(null),
+  finished: str.default(null),
+  exit_code: num.default(null),
+  reason: str.default(null),
+  retry_count: z.number().default(0),
+  git_commit: str.default(null),
+  checkpoint_dir: z.string().default(""),
+  result_file: z.string().default(""),
+  expected_duration_hours: z.number().default(0),
+  vram_mb: z.number().default(0),
+  wandb_run_id: str.default(null),
+  hf_artifact_url: str.default(null),
+  run_url: str.default(null),
+  notes: str.default(null),
 };
 
-/** Where a run's process lives, beside `host` and `pid` (labgate extension); absent stays absent. */
-const processIdentity = {
+/** labgate's extension fields; they follow the SPEC fields in state.json. */
+const EXTENSION_FIELDS = {
+  /** Measured wall-clock hours of the final attempt. */
+  duration_hours: num.default(null),
+  /** Peak GPU memory used by the run's processes, MB, when measured on a GPU. */
+  peak_vram_mb: num.default(null),
+  /**
+   * The boot of `host` that `pid` belongs to (Linux boot_id) and the process's start time in clock
+   * ticks after that boot: a `running` run whose pid is gone, or reused, or from an earlier boot
+   * lost its runner. Absent stays absent.
+   */
   boot_id: str.optional(),
   pid_start: num.optional(),
 };
 
-const identity = {
-  // Never used as a path unless it is a run id a plan could have made (docs/security.md).
-  id: z.string().refine(isValidRunId, { error: (issue) => badRunIdMessage(issue.input) }),
-  exp_id: z.string().min(1),
-  phase: z.string().min(1),
-  method: z.string(),
-  dataset: z.string(),
-  seed: z.number(),
-  status: z.enum(RUN_STATUSES),
-};
+const StateEntryObject = z.object({ ...SPEC_FIELDS, ...EXTENSION_FIELDS });
 
-const withDefaults = {
-  params: z.record(z.string(), Scalar),
-  command: z.string(),
-  retry_count: z.number(),
-  checkpoint_dir: z.string(),
-  result_file: z.string(),
-  expected_duration_hours: z.number(),
-  vram_mb: z.number(),
-};
+/** One run in `dispatch/state.json`, and the shape of its sidecar `dispatch/<run_id>.status.json`. */
+export type StateEntry = z.infer<typeof StateEntryObject>;
 
-const DEFAULTS = {
-  params: {},
-  command: "",
-  retry_count: 0,
-  checkpoint_dir: "",
-  result_file: "",
-  expected_duration_hours: 0,
-  vram_mb: 0,
-} as const;
+/** The SPEC §4 field order of a state entry (serialize-dispatch-state.ts writes it). */
+export const STATE_ENTRY_FIELDS = Object.keys(SPEC_FIELDS) as (keyof typeof SPEC_FIELDS)[];
 
 /**
- * The zod reading of a `StateEntry` (SPEC §4). Identity fields are required; what a runner fills
- * in later defaults to null, so a state written by an older labgate still reads. Unknown keys are
- * kept: a newer labgate's extension fields survive a merge by this one.
+ * The zod reading of a `StateEntry` (SPEC §4). Unknown keys are kept: a newer labgate's extension
+ * fields survive a merge by this one.
  */
-export const StateEntrySchema = z.looseObject({
-  ...identity,
-  ...processIdentity,
-  ...Object.fromEntries(
-    Object.entries(progress).map(([k, t]) => [k, (t as z.ZodType).default(null as never)]),
-  ),
-  ...Object.fromEntries(
-    Object.entries(withDefaults).map(([k, t]) => [
-      k,
-      (t as z.ZodType).default(DEFAULTS[k as keyof typeof DEFAULTS] as never),
-    ]),
-  ),
-}) as unknown as z.ZodType<StateEntry>;
+export const StateEntrySchema = StateEntryObject.loose() as unknown as z.ZodType<StateEntry>;
 
-export const DispatchStateSchema = z.looseObject({
+const DispatchStateObject = z.object({
   project: z.string(),
   updated: z.string(),
-  experiments: z.array(StateEntrySchema),
+  experiments: z.array(StateEntryObject),
 });
+export type DispatchState = z.infer<typeof DispatchStateObject>;
+
+export const DispatchStateSchema = z.looseObject({
+  ...DispatchStateObject.shape,
+  experiments: z.array(StateEntrySchema),
+}) as unknown as z.ZodType<DispatchState>;
+
+/** Each field's type without its default: what a sidecar holds when it holds the field. */
+const bareShape = Object.fromEntries(
+  Object.entries(StateEntryObject.shape).map(([k, t]) => [
+    k,
+    t instanceof z.ZodDefault ? (t.unwrap() as z.ZodType) : t,
+  ]),
+) as Record<string, z.ZodType>;
+
+/** Each field's default: what an entry new to the state holds where its sidecar says nothing. */
+const DEFAULTS: Record<string, unknown> = Object.fromEntries(
+  Object.entries(StateEntryObject.shape).flatMap(([k, t]) =>
+    t instanceof z.ZodDefault ? [[k, t.def.defaultValue]] : [],
+  ),
+);
 
 /**
  * A sidecar `dispatch/<run_id>.status.json`. The runner writes a whole entry, but only `id` is
  * required: a field that is absent or null leaves the state's value alone (SPEC §4).
  */
 export const SidecarSchema = z
-  .looseObject({ ...identity, ...processIdentity, ...progress, ...withDefaults })
+  .looseObject(bareShape)
   .partial()
   .required({ id: true }) as unknown as z.ZodType<Sidecar>;
 
@@ -102,16 +114,16 @@ export type Sidecar = Partial<StateEntry> & { id: string };
 
 /** A full entry from a sidecar whose run the state does not know: what it lacks reads as empty. */
 export function entryFromSidecar(s: Sidecar): StateEntry {
-  const entry: Record<string, unknown> = { ...DEFAULTS };
-  for (const k of Object.keys(progress)) entry[k] = null;
-  Object.assign(entry, {
-    exp_id: s.id.replace(/_s-?\d+$/, ""),
+  const { variant, seed } = runIdParts(s.id);
+  const entry: Record<string, unknown> = {
+    ...DEFAULTS,
+    exp_id: variant,
     phase: "unknown",
     method: "",
     dataset: "",
-    seed: Number(/_s(-?\d+)$/.exec(s.id)?.[1] ?? 0),
+    seed: seed ?? 0,
     status: "pending",
-  });
+  };
   for (const [k, v] of Object.entries(s)) if (v !== null && v !== undefined) entry[k] = v;
   return entry as unknown as StateEntry;
 }
