@@ -1,4 +1,7 @@
-import { commitPathProblem } from "../core/paths/commit-path.js";
+import { assertCommitPaths } from "../core/paths/commit-path.js";
+
+export { CommitPathError } from "../core/paths/commit-path.js";
+
 import type { OctokitLike } from "./octokit.js";
 
 export interface CommitFile {
@@ -45,19 +48,6 @@ export interface GitDataCommitResult {
   treeChunks: number;
 }
 
-/** A file of the commit lies where a results commit may not write; nothing was sent. */
-export class CommitPathError extends Error {
-  readonly code = "path-outside-results";
-  constructor(
-    readonly path: string,
-    problem: string,
-  ) {
-    super(
-      `refusing to commit ${JSON.stringify(path)}: it ${problem}. A results commit writes only the results and dispatch files; nothing was committed.`,
-    );
-  }
-}
-
 /** GitHub answers a non-fast-forward ref update with 422 "Update is not a fast forward". */
 const BRANCH_MOVED = new Set([409, 422]);
 const DEFAULT_MAX_TREE_BYTES = 5 * 1024 * 1024;
@@ -84,10 +74,10 @@ export async function gitDataCommit(
 
   // Binary files become blobs; text goes inline in the tree request.
   const toChunks = async (files: readonly CommitFile[]) => {
-    for (const f of files) {
-      const problem = commitPathProblem(f.path, input.under);
-      if (problem) throw new CommitPathError(f.path, problem);
-    }
+    assertCommitPaths(
+      files.map((f) => f.path),
+      input.under,
+    );
     const entries: TreeEntry[] = [];
     for (const f of files) {
       const text = asText(f.content);

@@ -1,27 +1,20 @@
 import type { SimpleGit } from "simple-git";
+import type { Config } from "../core/config/config-schema.js";
+import { assertCommitPaths } from "../core/paths/commit-path.js";
+import { statePath } from "../core/paths/layout.js";
 import { sameResults } from "../core/results/without-stamps.js";
-import type { RunStatus } from "../core/state/state-entry.js";
 import { commitPaths } from "../git/commit-paths.js";
 import { messageWithTrailers, RUN_TRAILER, SOURCE_COMMIT_TRAILER } from "../git/trailers.js";
-
-export interface CommitResultsInput {
-  /** Repo-relative paths the commit holds: the results dir and dispatch/state.json. */
-  paths: readonly string[];
-  project: string;
-  counts: Partial<Record<RunStatus, number>>;
-  /** The commits the results came from; HEAD when no run recorded one. */
-  sourceCommits: readonly string[];
-  /** Workflow run URL, or `local:<host>`. */
-  runUrl: string;
-  /** Paths under `paths` the commit leaves out: result files that were refused. */
-  exclude?: readonly string[];
-}
+import { readStateFile } from "./dispatch-state-store.js";
+import {
+  commitRoots,
+  type ResultsCommitSummary,
+  type ResultsCommitter,
+} from "./results/results-committer.js";
+import { diskTarget } from "./write-results.js";
 
 /** The results commit's message (SPEC §5): a summary, then the provenance trailers, last. */
-export function resultsCommitMessage(
-  input: Omit<CommitResultsInput, "paths" | "exclude">,
-  head: string,
-): string {
+export function resultsCommitMessage(input: ResultsCommitSummary, head: string): string {
   const counts = Object.entries(input.counts)
     .filter(([, n]) => (n ?? 0) > 0)
     .map(([k, n]) => `${n} ${k.replace("_", " ")}`)
@@ -38,17 +31,50 @@ export function resultsCommitMessage(
 }
 
 /**
- * Commits every output in ONE commit (SPEC §9), touching nothing else the user has staged.
- * Returns its sha, or undefined when the outputs did not change since the last results commit but
- * for the times they were written at (those files are then put back as committed).
+ * The results committed in the local checkout: the base is the checkout's `dispatch/state.json`
+ * (a malformed one recovered from HEAD), the files are written into the checkout atomically, and
+ * ONE commit of the results folder and state.json is made (SPEC §9), touching nothing else the
+ * user has staged. When the outputs did not change since the last results commit but for the
+ * times they were written at, nothing is committed and those files are put back as committed.
  */
-export async function commitResults(
-  git: SimpleGit,
-  input: CommitResultsInput,
-): Promise<string | undefined> {
-  const head = (await git.revparse(["HEAD"])).trim();
-  return commitPaths(git, input.paths, resultsCommitMessage(input, head), {
-    exclude: input.exclude,
-    equivalent: sameResults,
-  });
+export function localResultsCommitter(deps: {
+  git: SimpleGit;
+  cwd: string;
+  config: Pick<Config, "dispatch_dir" | "results_dir">;
+}): ResultsCommitter {
+  const { git, cwd, config } = deps;
+  return {
+    async commit(build) {
+      const read = await readStateFile({ cwd, config, git });
+      const disk = diskTarget(cwd);
+      let built: Awaited<ReturnType<typeof build>>;
+      try {
+        built = await build({
+          state: read.state,
+          warnings: read.warnings,
+          target: disk.target,
+          copyRunFiles: "when-elsewhere",
+        });
+      } catch (err) {
+        await disk.abort();
+        throw err;
+      }
+      if (!built.commit) return { sha: undefined, attempts: 1, requests: 0 };
+      // git reads `./results/x` as `results/x`; the check sees the path git will commit.
+      assertCommitPaths(
+        [...built.files, ...built.exclude].map(tidy),
+        commitRoots(config).map(tidy),
+      );
+      const head = (await git.revparse(["HEAD"])).trim();
+      const sha = await commitPaths(
+        git,
+        [config.results_dir, statePath(config)],
+        resultsCommitMessage(built.summary, head),
+        { exclude: built.exclude, equivalent: sameResults },
+      );
+      return { sha, attempts: 1, requests: 0 };
+    },
+  };
 }
+
+const tidy = (path: string) => path.replace(/^(\.\/)+/, "").replace(/\/{2,}/g, "/");

@@ -2,8 +2,8 @@ import { readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type SimpleGit, simpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
-import { runFilePath } from "../core/results/run-result.js";
-import { mergeSidecars } from "../core/state/merge-sidecars.js";
+import { SIDECAR_SUFFIX, statePath } from "../core/paths/layout.js";
+import { mergeIntoState } from "../core/state/aggregate-state.js";
 import { parseDispatchState, parseSidecar } from "../core/state/parse-dispatch-state.js";
 import { serializeDispatchState } from "../core/state/serialize-dispatch-state.js";
 import type { DispatchState, StateEntry } from "../core/state/state-entry.js";
@@ -17,7 +17,6 @@ import {
   MAX_STATE_FILE_BYTES,
 } from "./contained-files.js";
 import { writeAtomic } from "./results/write-atomic.js";
-import { SIDECAR_SUFFIX } from "./runner/write-sidecar.js";
 
 export interface StateLog {
   info(s: string): void;
@@ -43,45 +42,37 @@ export interface DispatchStateRead {
 /** state.json is unreadable and git holds no readable copy: the caller must stop, not start empty. */
 export class DispatchStateError extends Error {}
 
-export const statePath = (config: Config) => join(config.dispatch_dir, "state.json");
+export interface StateFileRead {
+  /** The state as read, or as recovered from HEAD; undefined when there is none yet. */
+  state: DispatchState | undefined;
+  /** Set when state.json was unreadable and the last commit's copy was used. */
+  recoveredFrom?: "HEAD";
+  warnings: string[];
+}
 
 /**
- * Reads `dispatch/state.json` and merges every `dispatch/*.status.json` sidecar into it (SPEC §4).
- * A malformed state.json is reported with its path and recovered from the last commit; its bytes
- * are kept beside it as `state.json.malformed`. A sidecar for a run the state does not know is
- * reported and kept; a malformed sidecar is reported with its path and skipped.
+ * Reads `dispatch/state.json` from the checkout (SPEC §4). A malformed state.json is reported with
+ * its path and recovered from the last commit; its bytes are kept beside it as
+ * `state.json.malformed`. A dispatch or results folder that leads out of the repository stops it
+ * before anything is read or written.
  */
-export async function readDispatchState(input: {
+export async function readStateFile(input: {
   cwd: string;
-  config: Config;
+  config: Pick<Config, "dispatch_dir" | "results_dir">;
   git?: SimpleGit;
-  log?: StateLog;
-  /**
-   * The run ids the campaign plans. A sidecar for a run neither the state nor this set holds is
-   * reported as unknown. Without it, only sidecars that lack the run's identity are reported: a
-   * runner's first sidecar is how a new run enters the state.
-   */
-  knownRunIds?: ReadonlySet<string>;
-}): Promise<DispatchStateRead> {
+  warn?: (s: string) => void;
+}): Promise<StateFileRead> {
   const { cwd, config } = input;
   const warnings: string[] = [];
   const warn = (s: string) => {
     warnings.push(s);
-    input.log?.warn(s);
+    input.warn?.(s);
   };
   const rel = statePath(config);
   const abs = resolve(cwd, rel);
   let state: DispatchState | undefined;
   let recoveredFrom: "HEAD" | undefined;
-  // Every run, merge and results commit starts here: a dispatch or results folder that leads out
-  // of the repository (a committed symbolic link) stops it before anything is written there.
-  for (const dir of [config.dispatch_dir, config.results_dir]) {
-    const problem = await containedDirProblem(cwd, dir);
-    if (problem)
-      throw new DispatchStateError(
-        `${problem}\n  labgate reads and writes the dispatch state and the results only inside the repository; nothing was read or written.\n  fix: make \`${dir}\` a plain folder of the repository (\`git rm ${dir}\` if a symbolic link was committed there).`,
-      );
-  }
+  await checkDispatchDirs(cwd, config);
   const read = await containedReader(cwd, MAX_STATE_FILE_BYTES)(rel);
   if (!read.ok && read.code === "outside-root")
     throw new DispatchStateError(
@@ -105,17 +96,74 @@ export async function readDispatchState(input: {
       `${read.message}\n  recovered ${rel} from the last commit (HEAD); the state is written back as a file.`,
     );
   }
+  return { state, recoveredFrom, warnings };
+}
+
+/**
+ * Every run, merge and results commit starts here: a dispatch or results folder that leads out of
+ * the repository (a committed symbolic link) stops it before anything is written there.
+ */
+export async function checkDispatchDirs(
+  cwd: string,
+  config: Pick<Config, "dispatch_dir" | "results_dir">,
+): Promise<void> {
+  for (const dir of [config.dispatch_dir, config.results_dir]) {
+    const problem = await containedDirProblem(cwd, dir);
+    if (problem)
+      throw new DispatchStateError(
+        `${problem}\n  labgate reads and writes the dispatch state and the results only inside the repository; nothing was read or written.\n  fix: make \`${dir}\` a plain folder of the repository (\`git rm ${dir}\` if a symbolic link was committed there).`,
+      );
+  }
+}
+
+/**
+ * Reads `dispatch/state.json` (`readStateFile`) and merges every `dispatch/*.status.json` sidecar
+ * into it (SPEC §4). A sidecar for a run the state does not know is reported and kept; a
+ * malformed sidecar is reported with its path and skipped.
+ */
+export async function readDispatchState(input: {
+  cwd: string;
+  config: Config;
+  git?: SimpleGit;
+  log?: StateLog;
+  /**
+   * The run ids the campaign plans. A sidecar for a run neither the state nor this set holds is
+   * reported as unknown. Without it, only sidecars that lack the run's identity are reported: a
+   * runner's first sidecar is how a new run enters the state.
+   */
+  knownRunIds?: ReadonlySet<string>;
+}): Promise<DispatchStateRead> {
+  const { cwd, config } = input;
+  const warnings: string[] = [];
+  const warn = (s: string) => {
+    warnings.push(s);
+    input.log?.warn(s);
+  };
+  const { state, recoveredFrom } = await readStateFile({ cwd, config, git: input.git, warn });
   const { sidecars, paths } = await readSidecars(cwd, config.dispatch_dir, warn);
-  const merged = mergeSidecars(state?.experiments ?? [], sidecars);
-  // result_file is the plan's: `<results_dir>/runs/<run_id>.json`, whatever the data recorded.
-  for (const e of merged.entries.values()) e.result_file = runFilePath(config.results_dir, e.id);
   const known = input.knownRunIds;
-  const unknown = known ? merged.added.filter((id) => !known.has(id)) : merged.incomplete;
-  if (unknown.length > 0)
+  const merged = mergeIntoState(state?.experiments ?? [], sidecars, {
+    dirs: config,
+    knownRunIds: known,
+  });
+  if (merged.unknown.length > 0)
     warn(
-      `${unknown.length} sidecar(s) in ${config.dispatch_dir}/ name runs that neither ${rel} nor ${known ? "the definitions" : "the sidecar itself"} describe (kept as their own entries, not deleted): ${preview(unknown)}`,
+      unknownSidecarsMessage(
+        config,
+        merged.unknown,
+        known ? "the definitions" : "the sidecar itself",
+      ),
     );
   return { entries: merged.entries, state, warnings, recoveredFrom, sidecars: paths };
+}
+
+/** The warning for sidecars of runs that neither the state nor `describer` describe. */
+export function unknownSidecarsMessage(
+  config: Pick<Config, "dispatch_dir">,
+  unknown: readonly string[],
+  describer: string,
+): string {
+  return `${unknown.length} sidecar(s) in ${config.dispatch_dir}/ name runs that neither ${statePath(config)} nor ${describer} describe (kept as their own entries, not deleted): ${preview(unknown)}`;
 }
 
 /** Writes the state atomically (temp file + rename), one entry per line. Returns the repo path. */

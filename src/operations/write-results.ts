@@ -2,6 +2,7 @@ import { hash } from "node:crypto";
 import { resolve } from "node:path";
 import type { Config } from "../core/config/config-schema.js";
 import type { LoadedDefinitions } from "../core/definitions/validate-definitions.js";
+import { RESULTS_FILES, runResultPath } from "../core/paths/layout.js";
 import { badRunIdMessage, isValidRunId, parseRunId } from "../core/plan/run-id.js";
 import { aggregateRows } from "../core/results/aggregate-rows.js";
 import { aggregatedCsv, aggregatedJson } from "../core/results/aggregated-files.js";
@@ -15,18 +16,12 @@ import {
   provenanceTail,
 } from "../core/results/provenance.js";
 import { type FailedRun, renderResultsReadme } from "../core/results/render-results-readme.js";
-import { ResultFile } from "../core/results/result-file-schema.js";
-import { type RunResult, runFilePath, variantOf } from "../core/results/run-result.js";
+import { parseResultFile } from "../core/results/result-file-schema.js";
+import { type RunResult, variantOf } from "../core/results/run-result.js";
 import { StatsAccumulator } from "../core/results/stats-accumulator.js";
 import { ARCHIVED_PILOT_PHASE } from "../core/state/merge-sidecars.js";
 import { FINAL_STATUSES, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
-import {
-  containedDirProblem,
-  containedReader,
-  MAX_RESULT_FILE_BYTES,
-  RESULT_CAP_HINT,
-  resultFileCap,
-} from "./contained-files.js";
+import { containedReader, MAX_RESULT_FILE_BYTES, RESULT_CAP_HINT } from "./contained-files.js";
 import { preloadChartRenderer, renderChartSvg } from "./results/render-chart-svg.js";
 import { type AtomicFile, openAtomic } from "./results/write-atomic.js";
 
@@ -89,7 +84,7 @@ export async function exportResults(
   target: ResultsTarget,
 ): Promise<ExportOutcome> {
   const dir = input.config.results_dir.replace(/\/+$/, "");
-  const runsDir = runFilePath(dir, "").slice(0, -".json".length);
+  const runPath = (id: string) => runResultPath(input.config, id);
   const defs = input.loaded.definitions;
   const generated = input.clock().toISOString();
   const groupOf = new Map(defs.methods.map((m) => [m.id, m.group as string]));
@@ -112,8 +107,8 @@ export async function exportResults(
   };
   // The chart comes last, but vega's modules load (in a worker thread) while the runs stream.
   preloadChartRenderer(warmUpChartSpec(defs));
-  const csv = await open("all_results.csv");
-  const provenance = await open("provenance.json");
+  const csv = await open(RESULTS_FILES.allResults);
+  const provenance = await open(RESULTS_FILES.provenance);
   await csv.write(allResultsHeader());
   await provenance.write(provenanceHead(defs.project, generated));
 
@@ -130,7 +125,7 @@ export async function exportResults(
 
   /** Keeps the raw bytes (runs/ copy + provenance) of every result file that exists, any status. */
   const record = (entry: StateEntry, text: string) => {
-    const path = `${runsDir}${entry.id}.json`;
+    const path = runPath(entry.id);
     // crypto.hash: one call, no Hash object per file (2-3x faster over 10^6 small files).
     const sha256 = hash("sha256", text, "hex");
     const copying =
@@ -154,7 +149,7 @@ export async function exportResults(
     let text: string | undefined;
     if (typeof read === "object") {
       warnings.push(`${entry.id}: its result file was not read: ${read.refused}`);
-      if (isValidRunId(entry.id)) refused.push(`${runsDir}${entry.id}.json`);
+      refused.push(runPath(entry.id));
       if (shown && entry.status === "done")
         failures.push({
           ...failureOf(entry),
@@ -175,17 +170,18 @@ export async function exportResults(
       return undefined;
     }
     const { path, sha256, wait } = record(entry, text);
-    const result = parseResult(text);
-    if (typeof result === "string") {
-      warnings.push(`${entry.result_file}: ${result} (run ${entry.id})`);
+    const parsed = parseResultFile(text);
+    if (!parsed.ok) {
+      warnings.push(`${entry.result_file}: ${parsed.message} (run ${entry.id})`);
       if (shown)
         failures.push({
           ...failureOf(entry),
           status: "no-result",
-          reason: `invalid result file: ${result}`,
+          reason: `invalid result file: ${parsed.message}`,
         });
       return wait;
     }
+    const result = parsed.value;
     if (!shown) return wait;
     const run: RunResult = { entry, result, sha256, path };
     const flushing = csv.write(allResultsRows(run, groupOf.get(entry.method) ?? ""));
@@ -243,8 +239,8 @@ export async function exportResults(
   // The chart renders (in its worker thread) while the other files are made and written.
   const svg = spec ? renderChartSvg(spec) : undefined;
   svg?.catch(() => undefined); // awaited below: this only keeps an early failure from going unhandled
-  await writeWhole("aggregated.csv", aggregatedCsv(aggregated));
-  await writeWhole("aggregated.json", aggregatedJson(aggregated, meta));
+  await writeWhole(RESULTS_FILES.aggregatedCsv, aggregatedCsv(aggregated));
+  await writeWhole(RESULTS_FILES.aggregatedJson, aggregatedJson(aggregated, meta));
   const readme = renderResultsReadme({
     title: defs.title,
     project: defs.project,
@@ -259,7 +255,7 @@ export async function exportResults(
     chart: spec ? CHART_FILE : undefined,
   });
   if (svg) await writeWhole(CHART_FILE, await svg);
-  await writeWhole("README.md", readme);
+  await writeWhole(RESULTS_FILES.readme, readme);
   return { files, sourceCommits: commits, warnings, counts, rows, refused };
 }
 
@@ -278,7 +274,7 @@ export function runResultReader(
   return async (entry) => {
     const id = parseRunId(entry.id, "run id");
     if (!id.ok) return { refused: id.message };
-    const path = runFilePath(resultsDir, id.id);
+    const path = runResultPath({ results_dir: resultsDir }, id.id);
     let got: Awaited<ReturnType<typeof read>>;
     try {
       got = await read(path);
@@ -301,17 +297,12 @@ export interface OutputFile {
   content: string;
 }
 
-/**
- * The outputs as `{ path, content }` in memory, for a commit through the Git Data API (the
- * Action), where there is no checkout to write into. Every run's raw result file is included.
- */
-export async function computeResultsFiles(
-  input: Omit<ExportResultsInput, "copyRunFiles">,
-): Promise<ExportOutcome & { outputs: OutputFile[] }> {
+/** A target that keeps every file in memory, as `{ path, content }` (for a Git Data API commit). */
+export function memoryTarget(): { target: ResultsTarget; outputs: OutputFile[] } {
   const outputs: OutputFile[] = [];
-  const outcome = await exportResults(
-    { ...input, copyRunFiles: "always" },
-    {
+  return {
+    outputs,
+    target: {
       async open(path) {
         const parts: string[] = [];
         return {
@@ -325,82 +316,33 @@ export async function computeResultsFiles(
         };
       },
     },
-  );
-  return { ...outcome, outputs };
-}
-
-/** Writes the outputs under `cwd`, each file atomically (temp + rename), streaming the big ones. */
-export async function writeResultsFiles(
-  input: Omit<ExportResultsInput, "copyRunFiles" | "readResult" | "config"> & {
-    cwd: string;
-    config: Pick<Config, "results_dir" | "max_result_file_mb">;
-  },
-): Promise<ExportOutcome> {
-  const problem = await containedDirProblem(input.cwd, input.config.results_dir);
-  if (problem)
-    throw new Error(
-      `${problem}; labgate writes results only inside the repository, and wrote nothing. Fix: make ${input.config.results_dir} a plain folder of the repository (\`git rm\` the link if one was committed).`,
-    );
-  // Files still open when the export fails are aborted, so no temp file outlives it.
-  const open = new Set<AtomicFile>();
-  try {
-    return await exportResults(
-      {
-        ...input,
-        copyRunFiles: "when-elsewhere",
-        readResult: runResultReader(
-          input.cwd,
-          input.config.results_dir,
-          resultFileCap(input.config),
-        ),
-      },
-      {
-        async open(path) {
-          const file = await openAtomic(resolve(input.cwd, path));
-          open.add(file);
-          return {
-            write: (chunk) => file.write(chunk),
-            close: () => {
-              open.delete(file);
-              return file.close();
-            },
-          };
-        },
-      },
-    );
-  } catch (err) {
-    await Promise.all([...open].map((f) => f.abort()));
-    throw err;
-  }
-}
-
-function parseResult(text: string): ResultFile | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return `not valid JSON (${(err as Error).message})`;
-  }
-  if (isPlainResult(json)) return json;
-  const r = ResultFile.safeParse(json);
-  if (r.success) return r.data;
-  const i = r.error.issues[0];
-  return `not a result file: ${i?.path.join(".") || "(root)"}: ${i?.message}; expected { "metrics": { "name": number }, "meta": { ... } }`;
+  };
 }
 
 /**
- * The common case of the ResultFile schema, checked without zod (10^6 result files): finite
- * numeric metrics and an object `meta`. Anything else goes through the schema for its message.
+ * A target that writes under `cwd`, each file atomically (temp + rename), streaming the big ones.
+ * `abort` removes the temp files of those still open (the export failed midway).
  */
-function isPlainResult(json: unknown): json is ResultFile {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) return false;
-  const { metrics, meta } = json as Record<string, unknown>;
-  if (typeof metrics !== "object" || metrics === null || Array.isArray(metrics)) return false;
-  for (const k in metrics)
-    if (!Number.isFinite((metrics as Record<string, unknown>)[k])) return false;
-  if (meta === undefined) (json as Record<string, unknown>).meta = {};
-  else if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return false;
-  return true;
+export function diskTarget(cwd: string): { target: ResultsTarget; abort(): Promise<void> } {
+  const open = new Set<AtomicFile>();
+  return {
+    target: {
+      async open(path) {
+        const file = await openAtomic(resolve(cwd, path));
+        open.add(file);
+        return {
+          write: (chunk) => file.write(chunk),
+          close: () => {
+            open.delete(file);
+            return file.close();
+          },
+        };
+      },
+    },
+    abort: async () => {
+      await Promise.all([...open].map((f) => f.abort()));
+    },
+  };
 }
 
 const failureOf = (e: StateEntry): FailedRun => ({

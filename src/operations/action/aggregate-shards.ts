@@ -1,18 +1,16 @@
 import { join } from "node:path";
 import type { SimpleGit } from "simple-git";
-import { archivePilots } from "../../core/state/archive-pilots.js";
-import { serializeDispatchState } from "../../core/state/serialize-dispatch-state.js";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
-import { type GitDataCommitResult, gitDataCommit } from "../../github/git-data-commit.js";
-import { readFileAtCommit } from "../../github/git-data-commit-base-file.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import type { RepoRef } from "../../github/repo-ref.js";
-import { resultsCommitMessage } from "../commit-results.js";
-import { resultFileCap, writeContained } from "../contained-files.js";
-import { readDispatchState, statePath } from "../dispatch-state-store.js";
+import { resultFileCap } from "../contained-files.js";
+import { readDispatchState } from "../dispatch-state-store.js";
 import type { GivenConfig } from "../load-campaign.js";
-import { computeResultsFiles, runResultReader } from "../write-results.js";
+import { aggregateRuns } from "../results/aggregate.js";
+import { gitDataResultsCommitter } from "../results/git-data-results-committer.js";
+import type { ResultsCommit } from "../results/results-committer.js";
+import { runResultReader } from "../write-results.js";
 import { checkoutMismatch } from "./checkout-head.js";
 import { collectShardSidecars, type ShardRuns } from "./collect-shard-sidecars.js";
 import { planShards } from "./plan-shards.js";
@@ -58,20 +56,17 @@ export interface AggregateShardsResult {
   counts: Partial<Record<RunStatus, number>>;
   entries: StateEntry[];
   files: string[];
-  commit?: GitDataCommitResult;
+  commit?: ResultsCommit;
   /** The commit failed; the runs' outputs are still in the artifacts. */
   commitError?: string;
   warnings: string[];
-  /** The results commit's message (summary line and trailers). */
-  message?: string;
-  /** Reads of the state file at the branch head (one per attempt). */
-  stateReads?: number;
 }
 
 /**
- * The aggregate job (SPEC §9), on a GitHub-hosted runner: download every shard's artifact,
- * merge the sidecars into dispatch/state.json, compute every SPEC §5 output in memory, and
- * commit it all as ONE commit to the PR branch through the Git Data API, with the provenance
+ * The aggregate job (SPEC §9), on a GitHub-hosted runner: download every shard's artifact and
+ * take its sidecars and result files as data, then run the one results pipeline
+ * (`aggregateRuns`) with the Git Data API committer: the state at the PR branch's head merged with
+ * them, every SPEC §5 output computed in memory, ONE commit to the branch with the provenance
  * trailers. Runs of a shard that left nothing behind end `failed` / `shard lost`.
  */
 export async function aggregateShards(
@@ -138,7 +133,6 @@ export async function aggregateShards(
   );
   const collected = await collectShardSidecars(
     {
-      cwd: input.cwd,
       dispatchDir: config.dispatch_dir,
       maxResultBytes: resultFileCap(config),
       sha: input.sha,
@@ -148,80 +142,57 @@ export async function aggregateShards(
     },
     shards,
   );
-  const lostRuns = collected.lost;
   for (const w of collected.warnings) deps.log.warn(w);
 
   const dispatched = new Set(plan.runs.map((r) => r.run_id));
   const result: AggregateShardsResult = {
     shards: shardCount,
     lostShards,
-    lostRuns,
+    lostRuns: collected.lost,
     counts: {},
     entries: [],
     files: [],
-    warnings: [],
+    warnings: [...collected.warnings],
   };
-  const stateFile = statePath(config);
-  // Built on each head the commit is attempted on: the state there (which may hold runs this
-  // checkout of the approved sha predates) merged with every shard's sidecars.
-  const build = async (head: string) => {
-    result.stateReads = (result.stateReads ?? 0) + 1;
-    const atHead = await readFileAtCommit(deps.octokit, deps.repo, stateFile, head);
-    if (atHead !== undefined) {
-      const written = await writeContained(input.cwd, stateFile, atHead);
-      if (!written.ok) throw new Error(written.message);
-    }
-    const read = await readDispatchState({
-      cwd: input.cwd,
-      config,
-      git: deps.git,
-      log: deps.log,
-      knownRunIds: dispatched,
-    });
-    const merged = input.phase === "full" ? archivePilots(read.entries) : read.entries;
-    const entries = [...merged.values()];
-    const state = [
-      ...serializeDispatchState({
-        project: read.state?.project ?? loaded.definitions.project,
-        updated: deps.clock().toISOString(),
-        experiments: entries,
-      }),
-    ].join("");
-    const exported = await computeResultsFiles({
-      entries,
-      loaded,
-      config,
-      runUrl: input.runUrl,
-      clock: deps.clock,
-      phase: input.phase,
-      readResult: runResultReader(input.cwd, config.results_dir, resultFileCap(config)),
-    });
-    const files = [{ path: stateFile, content: state }, ...exported.outputs];
-    result.counts = exported.counts;
-    result.entries = entries.filter((e) => dispatched.has(e.id));
-    result.files = files.map((f) => f.path);
-    result.warnings = [...collected.warnings, ...read.warnings, ...exported.warnings];
-    result.message = resultsCommitMessage(
-      {
-        project: loaded.definitions.project,
-        counts: exported.counts,
-        sourceCommits: exported.sourceCommits,
-        runUrl: input.runUrl,
-      },
-      input.sha,
-    );
-    return files;
+  // A run's result file: the one its shard left, else the checkout's (a run already done).
+  const inCheckout = runResultReader(input.cwd, config.results_dir, resultFileCap(config));
+  const readResult = (entry: Pick<StateEntry, "id">) => {
+    const taken = collected.results.get(entry.id);
+    return taken === undefined ? inCheckout(entry) : Promise.resolve(taken);
   };
   try {
-    result.commit = await gitDataCommit(deps.octokit, {
-      ...deps.repo,
-      branch: input.branch,
-      under: [config.results_dir, config.dispatch_dir],
-      message: () => result.message as string,
-      files: build,
-      maxAttempts: input.maxAttempts,
-      log: deps.log,
-    });
+    const out = await aggregateRuns(
+      {
+        committer: gitDataResultsCommitter({
+          octokit: deps.octokit,
+          repo: deps.repo,
+          branch: input.branch,
+          source: input.sha,
+          config,
+          maxAttempts: input.maxAttempts,
+          log: deps.log,
+        }),
+        log: deps.log,
+        clock: deps.clock,
+      },
+      {
+        config,
+        loaded,
+        sidecars: collected.sidecars,
+        readResult,
+        runUrl: input.runUrl,
+        phase: input.phase,
+        commit: true,
+        // The statuses of a dispatch are committed even when no run left a result row.
+        commitEmpty: true,
+      },
+    );
+    result.counts = out.export.counts;
+    result.entries = out.entries.filter((e) => dispatched.has(e.id));
+    result.files = out.files;
+    result.warnings.push(...out.warnings);
+    result.commit = out.commit;
+    if (out.commitFailed) result.commitError = out.commitFailed.message;
   } catch (err) {
     result.commitError = (err as Error).message;
   }

@@ -1,15 +1,15 @@
+import { sidecarPath } from "../../core/paths/layout.js";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { newStateEntry } from "../../core/runner/new-state-entry.js";
 import { parseSidecar } from "../../core/state/parse-dispatch-state.js";
-import { FINAL_STATUSES } from "../../core/state/state-entry.js";
+import { FINAL_STATUSES, type StateEntry } from "../../core/state/state-entry.js";
+import type { Sidecar } from "../../core/state/state-entry-schema.js";
 import {
   type ContainedReader,
   containedReader,
   MAX_RESULT_FILE_BYTES,
   MAX_SIDECAR_BYTES,
-  writeContained,
 } from "../contained-files.js";
-import { sidecarFile, writeSidecar } from "../runner/write-sidecar.js";
 
 export interface ShardRuns {
   shard: number;
@@ -19,7 +19,6 @@ export interface ShardRuns {
 }
 
 export interface CollectInput {
-  cwd: string;
   dispatchDir: string;
   /** The result file cap (`resultFileCap(config)`); default: the default config's. */
   maxResultBytes?: number;
@@ -34,6 +33,13 @@ export interface CollectInput {
 }
 
 export interface Collected {
+  /**
+   * Every planned run's sidecar as data: the one its shard left (when it reached a final status),
+   * else a `failed` / `shard lost` entry.
+   */
+  sidecars: Sidecar[];
+  /** The result files the shards left, by run id: only those of runs whose sidecar was taken. */
+  results: Map<string, string>;
   /** Ids of the runs marked lost. */
   lost: string[];
   /** What an artifact held that was not taken: a link, a file too large, a sidecar of another run. */
@@ -41,8 +47,8 @@ export interface Collected {
 }
 
 /**
- * Puts every shard's sidecars and result files into the checkout, where the local merge reads
- * them. A run whose shard left no artifact, no sidecar, or a sidecar that never reached a final
+ * Takes every shard's sidecars and result files from its downloaded artifact, as data for the
+ * aggregate (results/aggregate.ts); nothing is written into the checkout. A run whose shard left no artifact, no sidecar, or a sidecar that never reached a final
  * status (the job died under it) becomes `failed` with reason `shard lost`: every planned run
  * ends in a definite status.
  *
@@ -56,6 +62,8 @@ export async function collectShardSidecars(
   input: CollectInput,
   shards: readonly ShardRuns[],
 ): Promise<Collected> {
+  const sidecars: Sidecar[] = [];
+  const results = new Map<string, string>();
   const lost: string[] = [];
   const warnings: string[] = [];
   for (const { shard, runs, dir } of shards) {
@@ -64,7 +72,7 @@ export async function collectShardSidecars(
       ? containedReader(dir, input.maxResultBytes ?? MAX_RESULT_FILE_BYTES)
       : undefined;
     for (const run of runs) {
-      const sidecar = sidecarFile(input.dispatchDir, run.run_id);
+      const sidecar = sidecarPath({ dispatch_dir: input.dispatchDir }, run.run_id);
       const got = readSidecar ? await readSidecar(sidecar) : undefined;
       if (got && !got.ok && got.code !== "missing")
         warnings.push(`shard ${shard}'s artifact: ${got.message}; not taken`);
@@ -80,9 +88,9 @@ export async function collectShardSidecars(
       }
       const status = parsed?.ok ? parsed.value.status : undefined;
       if (dir && text !== undefined && parsed?.ok && status && FINAL_STATUSES.includes(status)) {
-        await take(input.cwd, sidecar, text);
+        sidecars.push(parsed.value);
         const result = await (readResult as ContainedReader)(run.result_file);
-        if (result.ok) await take(input.cwd, run.result_file, result.text);
+        if (result.ok) results.set(run.run_id, result.text);
         else if (result.code !== "missing")
           warnings.push(`shard ${shard}'s artifact: ${result.message}; not taken`);
         continue;
@@ -90,7 +98,7 @@ export async function collectShardSidecars(
       if (dir && got?.ok === false && got.code === "missing" && input.alreadyDone.has(run.run_id))
         continue;
       lost.push(run.run_id);
-      const entry = {
+      const entry: StateEntry = {
         ...newStateEntry(run, {
           command: run.experiment.command,
           shard,
@@ -112,14 +120,8 @@ export async function collectShardSidecars(
             ? `shard ${shard} ended while the run was ${status}`
             : `shard ${shard}'s artifact has no readable sidecar for this run`,
       });
-      await writeSidecar(input.cwd, input.dispatchDir, entry);
+      sidecars.push(entry);
     }
   }
-  return { lost, warnings };
-}
-
-/** Writes a file taken from an artifact into the checkout, refusing a path that leads out of it. */
-async function take(cwd: string, rel: string, text: string): Promise<void> {
-  const written = await writeContained(cwd, rel, text);
-  if (!written.ok) throw new Error(written.message);
+  return { sidecars, results, lost, warnings };
 }
