@@ -1,7 +1,7 @@
-import { join } from "node:path/posix";
 import type { AutofixFailure } from "../core/autofix/autofix-failure.js";
 import { collectFailures } from "../core/autofix/collect-failures.js";
 import type { Config } from "../core/config/config-schema.js";
+import { statePath } from "../core/paths/layout.js";
 import { parseDispatchState } from "../core/state/parse-dispatch-state.js";
 import type { OctokitLike } from "../github/octokit.js";
 import type { Workspace } from "./workspace.js";
@@ -48,7 +48,7 @@ export async function failedRunsIn(
   workspace: Workspace,
   config: Config,
 ): Promise<AutofixFailure[]> {
-  const path = join(config.dispatch_dir, "state.json");
+  const path = statePath(config);
   const text = await workspace.readFile(path);
   if (text === undefined) return [];
   const parsed = parseDispatchState(path, text);
