@@ -26,6 +26,15 @@ export const Hypothesis = z.strictObject({
   direction: z.enum(["higher", "lower"]),
 });
 
+export const MetricDeclaration = z
+  .strictObject({
+    direction: z.enum(["higher", "lower"]).describe("Which way is better."),
+    unit: z.string().min(1).optional().describe('Shown beside values, e.g. "%", "ms", "fraction".'),
+    label: z.string().min(1).optional().describe("A readable name for tables and charts."),
+  })
+  .describe("A metric's direction (and optional unit and label); see docs/results.md.");
+export type MetricDeclaration = z.infer<typeof MetricDeclaration>;
+
 export const Method = z.strictObject({
   id,
   label: z.string().min(1),
@@ -184,6 +193,12 @@ export const Definitions = z.strictObject({
   project: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a slug: lowercase letters, digits and '-'"),
   title: z.string().min(1),
   hypotheses: z.array(Hypothesis).min(1),
+  metrics: z
+    .record(z.string().min(1), MetricDeclaration)
+    .optional()
+    .describe(
+      "Each metric's direction: what best cells, deltas, pilot criteria, the nightly and the charts follow.",
+    ),
   methods: z.array(Method).min(1),
   datasets: z.array(Dataset).min(1),
   defaults: Defaults.default({}),
