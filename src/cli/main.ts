@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { type CliContext, EXIT_FAILED, EXIT_USAGE, UsageError } from "./cli-context.js";
+import { packageVersion } from "./commands/init-package.js";
 import { COMMANDS } from "./commands.js";
 
 const HELP = `labgate — the experiment loop of an ML research group, gated on GitHub
@@ -21,7 +22,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === "--version") {
-    ctx.stdout.write("labgate 0.1.0\n");
+    ctx.stdout.write(`labgate ${packageVersion()}\n`);
     return 0;
   }
   const command = COMMANDS[name];
