@@ -4,11 +4,11 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
+import { RESULTS_FILES, resultsFilePath, runResultPath } from "../core/paths/layout.js";
 import { badRunIdMessage, isValidRunId } from "../core/plan/run-id.js";
 import { ALL_RESULTS_COLUMNS } from "../core/results/all-results-csv.js";
 import { parseCsvLine } from "../core/results/csv-field.js";
 import type { ProvenanceFile } from "../core/results/provenance.js";
-import { runFilePath } from "../core/results/run-result.js";
 import { commitExists } from "../git/commit-exists.js";
 import { differsFrom, lastCommitTouching } from "../git/last-commit-touching.js";
 import { SOURCE_COMMIT_TRAILER, trailerValues } from "../git/trailers.js";
@@ -32,7 +32,7 @@ export async function verifyResults(
   input: { cwd: string; config: Pick<Config, "results_dir"> },
 ): Promise<VerifyOutcome> {
   const dir = input.config.results_dir.replace(/\/+$/, "");
-  const csvPath = `${dir}/all_results.csv`;
+  const csvPath = resultsFilePath(input.config, RESULTS_FILES.allResults);
   const problems: string[] = [];
   const checked: VerifyOutcome["checked"] = { rows: 0, commits: 0, resultFiles: 0 };
 
@@ -149,12 +149,12 @@ async function readCommitsOfRows(
 /**
  * Each provenance record's file hashes to its sha256; each runs/*.json has a record. provenance.json
  * and the result files are data a PR or a run wrote: a record's file is read only at its run's path
- * (`runFilePath`), and every file only as a regular file inside the checkout (`containedReader`;
+ * (`runResultPath`), and every file only as a regular file inside the checkout (`containedReader`;
  * docs/security.md, "Paths come from the plan"), so a `result_file` of `../../x` or a committed
  * link is reported, never read.
  */
 async function checkResultFiles(cwd: string, dir: string, problems: string[]): Promise<number> {
-  const provPath = `${dir}/provenance.json`;
+  const provPath = resultsFilePath({ results_dir: dir }, RESULTS_FILES.provenance);
   const rerun = "re-run `labgate aggregate`";
   let prov: ProvenanceFile;
   const provText = await containedReader(cwd, MAX_STATE_FILE_BYTES)(provPath);
@@ -177,7 +177,9 @@ async function checkResultFiles(cwd: string, dir: string, problems: string[]): P
   const recorded = new Set<string>();
   let n = 0;
   for (const r of prov.runs) {
-    const planned = isValidRunId(r.run_id) ? runFilePath(dir, r.run_id) : undefined;
+    const planned = isValidRunId(r.run_id)
+      ? runResultPath({ results_dir: dir }, r.run_id)
+      : undefined;
     if (planned === undefined || r.result_file !== planned) {
       problems.push(
         planned === undefined

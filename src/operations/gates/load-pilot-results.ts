@@ -1,9 +1,9 @@
 import type { Config } from "../../core/config/config-schema.js";
 import type { PilotRunResult } from "../../core/gates/pilot/pilot-run-result.js";
 import type { VerdictReason } from "../../core/gates/verdict.js";
+import { runResultPath, statePath } from "../../core/paths/layout.js";
 import { variantId } from "../../core/plan/run-id.js";
-import { ResultFile } from "../../core/results/result-file-schema.js";
-import { runFilePath } from "../../core/results/run-result.js";
+import { parseResultFile } from "../../core/results/result-file-schema.js";
 import { ARCHIVED_PILOT_PHASE } from "../../core/state/merge-sidecars.js";
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import type { Workspace } from "../workspace.js";
@@ -17,26 +17,26 @@ export interface LoadedPilotResults {
 /**
  * The pilot runs of `dispatch/state.json`, each joined with the metrics of its result file
  * `<results_dir>/runs/<run_id>.json`, read through the workspace. The path is the plan's
- * (`runFilePath` of the entry's id, which the state schema holds to a run id); an entry's
+ * (`runResultPath` of the entry's id, which the state schema holds to a run id); an entry's
  * `result_file` is data the PR wrote and is never read (docs/security.md, "Paths come from the
  * plan"). Active pilots when there are any; once a full dispatch has archived them (SPEC §4), the
  * archived ones — they are still the latest pilot evidence, and the gate would otherwise fall back
  * to PENDING after a campaign.
  */
 export async function loadPilotResults(ws: Workspace, config: Config): Promise<LoadedPilotResults> {
-  const statePath = `${config.dispatch_dir.replace(/\/+$/, "")}/state.json`;
-  const text = await ws.readFile(statePath);
+  const stateFile = statePath(config);
+  const text = await ws.readFile(stateFile);
   if (text === undefined) return { results: [], problems: [] };
-  const parsed = parseDispatchState(statePath, text);
+  const parsed = parseDispatchState(stateFile, text);
   if (!parsed.ok)
     return {
       results: [],
       problems: [
         {
           severity: "blocking",
-          file: statePath,
+          file: stateFile,
           line: 1,
-          message: `${parsed.message} — restore it from the last commit (git checkout HEAD~1 -- ${statePath})`,
+          message: `${parsed.message} — restore it from the last commit (git checkout HEAD~1 -- ${stateFile})`,
         },
       ],
     };
@@ -49,17 +49,11 @@ export async function loadPilotResults(ws: Workspace, config: Config): Promise<L
     if (e.phase !== pilotPhase) continue;
     let metrics: Record<string, number> = {};
     if (e.status === "done") {
-      const path = runFilePath(config.results_dir, e.id);
+      const path = runResultPath(config, e.id);
       const raw = await ws.readFile(path);
       if (raw !== undefined) {
-        let json: unknown;
-        try {
-          json = JSON.parse(raw);
-        } catch {
-          json = undefined;
-        }
-        const r = ResultFile.safeParse(json);
-        if (r.success) metrics = r.data.metrics;
+        const r = parseResultFile(raw);
+        if (r.ok) metrics = r.value.metrics;
         else
           problems.push({
             severity: "warning",

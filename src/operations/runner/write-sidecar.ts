@@ -1,18 +1,14 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { parseRunId } from "../../core/plan/run-id.js";
+import { dirname, resolve } from "node:path";
+import { sidecarPath } from "../../core/paths/layout.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 
-export const SIDECAR_SUFFIX = ".status.json";
-
 /**
- * `dispatch/<run_id>.status.json`, repo-relative (SPEC §4): the one place a sidecar's path is
- * made. An id that no plan could make throws rather than become a path (docs/security.md).
+ * @deprecated `sidecarPath` (src/core/paths/layout.ts) builds this path; kept for
+ * src/operations/action/run-shard.ts until it moves to the layout.
  */
 export function sidecarFile(dispatchDir: string, runId: string): string {
-  const id = parseRunId(runId, "a sidecar's run id");
-  if (!id.ok) throw new Error(id.message);
-  return join(dispatchDir, `${id.id}${SIDECAR_SUFFIX}`);
+  return sidecarPath({ dispatch_dir: dispatchDir }, runId);
 }
 
 let seq = 0;
@@ -27,7 +23,7 @@ export async function writeSidecar(
   dispatchDir: string,
   entry: StateEntry,
 ): Promise<void> {
-  const path = resolve(cwd, sidecarFile(dispatchDir, entry.id));
+  const path = resolve(cwd, sidecarPath({ dispatch_dir: dispatchDir }, entry.id));
   const tmp = `${path}.${process.pid}.${seq++}.tmp`;
   await mkdir(dirname(path), { recursive: true });
   await writeFile(tmp, `${JSON.stringify(entry, null, 2)}\n`);
