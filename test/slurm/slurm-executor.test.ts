@@ -176,6 +176,31 @@ describeSlurm("labgate run on a runner pool with executor: slurm (a real SLURM c
     expect(sidecars(dir).get("stuck_s1")?.reason).toMatch(/cancel/i);
   }, 240_000);
 
+  it("early stop: once an experiment's rule is met, its remaining tasks are scancelled", async () => {
+    const dir = campaignRepo(
+      [
+        {
+          id: "weak",
+          seeds: [1, 2, 3, 4, 5, 6],
+          args: "--sleep 1 --value 0.1",
+          early_stop: { metric: "accuracy", below: 0.5, min_runs: 1 },
+        },
+      ],
+      slurmConfig({ max_concurrent: 1 }),
+    );
+    const r = await runCli(["run"], dir, SLURM_ENV);
+    const entries = [...sidecars(dir).values()];
+    const done = entries.filter((e) => e.status === "done");
+    const cancelled = entries.filter((e) => e.status === "cancelled");
+    expect(done.length, `${r.stdout}\n${r.stderr}\n${taskOutputs(dir)}`).toBeGreaterThanOrEqual(1);
+    expect(cancelled.length).toBeGreaterThanOrEqual(1);
+    expect(done.length + cancelled.length).toBe(6);
+    for (const e of cancelled)
+      expect(e.reason).toMatch(/^early stop: mean accuracy 0\.1 < 0\.5 over \d+ runs?$/);
+    expect(r.stdout).toContain("weak: early stop: mean accuracy 0.1 < 0.5");
+    expect(r.stdout).toContain("its remaining runs are cancelled (scancel)");
+  }, 240_000);
+
   it("labgate killed while its array is queued: the next labgate run waits on that array and submits nothing again", async () => {
     const dir = campaignRepo(
       [{ id: "step", seeds: [1, 2, 3, 4], args: "--sleep 1 --value 0.7" }],
