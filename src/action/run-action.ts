@@ -1,8 +1,10 @@
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
+import { messageOf } from "../core/failure/failure.js";
 import { chooseArtifactStore } from "../github/artifacts-actions.js";
 import { directoryArtifactStore } from "../github/artifacts-dir.js";
 import { createOctokit, type OctokitLike } from "../github/octokit.js";
+import { providerFromEnv } from "../llm/provider-from-env.js";
 import { readActionEnv } from "./action-env.js";
 import type { ModeResult } from "./action-mode.js";
 import { parseInputs, readRawInputs } from "./inputs.js";
@@ -57,15 +59,16 @@ export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv): Promi
         return octokit;
       },
       artifacts: () => chooseArtifactStore(env, directoryArtifactStore),
+      provider: providerFromEnv(env),
     });
   } catch (err) {
-    const message = (err as Error).message ?? String(err);
+    const message = messageOf(err);
     result = {
       outputs: {},
       summary: `## labgate ${inputs.mode}: error\n\n${message}\n`,
       failure: message,
     };
-    if (env.LABGATE_DEBUG) core.info((err as Error).stack ?? "");
+    if (env.LABGATE_DEBUG && err instanceof Error) core.info(err.stack ?? "");
   }
   await finish(core, env, result);
 }

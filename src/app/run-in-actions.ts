@@ -1,6 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { Probot, ProbotOctokit } from "probot";
+import { messageOf } from "../core/failure/failure.js";
 import { apiBaseUrl } from "../github/octokit.js";
+import { providerFromEnv } from "../llm/provider-from-env.js";
+import type { ReviewProvider } from "../llm/review-provider.js";
 import { createLabgateApp } from "./create-app.js";
 import { createWorkQueue } from "./work-queue.js";
 
@@ -21,6 +24,8 @@ export interface ActionsModeInput {
   apiUrl: string;
   /** GITHUB_RUN_ID: the delivery id the handlers log. */
   runId: string | undefined;
+  /** The design debate's language-model reviewer the shell built from its environment, or none. */
+  provider?: ReviewProvider | undefined;
 }
 
 /** The input as `labgate app` (the CLI) reads it: the token from GITHUB_TOKEN. */
@@ -32,6 +37,7 @@ export function actionsModeInputFromEnv(env: NodeJS.ProcessEnv): ActionsModeInpu
     tokenFrom: "GITHUB_TOKEN",
     apiUrl: apiBaseUrl(env),
     runId: env.GITHUB_RUN_ID || undefined,
+    provider: providerFromEnv(env),
   };
 }
 
@@ -55,7 +61,7 @@ export async function runInActions(input: ActionsModeInput): Promise<ActionsMode
     );
   const payload = JSON.parse(await readFile(path as string, "utf8"));
   const failures: string[] = [];
-  const queue = createWorkQueue((err, key) => failures.push(`${key}: ${(err as Error).message}`));
+  const queue = createWorkQueue((err, key) => failures.push(`${key}: ${messageOf(err)}`));
   const probot = new Probot({
     githubToken: token as string,
     baseUrl: input.apiUrl,
@@ -64,7 +70,13 @@ export async function runInActions(input: ActionsModeInput): Promise<ActionsMode
   });
   // GITHUB_TOKEN writes as the github-actions app, as a PR's own workflow can: no check run is
   // trusted by its author here, and approvals recompute the gates (docs/security.md).
-  await probot.load(createLabgateApp({ queue, trust: { app_id: null } }));
+  await probot.load(
+    createLabgateApp({
+      queue,
+      trust: { app_id: null },
+      ...(input.provider ? { provider: input.provider } : {}),
+    }),
+  );
   await probot.receive({
     id: input.runId ?? "actions",
     name: name as "pull_request",

@@ -1,3 +1,4 @@
+import type { Failure } from "../core/failure/failure.js";
 import { DEFAULT_RETRY_BUDGET, type RetryBudget } from "./inbox/work-failure.js";
 
 /** Probot's own fallback when no secret is given (probot/lib/server/server.js): anyone knows it. */
@@ -12,11 +13,7 @@ export interface ServerConfig {
 
 export type ServerConfigResult =
   | { ok: true; config: ServerConfig }
-  | {
-      ok: false;
-      code: "missing-webhook-secret" | "development-webhook-secret" | "bad-setting";
-      message: string;
-    };
+  | Failure<"missing-webhook-secret" | "development-webhook-secret" | "bad-setting">;
 
 const HOW_TO_SET_SECRET =
   "Set WEBHOOK_SECRET to the app's webhook secret (GitHub: Settings → Developer settings → GitHub Apps → labgate → Webhook secret; a long random string, e.g. `openssl rand -hex 32`, set on both sides).";

@@ -1,3 +1,4 @@
+import { messageOf } from "../core/failure/failure.js";
 import type { LlmOpinion } from "../core/gates/debate/debate-role.js";
 import { parseLlmVerdict } from "./llm-verdict-schema.js";
 import type { ReviewProvider, ReviewRequest } from "./review-provider.js";
@@ -41,19 +42,19 @@ export function openAiCompatibleProvider(opts: OpenAiCompatibleOptions): ReviewP
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
-        const e = err as Error;
-        if (e.name === "TimeoutError" || e.name === "AbortError")
+        const name = err instanceof Error ? err.name : "";
+        if (name === "TimeoutError" || name === "AbortError")
           return {
             ok: false,
             error: `no reply within ${timeoutMs / 1000} s (LABGATE_LLM_TIMEOUT_SECONDS)`,
           };
-        return { ok: false, error: `request failed: ${e.message}` };
+        return { ok: false, error: `request failed: ${messageOf(err)}` };
       }
       let body: string;
       try {
         body = await res.text();
       } catch (err) {
-        return { ok: false, error: `reading the reply failed: ${(err as Error).message}` };
+        return { ok: false, error: `reading the reply failed: ${messageOf(err)}` };
       }
       if (!res.ok) return { ok: false, error: `HTTP ${res.status}: ${body.slice(0, 200)}` };
       let content: unknown;

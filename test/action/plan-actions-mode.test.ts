@@ -146,9 +146,7 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
       "GET /repos/lab/study/issues/7/comments",
       "GET /repos/lab/study/actions/workflows/labgate-gates.yml/runs",
       `GET /repos/lab/study/actions/runs/${GATES_RUN}/jobs`,
-      // The plan's config: the default branch's labgate.yml again, read by the plan step itself.
-      "GET /repos/lab/study",
-      "GET /repos/lab/study/contents/.github/labgate.yml",
+      // The plan is made with the same policy: the step loads it once, not again.
     ]);
   });
 

@@ -8,7 +8,7 @@ import type { ActionMode, ModeResult } from "../action-mode.js";
  */
 export const appMode: ActionMode = {
   requires: [],
-  async run({ inputs, env }): Promise<ModeResult> {
+  async run({ inputs, env, provider }): Promise<ModeResult> {
     const { runInActions } = await import("../../app/run-in-actions.js");
     const result = await runInActions({
       eventName: env.eventName,
@@ -17,6 +17,7 @@ export const appMode: ActionMode = {
       tokenFrom: "the `token` input (default: github.token)",
       apiUrl: env.apiUrl,
       runId: env.runId,
+      provider,
     });
     if (result.failures.length > 0)
       return {

@@ -20,7 +20,7 @@ import { diagnosticsList, markdownTable } from "../render-markdown.js";
  */
 export const planMode = defineMode({
   requires: ["sha", "pr"],
-  async run({ inputs, env, cwd, octokit }) {
+  async run({ inputs, env, cwd, octokit, provider }) {
     const { sha } = inputs;
     const mismatch = await checkoutMismatch(cwd, sha);
     if (mismatch) return refuse(mismatch);
@@ -41,6 +41,7 @@ export const planMode = defineMode({
       appSlug: inputs.appSlug,
       checkout: diskWorkspace(cwd),
       policy: loadPolicy,
+      provider,
     });
     if (!authorized.ok) return refuse(`refusing to plan: ${authorized.message}`);
     const policy = await loadPolicy();

@@ -15,6 +15,7 @@ import type { OctokitLike } from "../../github/octokit.js";
 import type { RepoRef } from "../../github/repo-ref.js";
 import { listRunJobs } from "../../github/workflow-jobs.js";
 import { listWorkflowRuns } from "../../github/workflow-runs.js";
+import type { ReviewProvider } from "../../llm/review-provider.js";
 import type { Campaign } from "../../operations/load-campaign.js";
 import { reviewGates } from "../../operations/review-gates.js";
 import type { Workspace } from "../../operations/workspace.js";
@@ -53,6 +54,7 @@ export async function gateProblemsAt(
   const campaign = await prefetchReviewFiles(ws, c.config);
   return recomputedGateProblems({
     campaign,
+    provider: deps.provider,
     octokit: deps.octokit,
     repo: deps.repo,
     workspace: ws,
@@ -79,6 +81,8 @@ export interface RecomputeGatesInput {
   defaultBranch: string;
   /** The campaign already read at `sha` with `config` (`prefetchReviewFiles`); else read here. */
   campaign?: Campaign;
+  /** The design debate's language-model reviewer, as the app's own review uses it; none if unset. */
+  provider?: ReviewProvider | undefined;
 }
 
 /**
@@ -97,6 +101,7 @@ export async function recomputedGateProblems(input: RecomputeGatesInput): Promis
       ? { campaign: input.campaign }
       : { config: { ok: true as const, config: input.config } }),
     dryRun: "skip",
+    provider: input.provider,
   });
   const path = statePath(input.config);
   const stateText = await ws.readFile(path);

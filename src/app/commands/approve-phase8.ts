@@ -1,3 +1,4 @@
+import { messageOf } from "../../core/failure/failure.js";
 import { branchHeadAt } from "../../github/branch-head-at.js";
 import {
   type ApprovalRecord,
@@ -41,7 +42,7 @@ export async function approvePhase8(
       "Not approved: this PR comes from a fork, and labgate never dispatches fork code to self-hosted GPU runners. Push the branch to this repository and open the PR from there.",
     );
   const auth = await authorize(deps, user, config.approvers);
-  if (!auth.ok) return refused(`Not approved: ${auth.reason}`);
+  if (!auth.ok) return refused(`Not approved: ${auth.message}`);
   if (config.approvers.require_other_approver && user.toLowerCase() === pr.author.toLowerCase())
     return refused(
       `Not approved: @${user} opened this PR, and \`approvers.require_other_approver\` in .github/labgate.yml asks for someone else to approve it.`,
@@ -181,10 +182,10 @@ async function dispatchApproved(
       status === 404
         ? `the workflow \`${config.dispatch_workflow}\` was not found on the default branch \`${c.defaultBranch}\` (copy it from templates/workflows, or set \`dispatch_workflow\` in .github/labgate.yml)`
         : status === 422
-          ? `GitHub refused the dispatch (HTTP 422): ${(err as Error).message}. Does \`${config.dispatch_workflow}\` declare \`workflow_dispatch\` inputs pr, sha and phase?`
+          ? `GitHub refused the dispatch (HTTP 422): ${messageOf(err)}. Does \`${config.dispatch_workflow}\` declare \`workflow_dispatch\` inputs pr, sha and phase?`
           : status !== undefined
             ? `GitHub answered HTTP ${status}`
-            : (err as Error).message;
+            : messageOf(err);
     await updateCheckRun(deps.octokit, deps.repo, checkId, {
       status: "completed",
       conclusion: "failure",

@@ -1,9 +1,16 @@
 import type { Config } from "../../core/config/config-schema.js";
+import { type Failure, fail } from "../../core/failure/failure.js";
 import { canWrite, getCollaboratorRole } from "../../github/collaborator-permission.js";
 import { isActiveTeamMember } from "../../github/team-membership.js";
 import type { EventDeps } from "../event-deps.js";
 
-export type Authorization = { ok: true; via: string } | { ok: false; reason: string };
+/**
+ * Who may, and through what; or why not: `permission-unknown` (GitHub could not say, so labgate
+ * refuses), `not-writer` (read access only and no configured approver).
+ */
+export type Authorization =
+  | { ok: true; via: string }
+  | Failure<"permission-unknown" | "not-writer">;
 
 /**
  * May `user` give commands that spend GPU time? Write access or more through the collaborator
@@ -17,10 +24,10 @@ export async function authorize(
 ): Promise<Authorization> {
   const role = await getCollaboratorRole(deps.octokit, deps.repo, user);
   if (!role.ok)
-    return {
-      ok: false,
-      reason: `${role.reason}, so labgate cannot verify the permission and refuses.`,
-    };
+    return fail(
+      "permission-unknown",
+      `${role.reason}, so labgate cannot verify the permission and refuses.`,
+    );
   if (canWrite(role.role)) return { ok: true, via: `${role.role} permission` };
   const lower = user.toLowerCase();
   if (approvers.users.some((u) => u.toLowerCase() === lower))
@@ -31,10 +38,10 @@ export async function authorize(
     if (m.member) return { ok: true, via: `membership of ${team}` };
     if (m.reason) problems.push(m.reason);
   }
-  return {
-    ok: false,
-    reason: `@${user} has ${role.role} permission; this needs write, maintain or admin, or being a configured approver${
+  return fail(
+    "not-writer",
+    `@${user} has ${role.role} permission; this needs write, maintain or admin, or being a configured approver${
       problems.length > 0 ? ` (${problems.join("; ")})` : ""
     }.`,
-  };
+  );
 }

@@ -11,7 +11,7 @@ import type { PrCommandContext } from "./pr-command-context.js";
 export async function cancelDispatch(c: PrCommandContext): Promise<CommandOutcome> {
   const { deps, pr, user, config } = c;
   const auth = await authorize(deps, user, config.approvers);
-  if (!auth.ok) return refused(`Nothing cancelled: ${auth.reason}`);
+  if (!auth.ok) return refused(`Nothing cancelled: ${auth.message}`);
   // Only the runs labgate dispatched for this PR, whichever commit they run.
   const runs = (await dispatchRunsFor(c)).filter(isActive);
   for (const run of runs) await cancelWorkflowRun(deps.octokit, deps.repo, run.id);

@@ -1,3 +1,4 @@
+import { statePath as statePathOf } from "../../core/paths/layout.js";
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import { holds } from "../../github/check-run-protocol.js";
 import { contentsWorkspace } from "../../github/contents-workspace.js";
@@ -28,7 +29,7 @@ export async function retryRuns(
   if (pr.fromFork)
     return refused("Nothing retried: labgate never runs fork code on self-hosted runners.");
   const auth = await authorize(deps, user, config.approvers);
-  if (!auth.ok) return refused(`Nothing retried: ${auth.reason}`);
+  if (!auth.ok) return refused(`Nothing retried: ${auth.message}`);
   const approval = await latestApproval(deps, pr.headSha, pr.number);
   if (!holds(approval?.record))
     return refused(
@@ -49,7 +50,7 @@ export async function retryRuns(
         "rocket",
       );
     }
-    const statePath = `${config.dispatch_dir}/state.json`;
+    const statePath = statePathOf(config);
     const text = await contentsWorkspace(deps.octokit, deps.repo, pr.headSha).readFile(statePath);
     const state = text === undefined ? undefined : parseDispatchState(statePath, text);
     if (!state?.ok)

@@ -31,7 +31,7 @@ export async function runPilot(c: PrCommandContext, stage?: number): Promise<Com
   if (pr.fromFork)
     return refused("Pilot not started: labgate never runs fork code on self-hosted GPU runners.");
   const auth = await authorize(deps, user, config.approvers);
-  if (!auth.ok) return refused(`Pilot not started: ${auth.reason}`);
+  if (!auth.ok) return refused(`Pilot not started: ${auth.message}`);
   if (config.approvers.require_other_approver && user.toLowerCase() === pr.author.toLowerCase())
     return refused(
       `Pilot not started: @${user} opened this PR, and \`approvers.require_other_approver\` in .github/labgate.yml asks for someone else to start its pilot (a pilot runs the PR's code on the GPU runners, as \`/approve-phase8\` does).`,

@@ -1,3 +1,4 @@
+import { type Failure, fail } from "../../core/failure/failure.js";
 import { reasonsToAnnotations } from "../../github/check-run-output.js";
 import {
   CODE_REVIEW_CHECK,
@@ -53,13 +54,9 @@ export type DryRunReport =
       conclusion: string;
       checkRun: { id: number; action: "updated" | "created" };
     }
-  | { ok: false; code: DryRunRefusalCode; message: string };
+  | Failure<DryRunRefusalCode>;
 
-const refuse = (code: DryRunRefusalCode, message: string): DryRunReport => ({
-  ok: false,
-  code,
-  message,
-});
+const refuse = (code: DryRunRefusalCode, message: string): DryRunReport => fail(code, message);
 
 /**
  * A gates workflow run finished: report its dry-run to the app's own `labgate/code-review` check of

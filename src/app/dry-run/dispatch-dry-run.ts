@@ -1,3 +1,4 @@
+import { type Failure, fail, messageOf } from "../../core/failure/failure.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
 import type { PolicyContext } from "../../operations/load-context.js";
@@ -6,11 +7,7 @@ import type { EventDeps } from "../event-deps.js";
 /** How the code-review dry-run of a PR head was started, or why it was not. */
 export type DryRunDispatch =
   | { ok: true; workflow: string; ref: string }
-  | {
-      ok: false;
-      code: "fork-pr" | "config-invalid" | "workflow-missing" | "workflow-not-dispatchable";
-      message: string;
-    };
+  | Failure<"fork-pr" | "config-invalid" | "workflow-missing" | "workflow-not-dispatchable">;
 
 /**
  * Dispatches the gates workflow for (pr, sha) on the default branch, the only copy of the workflow
@@ -24,18 +21,16 @@ export async function dispatchDryRun(
   policy: PolicyContext,
 ): Promise<DryRunDispatch> {
   if (t.fromFork)
-    return {
-      ok: false,
-      code: "fork-pr",
-      message:
-        "This PR comes from a fork: labgate does not run a fork's `--dry-run`s in this repository's gates workflow, so code review covers the static checks only.",
-    };
+    return fail(
+      "fork-pr",
+      "This PR comes from a fork: labgate does not run a fork's `--dry-run`s in this repository's gates workflow, so code review covers the static checks only.",
+    );
   if (!policy.ok)
-    return {
-      ok: false,
-      code: "config-invalid",
-      message: `The dry-run was not started: .github/labgate.yml on the default branch \`${policy.ref}\` is invalid — fix it there:\n${policy.message}`,
-    };
+    return fail(
+      "config-invalid",
+      `The dry-run was not started: .github/labgate.yml on the default branch \`${policy.ref}\` is invalid — fix it there:\n${policy.message}`,
+      policy,
+    );
   const workflow = policy.config.gates_workflow;
   const ref = policy.ref;
   try {
@@ -43,17 +38,17 @@ export async function dispatchDryRun(
   } catch (err) {
     const where = `.github/workflows/${workflow} on the default branch \`${ref}\``;
     if (httpStatus(err) === 404)
-      return {
-        ok: false,
-        code: "workflow-missing",
-        message: `The dry-run was not started: ${where} was not found. Copy templates/workflows/labgate-gates.yml there (\`labgate init\`), or set \`gates_workflow\` in .github/labgate.yml to its file name.`,
-      };
+      return fail(
+        "workflow-missing",
+        `The dry-run was not started: ${where} was not found. Copy templates/workflows/labgate-gates.yml there (\`labgate init\`), or set \`gates_workflow\` in .github/labgate.yml to its file name.`,
+        err,
+      );
     if (httpStatus(err) === 422)
-      return {
-        ok: false,
-        code: "workflow-not-dispatchable",
-        message: `The dry-run was not started: GitHub refused to dispatch ${where} (${(err as Error).message}). It needs \`on: workflow_dispatch\` with the inputs \`pr\` and \`sha\`, as in templates/workflows/labgate-gates.yml.`,
-      };
+      return fail(
+        "workflow-not-dispatchable",
+        `The dry-run was not started: GitHub refused to dispatch ${where} (${messageOf(err)}). It needs \`on: workflow_dispatch\` with the inputs \`pr\` and \`sha\`, as in templates/workflows/labgate-gates.yml.`,
+        err,
+      );
     throw err;
   }
   return { ok: true, workflow, ref };

@@ -2,6 +2,7 @@ import { type GateProblem, recomputedGateProblems } from "../../app/approval/gat
 import { cancelAfter } from "../../app/commands/cancel-after.js";
 import { parseCommands } from "../../app/commands/parse-commands.js";
 import type { Config } from "../../core/config/config-schema.js";
+import { type Failure, fail } from "../../core/failure/failure.js";
 import { appIdBySlug } from "../../github/app-by-slug.js";
 import { branchHeadAt } from "../../github/branch-head-at.js";
 import {
@@ -24,6 +25,7 @@ import {
 } from "../../github/issue-comment.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import { httpStatus, type RepoRef } from "../../github/repo-ref.js";
+import type { ReviewProvider } from "../../llm/review-provider.js";
 import type { PolicyContext } from "../load-context.js";
 import type { Workspace } from "../workspace.js";
 import { type PullRequestHead, pullRequestHead } from "./pull-request-head.js";
@@ -46,6 +48,8 @@ export interface DispatchRequest {
    * an Actions-mode record asks it here, and the caller plans with the same one.
    */
   policy: () => Promise<PolicyContext>;
+  /** The design debate's language-model reviewer for the gates' recompute; none if unset. */
+  provider?: ReviewProvider | undefined;
 }
 
 export type DispatchRefusalCode =
@@ -77,7 +81,7 @@ export type DispatchRefusalCode =
 
 export type DispatchAuthorization =
   | { ok: true; head: PullRequestHead; approval: ApprovalRecord | undefined }
-  | { ok: false; code: DispatchRefusalCode; message: string };
+  | Failure<DispatchRefusalCode>;
 
 /**
  * May the dispatch workflow plan (pr, sha, phase)? It is started on the default branch with `sha`
@@ -306,6 +310,7 @@ async function actionsModeApproval(
       sha: req.sha,
       config: policy.config,
       defaultBranch: policy.ref,
+      provider: req.provider,
     });
     // `/run-pilot` asks for green definitions and code review only (run-pilot.ts).
     const blocking =
@@ -468,6 +473,6 @@ async function approvingComment(
   return { ok: true, comment };
 }
 
-function refuse(code: DispatchRefusalCode, message: string) {
-  return { ok: false as const, code, message };
+function refuse(code: DispatchRefusalCode, message: string): Refusal {
+  return fail(code, message);
 }
