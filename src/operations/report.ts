@@ -2,10 +2,10 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
-import type { Definitions } from "../core/definitions/definitions-schema.js";
+import type { Definitions, ResolvedExperiment } from "../core/definitions/definitions-schema.js";
 import type { AggregatedRow } from "../core/results/aggregate-rows.js";
 import { type DesignTable, designTable } from "../core/results/design-table.js";
-import { num } from "../core/results/render-results-readme.js";
+import { formatDelta, num } from "../core/results/format-delta.js";
 import { ARCHIVED_PILOT_PHASE } from "../core/state/merge-sidecars.js";
 import type { StateEntry } from "../core/state/state-entry.js";
 import { readDispatchState } from "./dispatch-state-store.js";
@@ -23,7 +23,12 @@ export interface Report {
 /** `labgate report`: reads the current files only; it writes nothing and commits nothing. */
 export async function buildReport(
   deps: { git: SimpleGit },
-  input: { cwd: string; config: Config; definitions: Pick<Definitions, "methods" | "datasets"> },
+  input: {
+    cwd: string;
+    config: Config;
+    definitions: Definitions;
+    experiments: readonly ResolvedExperiment[];
+  },
 ): Promise<Report> {
   const path = `${input.config.results_dir.replace(/\/+$/, "")}/aggregated.json`;
   let table: DesignTable | undefined;
@@ -35,7 +40,7 @@ export async function buildReport(
       rows?: AggregatedRow[];
     };
     generated = agg.generated;
-    table = designTable(agg.rows ?? [], input.definitions);
+    table = designTable(agg.rows ?? [], input.definitions, input.experiments);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT")
       warnings.push(
@@ -55,9 +60,12 @@ export async function buildReport(
   return { table, generated, failures, counts, warnings };
 }
 
-/** The design table as plain-text rows: `*` marks the best of a column. */
+/** The design table as plain-text rows: `*` marks the best of a column; Δ says better or worse. */
 export function designTableRows(t: DesignTable): { header: string[]; rows: string[][] } {
-  const header = ["method", ...t.datasets.map((d) => `${d.label} (${d.metric})`)];
+  const header = [
+    "method",
+    ...t.datasets.map((d) => `${d.label} (${d.metric}, ${t.direction(d.metric)} is better)`),
+  ];
   const rows = t.methods.map((m) => [
     `${m.label} [${m.group}]`,
     ...t.datasets.map((d) => {
@@ -67,7 +75,7 @@ export function designTableRows(t: DesignTable): { header: string[]; rows: strin
       const delta =
         r.delta_vs_baseline === null
           ? ""
-          : ` Δ${r.delta_vs_baseline > 0 ? "+" : r.delta_vs_baseline === 0 ? "±" : ""}${num(r.delta_vs_baseline)} vs ${r.baseline}`;
+          : ` Δ ${formatDelta(r.delta_vs_baseline, c.direction)} vs ${r.baseline}`;
       return `${num(r.mean)} ± ${num(r.std)} (n=${r.n})${c.best ? " *" : ""}${delta}`;
     }),
   ]);

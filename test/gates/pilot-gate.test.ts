@@ -101,6 +101,7 @@ describe("pilot gate", () => {
         value: 0.97,
         baseline: { method: "logreg", value: 0.95, source: "pilot runs" },
         delta: expect.closeTo(0.02, 10),
+        change: "better",
       },
       expect.objectContaining({ dataset: "breast-cancer", run_id: `${BC}-both_s1`, value: 0.96 }),
     ]);
@@ -112,7 +113,7 @@ describe("pilot gate", () => {
     expect(v).toMatchObject({ conclusion: "failure", label: "ROLLBACK" });
     expect(s.rule).toBe("pass rate 0% is below gates.pilot.rollback_max_pass_rate (50%)");
     expect(s.failures).toEqual([
-      { why: "criterion not met (accuracy N < min N)", runs: ["pilot-fusion-iris_s1"] },
+      { why: "criterion not met (accuracy 0.41 < min 0.8)", runs: ["pilot-fusion-iris_s1"] },
     ]);
   });
 
@@ -130,7 +131,7 @@ describe("pilot gate", () => {
     expect(s.rule).toMatch(/^1 run\(s\) failed and 3 did not run/);
     expect(v.reasons.map((r) => r.message)).toEqual([
       expect.stringMatching(/^ITERATE: /),
-      "1 run(s) failed: criterion not met (accuracy N < min N) — pilot-fusion-penguins_s1",
+      "1 run(s) failed: criterion not met (accuracy 0.84 < min 0.85) — pilot-fusion-penguins_s1",
     ]);
   });
 
@@ -145,7 +146,7 @@ describe("pilot gate", () => {
     ]);
     expect(s.failures).toEqual([
       { why: "failed: out-of-memory", runs: [`${BC}-score_s1`, `${BC}-rank_s1`] },
-      { why: "on_hold: ran past N x expected_duration_hours", runs: [`${BC}-both_s1`] },
+      { why: "on_hold: ran past 2 x expected_duration_hours", runs: [`${BC}-both_s1`] },
     ]);
     expect(s.recommendation).toBe("ITERATE");
   });

@@ -9,9 +9,11 @@ import { renderTable } from "../render-table.js";
 
 export const reportHelp = `labgate report [--config .github/labgate.yml]
 
-Prints the design table (methods x datasets, mean ± std over seeds, * best of its column, Δ vs
-the declared baseline) from experiments/results/aggregated.json, then the failed, on-hold and
-cancelled runs with their reasons from dispatch/ (sidecars included). Reads only; writes nothing.`;
+Prints the design table (methods x datasets, mean ± std over seeds, * best of its column by the
+metric's direction, Δ vs the declared baseline with better or worse) from
+experiments/results/aggregated.json, each hypothesis' verdict (supported, refuted or inconclusive,
+with its evidence), then the failed, on-hold and cancelled runs with their reasons from dispatch/
+(sidecars included). Reads only; writes nothing. Metric directions: docs/results.md.`;
 
 export async function reportCommand(ctx: CliContext, args: { config?: string }): Promise<number> {
   const campaign = await loadCampaign(diskWorkspace(ctx.cwd), { configPath: args.config });
@@ -21,7 +23,12 @@ export async function reportCommand(ctx: CliContext, args: { config?: string }):
   try {
     report = await buildReport(
       { git: simpleGit(ctx.cwd) },
-      { cwd: ctx.cwd, config: campaign.config, definitions: campaign.loaded.definitions },
+      {
+        cwd: ctx.cwd,
+        config: campaign.config,
+        definitions: campaign.loaded.definitions,
+        experiments: campaign.loaded.experiments,
+      },
     );
   } catch (err) {
     if (err instanceof DispatchStateError) {
@@ -49,6 +56,15 @@ export async function reportCommand(ctx: CliContext, args: { config?: string }):
       `Design table (${t.phase} phase, as of ${report.generated ?? "?"}; * best of its column)\n\n`,
     );
     out.write(`${renderTable(header, rows)}\n`);
+    if (t.hypotheses.length > 0) {
+      out.write(`\nHypotheses (${t.phase} phase)\n\n`);
+      out.write(
+        `${renderTable(
+          ["hypothesis", "verdict", "evidence"],
+          t.hypotheses.map((h) => [`${h.id}: ${h.claim}`, h.verdict, h.evidence]),
+        )}\n`,
+      );
+    }
   }
   if (report.failures.length > 0) {
     out.write(`\nFailed, on-hold and cancelled runs\n\n`);

@@ -1,3 +1,4 @@
+import { isBetter } from "../results/metric-direction.js";
 import type { Direction, DirectionOf } from "./metric-direction.js";
 import type { Night } from "./nightly-history.js";
 import { rowKey } from "./nightly-row.js";
@@ -42,6 +43,3 @@ export function bestSoFar(history: readonly Night[], directionOf: DirectionOf): 
     (a, b) => a.exp_id.localeCompare(b.exp_id) || a.metric.localeCompare(b.metric),
   );
 }
-
-export const isBetter = (a: number, b: number, direction: Direction): boolean =>
-  direction === "higher" ? a > b : a < b;

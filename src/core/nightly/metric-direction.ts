@@ -1,38 +1,34 @@
-import type { Definitions, ResolvedExperiment } from "../definitions/definitions-schema.js";
+import type { ResolvedExperiment } from "../definitions/definitions-schema.js";
+import {
+  type Direction,
+  type DirectionDefinitions,
+  metricSenses,
+} from "../results/metric-direction.js";
 import type { NightlyRow } from "./nightly-row.js";
 
-export type Direction = "higher" | "lower";
+export type { Direction };
 
-/** Which way is better for a row's metric. `assumed` is true when nothing said so. */
+/** Which way is better for a row's metric. `assumed` is true when only the name said so. */
 export type DirectionOf = (row: NightlyRow) => { direction: Direction; assumed: boolean };
 
 /**
- * Directions from the hypotheses (SPEC §3): an experiment's hypotheses give the direction of
- * their metrics for that experiment; any hypothesis on the same metric is the fallback; then the
- * row's own `direction`; then "higher" (flagged as assumed, so the report can say so).
+ * A row's direction by the results' one rule (`metricSenses`, docs/results.md): the metric's
+ * declaration, else a hypothesis about it (the row's experiment's own first); then the row's own
+ * `direction` (an aggregated file may say it, for histories read without definitions.json); then
+ * a guess from the metric's name, flagged as assumed so the report can say so.
  */
 export function directionsFrom(
-  definitions?: Pick<Definitions, "hypotheses">,
+  definitions?: DirectionDefinitions,
   experiments: readonly Pick<ResolvedExperiment, "id" | "hypotheses">[] = [],
 ): DirectionOf {
-  const hypotheses = new Map((definitions?.hypotheses ?? []).map((h) => [h.id, h]));
-  const byExperiment = new Map<string, Direction>();
-  for (const e of experiments)
-    for (const hid of e.hypotheses) {
-      const h = hypotheses.get(hid);
-      if (h) byExperiment.set(`${e.id}\u0000${h.metric}`, h.direction);
-    }
-  const byMetric = new Map<string, Direction>();
-  for (const h of hypotheses.values())
-    if (!byMetric.has(h.metric)) byMetric.set(h.metric, h.direction);
+  const sense = metricSenses(definitions ?? { hypotheses: [] });
+  const hypothesesOf = new Map(experiments.map((e) => [e.id, e.hypotheses]));
   return (row) => {
     // exp_id in results carries the params suffix (`<exp>__k-v`); the experiment id is its prefix.
     const base = row.exp_id.split("__")[0] ?? row.exp_id;
-    const found =
-      byExperiment.get(`${row.exp_id}\u0000${row.metric}`) ??
-      byExperiment.get(`${base}\u0000${row.metric}`) ??
-      row.direction ??
-      byMetric.get(row.metric);
-    return found ? { direction: found, assumed: false } : { direction: "higher", assumed: true };
+    const s = sense(row.metric, hypothesesOf.get(row.exp_id) ?? hypothesesOf.get(base));
+    if (s.source !== "guessed") return { direction: s.direction, assumed: false };
+    if (row.direction) return { direction: row.direction, assumed: false };
+    return { direction: s.direction, assumed: true };
   };
 }

@@ -1,6 +1,15 @@
 import type { Definitions, ResolvedExperiment } from "../definitions/definitions-schema.js";
-import { type Direction, isBetter, metricDirections } from "./metric-direction.js";
-import type { StatsAccumulator } from "./stats-accumulator.js";
+import {
+  type Change,
+  changeOf,
+  type Direction,
+  type DirectionDefinitions,
+  type DirectionSource,
+  isBetter,
+  metricSenses,
+} from "./metric-direction.js";
+import { type Difference, meanCi95, pairedDifference, welchDifference } from "./seed-statistics.js";
+import type { Series, StatsAccumulator } from "./stats-accumulator.js";
 
 /** One row of aggregated.csv / aggregated.json (SPEC §5). */
 export interface AggregatedRow {
@@ -22,6 +31,20 @@ export interface AggregatedRow {
   group: string;
   phase: string;
   direction: Direction;
+  /** Whether the direction was declared, taken from a hypothesis, or guessed from the name. */
+  direction_source: DirectionSource;
+  /** 95% CI of the mean over seeds (Student t, n - 1 df); null for a single seed. */
+  ci95_low: number | null;
+  ci95_high: number | null;
+  /** Whether `delta_vs_baseline` is an improvement for the metric's direction. */
+  change: Change | null;
+  /** 95% CI of the difference of means vs the measured baseline; null without one or with n < 2. */
+  delta_ci95_low: number | null;
+  delta_ci95_high: number | null;
+  /** Two-sided p-value of that difference (Welch's t-test, or paired t-test on shared seeds). */
+  p_value: number | null;
+  /** "paired" or "welch": which test gave `p_value`. */
+  test: Difference["test"] | null;
 }
 
 /** Rounds away float noise (0.30000000000000004) while keeping every meaningful digit. */
@@ -29,16 +52,21 @@ export const clean = (x: number) => Number(x.toPrecision(12));
 
 export function aggregateRows(
   acc: StatsAccumulator,
-  defs: Pick<Definitions, "hypotheses" | "methods">,
+  defs: Pick<Definitions, "methods"> & DirectionDefinitions,
   experiments: readonly ResolvedExperiment[],
 ): AggregatedRow[] {
-  const direction = metricDirections(defs);
+  const sense = metricSenses(defs);
   const groupOf = new Map(defs.methods.map((m) => [m.id, m.group as string]));
   const expById = new Map(experiments.map((e) => [e.id, e]));
   const rows: AggregatedRow[] = [];
   const experimentOf: (ResolvedExperiment | undefined)[] = [];
-  for (const { key, stats } of acc.series.values()) {
+  const seriesOf: Series[] = [];
+  for (const series of acc.series.values()) {
+    const { key, stats } = series;
+    seriesOf.push(series);
     experimentOf.push(expById.get(key.experiment) ?? expById.get(experimentIdOf(key.exp_id)));
+    const { direction, source } = sense(key.metric);
+    const ci = meanCi95(stats);
     rows.push({
       exp_id: key.exp_id,
       method: key.method,
@@ -54,7 +82,15 @@ export function aggregateRows(
       baseline: null,
       group: groupOf.get(key.method) ?? "",
       phase: key.phase,
-      direction: direction(key.metric),
+      direction,
+      direction_source: source,
+      ci95_low: ci ? clean(ci.low) : null,
+      ci95_high: ci ? clean(ci.high) : null,
+      change: null,
+      delta_ci95_low: null,
+      delta_ci95_high: null,
+      p_value: null,
+      test: null,
     });
   }
 
@@ -62,15 +98,17 @@ export function aggregateRows(
   const column = (r: Pick<AggregatedRow, "phase" | "dataset" | "metric">) =>
     `${r.phase}\u0000${r.dataset}\u0000${r.metric}`;
   const bestOf = new Map<string, number>();
+  /** Per column and method: the index of the method's best variant (the baseline to compare with). */
   const bestByMethod = new Map<string, number>();
-  for (const r of rows) {
+  rows.forEach((r, i) => {
     const c = column(r);
     const b = bestOf.get(c);
     if (b === undefined || isBetter(r.mean, b, r.direction)) bestOf.set(c, r.mean);
     const m = `${c}\u0000${r.method}`;
     const bm = bestByMethod.get(m);
-    if (bm === undefined || isBetter(r.mean, bm, r.direction)) bestByMethod.set(m, r.mean);
-  }
+    if (bm === undefined || isBetter(r.mean, (rows[bm] as AggregatedRow).mean, r.direction))
+      bestByMethod.set(m, i);
+  });
   rows.forEach((r, i) => {
     r.best = r.mean === bestOf.get(column(r));
     const baseline = experimentOf[i]?.baseline;
@@ -78,14 +116,59 @@ export function aggregateRows(
     const measured = bestByMethod.get(`${column(r)}\u0000${baseline.method}`);
     const expected = baseline.expected?.[r.metric];
     if (measured !== undefined) {
-      r.delta_vs_baseline = clean(r.mean - measured);
+      const base = rows[measured] as AggregatedRow;
+      r.delta_vs_baseline = clean(r.mean - base.mean);
       r.baseline = baseline.method;
+      const d = difference(seriesOf[i] as Series, seriesOf[measured] as Series);
+      if (d) {
+        r.delta_ci95_low = clean(d.low);
+        r.delta_ci95_high = clean(d.high);
+        r.p_value = clean(d.p);
+        r.test = d.test;
+      }
     } else if (expected !== undefined) {
       r.delta_vs_baseline = clean(r.mean - expected);
       r.baseline = "expected";
     }
+    if (r.delta_vs_baseline !== null) r.change = changeOf(r.delta_vs_baseline, r.direction);
   });
   return rows;
+}
+
+/**
+ * a minus b over seeds: the paired t-test when both ran the same distinct seeds (each seed's
+ * difference), Welch's t-test otherwise.
+ */
+export function difference(a: Series, b: Series): Difference | undefined {
+  const bySeed = pairs(b);
+  if (bySeed && a.values.length === b.values.length) {
+    const diffs: number[] = [];
+    a.values.forEach((v, i) => {
+      const other = bySeed.get(a.seeds[i] as number);
+      // clean(): 0.85 - 0.8 is 0.04999999999999993; such noise made a spread (and a p-value) out of nothing.
+      if (other !== undefined) diffs.push(clean(v - other));
+    });
+    const seeds = new Set(a.seeds);
+    if (diffs.length === a.values.length && seeds.size === a.seeds.length && !seeds.has(null))
+      return pairedDifference(diffs);
+  }
+  const summary = (s: Series) => ({
+    n: s.stats.n,
+    mean: clean(s.stats.mean),
+    std: clean(s.stats.std),
+  });
+  return welchDifference(summary(a), summary(b));
+}
+
+/** seed -> value, or undefined when a seed is missing or repeats. */
+function pairs(s: Series): Map<number, number> | undefined {
+  const m = new Map<number, number>();
+  for (let i = 0; i < s.values.length; i++) {
+    const seed = s.seeds[i];
+    if (seed === null || seed === undefined || m.has(seed)) return undefined;
+    m.set(seed, s.values[i] as number);
+  }
+  return m;
 }
 
 /** The definitions' experiment id of a variant id `<exp>[__k-v...]`. */

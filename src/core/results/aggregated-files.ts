@@ -13,6 +13,16 @@ export const AGGREGATED_COLUMNS = [
   "max",
   "best",
   "delta_vs_baseline",
+  // Added later: after the original columns, so scripts that read those by position still work.
+  "ci95_low",
+  "ci95_high",
+  "baseline",
+  "change",
+  "delta_ci95_low",
+  "delta_ci95_high",
+  "p_value",
+  "test",
+  "direction",
 ] as const;
 
 export function aggregatedCsv(rows: readonly AggregatedRow[]): string {
@@ -41,6 +51,14 @@ export function aggregatedJson(
     delta_vs_baseline: r.delta_vs_baseline,
     baseline: r.baseline,
     direction: r.direction,
+    direction_source: r.direction_source,
+    ci95_low: r.ci95_low,
+    ci95_high: r.ci95_high,
+    change: r.change,
+    delta_ci95_low: r.delta_ci95_low,
+    delta_ci95_high: r.delta_ci95_high,
+    p_value: r.p_value,
+    test: r.test,
   }));
   return `${JSON.stringify({ ...meta, rows: body }, null, 2)}\n`;
 }

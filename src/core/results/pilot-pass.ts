@@ -1,4 +1,11 @@
-import type { Definitions, PassCriterion } from "../definitions/definitions-schema.js";
+import type { PassCriterion } from "../definitions/definitions-schema.js";
+import { num } from "./format-delta.js";
+import {
+  type Direction,
+  type DirectionDefinitions,
+  isBetter,
+  metricSenses,
+} from "./metric-direction.js";
 
 /** What pilot-pass needs to know about a run: where it ran and what it measured. */
 export interface RunMetrics {
@@ -15,8 +22,8 @@ export interface RunMetrics {
 export interface PilotPassContext {
   /** For `beats_baseline`: the method to beat (the experiment's `baseline.method`). */
   baselineMethod?: string;
-  /** Whether larger values of the criterion's metric are better (default: higher). */
-  direction?: "higher" | "lower";
+  /** Which way the criterion's metric is better (`metricDirection`; default: higher). */
+  direction?: Direction;
   /** Every run known so far; `beats_baseline` picks the baseline's runs on the same dataset. */
   peers: readonly RunMetrics[];
 }
@@ -71,8 +78,9 @@ export function pilotPass(
     };
   const mean =
     pool.reduce((s, p) => s + (p.metrics?.[criterion.metric] as number), 0) / pool.length;
-  const higher = (ctx.direction ?? "higher") === "higher";
-  const beats = higher ? value > mean : value < mean;
+  const direction = ctx.direction ?? "higher";
+  const beats = isBetter(value, mean, direction);
+  const higher = direction === "higher";
   return {
     pass: beats,
     reason: `${criterion.metric} ${v} ${beats ? (higher ? ">" : "<") : higher ? "<=" : ">="} ${base} mean ${show(mean)} (${pool.length} run${pool.length === 1 ? "" : "s"})`,
@@ -84,20 +92,13 @@ export function baselineMethodOf(exp: { baseline?: { method: string } }): string
   return exp.baseline?.method;
 }
 
-/**
- * A metric's direction: from the experiment's hypotheses that use it, else any hypothesis that
- * uses it, else "higher".
- */
+/** A metric's direction by the one rule of `metricSenses` (declared, hypothesis, name guess). */
 export function metricDirection(
-  definitions: Pick<Definitions, "hypotheses">,
+  definitions: DirectionDefinitions,
   metric: string,
   hypothesisIds: readonly string[] = [],
-): "higher" | "lower" {
-  const own = definitions.hypotheses.find(
-    (h) => h.metric === metric && hypothesisIds.includes(h.id),
-  );
-  const any = own ?? definitions.hypotheses.find((h) => h.metric === metric);
-  return any?.direction ?? "higher";
+): Direction {
+  return metricSenses(definitions)(metric, hypothesisIds).direction;
 }
 
-const show = (n: number) => String(Number(n.toPrecision(4)));
+const show = num;

@@ -1,6 +1,11 @@
 import type { RunStatus } from "../state/state-entry.js";
 import type { AggregatedRow } from "./aggregate-rows.js";
 import type { DesignTable } from "./design-table.js";
+import { formatDelta, num, signed } from "./format-delta.js";
+import { type HypothesisVerdict, pValue } from "./hypothesis-verdicts.js";
+import { directionWords } from "./metric-direction.js";
+
+export { num } from "./format-delta.js";
 
 export interface FailedRun {
   id: string;
@@ -48,14 +53,15 @@ export function renderResultsReadme(s: ResultsSummary): string {
   );
   out.push(...designTableSection(s.table));
   if (s.chart)
-    out.push(`![Design table chart: mean over seeds, error bars ±1 std](${s.chart})`, "");
+    out.push(`![Design table chart: mean over seeds, error bars: 95% CI](${s.chart})`, "");
+  out.push(...hypothesesSection(s.table.hypotheses, s.table.phase));
   out.push(...perExperimentSection(s.rows, s.table.phase));
   out.push(...failuresSection(s.failures));
   out.push(
     "## Files",
     "",
     "- `all_results.csv`: one row per (run, metric): exp_id, method, dataset, group, metric, seed, value, host, gpu, finished_at, git_commit",
-    "- `aggregated.csv`, `aggregated.json`: n, mean, std, min, max, best and delta vs baseline per (exp_id, method, dataset, metric)",
+    "- `aggregated.csv`, `aggregated.json`: per (exp_id, method, dataset, metric): n, mean, std, min, max, best, delta_vs_baseline, then ci95_low, ci95_high (95% CI of the mean), baseline, change (better/worse), delta_ci95_low, delta_ci95_high, p_value and test (paired or Welch t-test vs the baseline), direction",
     "- `provenance.json`: per run, the commit, workflow run, runner, host, GPU, times and the sha256 of its result file (`labgate verify` checks them)",
     "- `runs/<run_id>.json`: each run's raw result file",
     "",
@@ -66,9 +72,11 @@ export function renderResultsReadme(s: ResultsSummary): string {
 function designTableSection(t: DesignTable): string[] {
   const out = ["## Design table", ""];
   if (t.phase === undefined) return [...out, "No finished run with a result yet.", ""];
-  const metrics = [...new Set(t.datasets.map((d) => d.metric))].join(", ");
+  const metrics = [...new Set(t.datasets.map((d) => d.metric))]
+    .map((m) => `${m} (${directionWords(t.direction(m))})`)
+    .join(", ");
   out.push(
-    `${t.phase} phase; each cell: ${metrics}, mean ± std over seeds (n); **bold**: best of its column; Δ: against the experiment's declared baseline.`,
+    `${t.phase} phase; each cell: ${metrics}, mean ± std over seeds (n); **bold**: best of its column; Δ: against the experiment's declared baseline, better or worse for the metric.`,
     "",
   );
   out.push(`| method | ${t.datasets.map((d) => cellText(d.label)).join(" | ")} |`);
@@ -82,7 +90,7 @@ function designTableSection(t: DesignTable): string[] {
       if (c.best) text = `**${text}**`;
       if (c.variants > 1) text += ` ${variantNote(r.exp_id)}`;
       if (r.delta_vs_baseline !== null)
-        text += `<br>Δ ${signed(r.delta_vs_baseline)} vs ${r.baseline}`;
+        text += `<br>Δ ${formatDelta(r.delta_vs_baseline, c.direction)} vs ${r.baseline}`;
       return text;
     });
     out.push(`| ${cellText(m.label)} (${m.group}) | ${cells.join(" | ")} |`);
@@ -97,19 +105,51 @@ function perExperimentSection(rows: readonly AggregatedRow[], phase: string | un
   const out = [
     "## Per experiment",
     "",
-    "| exp_id | metric | n | mean ± std | min | max | Δ vs baseline |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| exp_id | metric | n | mean ± std | 95% CI | min | max | Δ vs baseline | 95% CI of Δ | p |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of shown.slice(0, README_MAX_ROWS)) {
     const mean = `${num(r.mean)} ± ${num(r.std)}`;
+    const ci =
+      r.ci95_low === null || r.ci95_high === null ? "" : interval(r.ci95_low, r.ci95_high, num);
+    const delta =
+      r.delta_vs_baseline === null
+        ? ""
+        : `${formatDelta(r.delta_vs_baseline, r.direction)} vs ${r.baseline}`;
+    const deltaCi =
+      r.delta_ci95_low === null || r.delta_ci95_high === null
+        ? ""
+        : interval(r.delta_ci95_low, r.delta_ci95_high, signed);
+    const p = r.p_value === null ? "" : `${pValue(r.p_value)} (${r.test})`;
     out.push(
-      `| ${cellText(r.exp_id)} | ${cellText(r.metric)} | ${r.n} | ${r.best ? `**${mean}**` : mean} | ${num(r.min)} | ${num(r.max)} | ${
-        r.delta_vs_baseline === null ? "" : `${signed(r.delta_vs_baseline)} vs ${r.baseline}`
-      } |`,
+      `| ${cellText(r.exp_id)} | ${cellText(r.metric)} (${r.direction}) | ${r.n} | ${r.best ? `**${mean}**` : mean} | ${ci} | ${num(r.min)} | ${num(r.max)} | ${delta} | ${deltaCi} | ${p} |`,
     );
   }
   if (shown.length > README_MAX_ROWS)
     out.push("", `${shown.length - README_MAX_ROWS} more row(s) in \`aggregated.csv\`.`);
+  out.push("");
+  return out;
+}
+
+const VERDICT_ICON = { supported: "✅", refuted: "❌", inconclusive: "❔" } as const;
+
+function hypothesesSection(
+  verdicts: readonly HypothesisVerdict[],
+  phase: string | undefined,
+): string[] {
+  if (verdicts.length === 0 || phase === undefined) return [];
+  const out = [
+    "## Hypotheses",
+    "",
+    `From the ${phase} phase: supported when every comparison with the baseline is better with a 95% CI of the difference that excludes 0, refuted when one is worse and none better, inconclusive otherwise.`,
+    "",
+    "| hypothesis | claim | verdict | evidence |",
+    "| --- | --- | --- | --- |",
+  ];
+  for (const v of verdicts)
+    out.push(
+      `| ${cellText(v.id)} | ${cellText(v.claim)} (${cellText(v.metric)}, ${directionWords(v.direction)}) | ${VERDICT_ICON[v.verdict]} ${v.verdict} | ${cellText(v.evidence)} |`,
+    );
   out.push("");
   return out;
 }
@@ -134,13 +174,7 @@ function variantNote(expId: string): string {
   return i < 0 ? "" : `(${expId.slice(i + 2).replace(/__/g, ", ")})`;
 }
 
-/** Four significant digits: enough to tell seeds apart, short enough for a table. */
-export function num(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return "0";
-  return Math.abs(x) >= 1e4 ? x.toFixed(0) : String(Number(x.toPrecision(4)));
-}
-
-const signed = (x: number) => (x > 0 ? `+${num(x)}` : x === 0 ? "±0" : num(x));
+const interval = (low: number, high: number, show: (x: number) => string) =>
+  `[${show(low)}, ${show(high)}]`;
 const cellText = (s: string) => s.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 const link = (url: string) => (/^https?:\/\//.test(url) ? `[workflow run](${url})` : url);

@@ -31,9 +31,18 @@ export interface SeriesKey {
   metric: string;
 }
 
+/** One series: its key, running stats, and each seed's value (for paired comparisons). */
+export interface Series {
+  key: SeriesKey;
+  stats: RunningStats;
+  /** The seed of each value, in the order added; null where the run had none. */
+  seeds: (number | null)[];
+  values: number[];
+}
+
 /** Stats per (exp_id, method, dataset, metric), in first-seen order. */
 export class StatsAccumulator {
-  readonly series = new Map<string, { key: SeriesKey; stats: RunningStats }>();
+  readonly series = new Map<string, Series>();
 
   /**
    * Adds one value of `metric` for a run of variant `exp_id`. The series' key object is built
@@ -41,7 +50,7 @@ export class StatsAccumulator {
    */
   add(
     exp_id: string,
-    run: { exp_id: string; phase: string; method: string; dataset: string },
+    run: { exp_id: string; phase: string; method: string; dataset: string; seed?: number | null },
     metric: string,
     value: number,
   ): void {
@@ -56,9 +65,11 @@ export class StatsAccumulator {
         dataset: run.dataset,
         metric,
       };
-      s = { key, stats: new RunningStats() };
+      s = { key, stats: new RunningStats(), seeds: [], values: [] };
       this.series.set(k, s);
     }
     s.stats.add(value);
+    s.seeds.push(run.seed ?? null);
+    s.values.push(value);
   }
 }

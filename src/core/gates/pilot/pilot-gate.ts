@@ -1,5 +1,6 @@
 import type { Config } from "../../config/config-schema.js";
 import type { LoadedDefinitions } from "../../definitions/validate-definitions.js";
+import { formatDelta, num } from "../../results/format-delta.js";
 import type { Verdict, VerdictReason } from "../verdict.js";
 import type { PilotRunResult } from "./pilot-run-result.js";
 import { type PilotSynthesis, synthesizePilot } from "./pilot-synthesis.js";
@@ -48,8 +49,6 @@ export function pilotGate(input: {
 }
 
 function tables(s: PilotSynthesis): NonNullable<Verdict["tables"]> {
-  const num = (v: number) => String(Number(v.toPrecision(4)));
-  const signed = (v: number) => `${v >= 0 ? "+" : ""}${num(v)}`;
   return [
     {
       title: "Best result per dataset",
@@ -63,8 +62,13 @@ function tables(s: PilotSynthesis): NonNullable<Verdict["tables"]> {
         b.baseline
           ? `${b.baseline.method} ${num(b.baseline.value)}${b.baseline.source === "expected" ? " (expected)" : ""}`
           : "none",
-        b.delta === undefined ? "" : signed(b.delta),
+        b.delta === undefined ? "" : formatDelta(b.delta, b.direction),
       ]),
+    },
+    {
+      title: "Hypotheses (from the pilot runs)",
+      header: ["hypothesis", "claim", "verdict", "evidence"],
+      rows: s.hypotheses.map((h) => [h.id, h.claim, h.verdict, h.evidence]),
     },
     {
       title: "Failure analysis",

@@ -1,8 +1,17 @@
 import type { Config } from "../../config/config-schema.js";
 import type { LoadedDefinitions } from "../../definitions/validate-definitions.js";
 import { expandRuns } from "../../plan/expand-runs.js";
-import { metricDirections } from "../../results/metric-direction.js";
-import { metricDirection, pilotPass, type RunMetrics } from "../../results/pilot-pass.js";
+import { aggregateRows } from "../../results/aggregate-rows.js";
+import { type HypothesisVerdict, hypothesisVerdicts } from "../../results/hypothesis-verdicts.js";
+import {
+  type Change,
+  changeOf,
+  type Direction,
+  isBetter,
+  metricSenses,
+} from "../../results/metric-direction.js";
+import { pilotPass, type RunMetrics } from "../../results/pilot-pass.js";
+import { StatsAccumulator } from "../../results/stats-accumulator.js";
 import { FINAL_STATUSES, type RunStatus } from "../../state/state-entry.js";
 import type { PilotRunResult } from "./pilot-run-result.js";
 
@@ -27,12 +36,14 @@ export interface PilotRow {
 export interface BestResult {
   dataset: string;
   metric: string;
-  direction: "higher" | "lower";
+  direction: Direction;
   run_id: string;
   method: string;
   value: number;
   baseline?: { method: string; value: number; source: "pilot runs" | "expected" };
   delta?: number;
+  /** Whether `delta` is an improvement for the metric's direction. */
+  change?: Change;
 }
 
 export interface PilotSynthesis {
@@ -44,7 +55,10 @@ export interface PilotSynthesis {
   passRate: number | null;
   rows: PilotRow[];
   best: BestResult[];
+  /** Failures grouped by kind; `why` is the first run's own reason, as it was reported. */
   failures: { why: string; runs: string[] }[];
+  /** Each hypothesis' verdict from the pilot results, by the same rule as the full phase's. */
+  hypotheses: HypothesisVerdict[];
   recommendation: Recommendation;
   /** The rule that decided the recommendation, in words, with its numbers. */
   rule: string;
@@ -75,7 +89,7 @@ export function synthesizePilot(
   const byId = new Map(results.map((r) => [r.run_id, r]));
   const peers: RunMetrics[] = results.map((r) => ({ ...r, phase: "pilot" }));
   const datasetMetric = new Map(defs.datasets.map((d) => [d.id, d.metric]));
-  const direction = metricDirections(defs);
+  const sense = metricSenses(defs);
   const isFinal = (s: string) => (FINAL_STATUSES as readonly string[]).includes(s as RunStatus);
 
   const rows: PilotRow[] = planned.map((p) => {
@@ -93,7 +107,7 @@ export function synthesizePilot(
     if (!r) return { ...base, status: "not run", value: null, passed: false, why: "no result yet" };
     const verdict = pilotPass({ ...r, phase: "pilot" }, exp.pass_criterion, {
       baselineMethod: exp.baseline?.method,
-      direction: metricDirection(defs, metric, exp.hypotheses),
+      direction: sense(metric, exp.hypotheses).direction,
       peers,
     });
     const why = r.status !== "done" && r.reason ? `${r.status}: ${r.reason}` : verdict.reason;
@@ -112,22 +126,33 @@ export function synthesizePilot(
   const notFinished = rows.length - finishedRows.length;
   const passRate = finishedRows.length > 0 ? passed / finishedRows.length : null;
 
-  const groups = new Map<string, string[]>();
-  for (const r of finishedRows)
-    if (!r.passed) groups.set(failureKind(r), [...(groups.get(failureKind(r)) ?? []), r.run_id]);
-  const failures = [...groups]
-    .map(([why, runs]) => ({ why, runs }))
-    .sort((a, b) => b.runs.length - a.runs.length || a.why.localeCompare(b.why));
+  // Grouped by kind (the reason with its numbers blanked out), shown with a real reason: a
+  // blanked one read `exit N ... ckpt_pilot-lstm-a_sN` for `exit 1 ... _s1`.
+  const groups = new Map<string, { why: string; runs: string[] }>();
+  for (const r of finishedRows) {
+    if (r.passed) continue;
+    const kind = failureKind(r);
+    const g = groups.get(kind);
+    if (g) g.runs.push(r.run_id);
+    else
+      groups.set(kind, {
+        why: r.status === "done" ? `criterion not met (${r.why})` : r.why,
+        runs: [r.run_id],
+      });
+  }
+  const failures = [...groups.values()].sort(
+    (a, b) => b.runs.length - a.runs.length || a.why.localeCompare(b.why),
+  );
 
   const best: BestResult[] = [];
   for (const d of defs.datasets) {
-    const dir = direction(d.metric);
+    const dir = sense(d.metric).direction;
     const done = rows.filter((r) => r.dataset === d.id && r.status === "done");
     let top: { row: PilotRow; value: number } | undefined;
     for (const row of done) {
       const v = byId.get(row.run_id)?.metrics[d.metric];
       if (typeof v !== "number") continue;
-      if (!top || (dir === "higher" ? v > top.value : v < top.value)) top = { row, value: v };
+      if (!top || isBetter(v, top.value, dir)) top = { row, value: v };
     }
     if (!top) continue;
     const b: BestResult = {
@@ -142,6 +167,7 @@ export function synthesizePilot(
     if (baseline) {
       b.baseline = baseline;
       b.delta = top.value - baseline.value;
+      b.change = changeOf(b.delta, dir);
     }
     best.push(b);
   }
@@ -164,9 +190,35 @@ export function synthesizePilot(
     rows,
     best,
     failures,
+    hypotheses: pilotHypotheses(loaded, planned, byId),
     recommendation,
     rule,
   };
+}
+
+/** Hypothesis verdicts from the done pilot runs, aggregated over seeds as the results are. */
+function pilotHypotheses(
+  loaded: LoadedDefinitions,
+  planned: ReturnType<typeof expandRuns>,
+  byId: ReadonlyMap<string, PilotRunResult>,
+): HypothesisVerdict[] {
+  const acc = new StatsAccumulator();
+  for (const p of planned) {
+    const r = byId.get(p.run_id);
+    if (r?.status !== "done") continue;
+    const run = {
+      exp_id: p.exp_id,
+      phase: "pilot",
+      method: p.method,
+      dataset: p.dataset,
+      seed: p.seed,
+    };
+    for (const [metric, value] of Object.entries(r.metrics))
+      acc.add(p.variant_id, run, metric, value);
+  }
+  const pilots = loaded.experiments.filter((e) => e.phase === "pilot");
+  const rows = aggregateRows(acc, loaded.definitions, pilots);
+  return hypothesisVerdicts(rows, loaded.definitions, pilots, "pilot");
 }
 
 function recommend(

@@ -1,0 +1,124 @@
+import type { Definitions, ResolvedExperiment } from "../definitions/definitions-schema.js";
+import type { AggregatedRow } from "./aggregate-rows.js";
+import { formatDelta, num, signed } from "./format-delta.js";
+import { type Direction, isBetter } from "./metric-direction.js";
+
+export type HypothesisOutcome = "supported" | "refuted" | "inconclusive";
+
+/** One method's result on one dataset against its baseline, as a hypothesis' evidence. */
+export interface HypothesisComparison {
+  row: AggregatedRow;
+  /** "better" / "worse" when the 95% CI of the difference excludes 0; "unclear" otherwise. */
+  finding: "better" | "worse" | "unclear";
+}
+
+export interface HypothesisVerdict {
+  id: string;
+  claim: string;
+  metric: string;
+  direction: Direction;
+  verdict: HypothesisOutcome;
+  /** The evidence in one line: each comparison's difference, its 95% CI and p-value. */
+  evidence: string;
+  comparisons: HypothesisComparison[];
+}
+
+/** At most this many comparisons are spelled out in a verdict's one line of evidence. */
+const SHOWN = 3;
+
+/**
+ * A verdict per hypothesis from the aggregated results of one phase (docs/results.md): the
+ * comparisons are the rows, on the hypothesis' metric, of the experiments that name it whose
+ * method is compared with a measured baseline — the `ours` methods when there are any (an
+ * ablation compared with `ours` tests a component, not the claim), one cell per method and
+ * dataset (the best variant of a sweep, as in the design table). Each comparison is better or
+ * worse, in the hypothesis' direction, when the 95% CI of the difference of means excludes 0.
+ * - supported: every comparison is better;
+ * - refuted: at least one is worse and none is better;
+ * - inconclusive: otherwise (no comparison, a single seed, CIs that include 0, or mixed results).
+ */
+export function hypothesisVerdicts(
+  rows: readonly AggregatedRow[],
+  defs: Pick<Definitions, "hypotheses" | "methods">,
+  experiments: readonly Pick<ResolvedExperiment, "id" | "hypotheses">[],
+  phase: string,
+): HypothesisVerdict[] {
+  const groupOf = new Map(defs.methods.map((m) => [m.id, m.group as string]));
+  return defs.hypotheses.map((h) => {
+    const naming = new Set(experiments.filter((e) => e.hypotheses.includes(h.id)).map((e) => e.id));
+    const compared = rows.filter(
+      (r) =>
+        r.phase === phase &&
+        r.metric === h.metric &&
+        naming.has(experimentIdOf(r.exp_id)) &&
+        r.baseline !== null &&
+        r.baseline !== "expected" &&
+        r.delta_vs_baseline !== null,
+    );
+    const ours = compared.filter((r) => groupOf.get(r.method) === "ours");
+    const cells = new Map<string, AggregatedRow>();
+    for (const r of ours.length > 0 ? ours : compared) {
+      const k = `${r.method}\u0000${r.dataset}`;
+      const c = cells.get(k);
+      if (!c || isBetter(r.mean, c.mean, h.direction)) cells.set(k, r);
+    }
+    const comparisons = [...cells.values()].map((row) => ({
+      row,
+      finding: finding(row, h.direction),
+    }));
+    const better = comparisons.filter((c) => c.finding === "better").length;
+    const worse = comparisons.filter((c) => c.finding === "worse").length;
+    const verdict: HypothesisOutcome =
+      comparisons.length > 0 && better === comparisons.length
+        ? "supported"
+        : worse > 0 && better === 0
+          ? "refuted"
+          : "inconclusive";
+    return {
+      id: h.id,
+      claim: h.claim,
+      metric: h.metric,
+      direction: h.direction,
+      verdict,
+      evidence: evidence(comparisons, h, phase),
+      comparisons,
+    };
+  });
+}
+
+function finding(r: AggregatedRow, direction: Direction): HypothesisComparison["finding"] {
+  if (r.delta_ci95_low === null || r.delta_ci95_high === null) return "unclear";
+  if (r.delta_ci95_low > 0) return direction === "higher" ? "better" : "worse";
+  if (r.delta_ci95_high < 0) return direction === "higher" ? "worse" : "better";
+  return "unclear";
+}
+
+function evidence(
+  comparisons: readonly HypothesisComparison[],
+  h: { metric: string; direction: Direction },
+  phase: string,
+): string {
+  if (comparisons.length === 0)
+    return `no ${phase}-phase result on ${h.metric} compared with a measured baseline in the experiments that name it`;
+  // Worse and better findings first: they decide the verdict.
+  const order = { worse: 0, better: 1, unclear: 2 } as const;
+  const sorted = [...comparisons].sort((a, b) => order[a.finding] - order[b.finding]);
+  const parts = sorted.slice(0, SHOWN).map(({ row: r }) => {
+    const base = `${r.method} vs ${r.baseline} on ${r.dataset}: ${h.metric} ${num(r.mean)} vs ${num(r.mean - (r.delta_vs_baseline as number))}, Δ ${formatDelta(r.delta_vs_baseline as number, h.direction)}`;
+    if (r.delta_ci95_low === null || r.delta_ci95_high === null)
+      return `${base}, no CI (n=${r.n}: a single seed on one side)`;
+    return `${base}, 95% CI [${signed(r.delta_ci95_low)}, ${signed(r.delta_ci95_high)}], p=${pValue(r.p_value)} (${r.test}, n=${r.n})`;
+  });
+  const more = sorted.length - SHOWN;
+  return `${parts.join("; ")}${more > 0 ? `; and ${more} more comparison(s)` : ""}`;
+}
+
+/** A p-value in two significant digits (`3.1e-5` below 0.001; no `<`, which markdown escapes). */
+export const pValue = (p: number | null): string =>
+  p === null ? "–" : p !== 0 && p < 0.001 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
+
+/** The definitions' experiment id of a variant id `<exp>[__k-v...]`. */
+function experimentIdOf(variant: string): string {
+  const i = variant.indexOf("__");
+  return i > 0 ? variant.slice(0, i) : variant;
+}
