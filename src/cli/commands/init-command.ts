@@ -1,25 +1,33 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type CliContext, EXIT_FAILED, EXIT_OK, UsageError } from "../cli-context.js";
+import { ACTION_LOCK, actionLockText, readActionLock } from "./init-action-lock.js";
+import { ensureGitignore } from "./init-gitignore.js";
+import { nextSteps } from "./init-next-steps.js";
+import { PACKAGE_ROOT, packageVersion } from "./init-package.js";
+import { placeSchema, withSchemaRef } from "./init-schema.js";
 
 export const initHelp = `labgate init [dir] [--force] [--action-ref OWNER/REPO/action@SHA]
 
 Writes labgate's starting files into a repository (default: the current directory):
-  .github/workflows/labgate-*.yml     the gates, dispatch (and app/nightly) workflows
-  .github/labgate.yml                 the config, every key commented
-  experiments/definitions.json        an example campaign
+  .github/workflows/labgate-*.yml     the gates, dispatch, app (Actions mode) and nightly workflows
+  .github/labgate.yml                 the config, every key commented (docs/config.md)
+  .github/labgate.lock                the action ref the workflows pin (with --action-ref)
+  experiments/definitions.json        an example campaign (docs/definitions.md)
+  experiments/definitions.schema.json its JSON Schema, for editors (unless labgate is installed in
+                                      the repository: then "$schema" points into node_modules)
   experiments/scripts/train.py        an experiment script skeleton honouring the contract
-Refuses to overwrite an existing file unless --force. --action-ref pins the labgate action the
-workflows use (a full commit SHA), in place of the placeholder.`;
+and adds .labgate/ and dispatch/*.status.json to .gitignore. Refuses to overwrite an existing
+file unless --force. --action-ref pins the labgate action every workflow uses (a full commit
+SHA); without it, init takes the ref recorded in .github/labgate.lock, else writes a placeholder
+that the printed next steps tell you to replace. Prints next steps that work as printed.`;
 
 /** The placeholder the workflow templates carry where the labgate action is referenced. */
 export const ACTION_PLACEHOLDER = "labgate/labgate/action@0000000000000000000000000000000000000000";
 const ACTION_REF = /^(?:[\w.-]+\/[\w.-]+(?:\/[\w./-]+)?@[0-9a-f]{40}|\.\/[\w./-]+)$/;
 
-/** Where `templates/` is: the package root, two levels above src/cli/commands or dist/cli/commands. */
-const TEMPLATES = fileURLToPath(new URL("../../../templates/", import.meta.url));
+const TEMPLATES = join(PACKAGE_ROOT, "templates");
 
 export interface InitArgs {
   dir?: string;
@@ -107,7 +115,35 @@ export async function initCommand(ctx: CliContext, args: InitArgs): Promise<numb
       `--action-ref must be OWNER/REPO/action@<40-character commit SHA> (actions are pinned by SHA) or a local ./path, got "${args.actionRef}"`,
     );
   const root = resolve(ctx.cwd, args.dir ?? ".");
-  const files = await plannedFiles();
+  const lock =
+    args.actionRef === undefined ? await readActionLock(root) : { found: false as const };
+  if (lock.found && "problem" in lock) {
+    ctx.stderr.write(`labgate init: ${lock.problem}\n`);
+    return EXIT_FAILED;
+  }
+  if (lock.found && !ACTION_REF.test(lock.actionRef)) {
+    ctx.stderr.write(
+      `labgate init: ${ACTION_LOCK}:${lock.line}: action-ref "${lock.actionRef}" is not OWNER/REPO/action@<40-character commit SHA> or a local ./path; nothing was written.\n  fix: correct that line, or run \`labgate init --force --action-ref OWNER/REPO/action@SHA\`.\n`,
+    );
+    return EXIT_FAILED;
+  }
+  const actionRef = args.actionRef ?? (lock.found ? lock.actionRef : undefined);
+  const schema = placeSchema(
+    root,
+    PACKAGE_ROOT,
+    packageVersion(),
+    await readFile(join(PACKAGE_ROOT, "definitions.schema.json"), "utf8"),
+  );
+  const files: PlannedFile[] = [
+    ...(await plannedFiles()).map((f) => ({
+      target: f.target,
+      source: f.source,
+      workflow: f.workflow,
+    })),
+    ...(schema.copy
+      ? [{ target: schema.copy.target, text: schema.copy.text, workflow: false }]
+      : []),
+  ];
   const existing = files.filter((f) => existsSync(join(root, f.target))).map((f) => f.target);
   if (existing.length > 0 && !args.force) {
     ctx.stderr.write(
@@ -117,30 +153,45 @@ export async function initCommand(ctx: CliContext, args: InitArgs): Promise<numb
   }
   const where = relative(ctx.cwd, root) || ".";
   ctx.stdout.write(`labgate init: writing into ${where}\n`);
+  if (actionRef && args.actionRef === undefined)
+    ctx.stdout.write(`  pinning the labgate action to ${actionRef} (from ${ACTION_LOCK})\n`);
   for (const f of files) {
-    const text = await readFile(f.source, "utf8");
+    let text = f.text ?? (await readFile(f.source as string, "utf8"));
+    if (f.workflow) text = renderWorkflow(text, actionRef);
+    if (f.target === "experiments/definitions.json") text = withSchemaRef(text, schema.ref);
     const path = join(root, f.target);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, f.workflow ? renderWorkflow(text, args.actionRef) : text, {
-      mode: f.target.endsWith(".py") ? 0o755 : 0o644,
-    });
+    await writeFile(path, text, { mode: f.target.endsWith(".py") ? 0o755 : 0o644 });
     ctx.stdout.write(`  ${existing.includes(f.target) ? "overwrote" : "wrote"}  ${f.target}\n`);
   }
-  ctx.stdout.write(nextSteps(args.actionRef));
+  const written = files.map((f) => f.target);
+  if (args.actionRef !== undefined) {
+    await writeFile(join(root, ACTION_LOCK), actionLockText(args.actionRef));
+    ctx.stdout.write(`  wrote  ${ACTION_LOCK}\n`);
+    written.push(ACTION_LOCK);
+  }
+  const ignored = await ensureGitignore(root);
+  if (ignored.length > 0) {
+    ctx.stdout.write(`  added to .gitignore: ${ignored.join(" ")}\n`);
+    written.push(".gitignore");
+  }
+  ctx.stdout.write(
+    nextSteps({
+      root,
+      cwd: ctx.cwd,
+      packageRoot: PACKAGE_ROOT,
+      actionRef,
+      placeholder: ACTION_PLACEHOLDER,
+      written: [...written, ".gitignore"],
+    }),
+  );
   return EXIT_OK;
 }
 
-function nextSteps(actionRef: string | undefined): string {
-  const steps = [
-    "Check the example: `npx labgate validate && npx labgate plan`, then run it locally: `npx labgate run`.",
-    ...(actionRef
-      ? []
-      : [
-          `Pin the labgate action in .github/workflows/labgate-*.yml: replace \`${ACTION_PLACEHOLDER}\` with the release commit (or re-run with --action-ref OWNER/REPO/action@SHA --force).`,
-        ]),
-    "Install the labgate GitHub App on the repository (app.yml holds its permissions) and set `app-slug:` in .github/workflows/labgate-dispatch.yml to its slug: only its approvals dispatch the full phase; or use Actions mode (keep .github/workflows/labgate-app.yml, no server needed), whose approvals dispatch the full phase once the plan job has checked the approving comment and recomputed the gates (docs/security.md).",
-    "Register each GPU machine as a self-hosted runner with the labels of `runner_pools` in .github/labgate.yml (default: self-hosted, gpu): Settings → Actions → Runners → New self-hosted runner, then `./config.sh --labels gpu`.",
-    "Commit, push, and open a pull request: the labgate checks and the lab dashboard appear on it.",
-  ];
-  return `\nNext steps:\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join("\n")}\n`;
+interface PlannedFile {
+  target: string;
+  workflow: boolean;
+  /** The template to copy, or the text to write. */
+  source?: string;
+  text?: string;
 }
