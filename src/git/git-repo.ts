@@ -57,9 +57,12 @@ export class GitRepo {
     return new GitRepo(simpleBackend(dir, opts.config ?? []));
   }
 
-  /** A GitRepo over a simple-git instance a caller already built (its own settings kept). */
+  /**
+   * A GitRepo over a simple-git instance a caller already built (its own settings kept, but not
+   * passed on to a worktree, and no settings can be added: use GitRepo.open for those).
+   */
   static of(git: SimpleGit): GitRepo {
-    const backend = (): Backend => ({
+    return new GitRepo({
       run: fromSimpleGit(git),
       config: [],
       reopen: (c, d) => {
@@ -68,7 +71,6 @@ export class GitRepo {
         return simpleBackend(d, c);
       },
     });
-    return new GitRepo(backend());
   }
 
   /**
@@ -95,6 +97,12 @@ export class GitRepo {
   }
 
   // ---- reading ----
+
+  /** True when the directory is inside a git work tree (false for a plain folder). */
+  async isRepo(): Promise<boolean> {
+    const out = await this.git(["rev-parse", "--is-inside-work-tree"]).catch(() => "false");
+    return out.trim() === "true";
+  }
 
   /** The commit checked out, full sha. */
   async head(): Promise<string> {

@@ -28,8 +28,11 @@ describe("GitRepo: reading", () => {
     expect(await gr.commitExists("HEAD; rm -rf /")).toBe(false);
   });
 
-  it("head() fails with git's reason in a folder that is no repository", async () => {
-    await expect(GitRepo.open(tempDir()).head()).rejects.toThrow(/not a git repository/i);
+  it("head() fails with git's reason in a folder that is no repository; isRepo tells them apart", async () => {
+    const plain = GitRepo.open(tempDir());
+    await expect(plain.head()).rejects.toThrow(/not a git repository/i);
+    expect(await plain.isRepo()).toBe(false);
+    expect(await gr.isRepo()).toBe(true);
   });
 
   it("reads files at a ref and at HEAD, lists a folder at a ref, and answers undefined for a file not committed", async () => {
