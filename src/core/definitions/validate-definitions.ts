@@ -6,6 +6,7 @@ import { zodIssuesToDiagnostics } from "../diagnostics/zod-issues-to-diagnostics
 import { estimateGpuHours } from "../plan/estimate-gpu-hours.js";
 import { countRuns, paramGrid } from "../plan/expand-runs.js";
 import { runId } from "../plan/run-id.js";
+import { metricDirectionProblems } from "../results/metric-direction-problems.js";
 import { checkPlaceholders } from "./command-placeholders.js";
 import { Definitions, ResolvedExperiment } from "./definitions-schema.js";
 import { scriptContractProblems } from "./script-contract.js";
@@ -200,6 +201,8 @@ export function validateDefinitions(
       }
     }
   });
+
+  for (const p of metricDirectionProblems(defs)) err(p.path, p.message, p.hint, p.severity);
 
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
 

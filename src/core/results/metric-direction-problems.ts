@@ -1,0 +1,85 @@
+import type { PathSegment } from "../diagnostics/diagnostic.js";
+import { type DirectionDefinitions, guessDirection } from "./metric-direction.js";
+
+export interface MetricDirectionProblem {
+  path: PathSegment[];
+  message: string;
+  hint: string;
+  severity: "error" | "warning";
+}
+
+/** The fields of an experiment (or `defaults`) that name metrics. */
+interface ExperimentMetrics {
+  pass_criterion?: { metric: string };
+  early_stop?: { metric: string };
+  baseline?: { expected?: Readonly<Record<string, number>> };
+}
+
+/** Where definitions.json names metrics: what `metricDirectionProblems` reads. */
+export interface MetricUses extends DirectionDefinitions {
+  datasets: readonly { metric: string }[];
+  defaults?: ExperimentMetrics;
+  experiments: readonly ExperimentMetrics[];
+}
+
+/**
+ * What `validate` says about metric directions (docs/results.md): a hypothesis whose direction
+ * contradicts the metric's declaration is an error (best cells and verdicts would disagree);
+ * two hypotheses that disagree on a metric with no declaration, a warning; a metric that is used
+ * (a dataset's primary metric, a pass criterion, an early stop, an expected baseline value) with
+ * neither a declaration nor a hypothesis, a warning: its direction is only guessed from its name.
+ */
+export function metricDirectionProblems(defs: MetricUses): MetricDirectionProblem[] {
+  const out: MetricDirectionProblem[] = [];
+  const declared = defs.metrics ?? {};
+  const has = (m: string) => Object.hasOwn(declared, m);
+  const fromHypothesis = new Map<string, { direction: string; index: number }>();
+  defs.hypotheses.forEach((h, i) => {
+    const d = has(h.metric) ? declared[h.metric] : undefined;
+    if (d && d.direction !== h.direction)
+      out.push({
+        path: ["hypotheses", i, "direction"],
+        message: `hypothesis "${h.id}" says ${h.metric} is better ${h.direction}, but metrics.${h.metric} declares ${d.direction}`,
+        hint: `make them agree: "${h.metric}" has one direction everywhere.`,
+        severity: "error",
+      });
+    const first = fromHypothesis.get(h.metric);
+    if (!first) fromHypothesis.set(h.metric, { direction: h.direction, index: i });
+    else if (!d && first.direction !== h.direction)
+      out.push({
+        path: ["hypotheses", i, "direction"],
+        message: `hypotheses disagree on ${h.metric}: hypotheses[${first.index}] says ${first.direction}, this one ${h.direction}; labgate uses ${first.direction}`,
+        hint: `declare it: "metrics": { "${h.metric}": { "direction": "higher" | "lower" } }.`,
+        severity: "warning",
+      });
+  });
+  const uses: { metric: string; path: PathSegment[] }[] = [];
+  defs.datasets.forEach((d, i) => {
+    uses.push({ metric: d.metric, path: ["datasets", i, "metric"] });
+  });
+  const experimentUses = (e: ExperimentMetrics, at: PathSegment[]) => {
+    if (e.pass_criterion)
+      uses.push({ metric: e.pass_criterion.metric, path: [...at, "pass_criterion", "metric"] });
+    if (e.early_stop)
+      uses.push({ metric: e.early_stop.metric, path: [...at, "early_stop", "metric"] });
+    for (const m of Object.keys(e.baseline?.expected ?? {}))
+      uses.push({ metric: m, path: [...at, "baseline", "expected", m] });
+  };
+  if (defs.defaults) experimentUses(defs.defaults, ["defaults"]);
+  defs.experiments.forEach((e, i) => {
+    experimentUses(e, ["experiments", i]);
+  });
+  const warned = new Set<string>();
+  for (const u of uses) {
+    if (has(u.metric) || fromHypothesis.has(u.metric) || warned.has(u.metric)) continue;
+    warned.add(u.metric);
+    const guess = guessDirection(u.metric);
+    out.push({
+      path: u.path,
+      message: `metric "${u.metric}" has no declared direction; labgate guesses "${guess} is better" from its name`,
+      hint: `declare it: "metrics": { "${u.metric}": { "direction": "${guess}" } } (see docs/results.md).`,
+      severity: "warning",
+    });
+  }
+  return out;
+}
