@@ -234,7 +234,7 @@ export async function exportResults(
     await f.write(content);
     await f.close();
   };
-  const table = designTable(aggregated, defs);
+  const table = designTable(aggregated, defs, input.loaded.experiments);
   const spec = designChartSpec(table);
   // The chart renders (in its worker thread) while the other files are made and written.
   const svg = spec ? renderChartSvg(spec) : undefined;
