@@ -1,6 +1,7 @@
 import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
 import type { LoadedDefinitions } from "../core/definitions/validate-definitions.js";
+import type { GitRepo } from "../git/git-repo.js";
 import { localResultsCommitter } from "./commit-results.js";
 import { resultFileCap } from "./contained-files.js";
 import { checkDispatchDirs, readSidecars } from "./dispatch-state-store.js";
@@ -8,7 +9,7 @@ import { type AggregateRunsOutcome, aggregateRuns } from "./results/aggregate.js
 import { runResultReader } from "./write-results.js";
 
 export interface AggregateDeps {
-  git: SimpleGit;
+  git: SimpleGit | GitRepo;
   log: { info(s: string): void; warn(s: string): void };
   clock: () => Date;
 }

@@ -3,7 +3,7 @@ import type { Config } from "../core/config/config-schema.js";
 import { assertCommitPaths } from "../core/paths/commit-path.js";
 import { statePath } from "../core/paths/layout.js";
 import { sameResults } from "../core/results/without-stamps.js";
-import { commitPaths } from "../git/commit-paths.js";
+import { asGitRepo, type GitRepo } from "../git/git-repo.js";
 import { messageWithTrailers, RUN_TRAILER, SOURCE_COMMIT_TRAILER } from "../git/trailers.js";
 import { readStateFile } from "./dispatch-state-store.js";
 import {
@@ -38,11 +38,12 @@ export function resultsCommitMessage(input: ResultsCommitSummary, head: string):
  * times they were written at, nothing is committed and those files are put back as committed.
  */
 export function localResultsCommitter(deps: {
-  git: SimpleGit;
+  git: SimpleGit | GitRepo;
   cwd: string;
   config: Pick<Config, "dispatch_dir" | "results_dir">;
 }): ResultsCommitter {
-  const { git, cwd, config } = deps;
+  const { cwd, config } = deps;
+  const git = asGitRepo(deps.git);
   return {
     async commit(build) {
       const read = await readStateFile({ cwd, config, git });
@@ -65,9 +66,8 @@ export function localResultsCommitter(deps: {
         [...built.files, ...built.exclude].map(tidy),
         commitRoots(config).map(tidy),
       );
-      const head = (await git.revparse(["HEAD"])).trim();
-      const sha = await commitPaths(
-        git,
+      const head = await git.head();
+      const sha = await git.commitPaths(
         [config.results_dir, statePath(config)],
         resultsCommitMessage(built.summary, head),
         { exclude: built.exclude, equivalent: sameResults },

@@ -1,6 +1,6 @@
 import { readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type SimpleGit, simpleGit } from "simple-git";
+import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
 import { SIDECAR_SUFFIX, statePath } from "../core/paths/layout.js";
 import { mergeIntoState } from "../core/state/aggregate-state.js";
@@ -8,6 +8,7 @@ import { parseDispatchState, parseSidecar } from "../core/state/parse-dispatch-s
 import { serializeDispatchState } from "../core/state/serialize-dispatch-state.js";
 import type { DispatchState, StateEntry } from "../core/state/state-entry.js";
 import type { Sidecar } from "../core/state/state-entry-schema.js";
+import { GitRepo } from "../git/git-repo.js";
 import { readFileAtHead } from "../git/read-file-at-head.js";
 import {
   type ContainedRead,
@@ -59,7 +60,7 @@ export interface StateFileRead {
 export async function readStateFile(input: {
   cwd: string;
   config: Pick<Config, "dispatch_dir" | "results_dir">;
-  git?: SimpleGit;
+  git?: SimpleGit | GitRepo;
   warn?: (s: string) => void;
 }): Promise<StateFileRead> {
   const { cwd, config } = input;
@@ -82,7 +83,7 @@ export async function readStateFile(input: {
     const parsed = parseDispatchState(rel, read.text);
     if (parsed.ok) state = parsed.value;
     else {
-      state = await recoverFromHead(input.git ?? simpleGit(cwd), rel, parsed.message);
+      state = await recoverFromHead(input.git ?? GitRepo.open(cwd), rel, parsed.message);
       recoveredFrom = "HEAD";
       await writeFile(`${abs}.malformed`, read.text);
       warn(
@@ -90,7 +91,7 @@ export async function readStateFile(input: {
       );
     }
   } else if (read.code !== "missing") {
-    state = await recoverFromHead(input.git ?? simpleGit(cwd), rel, read.message);
+    state = await recoverFromHead(input.git ?? GitRepo.open(cwd), rel, read.message);
     recoveredFrom = "HEAD";
     warn(
       `${read.message}\n  recovered ${rel} from the last commit (HEAD); the state is written back as a file.`,
@@ -124,7 +125,7 @@ export async function checkDispatchDirs(
 export async function readDispatchState(input: {
   cwd: string;
   config: Config;
-  git?: SimpleGit;
+  git?: SimpleGit | GitRepo;
   log?: StateLog;
   /**
    * The run ids the campaign plans. A sidecar for a run neither the state nor this set holds is
@@ -185,7 +186,7 @@ export async function writeDispatchState(input: {
 }
 
 async function recoverFromHead(
-  git: SimpleGit,
+  git: SimpleGit | GitRepo,
   rel: string,
   problem: string,
 ): Promise<DispatchState> {
