@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Failure } from "../core/failure/failure.js";
 
 /**
  * Every input of action/action.yml, parsed once before any work (habit 2). The runner passes
@@ -73,7 +74,20 @@ export type ActionInputs<R extends RequirableInput = never> = Omit<AnyModeInputs
   [K in R]-?: NonNullable<AnyModeInputs[K]>;
 };
 
-export type InputsResult = { ok: true; inputs: ActionInputs } | { ok: false; errors: string[] };
+/** The inputs, or every problem with them (`errors`, one line each; `message` joins them). */
+export type InputsResult =
+  | { ok: true; inputs: ActionInputs }
+  | (Failure<"bad-input" | "unknown-mode" | "missing-input"> & { errors: string[] });
+
+const bad = (
+  code: "bad-input" | "unknown-mode" | "missing-input",
+  errors: string[],
+): InputsResult => ({
+  ok: false,
+  code,
+  message: errors.join("\n"),
+  errors,
+});
 
 export function readRawInputs(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
@@ -112,32 +126,29 @@ export function parseInputs(
 ): InputsResult {
   const shape = Raw.safeParse(raw);
   if (!shape.success) {
-    return {
-      ok: false,
-      errors: shape.error.issues.map((i) => {
+    return bad(
+      "bad-input",
+      shape.error.issues.map((i) => {
         const name = String(i.path[0] ?? "(inputs)");
         return `input \`${name}\`: ${i.message}${raw[name] === undefined ? "" : ` (got "${raw[name]}")`}`;
       }),
-    };
+    );
   }
   const mode = shape.data.mode;
   const parsed = inputsUnion(modes).safeParse(raw);
   if (!parsed.success) {
     if (parsed.error.issues.some((i) => i.code === "invalid_union" && i.path[0] === "mode"))
-      return {
-        ok: false,
-        errors: [
-          `input \`mode\`: unknown mode "${mode}"; use one of: ${Object.keys(modes).join(", ")}`,
-        ],
-      };
+      return bad("unknown-mode", [
+        `input \`mode\`: unknown mode "${mode}"; use one of: ${Object.keys(modes).join(", ")}`,
+      ]);
     // Every input is well-formed (the first parse), so what is left is a required one missing.
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((i) => {
+    return bad(
+      "missing-input",
+      parsed.error.issues.map((i) => {
         const name = String(i.path[0]);
         return `input \`${name}\` is required in mode "${mode}"; add \`${name}: ...\` under \`with:\``;
       }),
-    };
+    );
   }
   const v = parsed.data;
   return {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type Failure, fail } from "../core/failure/failure.js";
 
 /** What a language-model reviewer must reply with: JSON, nothing else. */
 export const LlmVerdict = z.strictObject({
@@ -7,7 +8,7 @@ export const LlmVerdict = z.strictObject({
 });
 export type LlmVerdict = z.infer<typeof LlmVerdict>;
 
-export type ParsedReply = { ok: true; value: LlmVerdict } | { ok: false; error: string };
+export type ParsedReply = { ok: true; value: LlmVerdict } | Failure<"not-json" | "wrong-shape">;
 
 /** Parses a model's reply: bare JSON, or JSON in one ```json fence. Anything else is an error. */
 export function parseLlmVerdict(content: string): ParsedReply {
@@ -17,18 +18,19 @@ export function parseLlmVerdict(content: string): ParsedReply {
   try {
     json = JSON.parse(text);
   } catch {
-    return {
-      ok: false,
-      error: `reply is not JSON: "${text.slice(0, 80)}${text.length > 80 ? "…" : ""}"`,
-    };
+    return fail(
+      "not-json",
+      `reply is not JSON: "${text.slice(0, 80)}${text.length > 80 ? "…" : ""}"`,
+    );
   }
   const parsed = LlmVerdict.safeParse(json);
   if (!parsed.success)
-    return {
-      ok: false,
-      error: `reply does not match { verdict: PASS|REVISE|REJECT, reasons: string[] }: ${parsed.error.issues
+    return fail(
+      "wrong-shape",
+      `reply does not match { verdict: PASS|REVISE|REJECT, reasons: string[] }: ${parsed.error.issues
         .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
         .join("; ")}`,
-    };
+      parsed.error,
+    );
   return { ok: true, value: parsed.data };
 }

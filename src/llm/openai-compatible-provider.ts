@@ -67,7 +67,7 @@ export function openAiCompatibleProvider(opts: OpenAiCompatibleOptions): ReviewP
       if (typeof content !== "string")
         return { ok: false, error: "the chat completion has no message content" };
       const parsed = parseLlmVerdict(content);
-      if (!parsed.ok) return { ok: false, error: parsed.error };
+      if (!parsed.ok) return { ok: false, error: parsed.message };
       return {
         ok: true,
         verdict: parsed.value.verdict,

@@ -2,6 +2,8 @@ import type { Config } from "../../core/config/config-schema.js";
 import { effectiveBudget } from "../../core/config/effective-budget.js";
 import type { LoadedDefinitions } from "../../core/definitions/validate-definitions.js";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic.js";
+import { formatDiagnostic } from "../../core/diagnostics/format-diagnostic.js";
+import type { Failure } from "../../core/failure/failure.js";
 import { type DispatchPlan, planDispatch } from "../../core/plan/plan-dispatch.js";
 import { diskWorkspace } from "../disk-workspace.js";
 import { type GivenConfig, loadCampaign } from "../load-campaign.js";
@@ -28,7 +30,21 @@ export type ShardPlanResult =
       loaded: LoadedDefinitions;
       budget: number | undefined;
     }
-  | { ok: false; diagnostics: Diagnostic[] };
+  /**
+   * `campaign-invalid`: the config or the definitions have errors; `plan-invalid`: they are valid
+   * but do not plan (over the budget or the shard limit, say). The diagnostics are the cause.
+   */
+  | (Failure<"campaign-invalid" | "plan-invalid"> & { diagnostics: Diagnostic[] });
+
+const refused = (
+  code: "campaign-invalid" | "plan-invalid",
+  diagnostics: Diagnostic[],
+): ShardPlanResult => ({
+  ok: false,
+  code,
+  message: diagnostics.map(formatDiagnostic).join("\n"),
+  diagnostics,
+});
 
 /**
  * The dispatch plan of the checkout in `cwd`. Deterministic: the plan job, every shard job and
@@ -38,7 +54,7 @@ export async function planShards(input: ShardPlanInput): Promise<ShardPlanResult
   const campaign = await loadCampaign(diskWorkspace(input.cwd), { config: input.config });
   const errors = campaign.diagnostics.filter((d) => d.severity === "error");
   const loaded = campaign.loaded;
-  if (!loaded || errors.length > 0) return { ok: false, diagnostics: errors };
+  if (!loaded || errors.length > 0) return refused("campaign-invalid", errors);
   const budget = effectiveBudget(
     loaded.definitions.budget?.gpu_hours,
     campaign.config.budget.gpu_hours,
@@ -51,6 +67,6 @@ export async function planShards(input: ShardPlanInput): Promise<ShardPlanResult
     budgetGpuHours: budget,
     locate: (i) => ({ file: loaded.file, ...loaded.locate(["experiments", i]) }),
   });
-  if (!result.ok) return { ok: false, diagnostics: result.diagnostics };
+  if (!result.ok) return refused("plan-invalid", result.diagnostics);
   return { ok: true, plan: result.plan, config: campaign.config, loaded, budget };
 }
