@@ -7,7 +7,7 @@ import {
   pickAutofixArtifact,
 } from "../../core/autofix/autofix-handoff.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
-import type { ActionMode, ModeResult } from "../action-mode.js";
+import { defineMode, type ModeResult } from "../action-mode.js";
 
 /**
  * `autofix-push` (docs/security.md, "Autofix"): the job after `autofix`, holding the app's
@@ -17,10 +17,10 @@ import type { ActionMode, ModeResult } from "../action-mode.js";
  * runs no repository code and needs no checkout. Outputs `autofix` (pushed | head-moved | fork)
  * and `pr-url`.
  */
-export const autofixPushMode: ActionMode = {
+export const autofixPushMode = defineMode({
   requires: ["pr", "token"],
   async run({ inputs, env, log, octokit, artifacts }): Promise<ModeResult> {
-    const number = inputs.pr as number;
+    const number = inputs.pr;
     const repo = { owner: env.owner, repo: env.repo };
     const store = artifacts();
     const name = pickAutofixArtifact(await store.list(), number, Number(env.runAttempt));
@@ -45,7 +45,7 @@ export const autofixPushMode: ActionMode = {
         log,
         tmpDir: env.tempDir,
         serverUrl: env.serverUrl,
-        token: inputs.token as string,
+        token: inputs.token,
       },
       {
         ...repo,
@@ -61,4 +61,4 @@ export const autofixPushMode: ActionMode = {
       return { outputs, summary, failure: r.message };
     return { outputs, summary };
   },
-};
+});
