@@ -1,7 +1,7 @@
 import { simpleGit } from "simple-git";
 import { pullRequestHead } from "../../operations/action/pull-request-head.js";
 import { loadContext } from "../../operations/load-context.js";
-import type { ActionMode, ModeResult } from "../action-mode.js";
+import { defineMode, type ModeResult } from "../action-mode.js";
 import { markdownTable } from "../render-markdown.js";
 
 /**
@@ -10,7 +10,7 @@ import { markdownTable } from "../render-markdown.js";
  * the default branch's `.github/labgate.yml` read through the API, as the plan job did, never
  * the checkout's.
  */
-export const aggregateMode: ActionMode = {
+export const aggregateMode = defineMode({
   requires: ["sha"],
   async run({ inputs, env, cwd, log, octokit, artifacts }): Promise<ModeResult> {
     const repo = { owner: env.owner, repo: env.repo };
@@ -47,7 +47,7 @@ export const aggregateMode: ActionMode = {
       },
       {
         cwd,
-        sha: inputs.sha as string,
+        sha: inputs.sha,
         branch,
         phase: inputs.phase,
         stage: inputs.stage,
@@ -100,7 +100,7 @@ export const aggregateMode: ActionMode = {
       ...(r.commitError ? { failure: `the results commit failed: ${r.commitError}` } : {}),
     };
   },
-};
+});
 
 function refuse(message: string): ModeResult {
   return {
