@@ -9,7 +9,7 @@ import {
 } from "../../core/autofix/autofix-handoff.js";
 import { GitRepo } from "../../git/git-repo.js";
 import { NO_HOOKS } from "../../git/git-settings.js";
-import type { ActionMode, ModeResult } from "../action-mode.js";
+import { defineMode, type ModeResult } from "../action-mode.js";
 import { heldCredential } from "../held-credentials.js";
 import { markdownTable } from "../render-markdown.js";
 import { autofixPlanFile } from "./autofix-plan.js";
@@ -23,10 +23,10 @@ import { autofixPlanFile } from "./autofix-plan.js";
  * empty) or the checkout keeps a git credential. Outputs `autofix` (changed | no-change) and
  * `artifact`.
  */
-export const autofixMode: ActionMode = {
+export const autofixMode = defineMode({
   requires: ["pr"],
   async run({ inputs, env, cwd, log, artifacts }): Promise<ModeResult> {
-    const number = inputs.pr as number;
+    const number = inputs.pr;
     const refused = (code: string, message: string): ModeResult => ({
       outputs: { autofix: code, artifact: "" },
       summary: `## labgate autofix for #${number}: ${code}\n\n${message}\n`,
@@ -85,4 +85,4 @@ export const autofixMode: ActionMode = {
       ].join("\n"),
     };
   },
-};
+});
