@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ActionMode, ModeResult } from "../action-mode.js";
+import { defineMode, type ModeResult } from "../action-mode.js";
 
 /** Where `autofix-plan` leaves the plan for the `autofix` step of the same job. */
 export const autofixPlanFile = (tempDir: string, pr: number) =>
@@ -13,10 +13,10 @@ export const autofixPlanFile = (tempDir: string, pr: number) =>
  * branch's `.github/labgate.yml`, and leaves the plan for the `autofix` step. Runs no repository
  * code. Outputs `autofix` (planned | nothing-to-answer | fork) and `sha`, the PR head to check out.
  */
-export const autofixPlanMode: ActionMode = {
+export const autofixPlanMode = defineMode({
   requires: ["pr"],
   async run({ inputs, env, octokit }): Promise<ModeResult> {
-    const number = inputs.pr as number;
+    const number = inputs.pr;
     const { planAutofix } = await import("../../operations/autofix-plan.js");
     const r = await planAutofix(octokit(), { owner: env.owner, repo: env.repo }, number);
     const summary = `## labgate autofix plan for #${number}: ${r.kind}\n\n${r.message}\n`;
@@ -29,4 +29,4 @@ export const autofixPlanMode: ActionMode = {
     await writeFile(file, JSON.stringify(r.plan));
     return { outputs: { autofix: r.kind, sha: r.plan.pr.headSha }, summary };
   },
-};
+});
