@@ -1,0 +1,208 @@
+import { describe, expect, it } from "vitest";
+import { validateDefinitions } from "../../src/core/definitions/validate-definitions.js";
+import { directionsFrom } from "../../src/core/nightly/metric-direction.js";
+import type { AggregatedRow } from "../../src/core/results/aggregate-rows.js";
+import { designTable } from "../../src/core/results/design-table.js";
+import { formatDelta } from "../../src/core/results/format-delta.js";
+import {
+  changeOf,
+  guessDirection,
+  isBetter,
+  metricSenses,
+} from "../../src/core/results/metric-direction.js";
+import { metricDirection, pilotPass } from "../../src/core/results/pilot-pass.js";
+import { asText, validDefinitions } from "../helpers/definitions-fixture.js";
+
+const F = "experiments/definitions.json";
+
+/** A design-table row, as aggregated.json holds it. */
+function row(method: string, mean: number, over: Partial<AggregatedRow> = {}): AggregatedRow {
+  return {
+    exp_id: `${method}-ptb`,
+    method,
+    dataset: "ptb",
+    metric: "valid_ppl",
+    n: 3,
+    mean,
+    std: 1,
+    min: mean - 1,
+    max: mean + 1,
+    best: false,
+    delta_vs_baseline: null,
+    baseline: null,
+    group: method === "lstm-a" ? "baseline" : "ours",
+    phase: "full",
+    // An aggregated.json written by an older labgate: "higher" for valid_ppl, guessed wrong.
+    direction: "higher",
+    direction_source: "guessed",
+    ci95_low: null,
+    ci95_high: null,
+    change: null,
+    delta_ci95_low: null,
+    delta_ci95_high: null,
+    p_value: null,
+    test: null,
+    ...over,
+  };
+}
+
+const ptb = {
+  methods: [
+    { id: "lstm-a", label: "LSTM", group: "baseline" as const },
+    { id: "gru-a", label: "GRU", group: "ours" as const },
+  ],
+  datasets: [{ id: "ptb", label: "PTB", metric: "valid_ppl" }],
+};
+
+describe("a metric's direction: one rule", () => {
+  it("guesses lower-is-better from the words of an undeclared metric's name", () => {
+    for (const m of [
+      "valid_ppl",
+      "perplexity",
+      "trainLoss",
+      "val_loss",
+      "top1_err",
+      "test-error",
+      "wer",
+      "cer",
+      "mae",
+      "mse",
+      "rmse",
+      "fid",
+      "latency_ms",
+      "wall-time",
+      "nll",
+    ])
+      expect([m, guessDirection(m)]).toEqual([m, "lower"]);
+    for (const m of ["accuracy", "macro_f1", "bleu", "auc", "timesteps_per_s", "reward"])
+      expect([m, guessDirection(m)]).toEqual([m, "higher"]);
+  });
+
+  it("the reported failure: gru-a's valid_ppl 766.2 is not bolded over lstm-a's 631.9", () => {
+    // No declaration and no hypothesis on valid_ppl: the name says lower is better.
+    const t = designTable([row("lstm-a", 631.9), row("gru-a", 766.2)], { ...ptb, hypotheses: [] });
+    expect(t.cell("lstm-a", "ptb")?.best).toBe(true);
+    expect(t.cell("gru-a", "ptb")?.best).toBe(false);
+    expect(t.direction("valid_ppl")).toBe("lower");
+  });
+
+  it("a declaration wins over a hypothesis and over the name; the source is reported", () => {
+    const sense = metricSenses({
+      metrics: { score_ppl: { direction: "higher", unit: "pts", label: "score" } },
+      hypotheses: [
+        { id: "H1", metric: "score_ppl", direction: "lower" },
+        { id: "H2", metric: "bleu", direction: "lower" },
+      ],
+    });
+    expect(sense("score_ppl")).toEqual({
+      direction: "higher",
+      source: "declared",
+      label: "score",
+      unit: "pts",
+    });
+    expect(sense("bleu")).toMatchObject({ direction: "lower", source: "hypothesis" });
+    expect(sense("valid_ppl")).toMatchObject({ direction: "lower", source: "guessed" });
+    expect(sense("accuracy")).toMatchObject({ direction: "higher", source: "guessed" });
+  });
+
+  it("declared lower: the design table, Δ, pilot pass and the nightly all agree", () => {
+    const defs = {
+      ...ptb,
+      metrics: { valid_ppl: { direction: "lower" as const } },
+      hypotheses: [
+        { id: "H1", claim: "GRU is better", metric: "accuracy", direction: "higher" as const },
+      ],
+    };
+    const t = designTable(
+      [row("lstm-a", 631.9), row("gru-a", 540.3, { delta_vs_baseline: -91.6, baseline: "lstm-a" })],
+      defs,
+    );
+    expect(t.cell("gru-a", "ptb")?.best).toBe(true);
+    expect(formatDelta(-91.6, t.direction("valid_ppl"))).toBe("-91.6 (better)");
+    expect(formatDelta(134.3, "lower")).toBe("+134.3 (worse)");
+    expect(changeOf(0, "lower")).toBe("same");
+    expect(isBetter(540.3, 631.9, "lower")).toBe(true);
+
+    expect(metricDirection(defs, "valid_ppl")).toBe("lower");
+    const peers = [631, 632, 633].map((v, i) => ({
+      run_id: `lstm_s${i}`,
+      method: "lstm-a",
+      dataset: "ptb",
+      phase: "pilot",
+      status: "done",
+      metrics: { valid_ppl: v },
+    }));
+    const gru = { ...peers[0], run_id: "gru_s1", method: "gru-a", metrics: { valid_ppl: 766.2 } };
+    const criterion = { metric: "valid_ppl", beats_baseline: true as const };
+    const ctx = { peers, baselineMethod: "lstm-a", direction: metricDirection(defs, "valid_ppl") };
+    expect(pilotPass(gru, criterion, ctx).pass).toBe(false);
+    expect(pilotPass({ ...gru, metrics: { valid_ppl: 600 } }, criterion, ctx).pass).toBe(true);
+
+    const nightly = directionsFrom(defs);
+    expect(nightly({ exp_id: "gru-ptb", metric: "valid_ppl", n: 3, mean: 1, std: 0 })).toEqual({
+      direction: "lower",
+      assumed: false,
+    });
+    // Without definitions, an aggregated row's own direction is used before a guess.
+    expect(
+      directionsFrom()({
+        exp_id: "x",
+        metric: "valid_ppl",
+        n: 1,
+        mean: 1,
+        std: 0,
+        direction: "higher",
+      }),
+    ).toEqual({ direction: "higher", assumed: false });
+    expect(directionsFrom()({ exp_id: "x", metric: "valid_ppl", n: 1, mean: 1, std: 0 })).toEqual({
+      direction: "lower",
+      assumed: true,
+    });
+  });
+});
+
+describe("validate on metric directions", () => {
+  const withMetric = (over: (d: Record<string, unknown>) => void) => {
+    const d = validDefinitions();
+    over(d);
+    return validateDefinitions(F, asText(d)).diagnostics;
+  };
+
+  it("warns about a used metric whose direction is only guessed, naming where and how to declare it", () => {
+    const diags = withMetric((d) => {
+      (d.datasets as { metric: string }[])[0].metric = "valid_ppl";
+    });
+    expect(diags).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        path: "datasets[0].metric",
+        message:
+          'metric "valid_ppl" has no declared direction; labgate guesses "lower is better" from its name',
+        hint: 'declare it: "metrics": { "valid_ppl": { "direction": "lower" } } (see docs/results.md).',
+      }),
+    ]);
+    expect(diags[0]?.line).toBeGreaterThan(1);
+  });
+
+  it("is quiet once the metric is declared; a hypothesis that contradicts the declaration is an error", () => {
+    expect(
+      withMetric((d) => {
+        (d.datasets as { metric: string }[])[0].metric = "valid_ppl";
+        d.metrics = { valid_ppl: { direction: "lower", label: "validation perplexity" } };
+      }),
+    ).toEqual([]);
+    const diags = withMetric((d) => {
+      const h = (d.hypotheses as { metric: string }[])[0] as { metric: string };
+      d.metrics = { [h.metric]: { direction: "lower" } };
+    });
+    expect(diags).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        path: "hypotheses[0].direction",
+        message: expect.stringMatching(
+          /says \w+ is better higher, but metrics\.\w+ declares lower$/,
+        ),
+      }),
+    ]);
+  });
+});
