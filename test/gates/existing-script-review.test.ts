@@ -67,4 +67,133 @@ describe("code review of an existing script, through its script_flags (issue #16
       expect.stringMatching(/does not accept --resume/),
     ]);
   }, 60_000);
+
+  it("flags writes and downloads to fixed relative paths, in the script and in the modules it imports, naming the file that holds each", async () => {
+    const dir = existingScriptRepo(
+      [{ id: "mnist", method: "LSTM" }],
+      {
+        "mnist/main.py": [
+          "import argparse",
+          "import torch",
+          "from torchvision import datasets",
+          "from mnist.report import write_report",
+          "p = argparse.ArgumentParser()",
+          "p.add_argument('--seed', type=int)",
+          "p.add_argument('--dry-run', action='store_true')",
+          "a = p.parse_args()",
+          "train = datasets.MNIST('../data', train=True, download=True)",
+          "torch.save(model.state_dict(), 'mnist_cnn.pt')",
+          "write_report()",
+        ].join("\n"),
+        "mnist/__init__.py": "",
+        "mnist/report.py": [
+          "import os",
+          "def write_report():",
+          "    with open('results.txt', 'w') as f:",
+          "        f.write('ok')",
+          "    with open('results.txt') as f:",
+          "        return f.read()",
+        ].join("\n"),
+      },
+      {
+        command: "python3 -m mnist.main --seed {seed}",
+        metrics_from: { stdout: { acc: "acc ([0-9.]+)" } },
+        script_flags: { checkpoint_dir: null, resume: null },
+      },
+    );
+    const v = await codeReview(dir, "skip");
+    const blocking = v.reasons
+      .filter((r) => r.severity === "blocking")
+      .map((r) => `${r.file}:${r.line} ${r.message}`);
+    expect(blocking).toEqual([
+      expect.stringMatching(
+        /^mnist\/main\.py:9 downloads data into "\.\.\/data", a fixed path relative to the checkout — /,
+      ),
+      expect.stringMatching(
+        /^mnist\/main\.py:10 writes "mnist_cnn\.pt" at a fixed path relative to the working directory/,
+      ),
+      expect.stringMatching(
+        /^mnist\/report\.py:3 writes "results\.txt" at a fixed path .*\(imported by mnist\/main\.py\)/,
+      ),
+    ]);
+    // reading results.txt (no write mode) is not a write
+    expect(blocking.some((b) => b.startsWith("mnist/report.py:5"))).toBe(false);
+    expect(v.details).toMatchObject({
+      scripts: [
+        expect.objectContaining({
+          path: "mnist/main.py",
+          modules: ["mnist/report.py", "mnist/__init__.py"],
+        }),
+      ],
+    });
+  }, 60_000);
+
+  it("the well-behaved trainer and its imported modules raise no hard-coded path (its --save default is a warning only)", async () => {
+    const dir = existingScriptRepo([{ id: "lstm", method: "LSTM" }]);
+    const v = await codeReview(dir, "skip");
+    expect(v.reasons.filter((r) => r.severity === "blocking")).toEqual([]);
+    expect(v.details).toMatchObject({
+      scripts: [
+        expect.objectContaining({
+          path: "word_language_model/main.py",
+          modules: ["word_language_model/data.py", "word_language_model/model.py"],
+        }),
+      ],
+    });
+    expect(v.reasons.filter((r) => /model\.pt/.test(r.message))).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: expect.stringMatching(
+          /^"model\.pt" is a hard-coded default; fine while every command passes the flag/,
+        ),
+      }),
+    ]);
+  }, 60_000);
+
+  it("reads through a shell wrapper that runs `python -m pkg.train` into the package's modules, and finds flags parsed in an imported module", async () => {
+    const dir = existingScriptRepo(
+      [{ id: "wrapped", method: "LSTM" }],
+      {
+        "run.sh": '#!/bin/sh\nset -e\nexec python3 -m pkg.train "$@"\n',
+        "pkg/__init__.py": "",
+        "pkg/train.py":
+          "from pkg.config import parse\nfrom .secrets_here import TOKEN\nargs = parse()\n",
+        "pkg/config.py": [
+          "import argparse",
+          "def parse():",
+          "    p = argparse.ArgumentParser()",
+          "    p.add_argument('--seed', type=int)",
+          "    p.add_argument('--checkpoint-dir')",
+          "    p.add_argument('--dry-run', action='store_true')",
+          "    return p.parse_args()",
+        ].join("\n"),
+        "pkg/secrets_here.py": 'TOKEN = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"\n',
+      },
+      {
+        command: "sh run.sh --seed {seed} --checkpoint-dir {checkpoint_dir}",
+        metrics_from: { stdout: { acc: "acc ([0-9.]+)" } },
+        script_flags: { resume: null },
+      },
+    );
+    const v = await codeReview(dir, "skip");
+    const blocking = v.reasons.filter((r) => r.severity === "blocking");
+    expect(blocking).toEqual([
+      expect.objectContaining({
+        file: "pkg/secrets_here.py",
+        line: 1,
+        message: expect.stringMatching(
+          /^looks like a Hugging Face token \(hf_A\*+\) committed in pkg\/secrets_here\.py \(imported by run\.sh\)/,
+        ),
+      }),
+    ]);
+    const table = v.tables?.[0];
+    expect(table?.rows[0]?.slice(0, 6)).toEqual([
+      "run.sh",
+      '"$@" → pkg/train.py, pkg/config.py: argparse',
+      "yes",
+      "yes",
+      "none (script_flags)",
+      "yes",
+    ]);
+  }, 60_000);
 });

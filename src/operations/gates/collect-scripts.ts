@@ -7,6 +7,7 @@ import {
 import { resolveScript } from "../../core/gates/code-review/resolve-script.js";
 import { forwardedScript } from "../../core/gates/code-review/shell-forward.js";
 import type { DebateScript } from "../../core/gates/debate/debate-input.js";
+import { readImportClosure } from "../read-import-closure.js";
 import type { Workspace } from "../workspace.js";
 
 export interface CollectedScripts {
@@ -48,6 +49,8 @@ export async function collectScripts(
       const next = forwardedScript(text);
       if (next?.ok) await read(next.candidates);
     }
+  // and every repository module those scripts import, or that a wrapper runs (python -m ...)
+  await readImportClosure(files, (p) => ws.readFile(p));
   const byPath = new Map<string, DebateScript>();
   for (const c of commands) {
     const split = splitCommand(c.command);

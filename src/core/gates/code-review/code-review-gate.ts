@@ -6,6 +6,7 @@ import { type DryRunOutcome, dryRunFailure } from "./dry-run.js";
 import { findHardcodedPaths, type PathFinding } from "./find-hardcoded-paths.js";
 import { findSecrets, type SecretFinding } from "./find-secrets.js";
 import { flagHint, languageOf } from "./flag-hint.js";
+import { importClosure, languageOfPath } from "./import-graph.js";
 import { resolveScript, type ScriptLanguage } from "./resolve-script.js";
 import { scanSource } from "./scan-source.js";
 import { forwardedScript } from "./shell-forward.js";
@@ -44,8 +45,11 @@ export interface ScriptReport {
   experiments: string[];
   parsers: string[];
   flags: FlagCheck[];
-  hardcodedPaths: PathFinding[];
-  secrets: SecretFinding[];
+  /** Findings in the script and in the repository modules it imports; `file` holds the evidence. */
+  hardcodedPaths: (PathFinding & { file: string })[];
+  secrets: (SecretFinding & { file: string })[];
+  /** The repository files the script imports (transitively) or, for a wrapper, runs. */
+  modules: string[];
 }
 
 export interface CodeReviewDetails {
@@ -118,6 +122,7 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
     );
     const next = target.language === "shell" ? forwardedScript(text) : undefined;
     const nextPath = next?.ok ? next.candidates.find((p) => input.files.has(p)) : undefined;
+    let parsed = parsers.length > 0;
     if (next?.ok && nextPath) {
       // the wrapper accepts what it handles itself plus what the script it runs accepts
       const inner = checkContractFlags(
@@ -127,10 +132,43 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
         c.scriptFlags,
       );
       parsers = [`"$@" → ${nextPath}`, ...inner.parsers];
+      parsed = inner.parsers.length > 0;
       checks = checks.map((c, i) => {
         const f = inner.checks[i] as FlagCheck;
         return c.state === "accepted" || c.state === "unsupported" ? c : { ...f, file: nextPath };
       });
+    }
+    const modules = importClosure(path, input.files).slice(1);
+    if (!parsed) {
+      // arguments parsed in a module the script imports (`from config import parse_args`)
+      for (const m of modules) {
+        const mLanguage = languageOfPath(m);
+        if (!mLanguage || mLanguage === "shell" || m === nextPath) continue;
+        const inner = checkContractFlags(
+          scanSource(input.files.get(m) as string, mLanguage),
+          mLanguage,
+          input.requiredFlags,
+          c.scriptFlags,
+        );
+        if (inner.parsers.length === 0) continue;
+        parsers = [...parsers, `${m}: ${inner.parsers.join(", ")}`];
+        checks = checks.map((own, i) => {
+          const f = inner.checks[i] as FlagCheck;
+          return own.state === "accepted" || own.state === "unsupported" ? own : { ...f, file: m };
+        });
+        break;
+      }
+    }
+    const hardcodedPaths = findHardcodedPaths(src).map((p) => ({ ...p, file: path }));
+    const secrets = findSecrets(text).map((x) => ({ ...x, file: path }));
+    for (const m of modules) {
+      const mText = input.files.get(m) as string;
+      const mLanguage = languageOfPath(m);
+      if (mLanguage)
+        hardcodedPaths.push(
+          ...findHardcodedPaths(scanSource(mText, mLanguage)).map((p) => ({ ...p, file: m })),
+        );
+      secrets.push(...findSecrets(mText).map((x) => ({ ...x, file: m })));
     }
     scripts.set(key, {
       path,
@@ -138,8 +176,9 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
       experiments: [c.exp_id],
       parsers,
       flags: checks,
-      hardcodedPaths: findHardcodedPaths(src),
-      secrets: findSecrets(text),
+      hardcodedPaths,
+      secrets,
+      modules,
     });
   }
 
@@ -168,21 +207,26 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
             : `${s.path}, ${flag}: ${f.file ? `${f.file}: ` : ""}${f.detail}`,
       });
     }
+    const via = (file: string) => (file === s.path ? "" : ` (imported by ${s.path})`);
     for (const p of s.hardcodedPaths)
       reasons.push({
         severity: p.isOptionDefault ? "warning" : "blocking",
-        file: s.path,
+        file: p.file,
         line: p.line,
         message: p.isOptionDefault
-          ? `"${p.path}" is a hard-coded default; fine while every command passes the flag explicitly`
-          : `hard-coded checkpoint/result path "${p.path}" — write under the --checkpoint-dir and --result-file the command passes, so runs do not overwrite each other`,
+          ? `"${p.path}" is a hard-coded default${via(p.file)}; fine while every command passes the flag explicitly`
+          : p.kind === "write"
+            ? `writes "${p.path}" at a fixed path relative to the working directory, the checkout${via(p.file)} — every run overwrites it and it lands in the working tree; write it under {checkpoint_dir} (pass the path to the script, or map the script's own flag in script_flags)`
+            : p.kind === "download"
+              ? `downloads data into "${p.path}", a fixed path relative to the checkout${via(p.file)} — take the data folder from a flag (e.g. --data /datasets/mnist) so runs share one copy outside the checkout`
+              : `hard-coded checkpoint/result path "${p.path}"${via(p.file)} — write under the --checkpoint-dir and --result-file the command passes, so runs do not overwrite each other`,
       });
     for (const x of s.secrets)
       reasons.push({
         severity: "blocking",
-        file: s.path,
+        file: x.file,
         line: x.line,
-        message: `looks like a ${x.kind} (${x.masked}) committed in the script — remove it, rotate it, and read it from an environment variable or a secret`,
+        message: `looks like a ${x.kind} (${x.masked}) committed in ${x.file === s.path ? "the script" : `${x.file}${via(x.file)}`} — remove it, rotate it, and read it from an environment variable or a secret`,
       });
   }
 
