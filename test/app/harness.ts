@@ -243,7 +243,7 @@ export const GREEN_CHECKS = [
 ];
 
 /**
- * The policy read (`readPolicyConfig`): `GET /repos/{o}/{r}` names the default branch, whose
+ * The policy read (`loadContext`): `GET /repos/{o}/{r}` names the default branch, whose
  * `.github/labgate.yml` is read.
  */
 export function servePolicy(scope: nock.Scope, text: string, defaultBranch = BASE_REF) {
