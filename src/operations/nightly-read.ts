@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { isNightDate, type Night } from "../core/nightly/nightly-history.js";
 import type { NightlyRow } from "../core/nightly/nightly-row.js";
 import { parseAggregated } from "../core/nightly/parse-aggregated.js";
+import { parseAllResultsCsv } from "../core/nightly/parse-all-results.js";
 
 export const AGGREGATED_JSON = "aggregated.json";
 
@@ -10,22 +11,33 @@ export type ReadRowsResult =
   | { ok: true; file: string; rows: NightlyRow[] }
   | { ok: false; message: string };
 
-/** Reads a night's rows from a directory holding aggregated.json, or from the file itself. */
+export const ALL_RESULTS_CSV = "all_results.csv";
+
+/**
+ * Reads a night's rows from a directory holding aggregated.json (or, without one, only the
+ * canonical all_results.csv, aggregated over seeds here), or from either file itself.
+ */
 export async function readNightRows(path: string): Promise<ReadRowsResult> {
   const info = await stat(path).catch(() => undefined);
   if (!info)
     return {
       ok: false,
-      message: `${path}: no such file or directory; pass a nightly results folder (experiments/results/nightly/<date>) or an aggregated.json.`,
+      message: `${path}: no such file or directory; pass a results folder (experiments/results/nightly/<date>), an aggregated.json or an all_results.csv.`,
     };
-  const file = info.isDirectory() ? join(path, AGGREGATED_JSON) : path;
-  const text = await readFile(file, "utf8").catch(() => undefined);
+  let file = info.isDirectory() ? join(path, AGGREGATED_JSON) : path;
+  let text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined && info.isDirectory()) {
+    file = join(path, ALL_RESULTS_CSV);
+    text = await readFile(file, "utf8").catch(() => undefined);
+  }
   if (text === undefined)
     return {
       ok: false,
-      message: `${file}: not found; a nightly folder holds the aggregated.json that \`labgate aggregate\` writes.`,
+      message: `${path}: no ${AGGREGATED_JSON} or ${ALL_RESULTS_CSV} in it; a results folder holds the files that \`labgate aggregate\` writes.`,
     };
-  const parsed = parseAggregated(file, text);
+  const parsed = file.endsWith(".csv")
+    ? parseAllResultsCsv(file, text)
+    : parseAggregated(file, text);
   return parsed.ok ? { ok: true, file, rows: parsed.rows } : parsed;
 }
 
