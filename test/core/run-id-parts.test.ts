@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseRunId, runId, runIdParts, variantId } from "../../src/core/plan/run-id.js";
+import {
+  parseRunId,
+  runId,
+  runIdParts,
+  variantId,
+  variantParts,
+} from "../../src/core/plan/run-id.js";
 import { variantOf } from "../../src/core/results/run-result.js";
 
 describe("parseRunId reads back what runId put together (issue #14)", () => {
@@ -24,13 +30,22 @@ describe("parseRunId reads back what runId put together (issue #14)", () => {
     });
   });
 
-  it("reads a variant id (no seed suffix) as itself, with its experiment id and params", () => {
-    expect(runIdParts(variantId("knn-iris", { k: 5 }))).toEqual({
-      variant: "knn-iris__k-5",
+  it("splits a variant id (exp_id in the results) without taking an `_s<n>` ending for a seed", () => {
+    expect(variantParts(variantId("knn-iris", { k: 5 }))).toEqual({
       expId: "knn-iris",
       params: ["k-5"],
-      seed: undefined,
     });
+    // An experiment id may end in `_s<n>`; only a run id has a seed suffix.
+    expect(variantParts("ablation_s2")).toEqual({ expId: "ablation_s2", params: [] });
+    expect(runIdParts(runId("ablation_s2", {}, 1))).toMatchObject({
+      variant: "ablation_s2",
+      seed: 1,
+    });
+  });
+
+  it("gives no parts for an id without a seed suffix", () => {
+    expect(runIdParts("no-seed")).toBeUndefined();
+    expect(parseRunId("no-seed")).toEqual({ ok: true, id: "no-seed" });
   });
 
   it("still refuses what is not a run id, with no parts", () => {

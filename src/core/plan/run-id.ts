@@ -36,26 +36,29 @@ export function isValidRunId(id: unknown): id is string {
   return typeof id === "string" && RUN_ID.test(id) && id !== "." && id !== "..";
 }
 
-/**
- * What `runId` put together, read back: `<expId>[__<k>-<v>...]_s<seed>`. `variant` is the id
- * without its seed suffix (`exp_id` in the results), `expId` the variant before its first `__`
- * (the definitions' experiment id), `params` the `<k>-<v>` parts after it. `seed` is undefined
- * for an id with no `_s<seed>` suffix (a variant id passed in); then `variant` is the whole id.
- */
-export interface RunIdParts {
-  variant: string;
+/** What `variantId` put together, read back: the experiment id and the `<k>-<v>` parts. */
+export interface VariantParts {
   expId: string;
   params: string[];
-  seed: number | undefined;
+}
+
+/**
+ * What `runId` put together, read back: `<expId>[__<k>-<v>...]_s<seed>`. `variant` is the id
+ * without its seed suffix (`exp_id` in the results); `expId` and `params` are its `VariantParts`.
+ */
+export interface RunIdParts extends VariantParts {
+  variant: string;
+  seed: number;
 }
 
 export type RunIdCheck =
-  | ({ ok: true; id: string } & RunIdParts)
+  | ({ ok: true; id: string } & Partial<RunIdParts>)
   | { ok: false; code: "bad-run-id"; message: string };
 
 /**
- * `id` as a run id, with its parts (`runIdParts`), or why it is not one. `source` names where the
- * id was read (a file, a field), so the message says where to fix it.
+ * `id` as a run id, with its parts (`runIdParts`) when it ends in a seed suffix, or why it is not
+ * a run id. `source` names where the id was read (a file, a field), so the message says where to
+ * fix it.
  */
 export function parseRunId(id: unknown, source?: string): RunIdCheck {
   if (isValidRunId(id)) return { ok: true, id, ...runIdParts(id) };
@@ -65,20 +68,23 @@ export function parseRunId(id: unknown, source?: string): RunIdCheck {
 const SEED_SUFFIX = /_s(-?\d+)$/;
 
 /**
- * The parts of a run id or of a variant id (see `RunIdParts`): the one place either is split.
- * It does not check the id (`parseRunId` does): results rows and sidecars name variants and runs
- * that are only ever compared, never used as a path, through it.
+ * The parts of a run id (see `RunIdParts`), or undefined when it has no `_s<seed>` suffix: the
+ * one place a run id is split. It does not check the id (`parseRunId` does).
  */
-export function runIdParts(id: string): RunIdParts {
+export function runIdParts(id: string): RunIdParts | undefined {
   const seed = SEED_SUFFIX.exec(id);
-  const variant = seed ? id.slice(0, seed.index) : id;
-  const [expId = variant, ...params] = variant.split("__");
-  return {
-    variant,
-    expId: expId === "" ? variant : expId,
-    params,
-    seed: seed ? Number(seed[1]) : undefined,
-  };
+  if (!seed) return undefined;
+  const variant = id.slice(0, seed.index);
+  return { variant, ...variantParts(variant), seed: Number(seed[1]) };
+}
+
+/**
+ * The parts of a variant id `<expId>[__<k>-<v>...]` (`exp_id` in the results): the one place a
+ * variant id is split. The experiment id is what comes before the first `__`.
+ */
+export function variantParts(variant: string): VariantParts {
+  const [expId = "", ...params] = variant.split("__");
+  return expId === "" ? { expId: variant, params: [] } : { expId, params };
 }
 
 /** The sentence for a value that is not a run id: what it was, where, what a run id is. */

@@ -19,7 +19,7 @@ export interface RunResult {
  */
 export function variantOf(entry: Pick<StateEntry, "id" | "seed" | "exp_id">): string {
   const parts = runIdParts(entry.id);
-  return parts.seed === entry.seed ? parts.variant : entry.exp_id;
+  return parts && parts.seed === entry.seed ? parts.variant : entry.exp_id;
 }
 
 /**

@@ -114,14 +114,14 @@ export type Sidecar = Partial<StateEntry> & { id: string };
 
 /** A full entry from a sidecar whose run the state does not know: what it lacks reads as empty. */
 export function entryFromSidecar(s: Sidecar): StateEntry {
-  const { variant, seed } = runIdParts(s.id);
+  const parts = runIdParts(s.id);
   const entry: Record<string, unknown> = {
     ...DEFAULTS,
-    exp_id: variant,
+    exp_id: parts?.variant ?? s.id,
     phase: "unknown",
     method: "",
     dataset: "",
-    seed: seed ?? 0,
+    seed: parts?.seed ?? 0,
     status: "pending",
   };
   for (const [k, v] of Object.entries(s)) if (v !== null && v !== undefined) entry[k] = v;
