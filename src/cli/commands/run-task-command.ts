@@ -46,3 +46,25 @@ export async function runTaskCommand(ctx: CliContext, args: RunTaskArgs): Promis
     process.off("SIGINT", onCancel);
   }
 }
+
+/**
+ * `run-task --manifest <file> [--index N]` from a process's argv: what the action bundle's entry
+ * calls when a SLURM task runs it (the batch script runs `node <action>/dist/index.js run-task`).
+ */
+export async function runTaskFromArgv(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const value = (flag: string) => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const index = value("--index");
+  try {
+    return await runTaskCommand(ctx, {
+      manifest: value("--manifest"),
+      index: index === undefined ? undefined : Number(index),
+    });
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    ctx.stderr.write(`labgate run-task: ${err.message}\n`);
+    return 2;
+  }
+}

@@ -52,8 +52,15 @@ export function chooseExecutor(
   };
 }
 
-/** argv that runs this labgate's CLI, for the batch script: this node, bin/labgate.js of this package. */
+/**
+ * argv that runs this labgate's `run-task`, for the batch script: this node and bin/labgate.js of
+ * this package; bundled into the action (action/dist/, where this file is a chunk), the bundle's
+ * own entry, which runs `run-task` too.
+ */
 export function labgateArgv(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  if (!/[\\/](src|dist)[\\/]operations[\\/]runner[\\/]slurm-executor\.[jt]s$/.test(here))
+    return [process.execPath, resolve(process.argv[1] ?? "")];
   return [process.execPath, fileURLToPath(new URL("../../../bin/labgate.js", import.meta.url))];
 }
 
