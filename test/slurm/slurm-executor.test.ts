@@ -212,9 +212,9 @@ describeSlurm("labgate run on a runner pool with executor: slurm (a real SLURM c
       stdio: "ignore",
     });
     const exited = new Promise((r) => first.on("exit", r));
-    await waitFor("the array to be submitted", () => {
-      const names = squeue().filter((l) => / PENDING labgate-/.test(l));
-      return manifests(dir).length === 1 && names.length > 0;
+    await waitFor("the array to be submitted, tasks still pending", () => {
+      const name = manifests(dir)[0]?.replace(/\.json$/, "");
+      return name !== undefined && squeue().some((l) => l.endsWith(` PENDING ${name}`));
     });
     first.kill("SIGKILL");
     await exited;
