@@ -1,4 +1,5 @@
 import type { Definitions, ResolvedExperiment } from "../definitions/definitions-schema.js";
+import { variantParts } from "../plan/run-id.js";
 import {
   type Change,
   changeOf,
@@ -173,6 +174,5 @@ function pairs(s: Series): Map<number, number> | undefined {
 
 /** The definitions' experiment id of a variant id `<exp>[__k-v...]`. */
 function experimentIdOf(variant: string): string {
-  const i = variant.indexOf("__");
-  return i > 0 ? variant.slice(0, i) : variant;
+  return variantParts(variant).expId;
 }
