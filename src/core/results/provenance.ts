@@ -16,6 +16,16 @@ export interface ProvenanceRecord {
   /** The committed raw result file, `<results_dir>/runs/<run_id>.json`. */
   result_file: string;
   sha256: string;
+  /**
+   * Set when the run ran with uncommitted changes to the files its command uses
+   * (`labgate run --allow-dirty`): its numbers are not the commit's. `diff_sha256` hashes the diff.
+   */
+  dirty?: true;
+  diff_sha256?: string;
+  /** What produced the number besides the commit: GPU, driver, CUDA, interpreter, lock file. */
+  machine?: Record<string, string | null>;
+  /** Paths outside the checkout the command named (data folders): not code, not in the commit. */
+  data_paths?: string[];
 }
 
 export interface ProvenanceFile {
@@ -45,7 +55,26 @@ export function provenanceRecord(
     finished: entry.finished,
     result_file: path,
     sha256,
+    ...(extra.dirty === true
+      ? {
+          dirty: true as const,
+          ...(typeof extra.diff_sha256 === "string" ? { diff_sha256: extra.diff_sha256 } : {}),
+        }
+      : {}),
+    ...(isStringRecord(extra.machine) ? { machine: extra.machine } : {}),
+    ...(Array.isArray(extra.data_paths) && extra.data_paths.every((p) => typeof p === "string")
+      ? { data_paths: extra.data_paths as string[] }
+      : {}),
   };
+}
+
+function isStringRecord(v: unknown): v is Record<string, string | null> {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.values(v).every((x) => x === null || typeof x === "string")
+  );
 }
 
 /** provenance.json streamed: a head, one record per line, a tail. */
