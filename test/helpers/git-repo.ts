@@ -1,12 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type SimpleGit, simpleGit } from "simple-git";
+import { GitRepo } from "../../src/git/git-repo.js";
 import { tempDir } from "./temp-dir.js";
 
 export interface TestRepo {
   dir: string;
   remote: string;
   git: SimpleGit;
+  /** The same repository as labgate's use cases take it (src/git/git-repo.ts). */
+  repo: GitRepo;
   /** Writes files (repo-relative path -> content), creating folders. */
   write(files: Record<string, string>): void;
   /** Writes, adds and commits files; returns the new commit's sha. */
@@ -38,5 +41,5 @@ export async function createTestRepo(): Promise<TestRepo> {
   };
   await commit({ "README.md": "# test repo\n" }, "initial");
   await git.push("origin", "main");
-  return { dir, remote, git, write, commit };
+  return { dir, remote, git, repo: GitRepo.open(dir), write, commit };
 }
