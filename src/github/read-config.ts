@@ -1,4 +1,4 @@
-import { CONFIG_PATH, ORG_CONFIG_REPO } from "../core/config/config-file.js";
+import { CONFIG_PATH, ORG_CONFIG_REPO } from "../core/config/config-schema.js";
 import { type ContentsWorkspace, contentsWorkspace } from "./contents-workspace.js";
 import type { OctokitLike } from "./octokit.js";
 import type { RepoRef } from "./repo-ref.js";

@@ -1,4 +1,3 @@
-import { CONFIG_PATH } from "../core/config/config-file.js";
 import { type Config, DEFAULT_CONFIG } from "../core/config/config-schema.js";
 import {
   type LoadedDefinitions,
@@ -7,8 +6,6 @@ import {
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
 import { loadContext, refusedFileDiagnostic } from "./load-context.js";
 import type { Workspace } from "./workspace.js";
-
-export { CONFIG_PATH };
 
 /** A config loaded elsewhere (`loadContext`'s result fits), or why it cannot be used. */
 export type GivenConfig = { ok: true; config: Config } | { ok: false; diagnostics: Diagnostic[] };

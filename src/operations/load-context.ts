@@ -1,5 +1,5 @@
-import { CONFIG_PATH } from "../core/config/config-file.js";
 import type { Config } from "../core/config/config-schema.js";
+import { CONFIG_PATH } from "../core/config/config-schema.js";
 import { parseConfig } from "../core/config/parse-config.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.js";

@@ -1,5 +1,5 @@
+import { CONFIG_PATH } from "../../core/config/config-schema.js";
 import type { Campaign } from "../../operations/load-campaign.js";
-import { CONFIG_PATH } from "../../operations/load-campaign.js";
 import type { ModeResult } from "../action-mode.js";
 import { diagnosticsList } from "../render-markdown.js";
 

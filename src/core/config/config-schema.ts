@@ -6,6 +6,15 @@ import { Executor, SlurmPoolOptions } from "../slurm/slurm-pool-options.js";
  * Keys are snake_case like definitions.json.
  */
 
+/** Where labgate's config is in a repository (docs/config.md). */
+export const CONFIG_PATH = ".github/labgate.yml";
+
+/**
+ * The owner-wide fallback, the Probot way: a repository without its own `.github/labgate.yml`
+ * takes the one in its owner's `.github` repository (docs/config.md).
+ */
+export const ORG_CONFIG_REPO = ".github";
+
 export const RunnerPool = z.strictObject({
   name: z.string().min(1),
   labels: z
