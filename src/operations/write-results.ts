@@ -240,7 +240,10 @@ export async function exportResults(
   const svg = spec ? renderChartSvg(spec) : undefined;
   svg?.catch(() => undefined); // awaited below: this only keeps an early failure from going unhandled
   await writeWhole(RESULTS_FILES.aggregatedCsv, aggregatedCsv(aggregated));
-  await writeWhole(RESULTS_FILES.aggregatedJson, aggregatedJson(aggregated, meta));
+  await writeWhole(
+    RESULTS_FILES.aggregatedJson,
+    aggregatedJson(aggregated, { ...meta, hypotheses: table.hypotheses }),
+  );
   const readme = renderResultsReadme({
     title: defs.title,
     project: defs.project,

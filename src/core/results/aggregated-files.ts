@@ -1,5 +1,6 @@
 import type { AggregatedRow } from "./aggregate-rows.js";
 import { csvLine } from "./csv-field.js";
+import type { HypothesisVerdict } from "./hypothesis-verdicts.js";
 
 export const AGGREGATED_COLUMNS = [
   "exp_id",
@@ -31,10 +32,21 @@ export function aggregatedCsv(rows: readonly AggregatedRow[]): string {
   return out;
 }
 
+/**
+ * aggregated.json: the meta, each hypothesis' verdict (without its rows: they are the file's
+ * rows), and the rows. The verdicts are kept here so the phase8 check and the dashboard show
+ * what the results README says without the definitions of that commit.
+ */
 export function aggregatedJson(
   rows: readonly AggregatedRow[],
-  meta: { project: string; generated: string; source_commits: readonly string[] },
+  meta: {
+    project: string;
+    generated: string;
+    source_commits: readonly string[];
+    hypotheses?: readonly HypothesisVerdict[];
+  },
 ): string {
+  const { hypotheses, ...head } = meta;
   const body = rows.map((r) => ({
     exp_id: r.exp_id,
     method: r.method,
@@ -60,5 +72,6 @@ export function aggregatedJson(
     p_value: r.p_value,
     test: r.test,
   }));
-  return `${JSON.stringify({ ...meta, rows: body }, null, 2)}\n`;
+  const verdicts = hypotheses?.map(({ comparisons: _, ...v }) => v);
+  return `${JSON.stringify({ ...head, ...(verdicts ? { hypotheses: verdicts } : {}), rows: body }, null, 2)}\n`;
 }
