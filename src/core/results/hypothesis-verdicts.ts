@@ -1,4 +1,5 @@
 import type { Definitions, ResolvedExperiment } from "../definitions/definitions-schema.js";
+import { variantParts } from "../plan/run-id.js";
 import type { AggregatedRow } from "./aggregate-rows.js";
 import { formatDelta, num, signed } from "./format-delta.js";
 import { type Direction, isBetter } from "./metric-direction.js";
@@ -119,6 +120,5 @@ export const pValue = (p: number | null): string =>
 
 /** The definitions' experiment id of a variant id `<exp>[__k-v...]`. */
 function experimentIdOf(variant: string): string {
-  const i = variant.indexOf("__");
-  return i > 0 ? variant.slice(0, i) : variant;
+  return variantParts(variant).expId;
 }
