@@ -1,3 +1,4 @@
+import { variantParts } from "../plan/run-id.js";
 import type { RunStatus } from "../state/state-entry.js";
 import type { AggregatedRow } from "./aggregate-rows.js";
 import type { DesignTable } from "./design-table.js";
@@ -170,8 +171,8 @@ function failuresSection(failures: readonly FailedRun[]): string[] {
 
 /** `knn-iris__k-5` -> `(k-5)`: which variant of a sweep the cell shows. */
 function variantNote(expId: string): string {
-  const i = expId.indexOf("__");
-  return i < 0 ? "" : `(${expId.slice(i + 2).replace(/__/g, ", ")})`;
+  const { params } = variantParts(expId);
+  return params.length === 0 ? "" : `(${params.join(", ")})`;
 }
 
 const interval = (low: number, high: number, show: (x: number) => string) =>
