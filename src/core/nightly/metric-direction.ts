@@ -1,4 +1,5 @@
 import type { ResolvedExperiment } from "../definitions/definitions-schema.js";
+import { variantParts } from "../plan/run-id.js";
 import {
   type Direction,
   type DirectionDefinitions,
@@ -25,7 +26,7 @@ export function directionsFrom(
   const hypothesesOf = new Map(experiments.map((e) => [e.id, e.hypotheses]));
   return (row) => {
     // exp_id in results carries the params suffix (`<exp>__k-v`); the experiment id is its prefix.
-    const base = row.exp_id.split("__")[0] ?? row.exp_id;
+    const base = variantParts(row.exp_id).expId;
     const s = sense(row.metric, hypothesesOf.get(row.exp_id) ?? hypothesesOf.get(base));
     if (s.source !== "guessed") return { direction: s.direction, assumed: false };
     if (row.direction) return { direction: row.direction, assumed: false };
