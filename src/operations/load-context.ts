@@ -104,6 +104,18 @@ export async function loadContext(source: ContextSource): Promise<ContextResult>
   return parsed(where, text, ref);
 }
 
+/**
+ * The policy for an invocation that may not need it (a `/help`, a plan refused before it asks):
+ * loaded by the first call, the same value for every later one, so it is read at most once.
+ */
+export function policyOnce(source: PolicySource): () => Promise<PolicyContext> {
+  let loaded: PolicyContext | undefined;
+  return async () => {
+    loaded ??= await loadContext(source);
+    return loaded;
+  };
+}
+
 async function fromDisk(ws: Workspace, path: string): Promise<ContextResult> {
   const text = await ws.readFile(path);
   const refused = text === undefined ? refusedFileDiagnostic(ws, path) : undefined;

@@ -2,7 +2,7 @@ import { authorizeDispatch } from "../../operations/action/authorize-dispatch.js
 import { checkoutMismatch } from "../../operations/action/checkout-head.js";
 import { planShards } from "../../operations/action/plan-shards.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
-import { loadContext, type PolicyContext } from "../../operations/load-context.js";
+import { policyOnce } from "../../operations/load-context.js";
 import { defineMode, type ModeResult } from "../action-mode.js";
 import { encodePolicy } from "../policy-handoff.js";
 import { diagnosticsList, markdownTable } from "../render-markdown.js";
@@ -26,13 +26,11 @@ export const planMode = defineMode({
     if (mismatch) return refuse(mismatch);
     // Loaded once for this step, when first needed: the authorization of an Actions-mode record
     // checks against it, and the plan is made with it.
-    let loaded: PolicyContext | undefined;
-    const loadPolicy = async () =>
-      (loaded ??= await loadContext({
-        kind: "default-branch",
-        octokit: octokit(),
-        repo: { owner: env.owner, repo: env.repo },
-      }));
+    const loadPolicy = policyOnce({
+      kind: "default-branch",
+      octokit: octokit(),
+      repo: { owner: env.owner, repo: env.repo },
+    });
     const authorized = await authorizeDispatch(octokit(), env, {
       pr: inputs.pr,
       sha,
@@ -51,7 +49,7 @@ export const planMode = defineMode({
       );
     const planned = await planShards({
       cwd,
-      config: { ok: true, config: policy.config },
+      config: policy,
       phase: inputs.phase,
       stage: inputs.stage,
       tmpDir: env.tempDir,

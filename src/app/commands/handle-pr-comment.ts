@@ -1,6 +1,6 @@
 import { postComment, reactToComment } from "../../github/comment-replies.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
-import { loadContext, type PolicyContext } from "../../operations/load-context.js";
+import { type PolicyContext, policyOnce } from "../../operations/load-context.js";
 import type { EventDeps } from "../event-deps.js";
 import { approvePhase8 } from "./approve-phase8.js";
 import { cancelDispatch } from "./cancel-dispatch.js";
@@ -27,13 +27,7 @@ export interface PrCommentInput {
 export async function handlePrComment(deps: EventDeps, input: PrCommentInput): Promise<number> {
   const commands = parseCommands(input.body);
   if (commands.length === 0) return 0;
-  let policy: PolicyContext | undefined;
-  const loadPolicy = async () =>
-    (policy ??= await loadContext({
-      kind: "default-branch",
-      octokit: deps.octokit,
-      repo: deps.repo,
-    }));
+  const loadPolicy = policyOnce({ kind: "default-branch", octokit: deps.octokit, repo: deps.repo });
   for (const command of commands) {
     const outcome = await runCommand(deps, input, command, loadPolicy);
     await reactToComment(deps.octokit, deps.repo, input.commentId, outcome.reaction);
