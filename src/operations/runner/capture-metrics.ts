@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { substituteArgv } from "../../core/definitions/command-placeholders.js";
 import type { MetricsFrom } from "../../core/definitions/definitions-schema.js";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
-import { ResultFile } from "../../core/results/result-file-schema.js";
+import { parseResultFile } from "../../core/results/result-file-schema.js";
 import { commandValues } from "../../core/runner/command-values.js";
 import { captureFromOutput, metricsFromDocument } from "../../core/runner/metrics-from.js";
 import { containedReader, isInside, writeContained } from "../contained-files.js";
@@ -79,12 +79,12 @@ export async function captureMetrics(input: CaptureInput): Promise<{ problem?: s
     };
   }
   const own = await containedReader(input.cwd, input.maxBytes)(input.resultFile);
-  const written = own.ok ? ResultFile.safeParse(safeJson(own.text)) : undefined;
+  const written = own.ok ? parseResultFile(own.text) : undefined;
   const result =
-    written?.success === true
+    written?.ok === true
       ? {
-          metrics: { ...metrics, ...written.data.metrics },
-          meta: { ...written.data.meta, source },
+          metrics: { ...metrics, ...written.value.metrics },
+          meta: { ...written.value.meta, source },
         }
       : { metrics, meta: { source } };
   const w = await writeContained(
@@ -130,13 +130,5 @@ async function readFrom(file: string, offset: number, maxBytes: number): Promise
     return buf.toString("utf8");
   } finally {
     await handle.close();
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
