@@ -15,7 +15,7 @@ let repo: TestRepo;
 let gr: GitRepo;
 beforeEach(async () => {
   repo = await createTestRepo();
-  gr = GitRepo.open(repo.dir);
+  gr = repo.repo;
 });
 
 describe("GitRepo: reading", () => {

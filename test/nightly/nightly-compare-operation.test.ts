@@ -5,7 +5,6 @@ import { join } from "node:path";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Config } from "../../src/core/config/config-schema.js";
-import { GitRepo } from "../../src/git/git-repo.js";
 import { createOctokit } from "../../src/github/octokit.js";
 import { nightlyCompare } from "../../src/operations/nightly-compare.js";
 import { createTestRepo, type TestRepo } from "../helpers/git-repo.js";
@@ -49,7 +48,7 @@ const run = async (date: string) =>
   nightlyCompare(
     {
       octokit: createOctokit({ token: "t", retries: 0 }),
-      git: GitRepo.open(repo.dir),
+      git: repo.repo,
       log,
       clock: () => new Date(`${date}T04:00:00Z`),
       tmpDir: tmpdir(),
