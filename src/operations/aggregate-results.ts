@@ -23,14 +23,14 @@ export interface AggregateInput {
   commit: boolean;
   /** Commit even when the tables hold no result row (every run failed or was cancelled). */
   commitEmpty?: boolean;
-  /** "full" archives the pilots first (SPEC §4); default: "full" when the state holds full runs. */
+  /** "full" archives the pilots first (docs/dispatch-state.md); default: "full" when the state holds full runs. */
   phase?: "pilot" | "full";
 }
 
 export type AggregateOutcome = AggregateRunsOutcome;
 
 /**
- * `labgate aggregate` (SPEC §4, §5, §9), the end of `labgate run` and the nightly run: the
+ * `labgate aggregate` (docs/results.md), the end of `labgate run` and the nightly run: the
  * sidecars in the checkout's dispatch folder, aggregated (`aggregateRuns`) into the checkout and
  * committed there as ONE commit with the provenance trailers. A malformed state.json is recovered
  * from HEAD (reported), never replaced by an empty one. A commit that fails is thrown.

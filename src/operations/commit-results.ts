@@ -13,7 +13,7 @@ import {
 } from "./results/results-committer.js";
 import { diskTarget } from "./write-results.js";
 
-/** The results commit's message (SPEC §5): a summary, then the provenance trailers, last. */
+/** The results commit's message (docs/results.md): a summary, then the provenance trailers, last. */
 export function resultsCommitMessage(input: ResultsCommitSummary, head: string): string {
   const counts = Object.entries(input.counts)
     .filter(([, n]) => (n ?? 0) > 0)
@@ -33,7 +33,7 @@ export function resultsCommitMessage(input: ResultsCommitSummary, head: string):
 /**
  * The results committed in the local checkout: the base is the checkout's `dispatch/state.json`
  * (a malformed one recovered from HEAD), the files are written into the checkout atomically, and
- * ONE commit of the results folder and state.json is made (SPEC §9), touching nothing else the
+ * ONE commit of the results folder and state.json is made (docs/results.md), touching nothing else the
  * user has staged. When the outputs did not change since the last results commit but for the
  * times they were written at, nothing is committed and those files are put back as committed.
  */

@@ -52,7 +52,7 @@ export interface StateFileRead {
 }
 
 /**
- * Reads `dispatch/state.json` from the checkout (SPEC §4). A malformed state.json is reported with
+ * Reads `dispatch/state.json` from the checkout (docs/dispatch-state.md). A malformed state.json is reported with
  * its path and recovered from the last commit; its bytes are kept beside it as
  * `state.json.malformed`. A dispatch or results folder that leads out of the repository stops it
  * before anything is read or written.
@@ -119,7 +119,7 @@ export async function checkDispatchDirs(
 
 /**
  * Reads `dispatch/state.json` (`readStateFile`) and merges every `dispatch/*.status.json` sidecar
- * into it (SPEC §4). A sidecar for a run the state does not know is reported and kept; a
+ * into it (docs/dispatch-state.md). A sidecar for a run the state does not know is reported and kept; a
  * malformed sidecar is reported with its path and skipped.
  */
 export async function readDispatchState(input: {

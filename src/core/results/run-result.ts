@@ -14,7 +14,7 @@ export interface RunResult {
 
 /**
  * `exp_id` as all_results.csv means it: the experiment id with params, without the seed suffix
- * (SPEC §5): the run id's variant when its seed suffix is the entry's seed, else the entry's
+ * (docs/results.md): the run id's variant when its seed suffix is the entry's seed, else the entry's
  * `exp_id`.
  */
 export function variantOf(entry: Pick<StateEntry, "id" | "seed" | "exp_id">): string {

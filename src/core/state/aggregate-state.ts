@@ -40,7 +40,7 @@ export interface AggregatedState {
 }
 
 /**
- * The state an aggregate writes (SPEC §4): the base state merged with the sidecars, the pilots
+ * The state an aggregate writes (docs/dispatch-state.md): the base state merged with the sidecars, the pilots
  * archived when the phase is "full", the entries in plan order. The same for every shell, so
  * `dispatch/state.json` does not depend on which one wrote it.
  */

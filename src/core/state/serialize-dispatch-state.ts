@@ -1,7 +1,7 @@
 import type { DispatchState, StateEntry } from "./state-entry.js";
 import { STATE_ENTRY_FIELDS } from "./state-entry-schema.js";
 
-/** SPEC §4's field order (the schema's); extension fields follow in the order they came. */
+/** The documented field order (the schema's); extension fields follow in the order they came. */
 const FIELD_ORDER = STATE_ENTRY_FIELDS;
 
 /** True when the SPEC fields come first, in order, and none is missing: no copy needed. */

@@ -7,11 +7,12 @@ const str = z.string().nullable();
 const num = z.number().nullable();
 
 /**
- * The SPEC §4 fields of a `StateEntry`, in the order `dispatch/state.json` writes them: the one
+ * The documented fields of a `StateEntry` (docs/dispatch-state.md), in the order
+ * `dispatch/state.json` writes them: the one
  * list of them. Identity fields are required; what a runner fills in later defaults to null, the
  * rest to an empty value, so a state written by an older labgate still reads.
  */
-const SPEC_FIELDS = {
+const DOCUMENTED_FIELDS = {
   // Never used as a path unless it is a run id a plan could have made (docs/security.md).
   id: z.string().refine(isValidRunId, { error: (issue) => badRunIdMessage(issue.input) }),
   exp_id: z.string().min(1),
@@ -45,7 +46,7 @@ const SPEC_FIELDS = {
   notes: str.default(null),
 };
 
-/** labgate's extension fields; they follow the SPEC fields in state.json. */
+/** labgate's extension fields; they follow the documented fields in state.json. */
 const EXTENSION_FIELDS = {
   /** Measured wall-clock hours of the final attempt. */
   duration_hours: num.default(null),
@@ -60,16 +61,18 @@ const EXTENSION_FIELDS = {
   pid_start: num.optional(),
 };
 
-const StateEntryObject = z.object({ ...SPEC_FIELDS, ...EXTENSION_FIELDS });
+const StateEntryObject = z.object({ ...DOCUMENTED_FIELDS, ...EXTENSION_FIELDS });
 
 /** One run in `dispatch/state.json`, and the shape of its sidecar `dispatch/<run_id>.status.json`. */
 export type StateEntry = z.infer<typeof StateEntryObject>;
 
-/** The SPEC §4 field order of a state entry (serialize-dispatch-state.ts writes it). */
-export const STATE_ENTRY_FIELDS = Object.keys(SPEC_FIELDS) as (keyof typeof SPEC_FIELDS)[];
+/** The documented field order of a state entry (serialize-dispatch-state.ts writes it). */
+export const STATE_ENTRY_FIELDS = Object.keys(
+  DOCUMENTED_FIELDS,
+) as (keyof typeof DOCUMENTED_FIELDS)[];
 
 /**
- * The zod reading of a `StateEntry` (SPEC §4). Unknown keys are kept: a newer labgate's extension
+ * The zod reading of a `StateEntry` (docs/dispatch-state.md). Unknown keys are kept: a newer labgate's extension
  * fields survive a merge by this one.
  */
 export const StateEntrySchema = StateEntryObject.loose() as unknown as z.ZodType<StateEntry>;

@@ -63,10 +63,10 @@ export interface AggregateShardsResult {
 }
 
 /**
- * The aggregate job (SPEC §9), on a GitHub-hosted runner: download every shard's artifact and
+ * The aggregate job (docs/results.md), on a GitHub-hosted runner: download every shard's artifact and
  * take its sidecars and result files as data, then run the one results pipeline
  * (`aggregateRuns`) with the Git Data API committer: the state at the PR branch's head merged with
- * them, every SPEC §5 output computed in memory, ONE commit to the branch with the provenance
+ * them, every results file computed in memory, ONE commit to the branch with the provenance
  * trailers. Runs of a shard that left nothing behind end `failed` / `shard lost`.
  */
 export async function aggregateShards(

@@ -31,7 +31,7 @@ export interface AggregateRunsInput {
   readResult: ExportResultsInput["readResult"];
   /** Workflow run URL, or `local:<host>`: the `Labgate-Run` trailer. */
   runUrl: string;
-  /** "full" archives the pilots first (SPEC §4); default: "full" when the state holds full runs. */
+  /** "full" archives the pilots first (docs/dispatch-state.md); default: "full" when the state holds full runs. */
   phase?: "pilot" | "full";
   commit: boolean;
   /** Commit even when the tables hold no result row (every run failed or was cancelled). */
@@ -55,7 +55,7 @@ export interface AggregateRunsOutcome {
 }
 
 /**
- * The one results pipeline (SPEC §4, §5, §9), whichever shell runs it: the base state (read by the
+ * The one results pipeline (docs/results.md), whichever shell runs it: the base state (read by the
  * committer where the commit goes) merged with the sidecars, the pilots archived for the full
  * phase, the entries put in plan order; dispatch/state.json and every results file written; and,
  * if asked, ONE commit of them with the provenance trailers. `dispatch/state.json` and the tables

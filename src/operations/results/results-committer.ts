@@ -1,7 +1,7 @@
 import type { DispatchState, RunStatus } from "../../core/state/state-entry.js";
 import type { ResultsTarget } from "../write-results.js";
 
-/** What the results commit's message says (SPEC §5): a summary line, then the trailers. */
+/** What the results commit's message says (docs/results.md): a summary line, then the trailers. */
 export interface ResultsCommitSummary {
   project: string;
   counts: Partial<Record<RunStatus, number>>;
