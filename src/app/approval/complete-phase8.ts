@@ -74,6 +74,7 @@ export async function completePhase8(
     sha: record.sha,
     approvedBy: record.by,
     rows: agg?.ok ? agg.rows : [],
+    ...(agg?.ok && agg.hypotheses ? { hypotheses: agg.hypotheses } : {}),
     ...(agg && !agg.ok ? { problem: agg.message } : {}),
     runs: state?.ok ? state.value.experiments.filter((e) => e.phase === "full") : [],
     resultsDir,

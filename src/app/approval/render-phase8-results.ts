@@ -1,4 +1,6 @@
 import type { NightlyRow } from "../../core/nightly/nightly-row.js";
+import type { HypothesisSummary } from "../../core/nightly/parse-aggregated.js";
+import { signed } from "../../core/results/format-delta.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 
 export interface Phase8Results {
@@ -7,6 +9,8 @@ export interface Phase8Results {
   sha: string;
   approvedBy: string;
   rows: NightlyRow[];
+  /** Each hypothesis' verdict, as the aggregate step wrote it into aggregated.json. */
+  hypotheses?: readonly HypothesisSummary[];
   /** Why the results could not be read, shown instead of the table. */
   problem?: string;
   runs: StateEntry[];
@@ -24,16 +28,30 @@ export function renderPhase8Results(r: Phase8Results): string {
   if (r.problem) out.push(`> ⚠️ ${r.problem}`, "");
   else if (r.rows.length === 0) out.push("_No aggregated results were committed._", "");
   else {
+    if (r.hypotheses && r.hypotheses.length > 0) {
+      out.push("| hypothesis | verdict | evidence |", "| --- | --- | --- |");
+      for (const h of r.hypotheses)
+        out.push(
+          `| ${cell(`${h.id}: ${h.claim}`)} | ${VERDICT[h.verdict] ?? h.verdict} | ${cell(h.evidence)} |`,
+        );
+      out.push("");
+    }
     out.push(
-      "| experiment | method | dataset | metric | n | mean ± std |",
-      "| --- | --- | --- | --- | --- | --- |",
+      "| experiment | method | dataset | metric | n | mean ± std | Δ vs baseline |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
     );
-    for (const row of r.rows.slice(0, 500))
+    for (const row of r.rows.slice(0, 500)) {
+      const mean = `${fmt(row.mean)} ± ${fmt(row.std)}`;
+      const delta =
+        row.delta_vs_baseline === undefined
+          ? ""
+          : `${signed(row.delta_vs_baseline)}${row.change ? ` (${row.change})` : ""} vs ${row.baseline ?? "baseline"}`;
       out.push(
-        `| \`${row.exp_id}\` | ${row.method ?? ""} | ${row.dataset ?? ""} | ${row.metric} | ${row.n} | ${fmt(row.mean)} ± ${fmt(row.std)} |`,
+        `| \`${row.exp_id}\` | ${row.method ?? ""} | ${row.dataset ?? ""} | ${row.metric} | ${row.n} | ${row.best ? `**${mean}**` : mean} | ${delta} |`,
       );
+    }
     if (r.rows.length > 500)
-      out.push(`| … ${r.rows.length - 500} more rows in aggregated.csv | | | | | |`);
+      out.push(`| … ${r.rows.length - 500} more rows in aggregated.csv | | | | | | |`);
     out.push("");
   }
   const count = (s: StateEntry["status"]) => r.runs.filter((e) => e.status === s).length;
@@ -50,3 +68,12 @@ export function renderPhase8Results(r: Phase8Results): string {
 }
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(4));
+
+const VERDICT: Record<string, string> = {
+  supported: "✅ supported",
+  refuted: "❌ refuted",
+  inconclusive: "❔ inconclusive",
+};
+
+/** Text that is safe inside one markdown table cell. */
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");

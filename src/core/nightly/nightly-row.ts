@@ -18,6 +18,10 @@ export const NightlyRowSchema = z.looseObject({
   max: z.number().nullable().optional(),
   /** Optional: lets an aggregated file say which way is better without definitions.json. */
   direction: z.enum(["higher", "lower"]).optional(),
+  best: z.boolean().optional(),
+  delta_vs_baseline: z.number().nullable().optional(),
+  baseline: z.string().nullable().optional(),
+  change: z.enum(["better", "worse", "same"]).nullable().optional(),
 });
 
 export interface NightlyRow {
@@ -30,6 +34,11 @@ export interface NightlyRow {
   /** Sample standard deviation over seeds; 0 when n = 1. */
   std: number;
   direction?: "higher" | "lower";
+  /** From a labgate aggregated file: best of its column, and the difference from the baseline. */
+  best?: boolean;
+  delta_vs_baseline?: number;
+  baseline?: string;
+  change?: "better" | "worse" | "same";
 }
 
 /** The key a comparison is made on: one (exp_id, metric) pair. */

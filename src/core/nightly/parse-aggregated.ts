@@ -1,8 +1,19 @@
 import { z } from "zod";
 import { type NightlyRow, NightlyRowSchema } from "./nightly-row.js";
 
+/** A hypothesis' verdict as aggregated.json keeps it (see `hypothesisVerdicts`). */
+export const HypothesisSummary = z.looseObject({
+  id: z.string(),
+  claim: z.string(),
+  metric: z.string(),
+  direction: z.enum(["higher", "lower"]),
+  verdict: z.enum(["supported", "refuted", "inconclusive"]),
+  evidence: z.string(),
+});
+export type HypothesisSummary = z.infer<typeof HypothesisSummary>;
+
 export type ParseAggregatedResult =
-  | { ok: true; rows: NightlyRow[] }
+  | { ok: true; rows: NightlyRow[]; hypotheses?: HypothesisSummary[] }
   | { ok: false; message: string };
 
 /**
@@ -50,9 +61,18 @@ export function parseAggregated(file: string, text: string): ParseAggregatedResu
       ...(r.method === undefined ? {} : { method: r.method }),
       ...(r.dataset === undefined ? {} : { dataset: r.dataset }),
       ...(r.direction === undefined ? {} : { direction: r.direction }),
+      ...(r.best === undefined ? {} : { best: r.best }),
+      ...(r.delta_vs_baseline == null ? {} : { delta_vs_baseline: r.delta_vs_baseline }),
+      ...(r.baseline == null ? {} : { baseline: r.baseline }),
+      ...(r.change == null ? {} : { change: r.change }),
     });
   }
-  return { ok: true, rows };
+  // Verdicts are informational: a file without them (or with ones this version cannot read)
+  // still compares.
+  const verdicts = z
+    .array(HypothesisSummary)
+    .safeParse((json as { hypotheses?: unknown } | null)?.hypotheses);
+  return { ok: true, rows, ...(verdicts.success ? { hypotheses: verdicts.data } : {}) };
 }
 
 function rowList(json: unknown): unknown[] | undefined {
