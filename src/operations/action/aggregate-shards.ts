@@ -5,7 +5,7 @@ import type { ArtifactStore } from "../../github/artifacts.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import type { RepoRef } from "../../github/repo-ref.js";
 import { resultFileCap } from "../contained-files.js";
-import { readDispatchState } from "../dispatch-state-store.js";
+import { readStateFile } from "../dispatch-state-store.js";
 import type { GivenConfig } from "../load-campaign.js";
 import { aggregateRuns } from "../results/aggregate.js";
 import { gitDataResultsCommitter } from "../results/git-data-results-committer.js";
@@ -127,9 +127,15 @@ export async function aggregateShards(
     }
     shards.push({ shard, runs, dir });
   }
-  const before = await readDispatchState({ cwd: input.cwd, config, git: deps.git, log: deps.log });
+  // Runs the approved commit's state already holds as done (a `/retry failed` dispatch).
+  const before = await readStateFile({
+    cwd: input.cwd,
+    config,
+    git: deps.git,
+    warn: (w) => deps.log.warn(w),
+  });
   const alreadyDone = new Set(
-    [...before.entries.values()].filter((e) => e.status === "done").map((e) => e.id),
+    (before.state?.experiments ?? []).filter((e) => e.status === "done").map((e) => e.id),
   );
   const collected = await collectShardSidecars(
     {
