@@ -88,6 +88,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       sha: { type: "string" },
       shard: { type: "string" },
       "commit-empty": { type: "boolean" },
+      "allow-dirty": { type: "boolean" },
     },
     run: (ctx, v) =>
       runCommand(ctx, {
@@ -101,6 +102,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         sha: str(v.sha),
         shard: intArg("--shard", v.shard, 0),
         commitEmpty: v["commit-empty"] === true,
+        allowDirty: v["allow-dirty"] === true,
       }),
   },
   "run-task": {

@@ -6,7 +6,7 @@ import { CONFIG_PATH } from "../core/config/config-schema.js";
 import { substituteArgv } from "../core/definitions/command-placeholders.js";
 import { splitCommand } from "../core/definitions/split-command.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
-import { commandValues } from "../core/runner/command-values.js";
+import { commandValues, dataPathsOf } from "../core/runner/command-values.js";
 import { newStateEntry } from "../core/runner/new-state-entry.js";
 import { emptyStatusCounts, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
 import { queryGpus } from "../exec/nvidia-smi.js";
@@ -15,10 +15,17 @@ import { resultFileCap } from "./contained-files.js";
 import { diskWorkspace } from "./disk-workspace.js";
 import { DispatchStateError, readDispatchState } from "./dispatch-state-store.js";
 import { loadCampaign } from "./load-campaign.js";
-import { checkSource, commandFiles, SourceRefusal, supportsResume } from "./runner/check-source.js";
+import {
+  checkSourceState,
+  commandFiles,
+  SourceRefusal,
+  type SourceState,
+  supportsResume,
+} from "./runner/check-source.js";
 import { doneRuns } from "./runner/done-runs.js";
 import { type DryRunPlan, dryRunPlan } from "./runner/dry-run-plan.js";
 import { GpuMonitor } from "./runner/gpu-monitor.js";
+import { machineProvenance } from "./runner/machine-provenance.js";
 import {
   RUNNER_LOST,
   reconcileSidecars,
@@ -68,6 +75,8 @@ export interface RunCampaignInput {
   commit?: boolean;
   /** Make it even when no run has a result row (`--commit-empty`). */
   commitEmpty?: boolean;
+  /** Run despite uncommitted changes to the files the commands use; rows say `dirty: true`. */
+  allowDirty?: boolean;
   killGraceMs?: number;
   gpuPollMs?: number;
 }
@@ -157,13 +166,23 @@ export async function runCampaign(
     ...(existsSync(resolve(cwd, configPath)) ? [configPath] : []),
     ...new Set([...files.values()].flat()),
   ];
-  let head: string;
+  let source: SourceState;
   try {
-    head = await checkSource(deps.git, { cwd, sha: input.sha, files: sourceFiles });
+    source = await checkSourceState(deps.git, {
+      cwd,
+      sha: input.sha,
+      files: sourceFiles,
+      allowDirty: input.allowDirty,
+    });
   } catch (err) {
     if (err instanceof SourceRefusal) return { kind: "refused", message: err.message };
     throw err;
   }
+  const head = source.head;
+  if (source.dirty.length > 0)
+    deps.log.warn(
+      `--allow-dirty: running with uncommitted changes to ${source.dirty.join(", ")}; every result is recorded as dirty (diff sha256 ${source.diffSha256})`,
+    );
   let release: () => Promise<void>;
   try {
     const lock = await acquireRunLock(cwd, deps.clock());
@@ -205,6 +224,7 @@ export async function runCampaign(
     if (input.force) for (const r of runs) done.delete(r.run_id);
     const runUrl = input.runUrl ?? `local:${hostname()}`;
     const resumeCache = new Map<string, boolean>();
+    const machine = await machineProvenance(cwd, deps.env, runs);
     const prepared: PreparedRun[] = [];
     for (const run of runs) {
       if (done.has(run.run_id)) continue;
@@ -218,10 +238,17 @@ export async function runCampaign(
         job_id: input.jobId ?? null,
       });
       entry.status = "queued";
+      const argv = substituteArgv(split.argv, commandValues(run));
+      // what produced the number besides the commit (docs/results.md, provenance)
+      Object.assign(entry, {
+        ...(source.dirty.length > 0 ? { dirty: true, diff_sha256: source.diffSha256 } : {}),
+        machine: machine.get(run.exp_id),
+        data_paths: dataPathsOf(argv, resolve(cwd), run.checkpoint_dir),
+      });
       prepared.push({
         run,
         entry,
-        argv: substituteArgv(split.argv, commandValues(run)),
+        argv,
         supportsResume: await supportsResume(cwd, files.get(run.exp_id) ?? [], resumeCache),
       });
     }

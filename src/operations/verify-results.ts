@@ -20,6 +20,11 @@ export interface VerifyOutcome {
   /** One line per mismatch, each naming the file, the row or run, and what is wrong. */
   problems: string[];
   checked: { rows: number; commits: number; resultFiles: number; resultsCommit?: string };
+  /**
+   * What provenance says beyond the commit, not problems: runs made with uncommitted changes
+   * (`labgate run --allow-dirty`), and the machines (GPU, driver, CUDA, interpreter, lock file).
+   */
+  notes: string[];
 }
 
 /**
@@ -34,10 +39,11 @@ export async function verifyResults(
   const dir = input.config.results_dir.replace(/\/+$/, "");
   const csvPath = resultsFilePath(input.config, RESULTS_FILES.allResults);
   const problems: string[] = [];
+  const notes: string[] = [];
   const checked: VerifyOutcome["checked"] = { rows: 0, commits: 0, resultFiles: 0 };
 
   const rows = await readCommitsOfRows(input.cwd, csvPath, problems);
-  if (rows === undefined) return { ok: false, problems, checked };
+  if (rows === undefined) return { ok: false, problems, checked, notes };
   checked.rows = rows.count;
 
   const exists = new Map<string, boolean>();
@@ -75,8 +81,8 @@ export async function verifyResults(
       );
   }
 
-  checked.resultFiles = await checkResultFiles(input.cwd, dir, problems);
-  return { ok: problems.length === 0, problems, checked };
+  checked.resultFiles = await checkResultFiles(input.cwd, dir, problems, notes);
+  return { ok: problems.length === 0, problems, checked, notes };
 }
 
 interface RowCommits {
@@ -153,7 +159,12 @@ async function readCommitsOfRows(
  * docs/security.md, "Paths come from the plan"), so a `result_file` of `../../x` or a committed
  * link is reported, never read.
  */
-async function checkResultFiles(cwd: string, dir: string, problems: string[]): Promise<number> {
+async function checkResultFiles(
+  cwd: string,
+  dir: string,
+  problems: string[],
+  notes: string[],
+): Promise<number> {
   const provPath = resultsFilePath({ results_dir: dir }, RESULTS_FILES.provenance);
   const rerun = "re-run `labgate aggregate`";
   let prov: ProvenanceFile;
@@ -173,6 +184,7 @@ async function checkResultFiles(cwd: string, dir: string, problems: string[]): P
     problems.push(`${provPath}: unreadable (${(err as Error).message}); ${rerun}`);
     return 0;
   }
+  notes.push(...provenanceNotes(prov));
   const readRun = runResultReader(cwd, dir);
   const recorded = new Set<string>();
   let n = 0;
@@ -222,4 +234,31 @@ async function checkResultFiles(cwd: string, dir: string, problems: string[]): P
         `${dir}/runs/${name}: a result file that ${provPath} does not record; re-run \`labgate aggregate\` or remove it`,
       );
   return n;
+}
+
+/** The dirty runs, one line each, and the machines with how many runs each produced. */
+function provenanceNotes(prov: ProvenanceFile): string[] {
+  const out: string[] = [];
+  const machines = new Map<string, number>();
+  for (const r of prov.runs) {
+    if (r.dirty === true)
+      out.push(
+        `run ${r.run_id} ran with uncommitted changes (dirty, diff sha256 ${String(r.diff_sha256 ?? "?").slice(0, 16)}…): its numbers are not commit ${String(r.git_commit).slice(0, 12)}'s`,
+      );
+    const m = r.machine;
+    if (m && typeof m === "object") {
+      const key = [
+        m.gpu_model
+          ? `${m.gpu_model} (driver ${m.driver_version ?? "?"}, CUDA ${m.cuda_version ?? "?"})`
+          : "no GPU",
+        m.interpreter_version ?? m.interpreter,
+        m.lock_file ? `${m.lock_file} ${String(m.lock_sha256).slice(0, 12)}` : "no lock file",
+      ]
+        .filter(Boolean)
+        .join(", ");
+      machines.set(key, (machines.get(key) ?? 0) + 1);
+    }
+  }
+  for (const [key, n] of machines) out.push(`machine: ${key}: ${n} run(s)`);
+  return out;
 }

@@ -10,7 +10,8 @@ import { progressView } from "../progress/progress-view.js";
 import { renderTable } from "../render-table.js";
 
 export const runHelp = `labgate run [--phase pilot|full] [--stage N] [--parallel N] [--only <run-id glob>]
-            [--dry-run] [--force] [--sha SHA] [--shard K] [--commit-empty] [--config .github/labgate.yml]
+            [--dry-run] [--force] [--sha SHA] [--shard K] [--commit-empty] [--allow-dirty]
+            [--config .github/labgate.yml]
 
 Runs the campaign on this machine: pilot stages 1, 2, 3 (each only if the one before passed),
 then the full phase; then merges the runs into dispatch/state.json, writes experiments/results/
@@ -24,9 +25,11 @@ Runs already done are skipped, so running it again resumes. Logs: .labgate/logs/
   --sha       refuse unless the checkout is this commit
   --shard     only the runs \`labgate plan\` puts on shard K (the dispatch matrix job)
   --commit-empty  make the results commit even when no run has a result row
+  --allow-dirty   run with uncommitted changes to the files the commands use; each result's
+              provenance then says dirty: true with the hash of the diff (labgate verify lists them)
 
-Refuses to start when the definitions, the config or a script the commands run has uncommitted
-changes, or while another \`labgate run\` is active in the repository. Ctrl+C stops the running
+Refuses to start when the definitions, the config, a script the commands run or a repository
+module it imports has uncommitted changes (unless --allow-dirty), or while another \`labgate run\` is active in the repository. Ctrl+C stops the running
 runs (they are marked cancelled) and exits 130.`;
 
 export interface RunArgs {
@@ -40,6 +43,7 @@ export interface RunArgs {
   shard?: number;
   force?: boolean;
   commitEmpty?: boolean;
+  allowDirty?: boolean;
 }
 
 export const EXIT_INTERRUPTED = 130;
@@ -97,6 +101,7 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number
         shard: args.shard,
         force: args.force,
         commitEmpty: args.commitEmpty,
+        allowDirty: args.allowDirty,
         gpuPollMs: pollMs(ctx.env.LABGATE_GPU_POLL_MS),
         killGraceMs: pollMs(ctx.env.LABGATE_KILL_GRACE_MS),
       },

@@ -12,6 +12,8 @@ Checks the provenance of experiments/results/ (SPEC §5):
   - the results commit (the last commit that changed all_results.csv) names each of those
     commits in a Labgate-Source-Commit trailer;
   - every result file's sha256 matches provenance.json, and every runs/*.json is recorded there.
+Notes (not mismatches) name the runs made with uncommitted changes (labgate run --allow-dirty)
+and the machines (GPU, driver, CUDA, interpreter, lock file) the runs came from.
 Exit 0 when all hold; 1 with one line per mismatch otherwise.`;
 
 export async function verifyCommand(ctx: CliContext, args: { config?: string }): Promise<number> {
@@ -33,6 +35,7 @@ export async function verifyCommand(ctx: CliContext, args: { config?: string }):
   }
   const out = await verifyResults({ git }, { cwd: ctx.cwd, config: campaign.config });
   const c = out.checked;
+  for (const n of out.notes) ctx.stdout.write(`note: ${n}\n`);
   if (out.ok) {
     ctx.stdout.write(
       `verified: ${c.rows} row(s) from ${c.commits} commit(s), named by results commit ${c.resultsCommit?.slice(0, 12)}; ${c.resultFiles} result file(s) match provenance.json\n`,
