@@ -46,16 +46,19 @@ describe("one aggregate for both shells (issue #14)", () => {
       bareRepo: repo.bare,
       defaultBranch: "main",
     });
+    const workspace = checkout(repo.bare);
     const action = await runBundledAction(
       { mode: "aggregate", sha: repo.head, branch: "pr-1", phase: "full", token: "t" },
       {
-        GITHUB_WORKSPACE: checkout(repo.bare),
+        GITHUB_WORKSPACE: workspace,
         LABGATE_ARTIFACT_DIR: store,
         GITHUB_API_URL: fake.url,
       },
     );
     expect(action.log).not.toContain("::error::");
     expect(action.code).toBe(0);
+    // The sidecars are data: nothing was copied into the checkout, no state.json written there.
+    expect(git(workspace, "status", "--porcelain", "--untracked-files=all")).toBe("");
     const actionState = git(repo.bare, "show", "pr-1:dispatch/state.json");
     const actionCsv = git(repo.bare, "show", "pr-1:experiments/results/all_results.csv");
 
