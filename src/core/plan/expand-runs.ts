@@ -1,5 +1,5 @@
 import type { ResolvedExperiment, Scalar } from "../definitions/definitions-schema.js";
-import { runFilePath } from "../results/run-result.js";
+import { runResultPath } from "../paths/layout.js";
 import type { PlannedRun } from "./planned-run.js";
 import { runId, variantId } from "./run-id.js";
 
@@ -58,7 +58,7 @@ export function expandRuns(
           retries: exp.retries,
           runs_on: exp.runs_on,
           checkpoint_dir: `${tmp}/ckpt_${id}`,
-          result_file: runFilePath(opts.resultsDir, id),
+          result_file: runResultPath({ results_dir: opts.resultsDir }, id),
           experiment: exp,
         });
       }
