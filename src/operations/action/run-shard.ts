@@ -1,6 +1,7 @@
 import { lstat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SimpleGit } from "simple-git";
+import { sidecarPath } from "../../core/paths/layout.js";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
 import { writeContained } from "../contained-files.js";
@@ -8,7 +9,6 @@ import type { GivenConfig } from "../load-campaign.js";
 import { type RunCampaignResult, runCampaign } from "../run-campaign.js";
 import { logFileOf } from "../runner/execute-run.js";
 import type { RunnerEvent } from "../runner/runner-events.js";
-import { sidecarFile } from "../runner/write-sidecar.js";
 import { checkoutMismatch } from "./checkout-head.js";
 import { planShards } from "./plan-shards.js";
 import { manifestFile, type ShardManifest } from "./shard-artifact.js";
@@ -99,11 +99,7 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
     // Only regular files go up: an upload follows a symbolic link, so a link a run left at one
     // of its paths would put whatever it points at into the artifact (docs/security.md).
     for (const id of runIds)
-      for (const f of [
-        sidecarFile(config.dispatch_dir, id),
-        resultFiles.get(id) as string,
-        logFileOf(id),
-      ]) {
+      for (const f of [sidecarPath(config, id), resultFiles.get(id) as string, logFileOf(id)]) {
         const kind = await fileKind(resolve(input.cwd, f));
         if (kind === "file") files.push(f);
         else if (kind !== "missing")
