@@ -1,5 +1,6 @@
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { sidecarPath } from "../../core/paths/layout.js";
 import { earlyStopDecision } from "../../core/runner/early-stop.js";
 import {
   arrayNamePrefix,
@@ -24,7 +25,6 @@ import { untrustedEnv } from "../../exec/untrusted-env.js";
 import { containedReader, MAX_SIDECAR_BYTES } from "../contained-files.js";
 import { checkResult, type FinishedRun } from "./execute-run.js";
 import type { PreparedRun, SchedulerContext } from "./run-scheduler.js";
-import { sidecarFile } from "./write-sidecar.js";
 
 /** The pool a run goes to, as the SLURM executor needs it. */
 export interface SlurmPoolOf {
@@ -86,7 +86,7 @@ export function slurmScheduler(opts: SlurmSchedulerOptions): Schedule {
     let accounting: boolean | undefined;
 
     const sidecarOf = async (id: string): Promise<StateEntry | undefined> => {
-      const rel = sidecarFile(opts.dispatchDir, id);
+      const rel = sidecarPath({ dispatch_dir: opts.dispatchDir }, id);
       const got = await read(rel);
       if (!got.ok) return undefined;
       const parsed = parseSidecar(rel, got.text);
