@@ -196,4 +196,26 @@ describe("code review of an existing script, through its script_flags (issue #16
       "yes",
     ]);
   }, 60_000);
+
+  it("a dry-run that writes into the checkout (the trainer's default --save model.pt) is CODE_REVISE naming the file; with --save {checkpoint_dir}/model.pt it leaves the tree as it found it", async () => {
+    const dir = existingScriptRepo(
+      [{ id: "lstm", method: "LSTM" }],
+      {},
+      {
+        command: "python3 word_language_model/main.py --epochs 3 --model {method} --seed {seed}",
+        script_flags: { resume: null, checkpoint_dir: null },
+      },
+    );
+    const v = await codeReview(dir);
+    expect(v.label).toBe("CODE_REVISE");
+    const blocking = v.reasons.filter((r) => r.severity === "blocking").map((r) => r.message);
+    expect(blocking).toEqual([
+      expect.stringMatching(
+        /^the dry-runs left 1 file in the checkout: model\.pt — a run writes only under \{checkpoint_dir\}/,
+      ),
+    ]);
+    // the well-behaved command: nothing new in the checkout (__pycache__ from its imports aside)
+    const clean = await codeReview(existingScriptRepo([{ id: "lstm", method: "LSTM" }]));
+    expect(clean.label).toBe("CODE_APPROVED");
+  }, 60_000);
 });

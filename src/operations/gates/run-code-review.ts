@@ -15,6 +15,7 @@ import type { Verdict } from "../../core/gates/verdict.js";
 import { dryRunCommands } from "../dry-run-commands.js";
 import type { Campaign } from "../load-campaign.js";
 import type { Workspace } from "../workspace.js";
+import { checkoutChanges } from "./checkout-changes.js";
 import { collectScripts } from "./collect-scripts.js";
 
 /** Where dry-run checkpoints and results go, as the verdict shows it: stable across machines. */
@@ -51,6 +52,7 @@ export async function runCodeReview(
   };
   let dryRuns: DryRunOutcome[] | "pending" = "pending";
   const skipped: DryRunSkip[] = [];
+  let dryRunWrites: string[] = [];
   if (opts.dryRun === "run") {
     if (!opts.cwd) throw new Error('reviewGates: dryRun "run" needs cwd, the checkout\'s root');
     const work = await mkdtemp(join(tmpdir(), "labgate-dry-run-"));
@@ -64,12 +66,16 @@ export async function runCodeReview(
         if (why) skipped.push({ exp_ids: c.exp_ids, why });
         else runnable.push(c);
       }
+      const before = await checkoutChanges(opts.cwd);
       const outcomes = await dryRunCommands({
         commands: runnable,
         cwd: opts.cwd,
         timeoutMs: config.gates.dry_run_timeout_seconds * 1000,
         logDir: join(work, "logs"),
       });
+      // A dry-run that is one leaves the checkout as it found it (no model-*.pt beside the script).
+      const after = await checkoutChanges(opts.cwd);
+      if (before && after) dryRunWrites = [...after].filter((f) => !before.has(f)).sort();
       // The temp dir's name is random; show a stable one so the same SHA renders the same verdict.
       const stable = (s: string) => s.split(work).join(DRY_RUN_TMP);
       dryRuns = outcomes.map((o) => ({
@@ -81,7 +87,7 @@ export async function runCodeReview(
       await rm(work, { recursive: true, force: true });
     }
   }
-  return codeReviewGate({ ...staticInput, dryRuns, dryRunSkipped: skipped });
+  return codeReviewGate({ ...staticInput, dryRuns, dryRunSkipped: skipped, dryRunWrites });
 }
 
 /** Experiments whose dry-run cannot succeed, by id: their script is absent or rejects --dry-run. */

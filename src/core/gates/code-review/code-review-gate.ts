@@ -32,6 +32,8 @@ export interface CodeReviewInput {
   dryRunTimeoutSeconds: number;
   /** Dry-runs not attempted because a static blocking item already rules them out. */
   dryRunSkipped?: readonly DryRunSkip[];
+  /** Files the dry-runs created or changed in the checkout (`git status`, before vs after). */
+  dryRunWrites?: readonly string[];
 }
 
 export interface DryRunSkip {
@@ -242,6 +244,12 @@ export function codeReviewGate(input: CodeReviewInput): Verdict {
       reasons.push({
         severity: "info",
         message: `dry-run of ${short(skip.exp_ids)} not run: ${skip.why} (see above)`,
+      });
+    const writes = input.dryRunWrites ?? [];
+    if (writes.length > 0)
+      reasons.push({
+        severity: "blocking",
+        message: `the dry-runs left ${plural(writes.length, "file")} in the checkout: ${writes.slice(0, 10).join(", ")}${writes.length > 10 ? ` and ${writes.length - 10} more` : ""} — a run writes only under {checkpoint_dir} (and {result_file}); pass the script's output path, or map its own flag in script_flags (e.g. "checkpoint_dir": "--save {checkpoint_dir}/model.pt")`,
       });
     for (const o of input.dryRuns) {
       const failure = dryRunFailure(o, input.dryRunTimeoutSeconds);
