@@ -99,10 +99,13 @@ export function legacyArtifactStore(
     throw new Error(`GHES artifact service: ${what} failed (${last}) at ${redact(url)}`);
   }
 
+  /** The last listing: downloading every shard of a run reads it once, not once per shard. */
+  let listed: ArtifactRecord[] | undefined;
   async function listRecords(): Promise<ArtifactRecord[]> {
     const res = await request("listing this run's artifacts", artifactsUrl(), { method: "GET" });
     const body = (await res.json()) as { value?: ArtifactRecord[] };
-    return Array.isArray(body.value) ? body.value : [];
+    listed = Array.isArray(body.value) ? body.value : [];
+    return listed;
   }
 
   return {
@@ -155,7 +158,8 @@ export function legacyArtifactStore(
       return (await listRecords()).map((a) => a.name).sort();
     },
     async download(name, destDir) {
-      const record = (await listRecords()).find((a) => a.name === name);
+      const record =
+        listed?.find((a) => a.name === name) ?? (await listRecords()).find((a) => a.name === name);
       if (!record) throw new Error(`artifact "${name}" not found in this workflow run`);
       const url = new URL(record.fileContainerResourceUrl);
       url.searchParams.append("itemPath", name);

@@ -236,5 +236,10 @@ describe("the dispatch's shard exchange on GitHub Enterprise Server (bundled act
     // Nothing went to the v4 (Twirp) service, which GHES does not serve.
     expect(service.requests.filter((r) => r.path.includes("twirp"))).toEqual([]);
     expect(service.requests.filter((r) => r.query.download === "1").length).toBeGreaterThan(0);
+    // One listing of the run's artifacts serves every shard's download.
+    const listings = service.requests.filter(
+      (r) => r.method === "GET" && r.path === "/_apis/pipelines/workflows/4242/artifacts",
+    );
+    expect(listings).toHaveLength(1);
   });
 });
