@@ -1,4 +1,3 @@
-import { runResultPath } from "../paths/layout.js";
 import { runIdParts } from "../plan/run-id.js";
 import type { StateEntry } from "../state/state-entry.js";
 import type { ResultFile } from "./result-file-schema.js";
@@ -21,10 +20,3 @@ export function variantOf(entry: Pick<StateEntry, "id" | "seed" | "exp_id">): st
   const parts = runIdParts(entry.id);
   return parts && parts.seed === entry.seed ? parts.variant : entry.exp_id;
 }
-
-/**
- * @deprecated `runResultPath` (src/core/paths/layout.ts) builds this path; kept for
- * src/core/plan/expand-runs.ts until it moves to the layout.
- */
-export const runFilePath = (resultsDir: string, runId: string) =>
-  runResultPath({ results_dir: resultsDir }, runId);

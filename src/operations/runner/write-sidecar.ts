@@ -3,14 +3,6 @@ import { dirname, resolve } from "node:path";
 import { sidecarPath } from "../../core/paths/layout.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 
-/**
- * @deprecated `sidecarPath` (src/core/paths/layout.ts) builds this path; kept for
- * src/operations/action/run-shard.ts until it moves to the layout.
- */
-export function sidecarFile(dispatchDir: string, runId: string): string {
-  return sidecarPath({ dispatch_dir: dispatchDir }, runId);
-}
-
 let seq = 0;
 
 /**
