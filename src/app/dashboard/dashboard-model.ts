@@ -1,5 +1,6 @@
 import type { Definitions, ResolvedExperiment } from "../../core/definitions/definitions-schema.js";
 import type { Verdict } from "../../core/gates/verdict.js";
+import type { HypothesisSummary } from "../../core/nightly/parse-aggregated.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 
 /** Where approval stands on the PR's head, as the dashboard tells it. */
@@ -29,4 +30,9 @@ export interface DashboardModel {
   approval: ApprovalView;
   /** Link to the checks of the head commit. */
   checksUrl?: string;
+  /**
+   * Each hypothesis' verdict from the committed full-phase results (aggregated.json), when the
+   * caller read them; without them the dashboard shows the pilot check's verdicts, if any.
+   */
+  hypotheses?: readonly HypothesisSummary[];
 }

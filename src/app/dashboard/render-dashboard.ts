@@ -1,3 +1,4 @@
+import type { HypothesisSummary } from "../../core/nightly/parse-aggregated.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 import type { ApprovalView, DashboardModel } from "./dashboard-model.js";
 
@@ -12,6 +13,7 @@ export function renderDashboard(m: DashboardModel): string {
   out.push(...designTable(m), "");
   out.push(...planLine(m), "");
   out.push(...gates(m), "");
+  out.push(...hypotheses(m));
   out.push(...approvalLines(m.approval), "");
   const trouble = m.runs.filter((r) => r.status === "failed" || r.status === "on_hold");
   if (m.stateProblem) out.push(`> ⚠️ ${m.stateProblem}`, "");
@@ -85,6 +87,30 @@ function gates(m: DashboardModel): string[] {
     lines.push(`| \`labgate/${v.gate}\` | ${icon} ${cell(v.label)} — ${cell(v.summary)}${note} |`);
   }
   return lines;
+}
+
+const VERDICT = { supported: "✅", refuted: "❌", inconclusive: "❔" } as const;
+
+/** Each hypothesis' verdict: from the full-phase results, else from the pilot check. */
+function hypotheses(m: DashboardModel): string[] {
+  const pilot = m.verdicts.find((v) => v.gate === "pilot")?.details as
+    | { hypotheses?: HypothesisSummary[] }
+    | undefined;
+  const [list, phase] = m.hypotheses
+    ? [m.hypotheses, "full-phase results"]
+    : [pilot?.hypotheses, "pilot runs"];
+  if (!list || list.length === 0) return [];
+  const lines = [
+    `### Hypotheses (from the ${phase})`,
+    "",
+    "| hypothesis | verdict | evidence |",
+    "| --- | --- | --- |",
+  ];
+  for (const h of list)
+    lines.push(
+      `| ${cell(`${h.id}: ${h.claim}`)} | ${VERDICT[h.verdict]} ${h.verdict} | ${cell(h.evidence)} |`,
+    );
+  return [...lines, ""];
 }
 
 function approvalLines(a: ApprovalView): string[] {
