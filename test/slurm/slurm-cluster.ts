@@ -87,12 +87,14 @@ export async function waitFor<T>(
   what: string,
   check: () => T | undefined | false,
   ms = 120_000,
+  /** Said in the error when the wait times out: what the process printed, say. */
+  context: () => string = () => "",
 ): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = check();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${context()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

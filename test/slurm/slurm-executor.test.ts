@@ -60,6 +60,15 @@ describeSlurm("labgate run on a runner pool with executor: slurm (a real SLURM c
       expect(e.host).toBe(node);
     }
     expect(new Set([...s.values()].map(arrayOf)).size).toBe(2);
+    const provenance = JSON.parse(
+      readFileSync(join(dir, "experiments/results/provenance.json"), "utf8"),
+    );
+    expect(provenance.runs.find((p: { run_id: string }) => p.run_id === "train_s1")).toMatchObject({
+      runner: s.get("train_s1")?.job_id,
+      host: node,
+    });
+    // A CPU run sees no GPU: SLURM gave its task none.
+    expect(resultOf(dir, "train_s1").meta.cuda_visible_devices).toBe("");
     // The GPU run got the GPU SLURM gave its task.
     const gpuMeta = resultOf(dir, "ongpu_s1").meta;
     expect(gpuMeta.cuda_visible_devices).toMatch(/^[01]$/);
@@ -261,10 +270,17 @@ describeSlurm("labgate run on a runner pool with executor: slurm (a real SLURM c
       out += b;
     });
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    const arrays = await waitFor("both arrays to be submitted", () => {
-      const ids = [...out.matchAll(/submitted job array (\d+) /g)].map((m) => m[1] as string);
-      return ids.length === 2 && ids;
-    });
+    const arrays = await waitFor(
+      "both arrays to be submitted",
+      () => {
+        const ids = [...out.matchAll(/submitted job array (\d+) /g)].map((m) => m[1] as string);
+        if (ids.length < 2 && child.exitCode !== null)
+          throw new Error(`labgate run exited ${child.exitCode} before submitting:\n${out}`);
+        return ids.length === 2 && ids;
+      },
+      120_000,
+      () => `labgate run printed:\n${out}\nexit: ${child.exitCode}`,
+    );
     expect(manifests(dir)).toHaveLength(2);
     const tasks = squeue().filter((l) => arrays.some((a) => l.startsWith(`${a}_`)));
     expect(tasks).toHaveLength(200);

@@ -107,7 +107,9 @@ export async function runSlurmTask(
       retries: run.retries,
       supportsResume: run.supports_resume,
       gpu,
-      hideGpus: false,
+      // No GPU allocated (SLURM set no CUDA_VISIBLE_DEVICES): hide the node's GPUs, as the local
+      // executor does for a run on a CPU slot.
+      hideGpus: visible === undefined,
       signal: deps.signal,
     },
   );
