@@ -15,7 +15,7 @@ import { stateEntry } from "../helpers/state-fixture.js";
  */
 
 /** Two-sided 95% Student t quantiles (t_0.975) by degrees of freedom, from a printed table. */
-const T975: Record<number, number> = { 2: 4.302653, 4: 2.776445 };
+const T975 = { 2: 4.302653, 4: 2.776445 } as const;
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => {

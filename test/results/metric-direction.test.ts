@@ -10,7 +10,7 @@ import {
   isBetter,
   metricSenses,
 } from "../../src/core/results/metric-direction.js";
-import { metricDirection, pilotPass } from "../../src/core/results/pilot-pass.js";
+import { metricDirection, pilotPass, type RunMetrics } from "../../src/core/results/pilot-pass.js";
 import { asText, validDefinitions } from "../helpers/definitions-fixture.js";
 
 const F = "experiments/definitions.json";
@@ -124,7 +124,7 @@ describe("a metric's direction: one rule", () => {
     expect(isBetter(540.3, 631.9, "lower")).toBe(true);
 
     expect(metricDirection(defs, "valid_ppl")).toBe("lower");
-    const peers = [631, 632, 633].map((v, i) => ({
+    const peers: RunMetrics[] = [631, 632, 633].map((v, i) => ({
       run_id: `lstm_s${i}`,
       method: "lstm-a",
       dataset: "ptb",
@@ -132,7 +132,14 @@ describe("a metric's direction: one rule", () => {
       status: "done",
       metrics: { valid_ppl: v },
     }));
-    const gru = { ...peers[0], run_id: "gru_s1", method: "gru-a", metrics: { valid_ppl: 766.2 } };
+    const gru: RunMetrics = {
+      run_id: "gru_s1",
+      method: "gru-a",
+      dataset: "ptb",
+      phase: "pilot",
+      status: "done",
+      metrics: { valid_ppl: 766.2 },
+    };
     const criterion = { metric: "valid_ppl", beats_baseline: true as const };
     const ctx = { peers, baselineMethod: "lstm-a", direction: metricDirection(defs, "valid_ppl") };
     expect(pilotPass(gru, criterion, ctx).pass).toBe(false);
@@ -162,7 +169,7 @@ describe("a metric's direction: one rule", () => {
 });
 
 describe("validate on metric directions", () => {
-  const withMetric = (over: (d: Record<string, unknown>) => void) => {
+  const withMetric = (over: (d: ReturnType<typeof validDefinitions>) => void) => {
     const d = validDefinitions();
     over(d);
     return validateDefinitions(F, asText(d)).diagnostics;
@@ -170,7 +177,7 @@ describe("validate on metric directions", () => {
 
   it("warns about a used metric whose direction is only guessed, naming where and how to declare it", () => {
     const diags = withMetric((d) => {
-      (d.datasets as { metric: string }[])[0].metric = "valid_ppl";
+      d.datasets[0].metric = "valid_ppl";
     });
     expect(diags).toEqual([
       expect.objectContaining({
@@ -187,12 +194,12 @@ describe("validate on metric directions", () => {
   it("is quiet once the metric is declared; a hypothesis that contradicts the declaration is an error", () => {
     expect(
       withMetric((d) => {
-        (d.datasets as { metric: string }[])[0].metric = "valid_ppl";
+        d.datasets[0].metric = "valid_ppl";
         d.metrics = { valid_ppl: { direction: "lower", label: "validation perplexity" } };
       }),
     ).toEqual([]);
     const diags = withMetric((d) => {
-      const h = (d.hypotheses as { metric: string }[])[0] as { metric: string };
+      const h = d.hypotheses[0];
       d.metrics = { [h.metric]: { direction: "lower" } };
     });
     expect(diags).toEqual([
