@@ -26,11 +26,17 @@ die() {
   exit 1
 }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# The pid in a pid file is still that daemon (not a reused pid): its command name matches.
+pid_alive() {
+  local file="$1" name="$2" pid
+  [ -f "$file" ] || return 1
+  pid="$(cat "$file")"
+  kill -0 "$pid" 2>/dev/null && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]
+}
 
 stop_pidfile() {
   local file="$1" name="$2"
-  if pid_alive "$file"; then
+  if pid_alive "$file" "$name"; then
     local pid
     pid="$(cat "$file")"
     kill -TERM "$pid" 2>/dev/null || true

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Config } from "../../src/core/config/config-schema.js";
+import type { PlannedRun } from "../../src/core/plan/planned-run.js";
 import {
   arrayComment,
   exportList,
@@ -16,6 +17,7 @@ import {
   slurmWarningSeconds,
 } from "../../src/core/slurm/slurm-time-limit.js";
 import { untrustedEnv } from "../../src/exec/untrusted-env.js";
+import { chooseExecutor } from "../../src/operations/runner/slurm-executor.js";
 
 const options = (o: Record<string, unknown> = {}) => SlurmPoolOptions.parse(o);
 const req = (id: string, o: Partial<SlurmRunRequest> = {}): SlurmRunRequest => ({
@@ -351,5 +353,42 @@ describe("config: a runner pool with executor: slurm", () => {
     expect(
       Config.safeParse({ runner_pools: [{ name: "c", labels: ["x"], executor: "pbs" }] }).success,
     ).toBe(false);
+  });
+});
+
+describe("which executor runs the runs", () => {
+  const config = Config.parse({
+    runner_pools: [
+      { name: "cluster", labels: ["self-hosted", "slurm"], executor: "slurm", gpus_per_machine: 4 },
+      { name: "box", labels: ["self-hosted", "gpu"] },
+    ],
+  });
+  const run = (id: string, runsOn: string[]) =>
+    ({ run_id: id, runs_on: runsOn, vram_mb: 1000 }) as unknown as PlannedRun;
+
+  it("slurm when every run is planned on a pool with executor: slurm, with that pool's options", () => {
+    const choice = chooseExecutor([run("a_s1", ["slurm"]), run("a_s2", ["slurm"])], config, {});
+    expect(choice.kind).toBe("slurm");
+    if (choice.kind !== "slurm") return;
+    expect(choice.poolOf.get("a_s1")).toMatchObject({
+      name: "cluster",
+      options: { cpus_per_task: 1 },
+    });
+  });
+
+  it("local when none is, or when LABGATE_EXECUTOR=local", () => {
+    expect(chooseExecutor([run("b_s1", ["gpu"])], config, {}).kind).toBe("local");
+    expect(
+      chooseExecutor([run("a_s1", ["slurm"])], config, { LABGATE_EXECUTOR: "local" }).kind,
+    ).toBe("local");
+  });
+
+  it("refuses runs of both kinds in one labgate run, saying how to split them", () => {
+    const choice = chooseExecutor([run("a_s1", ["slurm"]), run("b_s1", ["gpu"])], config, {});
+    expect(choice).toEqual({
+      kind: "refused",
+      message:
+        '1 run(s) go to runner pool "cluster" (executor: slurm) and 1 (e.g. b_s1) to a pool that runs them here: run them separately with --only or --shard, or set LABGATE_EXECUTOR=local to run all of them here',
+    });
   });
 });
