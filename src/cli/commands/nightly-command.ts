@@ -13,11 +13,13 @@ export const nightlyHelp = `labgate nightly compare <dir-a> <dir-b> [--threshold
 labgate nightly runs [--config .github/labgate.yml]
 
 compare: compares two nights' aggregated results per (exp_id, metric), <dir-a> the earlier, <dir-b>
-the later. Each is a nightly folder (experiments/results/nightly/<date>) or an aggregated.json.
+the later. Each is a results folder (experiments/results/nightly/<date>) holding aggregated.json
+or only all_results.csv, or one of those files.
 A regression is a change of the mean against the hypothesis' direction beyond the relative
 threshold (nightly.regression_threshold) AND beyond K standard errors of the difference of the
 means over seeds (nightly.noise_k). Directions come from experiments/definitions.json when it
-loads, else from the rows' own "direction", else "higher" (marked "assumed").
+loads (its metrics map, then its hypotheses), else from the rows' own "direction", else a guess
+from the metric's name (marked "assumed"; see docs/results.md).
 Exit codes: 0 no regression, 1 at least one regression, 2 bad usage or an unreadable file.
 
 runs: prints the --only value that selects the experiments marked "nightly": true, for

@@ -35,7 +35,7 @@ export async function reviewCommand(ctx: CliContext, args: ReviewArgs): Promise<
   const failed = verdicts.filter((v) => v.conclusion === "failure");
   if (args.json) ctx.stdout.write(`${JSON.stringify({ verdicts }, null, 2)}\n`);
   else {
-    ctx.stdout.write(verdicts.map((v) => renderVerdictMarkdown(v)).join("\n"));
+    ctx.stdout.write(terminalText(verdicts.map((v) => renderVerdictMarkdown(v)).join("\n")));
     const line = verdicts.map((v) => `${v.gate} ${v.label}`).join(", ");
     ctx.stdout.write(
       `\n${failed.length === 0 ? "no gate failed" : `${failed.length} gate(s) failed`}: ${line}\n`,
@@ -43,6 +43,13 @@ export async function reviewCommand(ctx: CliContext, args: ReviewArgs): Promise<
   }
   return failed.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
+
+/**
+ * The check-run markdown as a terminal shows it: the escapes that keep GitHub from reading HTML
+ * or a mention (`&lt;`, `@` + zero-width space) are undone, so `accuracy 0.4 < min 0.8` reads so.
+ */
+export const terminalText = (markdown: string): string =>
+  markdown.replace(/&lt;/g, "<").replace(/@\u200b/g, "@");
 
 /** `--gate` values, checked: a typo is a usage error that lists the gates. */
 export function gateArgs(v: string | boolean | string[] | undefined): GateId[] {
