@@ -114,7 +114,11 @@ InactiveLimit=0
 MaxArraySize=1001
 GresTypes=gpu
 NodeName=$host CPUs=$cpus RealMemory=$mem Gres=gpu:2 State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+# A job in "urgent" preempts (cancels) what runs in "debug": how the tests make a real PREEMPTED.
+PreemptType=preempt/partition_prio
+PreemptMode=CANCEL
+PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP PriorityTier=1
+PartitionName=urgent Nodes=ALL MaxTime=INFINITE State=UP PriorityTier=2 PreemptMode=OFF
 EOF
   cat >"$DIR/gres.conf" <<EOF
 NodeName=$host Name=gpu File=$DIR/dev/nvidia[0-1]

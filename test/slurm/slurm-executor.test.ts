@@ -185,6 +185,34 @@ describeSlurm("labgate run on a runner pool with executor: slurm (a real SLURM c
     expect(sidecars(dir).get("stuck_s1")?.reason).toMatch(/cancel/i);
   }, 240_000);
 
+  it("a task SLURM preempts is submitted again (infrastructure) and ends done", async () => {
+    const dir = campaignRepo([{ id: "victim", args: "--sleep 8 --value 0.9" }], slurmConfig());
+    const run = runCli(["run"], dir, SLURM_ENV);
+    const first = await waitFor("the task to run", () => {
+      const e = sidecars(dir).get("victim_s1");
+      return e?.status === "running" && arrayOf(e);
+    });
+    // A job in the cluster's higher-priority partition takes every CPU: SLURM cancels the task
+    // (state PREEMPTED), as it does for a lab's preemptible partition.
+    const cpus = slurm("sinfo", "--noheader", "--format=%c").trim();
+    slurm(
+      "sbatch",
+      "--partition=urgent",
+      `--cpus-per-task=${cpus}`,
+      "--output=/dev/null",
+      "--wrap=sleep 2",
+    );
+    const r = await run;
+    expect(r.code, `${r.stdout}\n${r.stderr}\n${taskOutputs(dir)}`).toBe(0);
+    expect(r.stdout).toContain(
+      "victim_s1: infrastructure: slurm state PREEMPTED; submitting it again",
+    );
+    const e = sidecars(dir).get("victim_s1");
+    expect(e?.status).toBe("done");
+    expect(arrayOf(e)).not.toBe(first);
+    expect(manifests(dir)).toHaveLength(2);
+  }, 240_000);
+
   it("early stop: once an experiment's rule is met, its remaining tasks are scancelled", async () => {
     const dir = campaignRepo(
       [
