@@ -3,6 +3,7 @@ import { type CliContext, UsageError } from "./cli-context.js";
 import { aggregateCommand, aggregateHelp } from "./commands/aggregate-command.js";
 import { appCommand, appHelp } from "./commands/app-command.js";
 import { initCommand, initHelp } from "./commands/init-command.js";
+import { initFromCommand } from "./commands/init-from-command.js";
 import { nightlyCommand, nightlyHelp } from "./commands/nightly-command.js";
 import { planCommand, planHelp } from "./commands/plan-command.js";
 import { reportCommand, reportHelp } from "./commands/report-command.js";
@@ -27,13 +28,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
   init: {
     summary: "write the workflows, a commented config and an example campaign into a repo",
     help: initHelp,
-    options: { force: { type: "boolean" }, "action-ref": { type: "string" } },
+    options: {
+      force: { type: "boolean" },
+      "action-ref": { type: "string" },
+      from: { type: "string" },
+    },
     run: (ctx, v, pos) =>
-      initCommand(ctx, {
-        dir: oneFile(pos),
-        force: v.force === true,
-        actionRef: str(v["action-ref"]),
-      }),
+      v.from !== undefined
+        ? initFromCommand(ctx, { from: String(v.from), force: v.force === true })
+        : initCommand(ctx, {
+            dir: oneFile(pos),
+            force: v.force === true,
+            actionRef: str(v["action-ref"]),
+          }),
   },
   validate: {
     summary: "check experiments/definitions.json and .github/labgate.yml",

@@ -21,7 +21,13 @@ Writes labgate's starting files into a repository (default: the current director
 and adds .labgate/ and dispatch/*.status.json to .gitignore. Refuses to overwrite an existing
 file unless --force. --action-ref pins the labgate action every workflow uses (a full commit
 SHA); without it, init takes the ref recorded in .github/labgate.lock, else writes a placeholder
-that the printed next steps tell you to replace. Prints next steps that work as printed.`;
+that the printed next steps tell you to replace. Prints next steps that work as printed.
+
+labgate init --from <script.py> [--force]
+  writes experiments/definitions.json for an existing script, as it is: its argparse/click/typer
+  options (a --model with choices gives one method each), the metric lines its dry-run prints
+  (metrics_from), and its own flags for the contract (script_flags), its output path given
+  {checkpoint_dir}; review it (docs/definitions.md, "Existing scripts").`;
 
 /** The placeholder the workflow templates carry where the labgate action is referenced. */
 export const ACTION_PLACEHOLDER = "labgate/labgate/action@0000000000000000000000000000000000000000";

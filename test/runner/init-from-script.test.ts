@@ -1,0 +1,99 @@
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { diskWorkspace } from "../../src/operations/disk-workspace.js";
+import { reviewGates } from "../../src/operations/review-gates.js";
+import { one } from "../gates/gate-helpers.js";
+import { runCli } from "../helpers/run-cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { FIXTURES, git, resultOf, sidecars } from "./campaign-repo.js";
+
+/** A research repository with only its trainer (pytorch/examples word_language_model style). */
+function bareRepo(): string {
+  const dir = join(tempDir("labgate-init-from-"), "word-lm");
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(FIXTURES, "word_lm"), join(dir, "word_language_model"), { recursive: true });
+  writeFileSync(join(dir, ".gitignore"), ".labgate/\n");
+  git(dir, "init", "-q", "--initial-branch=main");
+  git(dir, "config", "user.name", "Test Researcher");
+  git(dir, "config", "user.email", "researcher@example.com");
+  git(dir, "config", "commit.gpgsign", "false");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", "the trainer");
+  return dir;
+}
+
+describe("labgate init --from <script> (issue #16)", () => {
+  it("writes definitions for the trainer as it is; they validate, pass code review and run as written, nothing landing in the working tree", async () => {
+    const dir = bareRepo();
+    const init = await runCli(["init", "--from", "word_language_model/main.py"], dir);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toMatch(/wrote experiments\/definitions\.json/);
+    expect(init.stdout).toMatch(/--save \(default model\.pt\) now writes into \{checkpoint_dir\}/);
+    expect(init.stdout).toMatch(/no resume option: a retry starts over/);
+
+    const defs = JSON.parse(readFileSync(join(dir, "experiments/definitions.json"), "utf8"));
+    // --model's values (listed in its help) become methods, its default the baseline
+    expect(defs.methods.map((m: { id: string }) => m.id)).toEqual([
+      "LSTM",
+      "RNN_TANH",
+      "RNN_RELU",
+      "GRU",
+      "Transformer",
+    ]);
+    expect(defs.methods[0].group).toBe("baseline");
+    expect(defs.defaults.command).toBe(
+      "python3 word_language_model/main.py --model {method} --seed {seed} --save {checkpoint_dir}/model.pt",
+    );
+    expect(defs.defaults.script_flags).toEqual({
+      checkpoint_dir: "--save {checkpoint_dir}/model.pt",
+      resume: null,
+    });
+    // the printed metrics become declared metrics, each with a regex
+    expect(Object.keys(defs.defaults.metrics_from.stdout)).toEqual(
+      expect.arrayContaining(["valid_ppl", "valid_loss", "test_ppl", "test_loss"]),
+    );
+    expect(defs.hypotheses[0]).toMatchObject({ metric: "valid_ppl", direction: "lower" });
+    expect(defs.metrics.valid_ppl).toEqual({ direction: "lower" });
+
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "labgate init --from");
+    const validate = await runCli(["validate"], dir);
+    expect(validate.code, validate.stdout + validate.stderr).toBe(0);
+    const { verdicts } = await reviewGates({
+      workspace: diskWorkspace(dir),
+      only: ["code-review"],
+      dryRun: "run",
+      cwd: dir,
+    });
+    const review = one(verdicts);
+    expect(review.reasons.filter((r) => r.severity === "blocking")).toEqual([]);
+    expect(review.label).toBe("CODE_APPROVED");
+
+    const run = await runCli(
+      ["run", "--phase", "full", "--only", "lstm_*,gru_*", "--parallel", "4"],
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect([...sidecars(dir).values()].map((e) => e.status)).toEqual(Array(6).fill("done"));
+    expect(resultOf(dir, "gru_s2").metrics.valid_ppl).toBeGreaterThan(0);
+    expect(
+      git(dir, "status", "--porcelain", "--untracked-files=all")
+        .split("\n")
+        .filter((l) => l !== "" && !/experiments\/results|dispatch\//.test(l)),
+    ).toEqual([]);
+  }, 180_000);
+
+  it("refuses to replace existing definitions without --force, and a script outside the repository", async () => {
+    const dir = bareRepo();
+    expect((await runCli(["init", "--from", "word_language_model/main.py"], dir)).code).toBe(0);
+    const again = await runCli(["init", "--from", "word_language_model/main.py"], dir);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(
+      /experiments\/definitions\.json exists; pass --force to replace it/,
+    );
+    const outside = await runCli(["init", "--from", "../elsewhere/train.py"], dir);
+    expect(outside.code).not.toBe(0);
+    expect(outside.stderr).toMatch(/is not inside/);
+  }, 120_000);
+});
