@@ -151,6 +151,22 @@ describe("pilot gate", () => {
     expect(s.recommendation).toBe("ITERATE");
   });
 
+  it("shows a failure group's real reason, not one with its digits blanked (exit 1 ... _s1, not exit N ... _sN)", async () => {
+    const { s } = await pilot([
+      run("pilot-fusion-iris_s1", 0.93),
+      run("pilot-logreg-penguins_s1", 0.95),
+      run("pilot-fusion-penguins_s1", 0.96),
+      run(`${BC}-score_s1`, "failed", "exit 1: cannot open /tmp/ckpt_pilot-lstm-a_s1"),
+      run(`${BC}-rank_s1`, "failed", "exit 1: cannot open /tmp/ckpt_pilot-lstm-a_s2"),
+    ]);
+    expect(s.failures).toEqual([
+      {
+        why: "failed: exit 1: cannot open /tmp/ckpt_pilot-lstm-a_s1",
+        runs: [`${BC}-score_s1`, `${BC}-rank_s1`],
+      },
+    ]);
+  });
+
   describe("thresholds from .github/labgate.yml, both sides", () => {
     const failing = (n: number) =>
       ALL_PASS.map((r, i) => (i >= ALL_PASS.length - n ? { ...r, metrics: { accuracy: 0.5 } } : r));

@@ -191,6 +191,27 @@ describe("validate on metric directions", () => {
     expect(diags[0]?.line).toBeGreaterThan(1);
   });
 
+  it("warns when an early stop would cancel the runs that do well (below, where lower is better)", () => {
+    const diags = withMetric((d) => {
+      d.metrics = { loss: { direction: "lower" } };
+      d.experiments[1].early_stop = { metric: "loss", below: 0.1, min_runs: 2 };
+    });
+    expect(diags).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        path: "experiments[1].early_stop.below",
+        message:
+          "early_stop cancels the runs whose mean loss is below the threshold, but lower is better for loss: it would stop the runs that do well",
+      }),
+    ]);
+    expect(
+      withMetric((d) => {
+        d.metrics = { loss: { direction: "lower" } };
+        d.experiments[1].early_stop = { metric: "loss", above: 2, min_runs: 2 };
+      }),
+    ).toEqual([]);
+  });
+
   it("is quiet once the metric is declared; a hypothesis that contradicts the declaration is an error", () => {
     expect(
       withMetric((d) => {

@@ -1,5 +1,10 @@
 import type { PathSegment } from "../diagnostics/diagnostic.js";
-import { type DirectionDefinitions, guessDirection } from "./metric-direction.js";
+import {
+  type DirectionDefinitions,
+  directionWords,
+  guessDirection,
+  metricSenses,
+} from "./metric-direction.js";
 
 export interface MetricDirectionProblem {
   path: PathSegment[];
@@ -11,7 +16,7 @@ export interface MetricDirectionProblem {
 /** The fields of an experiment (or `defaults`) that name metrics. */
 interface ExperimentMetrics {
   pass_criterion?: { metric: string };
-  early_stop?: { metric: string };
+  early_stop?: { metric: string; below?: number; above?: number };
   baseline?: { expected?: Readonly<Record<string, number>> };
 }
 
@@ -27,7 +32,8 @@ export interface MetricUses extends DirectionDefinitions {
  * contradicts the metric's declaration is an error (best cells and verdicts would disagree);
  * two hypotheses that disagree on a metric with no declaration, a warning; a metric that is used
  * (a dataset's primary metric, a pass criterion, an early stop, an expected baseline value) with
- * neither a declaration nor a hypothesis, a warning: its direction is only guessed from its name.
+ * neither a declaration nor a hypothesis, a warning: its direction is only guessed from its name;
+ * an early stop on the good side of its metric (`below` where lower is better), a warning.
  */
 export function metricDirectionProblems(defs: MetricUses): MetricDirectionProblem[] {
   const out: MetricDirectionProblem[] = [];
@@ -68,6 +74,26 @@ export function metricDirectionProblems(defs: MetricUses): MetricDirectionProble
   if (defs.defaults) experimentUses(defs.defaults, ["defaults"]);
   defs.experiments.forEach((e, i) => {
     experimentUses(e, ["experiments", i]);
+  });
+  // An early stop cancels runs that do badly: `below` for a higher-is-better metric, `above` for a
+  // lower-is-better one. The other way round it would cancel the runs that do well.
+  const sense = metricSenses(defs);
+  const earlyStop = (e: ExperimentMetrics, at: PathSegment[]) => {
+    const rule = e.early_stop;
+    if (!rule) return;
+    const { direction } = sense(rule.metric);
+    const side = rule.below !== undefined ? "below" : "above";
+    if ((side === "below") === (direction === "higher")) return;
+    out.push({
+      path: [...at, "early_stop", side],
+      message: `early_stop cancels the runs whose mean ${rule.metric} is ${side} the threshold, but ${directionWords(direction)} for ${rule.metric}: it would stop the runs that do well`,
+      hint: `use "${side === "below" ? "above" : "below"}" (or declare ${rule.metric}'s direction in metrics if it is wrong).`,
+      severity: "warning",
+    });
+  };
+  if (defs.defaults) earlyStop(defs.defaults, ["defaults"]);
+  defs.experiments.forEach((e, i) => {
+    earlyStop(e, ["experiments", i]);
   });
   const warned = new Set<string>();
   for (const u of uses) {
