@@ -73,7 +73,7 @@ export function designTableRows(t: DesignTable): { header: string[]; rows: strin
       if (!c) return "-";
       const r = c.row;
       const delta =
-        r.delta_vs_baseline === null
+        r.delta_vs_baseline == null
           ? ""
           : ` Δ ${formatDelta(r.delta_vs_baseline, c.direction)} vs ${r.baseline}`;
       return `${num(r.mean)} ± ${num(r.std)} (n=${r.n})${c.best ? " *" : ""}${delta}`;

@@ -86,6 +86,46 @@ describe("a metric's direction: one rule", () => {
     expect(t.direction("valid_ppl")).toBe("lower");
   });
 
+  it("an aggregated.json from before the CI columns still gives a table and a verdict, no 'undefined'", () => {
+    const old = (r: AggregatedRow) => {
+      const {
+        ci95_low: _a,
+        ci95_high: _b,
+        change: _c,
+        delta_ci95_low: _d,
+        delta_ci95_high: _e,
+        p_value: _f,
+        test: _g,
+        direction_source: _h,
+        ...rest
+      } = r;
+      return rest as AggregatedRow;
+    };
+    const t = designTable(
+      [
+        old(row("lstm-a", 631.9, { exp_id: "lstm-ptb" })),
+        old(
+          row("gru-a", 766.2, { exp_id: "gru-ptb", delta_vs_baseline: 134.3, baseline: "lstm-a" }),
+        ),
+      ],
+      {
+        ...ptb,
+        hypotheses: [
+          { id: "H1", claim: "GRU is better", metric: "valid_ppl", direction: "lower" as const },
+        ],
+      },
+      [{ id: "gru-ptb", hypotheses: ["H1"] }],
+    );
+    expect(t.cell("lstm-a", "ptb")?.best).toBe(true);
+    expect(t.hypotheses).toEqual([
+      expect.objectContaining({
+        verdict: "inconclusive",
+        evidence:
+          "gru-a vs lstm-a on ptb: valid_ppl 766.2 vs 631.9, Δ +134.3 (worse), no CI in this aggregated.json (re-run `labgate aggregate`)",
+      }),
+    ]);
+  });
+
   it("a declaration wins over a hypothesis and over the name; the source is reported", () => {
     const sense = metricSenses({
       metrics: { score_ppl: { direction: "higher", unit: "pts", label: "score" } },

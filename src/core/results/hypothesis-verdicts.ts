@@ -52,9 +52,9 @@ export function hypothesisVerdicts(
         r.phase === phase &&
         r.metric === h.metric &&
         naming.has(experimentIdOf(r.exp_id)) &&
-        r.baseline !== null &&
+        r.baseline != null &&
         r.baseline !== "expected" &&
-        r.delta_vs_baseline !== null,
+        r.delta_vs_baseline != null,
     );
     const ours = compared.filter((r) => groupOf.get(r.method) === "ours");
     const cells = new Map<string, AggregatedRow>();
@@ -88,7 +88,7 @@ export function hypothesisVerdicts(
 }
 
 function finding(r: AggregatedRow, direction: Direction): HypothesisComparison["finding"] {
-  if (r.delta_ci95_low === null || r.delta_ci95_high === null) return "unclear";
+  if (r.delta_ci95_low == null || r.delta_ci95_high == null) return "unclear";
   if (r.delta_ci95_low > 0) return direction === "higher" ? "better" : "worse";
   if (r.delta_ci95_high < 0) return direction === "higher" ? "worse" : "better";
   return "unclear";
@@ -106,8 +106,11 @@ function evidence(
   const sorted = [...comparisons].sort((a, b) => order[a.finding] - order[b.finding]);
   const parts = sorted.slice(0, SHOWN).map(({ row: r }) => {
     const base = `${r.method} vs ${r.baseline} on ${r.dataset}: ${h.metric} ${num(r.mean)} vs ${num(r.mean - (r.delta_vs_baseline as number))}, Δ ${formatDelta(r.delta_vs_baseline as number, h.direction)}`;
-    if (r.delta_ci95_low === null || r.delta_ci95_high === null)
-      return `${base}, no CI (n=${r.n}: a single seed on one side)`;
+    if (r.delta_ci95_low == null || r.delta_ci95_high == null)
+      // `test` is absent (not null) in an aggregated.json written before the CI columns.
+      return r.test === undefined
+        ? `${base}, no CI in this aggregated.json (re-run \`labgate aggregate\`)`
+        : `${base}, no CI (n=${r.n}: a single seed on one side)`;
     return `${base}, 95% CI [${signed(r.delta_ci95_low)}, ${signed(r.delta_ci95_high)}], p=${pValue(r.p_value)} (${r.test}, n=${r.n})`;
   });
   const more = sorted.length - SHOWN;
@@ -116,7 +119,7 @@ function evidence(
 
 /** A p-value in two significant digits (`3.1e-5` below 0.001; no `<`, which markdown escapes). */
 export const pValue = (p: number | null): string =>
-  p === null ? "–" : p !== 0 && p < 0.001 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
+  p == null ? "–" : p !== 0 && p < 0.001 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
 
 /** The definitions' experiment id of a variant id `<exp>[__k-v...]`. */
 function experimentIdOf(variant: string): string {
