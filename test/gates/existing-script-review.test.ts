@@ -218,4 +218,43 @@ describe("code review of an existing script, through its script_flags (issue #16
     const clean = await codeReview(existingScriptRepo([{ id: "lstm", method: "LSTM" }]));
     expect(clean.label).toBe("CODE_APPROVED");
   }, 60_000);
+
+  it("the design debate's determinism and lock-file findings come from the whole import closure, naming the module", async () => {
+    const torchModel = "import torch\n\nclass RNNModel(object):\n    pass\n";
+    const debate = async (extra: Record<string, string>) => {
+      const dir = existingScriptRepo([{ id: "lstm", method: "LSTM", seeds: [1, 2, 3] }], extra);
+      const { verdicts } = await reviewGates({
+        workspace: diskWorkspace(dir),
+        only: ["design-debate"],
+        dryRun: "skip",
+      });
+      const roles = (
+        one(verdicts).details as {
+          roles: { role: string; findings: { message: string; file?: string; line?: number }[] }[];
+        }
+      ).roles;
+      return roles.find((r) => r.role === "reproducibility-hawk")?.findings ?? [];
+    };
+    const flagged = await debate({
+      "word_language_model/model.py": torchModel,
+      "word_language_model/requirements.txt": "torch==2.3.1\n",
+    });
+    expect(flagged).toEqual([
+      expect.objectContaining({
+        file: "word_language_model/model.py",
+        line: 1,
+        message: expect.stringMatching(
+          /^word_language_model\/model\.py \(imported by word_language_model\/main\.py\) \(run by lstm\) imports torch but never turns on deterministic kernels/,
+        ),
+      }),
+    ]);
+    // determinism turned on in another module of the closure counts; the lock file beside the module counts
+    const fixed = await debate({
+      "word_language_model/model.py": torchModel,
+      "word_language_model/data.py":
+        "import torch\ntorch.use_deterministic_algorithms(True)\n\nclass Corpus(object):\n    pass\n",
+      "word_language_model/requirements.txt": "torch==2.3.1\n",
+    });
+    expect(fixed).toEqual([]);
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import {
   type CommandUse,
   scriptCandidates,
 } from "../../core/gates/code-review/code-review-gate.js";
+import { importClosure } from "../../core/gates/code-review/import-graph.js";
 import { resolveScript } from "../../core/gates/code-review/resolve-script.js";
 import { forwardedScript } from "../../core/gates/code-review/shell-forward.js";
 import type { DebateScript } from "../../core/gates/debate/debate-input.js";
@@ -66,6 +67,9 @@ export async function collectScripts(
         language: target.language,
         text: files.get(path) as string,
         exp_ids: [c.exp_id],
+        modules: importClosure(path, files)
+          .slice(1)
+          .map((m) => ({ path: m, text: files.get(m) as string })),
       });
   }
   const scripts = [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));

@@ -37,9 +37,10 @@ export async function runDesignDebate(
     };
   const { scripts } = await collectScripts(loaded, ws);
   const lockFiles: string[] = [];
-  const dirs = [dirname(loaded.file), ...scripts.map((s) => dirname(s.path))].filter(
-    (d) => d !== ".",
-  );
+  const dirs = [
+    dirname(loaded.file),
+    ...scripts.flatMap((s) => [s.path, ...(s.modules ?? []).map((m) => m.path)].map(dirname)),
+  ].filter((d) => d !== ".");
   for (const p of lockFileCandidates(dirs))
     if ((await ws.readFile(p)) !== undefined) lockFiles.push(p);
   const input: DebateInput = { loaded, config: campaign.config, lockFiles, scripts };

@@ -11,6 +11,8 @@ export interface DebateScript {
   language: ScriptLanguage;
   text: string;
   exp_ids: string[];
+  /** The repository modules the script imports (transitively) or, for a wrapper, runs. */
+  modules?: { path: string; text: string }[];
 }
 
 export interface DebateInput {

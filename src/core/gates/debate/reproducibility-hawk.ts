@@ -86,15 +86,20 @@ export function reproducibilityHawk(ctx: DebateContext): Finding[] {
   }
 
   for (const s of ctx.input.scripts) {
-    if (s.language !== "python") continue;
+    // the whole import closure runs: the framework may be imported, and determinism turned on,
+    // in modules the script imports
+    const files = [s, ...(s.modules ?? [])].filter((f) => f.path.endsWith(".py"));
+    if (files.length === 0) continue;
     for (const [uses, name, deterministic] of FRAMEWORKS) {
-      const m = uses.exec(s.text);
-      if (!m || deterministic.test(s.text)) continue;
-      const line = s.text.slice(0, m.index + m[0].length).split("\n").length;
+      const user = files.find((f) => uses.test(f.text));
+      if (!user || files.some((f) => deterministic.test(f.text))) continue;
+      const m = uses.exec(user.text) as RegExpExecArray;
+      const line = user.text.slice(0, m.index + m[0].length).split("\n").length;
+      const via = user.path === s.path ? "" : ` (imported by ${s.path})`;
       out.push({
         verdict: "REVISE",
-        message: `${s.path} (run by ${listIds(s.exp_ids)}) imports ${name} but never turns on deterministic kernels, so seeds do not make runs repeatable`,
-        file: s.path,
+        message: `${user.path}${via} (run by ${listIds(s.exp_ids)}) imports ${name} but never turns on deterministic kernels, so seeds do not make runs repeatable`,
+        file: user.path,
         line,
       });
     }
