@@ -1,4 +1,5 @@
 import type { Probot } from "probot";
+import { providerFromEnv } from "../llm/provider-from-env.js";
 import { createLabgateApp } from "./create-app.js";
 import { inboxRuntime } from "./inbox/inbox-runtime.js";
 import { openInboxStore } from "./inbox/open-inbox-store.js";
@@ -30,7 +31,9 @@ export function createServerApp(env: NodeJS.ProcessEnv) {
     });
     guardUnhandledRejections(app.log, inbox);
     app.log.info(`labgate: inbox ${opened.store.path}`);
-    createLabgateApp({ inbox })(app, extra);
+    // The design debate's language-model reviewer, from this environment (none when unset).
+    const provider = providerFromEnv(env);
+    createLabgateApp({ inbox, ...(provider ? { provider } : {}) })(app, extra);
   };
 }
 
