@@ -140,7 +140,7 @@ export function aggregateRows(
  * a minus b over seeds: the paired t-test when both ran the same distinct seeds (each seed's
  * difference), Welch's t-test otherwise.
  */
-export function difference(a: Series, b: Series): Difference | undefined {
+function difference(a: Series, b: Series): Difference | undefined {
   const bySeed = pairs(b);
   if (bySeed && a.values.length === b.values.length) {
     const diffs: number[] = [];

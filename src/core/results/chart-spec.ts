@@ -1,19 +1,19 @@
 import type { Definitions } from "../definitions/definitions-schema.js";
 import type { AggregatedRow } from "./aggregate-rows.js";
 import type { DesignTable } from "./design-table.js";
-import { directionWords, guessDirection, type MetricSense } from "./metric-direction.js";
+import { directionWords, type MetricSense } from "./metric-direction.js";
 
 export const CHART_FILE = "design-table.svg";
 
 const GROUP_COLOURS = { baseline: "#6b7785", ours: "#2f6fde", ablation: "#d9822b" } as const;
 
 /** Metric names that are rates or scores in [0, 1] when their values are. */
-const RATE_NAME = /acc|f1|auc|precision|recall|rate|iou|dice|map\b|hit|bleu|rouge|score|fraction/i;
+const RATE_NAME = /acc|f1|auc|precision|recall|rate|iou|dice|map\b|hit|error/i;
 
 /** Units that say a metric is a fraction. */
 const FRACTION_UNITS = new Set(["fraction", "rate", "ratio", "probability"]);
 
-export interface ChartPoint {
+interface ChartPoint {
   method: string;
   group: string;
   mean: number;
@@ -27,7 +27,7 @@ export interface ChartPoint {
  * The x-axis domain of one panel, from the data (not from 0): the means and their CIs, padded by
  * 10% of their span; for a rate (a [0, 1] metric) clamped to [0, 1], so no axis runs past 1.
  */
-export function chartDomain(points: readonly ChartPoint[], rate: boolean): [number, number] {
+function chartDomain(points: readonly ChartPoint[], rate: boolean): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const p of points) {
@@ -42,11 +42,11 @@ export function chartDomain(points: readonly ChartPoint[], rate: boolean): [numb
 }
 
 /** Whether a metric is a rate in [0, 1]: a fraction unit or a rate-like name, with values in it. */
-export function isRate(sense: MetricSense, metric: string, points: readonly ChartPoint[]): boolean {
+function isRate(sense: MetricSense, metric: string, points: readonly ChartPoint[]): boolean {
   const inUnit = points.every((p) => p.mean >= 0 && p.mean <= 1);
   if (!inUnit) return false;
   if (sense.unit !== undefined) return FRACTION_UNITS.has(sense.unit.toLowerCase());
-  return RATE_NAME.test(metric) && guessDirection(metric) === "higher";
+  return RATE_NAME.test(metric);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Change, changeOf, type Direction } from "./metric-direction.js";
+import { changeOf, type Direction } from "./metric-direction.js";
 
 /** Four significant digits: enough to tell seeds apart, short enough for a table. */
 export function num(x: number): string {
@@ -10,16 +10,10 @@ export function num(x: number): string {
 /** A change with its sign: `+0.05`, `-91.6`, `±0`. */
 export const signed = (x: number): string => (x > 0 ? `+${num(x)}` : x === 0 ? "±0" : num(x));
 
-const ARROW: Record<Change, string> = { better: "▲", worse: "▼", same: "=" };
-
 /**
  * A difference from the baseline as a reader needs it: its sign and whether it is an
- * improvement for the metric's direction, `-91.6 (better)` or, with `arrow`, `▲ -91.6 better`.
+ * improvement for the metric's direction, `-91.6 (better)` for a perplexity.
  */
 export function formatDelta(delta: number, direction: Direction): string {
   return `${signed(delta)} (${changeOf(delta, direction)})`;
 }
-
-/** The arrow of a change, for narrow cells: ▲ better, ▼ worse, = same. */
-export const changeArrow = (delta: number, direction: Direction): string =>
-  ARROW[changeOf(delta, direction)];

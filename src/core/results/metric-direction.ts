@@ -99,14 +99,6 @@ export function metricSenses(defs: DirectionDefinitions): MetricSenseOf {
   };
 }
 
-/** `metricSenses`, for callers that need only the direction. */
-export function metricDirections(
-  defs: DirectionDefinitions,
-): (metric: string, hypothesisIds?: readonly string[]) => Direction {
-  const sense = metricSenses(defs);
-  return (metric, hypothesisIds) => sense(metric, hypothesisIds).direction;
-}
-
 /** Whether `a` is strictly better than `b` for a metric of `direction`. */
 export const isBetter = (a: number, b: number, direction: Direction): boolean =>
   direction === "higher" ? a > b : a < b;
