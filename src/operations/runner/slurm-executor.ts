@@ -53,15 +53,19 @@ export function chooseExecutor(
 }
 
 /**
- * argv that runs this labgate's `run-task`, for the batch script: this node and bin/labgate.js of
- * this package; bundled into the action (action/dist/, where this file is a chunk), the bundle's
- * own entry, which runs `run-task` too.
+ * argv that runs this labgate's per-run step in a SLURM task (`--manifest <file>` follows): this
+ * node and dist/cli/commands/run-task-main.js of this package, the lean entry of `labgate
+ * run-task`; bundled into the action (action/dist/, where this file is a chunk), the bundle's own
+ * entry with `run-task`.
  */
 export function labgateArgv(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (!/[\\/](src|dist)[\\/]operations[\\/]runner[\\/]slurm-executor\.[jt]s$/.test(here))
-    return [process.execPath, resolve(process.argv[1] ?? "")];
-  return [process.execPath, fileURLToPath(new URL("../../../bin/labgate.js", import.meta.url))];
+    return [process.execPath, resolve(process.argv[1] ?? ""), "run-task"];
+  return [
+    process.execPath,
+    fileURLToPath(new URL("../../../dist/cli/commands/run-task-main.js", import.meta.url)),
+  ];
 }
 
 /**

@@ -35,7 +35,7 @@ export interface SlurmPoolOf {
 export interface SlurmSchedulerOptions {
   dispatchDir: string;
   poolOf: ReadonlyMap<string, SlurmPoolOf>;
-  /** argv that runs `labgate` on a compute node: [node, <path of bin/labgate.js>]. */
+  /** argv that runs labgate's per-run step on a compute node (`labgateArgv()`); `--manifest` follows. */
   labgate: readonly string[];
   /** The first wait between two polls; they back off (x2) to the pools' poll_seconds. */
   minPollMs?: number;
@@ -427,5 +427,5 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The batch script: labgate's per-run step, exec'd so that SLURM's signals reach it. */
 export function batchScript(labgate: readonly string[], manifest: string): string {
-  return `#!/bin/sh\n# A labgate SLURM array task (docs/runners.md): the run at SLURM_ARRAY_TASK_ID of the manifest.\nexec ${[...labgate, "run-task", "--manifest", manifest].map(quote).join(" ")}\n`;
+  return `#!/bin/sh\n# A labgate SLURM array task (docs/runners.md): the run at SLURM_ARRAY_TASK_ID of the manifest.\nexec ${[...labgate, "--manifest", manifest].map(quote).join(" ")}\n`;
 }
