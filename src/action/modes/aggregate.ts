@@ -1,4 +1,4 @@
-import { simpleGit } from "simple-git";
+import { GitRepo } from "../../git/git-repo.js";
 import { pullRequestHead } from "../../operations/action/pull-request-head.js";
 import { loadContext } from "../../operations/load-context.js";
 import { defineMode, type ModeResult } from "../action-mode.js";
@@ -38,7 +38,7 @@ export const aggregateMode = defineMode({
     const { aggregateShards } = await import("../../operations/action/aggregate-shards.js");
     const r = await aggregateShards(
       {
-        git: simpleGit(cwd),
+        git: GitRepo.open(cwd),
         octokit: octokit(),
         repo,
         artifacts: artifacts(),

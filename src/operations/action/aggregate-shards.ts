@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import type { SimpleGit } from "simple-git";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
+import type { GitRepo } from "../../git/git-repo.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import type { RepoRef } from "../../github/repo-ref.js";
@@ -38,7 +38,7 @@ export interface AggregateShardsInput {
 }
 
 export interface AggregateShardsDeps {
-  git: SimpleGit;
+  git: GitRepo;
   octokit: OctokitLike;
   repo: RepoRef;
   artifacts: ArtifactStore;
