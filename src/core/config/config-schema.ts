@@ -116,6 +116,18 @@ export const Config = z.strictObject({
     .default(256)
     .describe("GitHub allows 256 matrix jobs per workflow run."),
   dispatch_workflow: z.string().default("labgate-dispatch.yml"),
+  dispatch: z
+    .strictObject({
+      max_job_hours: z
+        .number()
+        .positive()
+        .max(100)
+        .default(40)
+        .describe(
+          "Expected hours one runner job may hold (its runs packed onto one machine's GPUs); what does not fit goes into later waves. GitHub stops a self-hosted job after 5 days; `labgate init` writes the run job's timeout-minutes as this x 1.2 (docs/github-limits.md).",
+        ),
+    })
+    .prefault({}),
   gates_workflow: z
     .string()
     .default("labgate-gates.yml")
