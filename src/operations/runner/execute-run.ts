@@ -9,7 +9,7 @@ import type { StateEntry } from "../../core/state/state-entry.js";
 import { bootId, processStart } from "../../exec/process-tree.js";
 import { runProcess } from "../../exec/run-process.js";
 import { containedReader, MAX_RESULT_FILE_BYTES, RESULT_CAP_HINT } from "../contained-files.js";
-import { captureMetrics, metricsCaptureOf } from "./capture-metrics.js";
+import { captureMetrics, type MetricsCapture, metricsCaptureOf } from "./capture-metrics.js";
 
 export const LOG_DIR = ".labgate/logs";
 
@@ -44,6 +44,13 @@ export interface RunJob {
    * into the result file) and `script_flags.resume` (how a retry resumes, or that it cannot).
    */
   run?: PlannedRun;
+  /**
+   * The same, already filled in (`metricsCaptureOf(run)`, `resumeArgsOf(run, ...)`), for a caller
+   * that carries no planned run (a SLURM task reads its runs from a manifest); they take
+   * precedence over `run`.
+   */
+  capture?: MetricsCapture;
+  resumeArgs?: readonly string[];
 }
 
 export interface FinishedRun {
@@ -81,12 +88,10 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
     return { entry, metrics: null };
   }
 
-  const capture = job.run ? metricsCaptureOf(job.run) : undefined;
-  const resumeArgs = job.run
-    ? resumeArgsOf(job.run, job.supportsResume)
-    : job.supportsResume
-      ? ["--resume"]
-      : [];
+  const capture = job.capture ?? (job.run ? metricsCaptureOf(job.run) : undefined);
+  const resumeArgs =
+    job.resumeArgs ??
+    (job.run ? resumeArgsOf(job.run, job.supportsResume) : job.supportsResume ? ["--resume"] : []);
   for (let attempt = 0; ; attempt++) {
     const argv = attempt === 0 ? [...job.argv] : withResumeArgs(job.argv, resumeArgs);
     // where this attempt's output starts in the log (a retry appends)
