@@ -34,8 +34,8 @@ export const runMode = defineMode({
     }
     const policy = inputs.policy ? decodePolicy(inputs.policy) : undefined;
     if (!policy?.ok) {
-      const code = policy ? "policy-invalid" : "policy-missing";
-      const message = `mode run needs input \`policy\`: the default branch's config as the plan job read it (its output \`policy\`)${policy ? `, but the one given is not valid (${policy.problem})` : ""}; set \`policy: \${{ needs.plan.outputs.policy }}\` on this step and \`policy: \${{ steps.plan.outputs.policy }}\` under the plan job's \`outputs:\``;
+      const code = policy ? policy.code : "policy-missing";
+      const message = `mode run needs input \`policy\`: the default branch's config as the plan job read it (its output \`policy\`)${policy ? `, but the one given is not valid (${policy.message})` : ""}; set \`policy: \${{ needs.plan.outputs.policy }}\` on this step and \`policy: \${{ steps.plan.outputs.policy }}\` under the plan job's \`outputs:\``;
       return {
         outputs: { runs: "0", failed: "0", refused: code },
         summary: `## labgate run: shard ${shard} refused (${code})\n\n${message}\n`,
