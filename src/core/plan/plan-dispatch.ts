@@ -4,6 +4,8 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { allocateShards } from "./allocate-shards.js";
 import { balanceShards } from "./balance-shards.js";
 import { expandRuns } from "./expand-runs.js";
+import { expectedJobHours } from "./expected-job-hours.js";
+import { fitShards } from "./fit-shards.js";
 import { matchPool, VRAM_HEADROOM } from "./match-pool.js";
 import type { PlannedRun } from "./planned-run.js";
 
@@ -27,13 +29,33 @@ export interface MatrixEntry {
   gpu_hours: number;
 }
 
+/**
+ * One workflow run of a campaign longer than one job: at most one shard per machine of each pool
+ * (never more than 256), each expected to end within `dispatch.max_job_hours`.
+ */
+export interface Wave {
+  /** 1, 2, ... */
+  wave: number;
+  /** Its shards (indices into `matrix.include`, and the `shard` of each entry). */
+  shards: number[];
+  runs: number;
+  gpu_hours: number;
+  /** Expected hours of its longest job: the wave's duration. */
+  hours: number;
+}
+
 export interface DispatchPlan {
   runs: PlannedRun[];
   /** For each run (same index), its shard. */
   shardOf: Int32Array;
   gpu_hours: number;
   budget_gpu_hours: number | undefined;
+  /** Every shard of every wave; a wave's workflow run gets only its own (`waveMatrix`). */
   matrix: { include: MatrixEntry[] };
+  /** In order; one when the campaign fits in one job per machine. */
+  waves: Wave[];
+  /** The limit the shards were cut to (`dispatch.max_job_hours`). */
+  max_job_hours: number;
 }
 
 export type PlanResult =
@@ -110,6 +132,27 @@ export function planDispatch(input: PlanInput): PlanResult {
       });
     }
   });
+  const maxJobHours = config.dispatch.max_job_hours;
+  const tooLong = new Set<string>();
+  runs.forEach((run, i) => {
+    const pool = pools[poolOf[i] as number];
+    if (!pool || tooLong.has(run.exp_id)) return;
+    const alone = expectedJobHours([run], pool);
+    if (alone <= maxJobHours) return;
+    tooLong.add(run.exp_id);
+    const where = input.locate?.(input.experiments.indexOf(run.experiment)) ?? {
+      file: config.definitions,
+      line: 1,
+      column: 1,
+    };
+    diagnostics.push({
+      severity: "error",
+      ...where,
+      path: `experiments[id=${run.exp_id}].expected_duration_hours`,
+      message: `one run of "${run.exp_id}" is expected to take ${Math.round(alone * 100) / 100} h (${run.estimate_source}), over dispatch.max_job_hours (${maxJobHours} h): a runner job cannot hold it`,
+      hint: "Split the run (fewer steps per run, resuming from its checkpoint), or raise dispatch.max_job_hours in .github/labgate.yml (at most 100: GitHub stops a self-hosted job after 5 days; docs/github-limits.md).",
+    });
+  });
   if (diagnostics.length > 0) return { ok: false, diagnostics };
 
   const poolRuns: number[][] = pools.map(() => []);
@@ -129,16 +172,34 @@ export function planDispatch(input: PlanInput): PlanResult {
 
   const shardOf = new Int32Array(runs.length);
   const include: MatrixEntry[] = [];
+  /** Per shard (same index as `include`): its wave and its job's expected hours. */
+  const waveOfShard: number[] = [];
+  const jobHoursOf: number[] = [];
   let base = 0;
   pools.forEach((pool, p) => {
     const members = poolRuns[p] ?? [];
-    const k = counts[p] ?? 0;
-    if (members.length === 0 || k === 0) return;
+    const parallel = counts[p] ?? 0;
+    if (members.length === 0 || parallel === 0) return;
     const hours = Float64Array.from(
       members,
       (i) => (runs[i] as PlannedRun).expected_duration_hours,
     );
-    const local = balanceShards(hours, k);
+    const memberRuns = members.map((i) => runs[i] as PlannedRun);
+    // Several pilot stages stay in one job per pool (above): no split, one wave.
+    const fitted =
+      pilotStages.size > 1
+        ? {
+            assignment: balanceShards(hours, parallel),
+            count: parallel,
+            jobHours: [expectedJobHours(memberRuns, pool)],
+          }
+        : fitShards(memberRuns, pool, parallel, maxJobHours);
+    const local = fitted.assignment;
+    const k = fitted.count;
+    for (let s = 0; s < k; s++) {
+      waveOfShard.push(Math.floor(s / parallel) + 1);
+      jobHoursOf.push(fitted.jobHours[s] ?? 0);
+    }
     const entries: MatrixEntry[] = Array.from({ length: k }, (_, s) => ({
       shard: base + s,
       shards: 0,
@@ -161,6 +222,18 @@ export function planDispatch(input: PlanInput): PlanResult {
     e.gpu_hours = Math.round(e.gpu_hours * 1000) / 1000;
   }
 
+  const waves: Wave[] = [];
+  include.forEach((entry, s) => {
+    const w = waveOfShard[s] as number;
+    while (waves.length < w)
+      waves.push({ wave: waves.length + 1, shards: [], runs: 0, gpu_hours: 0, hours: 0 });
+    const wave = waves[w - 1] as Wave;
+    wave.shards.push(entry.shard);
+    wave.runs += entry.runs;
+    wave.gpu_hours = Math.round((wave.gpu_hours + entry.gpu_hours) * 1000) / 1000;
+    wave.hours = Math.max(wave.hours, Math.round((jobHoursOf[s] as number) * 1000) / 1000);
+  });
+
   let gpuHours = 0;
   for (const run of runs) gpuHours += run.expected_duration_hours;
   return {
@@ -171,6 +244,22 @@ export function planDispatch(input: PlanInput): PlanResult {
       gpu_hours: gpuHours,
       budget_gpu_hours: input.budgetGpuHours,
       matrix: { include },
+      waves,
+      max_job_hours: maxJobHours,
     },
   };
+}
+
+/**
+ * The matrix of wave `wave` (1-based): its shards only, numbered as in the whole plan so each
+ * runner job finds its runs again. Absent when the plan has no such wave.
+ */
+export function waveMatrix(
+  plan: DispatchPlan,
+  wave: number,
+): { include: MatrixEntry[] } | undefined {
+  const w = plan.waves[wave - 1];
+  if (!w) return undefined;
+  const mine = new Set(w.shards);
+  return { include: plan.matrix.include.filter((e) => mine.has(e.shard)) };
 }
