@@ -1,4 +1,5 @@
 import type { OctokitLike } from "./octokit.js";
+import { httpStatus } from "./repo-ref.js";
 
 export interface UpsertPullRequestInput {
   owner: string;
@@ -20,15 +21,12 @@ export interface UpsertedPullRequest {
   draft: boolean;
 }
 
-// GitHub's own wording on a 422 from POST /pulls; matched the way create-pull-request does.
-const ALREADY_EXISTS = "A pull request already exists";
-const DRAFT_UNSUPPORTED = "Draft pull requests are not supported";
-
 /**
  * Opens or updates the ONE open PR from `head` into `base`: finds it by head, else creates it.
- * Two runs racing (or a list that lagged behind a create) end in GitHub's 422 "A pull request
- * already exists", which is answered by finding that PR and updating it. A repository without
- * draft PRs (private repos on some plans) gets a normal PR instead of a failure.
+ * A create GitHub refuses with 422 is answered by what GitHub holds, never by the 422's wording
+ * (which GitHub may change): a draft PR that is refused is tried once more as a normal PR (a
+ * private repo on some plans has no drafts); then, if a PR from `head` into `base` is open (two
+ * runs racing, or a list that lagged behind a create), that PR is updated.
  */
 export async function upsertPullRequest(
   octokit: OctokitLike,
@@ -36,19 +34,17 @@ export async function upsertPullRequest(
 ): Promise<UpsertedPullRequest> {
   const existing = await findOpenPullRequest(octokit, input);
   if (existing) return update(octokit, input, existing.number);
-  let draft = input.draft === true;
   try {
-    return await create(octokit, input, draft);
+    return await create(octokit, input, input.draft === true);
   } catch (err) {
-    if (draft && is422(err, DRAFT_UNSUPPORTED)) {
-      draft = false;
-      try {
-        return await create(octokit, input, false);
-      } catch (retryErr) {
-        return afterCreateFailed(octokit, input, retryErr);
-      }
+    if (httpStatus(err) !== 422) throw err;
+    if (input.draft !== true) return afterCreateRefused(octokit, input, err);
+    try {
+      return await create(octokit, input, false);
+    } catch (retryErr) {
+      if (httpStatus(retryErr) !== 422) throw retryErr;
+      return afterCreateRefused(octokit, input, retryErr);
     }
-    return afterCreateFailed(octokit, input, err);
   }
 }
 
@@ -69,19 +65,27 @@ export async function findOpenPullRequest(
   return pr ? { number: pr.number, url: pr.html_url, draft: pr.draft === true } : undefined;
 }
 
-async function afterCreateFailed(
+/** After GitHub refused a create with 422: update the open PR from `head` into `base`, if any. */
+async function afterCreateRefused(
   octokit: OctokitLike,
   input: UpsertPullRequestInput,
   err: unknown,
 ): Promise<UpsertedPullRequest> {
-  if (!is422(err, ALREADY_EXISTS)) throw err;
   const existing = await findOpenPullRequest(octokit, input);
-  if (!existing)
-    throw new Error(
-      `GitHub says a pull request from ${input.head} already exists, but none is open into ${input.base}; ` +
-        `close or retarget the PR from ${input.head} and run again.`,
-    );
-  return update(octokit, input, existing.number);
+  if (existing) return update(octokit, input, existing.number);
+  const { data } = await octokit.rest.pulls.list({
+    owner: input.owner,
+    repo: input.repo,
+    head: `${input.owner}:${input.head}`,
+    state: "open",
+    per_page: 1,
+  });
+  if (data.length === 0) throw err;
+  throw new Error(
+    `GitHub says a pull request from ${input.head} already exists, but none is open into ${input.base}; ` +
+      `close or retarget the PR from ${input.head} and run again.`,
+    { cause: err },
+  );
 }
 
 async function create(
@@ -115,10 +119,4 @@ async function update(
     body: input.body,
   });
   return { action: "updated", number: data.number, url: data.html_url, draft: data.draft === true };
-}
-
-function is422(err: unknown, text: string): boolean {
-  const e = err as { status?: number; message?: string; response?: { data?: unknown } };
-  if (e?.status !== 422) return false;
-  return `${e.message ?? ""} ${JSON.stringify(e.response?.data ?? "")}`.includes(text);
 }

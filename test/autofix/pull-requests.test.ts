@@ -132,4 +132,79 @@ describe("upsertPullRequest — one PR per head branch", () => {
     await expect(upsertPullRequest(octokit(), input)).rejects.toMatchObject({ status: 403 });
     scope.done();
   });
+
+  it("recognises a refused create by its 422 status, whatever GitHub's wording says", async () => {
+    const scope = nock(API)
+      .get("/repos/lab/study/pulls")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/lab/study/pulls")
+      .reply(422, {
+        message: "Validation Failed",
+        errors: [{ code: "custom", message: "Ya existe" }],
+      })
+      .get("/repos/lab/study/pulls")
+      .query({ head: "lab:labgate/autofix/7", base: "feature-x", state: "open", per_page: "10" })
+      .reply(200, [pr(15)])
+      .patch("/repos/lab/study/pulls/15")
+      .reply(200, pr(15));
+    const out = await upsertPullRequest(octokit(), input);
+    expect(out).toMatchObject({ action: "updated", number: 15 });
+    scope.done();
+  });
+
+  it("falls back from a draft on a 422 worded differently too", async () => {
+    const bodies: any[] = [];
+    const scope = nock(API)
+      .get("/repos/lab/study/pulls")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/lab/study/pulls", (b) => bodies.push(b) > 0)
+      .reply(422, {
+        message: "Validation Failed",
+        errors: [{ code: "custom", message: "no drafts here" }],
+      })
+      .post("/repos/lab/study/pulls", (b) => bodies.push(b) > 0)
+      .reply(201, pr(16));
+    const out = await upsertPullRequest(octokit(), { ...input, draft: true });
+    expect(bodies.map((b) => b.draft)).toEqual([true, false]);
+    expect(out).toMatchObject({ action: "created", number: 16, draft: false });
+    scope.done();
+  });
+
+  it("a 422 with no PR open from the head is GitHub's own error, rethrown", async () => {
+    const scope = nock(API)
+      .get("/repos/lab/study/pulls")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/lab/study/pulls")
+      .reply(422, { message: "Validation Failed", errors: [{ code: "invalid", field: "head" }] })
+      .get("/repos/lab/study/pulls")
+      .query({ head: "lab:labgate/autofix/7", base: "feature-x", state: "open", per_page: "10" })
+      .reply(200, [])
+      .get("/repos/lab/study/pulls")
+      .query({ head: "lab:labgate/autofix/7", state: "open", per_page: "1" })
+      .reply(200, []);
+    await expect(upsertPullRequest(octokit(), input)).rejects.toMatchObject({ status: 422 });
+    scope.done();
+  });
+
+  it("a 422 while the head's PR is open into another base says so, keeping GitHub's error as the cause", async () => {
+    const scope = nock(API)
+      .get("/repos/lab/study/pulls")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/lab/study/pulls")
+      .reply(422, { message: "Validation Failed" })
+      .get("/repos/lab/study/pulls")
+      .query({ head: "lab:labgate/autofix/7", base: "feature-x", state: "open", per_page: "10" })
+      .reply(200, [])
+      .get("/repos/lab/study/pulls")
+      .query({ head: "lab:labgate/autofix/7", state: "open", per_page: "1" })
+      .reply(200, [pr(9)]);
+    const err = await upsertPullRequest(octokit(), input).catch((e: unknown) => e);
+    expect((err as Error).message).toContain("already exists, but none is open into feature-x");
+    expect((err as Error).cause).toMatchObject({ status: 422 });
+    scope.done();
+  });
 });
