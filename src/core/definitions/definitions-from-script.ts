@@ -45,11 +45,11 @@ export function scriptOptions(text: string): ScriptOption[] {
     }
     let choices: string[] = [];
     const choicesAt = kw("choices");
-    if (choicesAt) {
-      const rest = call.slice(choicesAt.index + choicesAt[0].length);
-      const list = /^[[(]([^\])]*)[\])]/.exec(rest)?.[1] ?? "";
-      choices = [...list.matchAll(/["']([^"']+)["']/g)].map((x) => x[1] as string);
-    }
+    // argparse's choices=[...], click's type=click.Choice([...])
+    const list = choicesAt
+      ? /^[[(]([^\])]*)[\])]/.exec(call.slice(choicesAt.index + choicesAt[0].length))?.[1]
+      : /\bChoice\s*\(\s*[[(]([^\])]*)[\])]/.exec(call)?.[1];
+    if (list) choices = [...list.matchAll(/["']([^"']+)["']/g)].map((x) => x[1] as string);
     const helpAt = kw("help");
     const help = helpAt
       ? /^(["'])(.*?)\1/.exec(call.slice(helpAt.index + helpAt[0].length))?.[2]
