@@ -2,6 +2,9 @@ import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllResultsCsv } from "../../src/core/nightly/parse-all-results.js";
+import { asGitRepo } from "../../src/git/git-repo.js";
+import { readNightsAtRef } from "../../src/operations/nightly-history-git.js";
+import { createTestRepo } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -96,5 +99,26 @@ describe("nightly compare from a folder holding only all_results.csv", () => {
     const bad = await runCli(["nightly", "compare", "history/empty", "history/2025-05-02"], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("history/empty: no aggregated.json or all_results.csv in it");
+  });
+
+  it("the history on the nightly branch: a night with only all_results.csv is read; aggregated.json wins where both are", async () => {
+    const repo = await createTestRepo();
+    const dir = "experiments/results/nightly";
+    await repo.commit({
+      [`${dir}/2025-05-01/all_results.csv`]: csv([
+        ["full-fusion-iris", "accuracy", 1, 0.95],
+        ["full-fusion-iris", "accuracy", 2, 0.97],
+      ]),
+      [`${dir}/2025-05-02/all_results.csv`]: csv([["full-fusion-iris", "accuracy", 1, 0.1]]),
+      [`${dir}/2025-05-02/aggregated.json`]: JSON.stringify([
+        { exp_id: "full-fusion-iris", metric: "accuracy", n: 2, mean: 0.9, std: 0.01 },
+      ]),
+    });
+    const { nights, problems } = await readNightsAtRef(asGitRepo(repo.git), "HEAD", dir);
+    expect(problems).toEqual([]);
+    expect(nights.map((n) => [n.date, n.rows.map((r) => [r.n, r.mean])])).toEqual([
+      ["2025-05-01", [[2, 0.96]]],
+      ["2025-05-02", [[2, 0.9]]],
+    ]);
   });
 });
