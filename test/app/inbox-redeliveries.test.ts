@@ -97,6 +97,24 @@ describe("what a failure is, and when to try again", () => {
     });
   });
 
+  it("knows an unanswered request by its error code or name, not by its wording", () => {
+    const reset = new TypeError("la requête a échoué", {
+      cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+    });
+    expect(classifyFailure(reset)).toMatchObject({ code: "unreachable", transient: true });
+    const undici = new TypeError("request failed", {
+      cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+    });
+    expect(classifyFailure(undici)).toMatchObject({ code: "unreachable" });
+    const aborted = Object.assign(new Error("This operation was aborted"), { name: "AbortError" });
+    expect(classifyFailure(aborted)).toMatchObject({ code: "unreachable" });
+    // A message that merely mentions a timeout, with no code behind it, is labgate's own bug.
+    expect(classifyFailure(new Error("the gate's socket timeout was not set"))).toMatchObject({
+      code: "bug",
+      transient: false,
+    });
+  });
+
   it("backs off, honours retry-after up to the cap, and stops at the budget", () => {
     const budget = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 10_000 };
     const f502 = classifyFailure(err(502));

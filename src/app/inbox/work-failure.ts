@@ -1,3 +1,5 @@
+import { messageOf } from "../../core/failure/failure.js";
+
 /**
  * Why a piece of the app's work failed, read from the error it ended with (no I/O). `transient`
  * failures are worth trying again after a wait; the others will fail the same way again.
@@ -11,21 +13,54 @@ export type WorkFailure =
 
 interface HttpErrorLike {
   status?: unknown;
-  message?: unknown;
   response?: { headers?: Record<string, string | number | undefined> };
+}
+
+/**
+ * The codes Node and undici (fetch) give a request that got no HTTP answer: refused, reset,
+ * timed out, name not resolved, socket closed. Read from the error or any error in its `cause`.
+ */
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "EPIPE",
+]);
+const NETWORK_NAMES = new Set(["AbortError", "TimeoutError", "ConnectTimeoutError", "SocketError"]);
+/** fetch's one fixed message for a request that got no answer (its TypeError has no code). */
+const FETCH_FAILED = "fetch failed";
+
+/** Whether `err` (or an error behind it) says the request never got an HTTP answer. */
+function noAnswer(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const { code, name, message, cause } = e as {
+      code?: unknown;
+      name?: unknown;
+      message?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === "string" && (NETWORK_CODES.has(code) || code.startsWith("UND_ERR_")))
+      return true;
+    if (typeof name === "string" && NETWORK_NAMES.has(name)) return true;
+    if (message === FETCH_FAILED) return true;
+    e = cause;
+  }
+  return false;
 }
 
 export function classifyFailure(err: unknown): WorkFailure {
   const e = (err ?? {}) as HttpErrorLike;
-  const message = typeof e.message === "string" ? e.message : String(err);
+  const message = messageOf(err);
   const status = typeof e.status === "number" ? e.status : undefined;
-  if (status === undefined) {
-    // fetch's "fetch failed", ECONNRESET, timeouts: the request never got an HTTP answer.
-    const network = /fetch failed|ECONN|ETIMEDOUT|EAI_AGAIN|socket|timeout|aborted/i.test(message);
-    return network
+  if (status === undefined)
+    return noAnswer(err)
       ? { code: "unreachable", message, transient: true }
       : { code: "bug", message, transient: false };
-  }
   const headers = e.response?.headers ?? {};
   const retryAfter = Number(headers["retry-after"]);
   const exhausted = String(headers["x-ratelimit-remaining"] ?? "") === "0";
