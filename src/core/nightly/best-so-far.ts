@@ -14,7 +14,7 @@ export interface BestSoFar {
   nights: number;
 }
 
-/** Best nightly mean per (exp_id, metric) by the hypothesis' direction; ties keep the earlier night. */
+/** Best nightly mean per (exp_id, metric) by the metric's direction; ties keep the earlier night. */
 export function bestSoFar(history: readonly Night[], directionOf: DirectionOf): BestSoFar[] {
   const best = new Map<string, BestSoFar>();
   for (const night of history)

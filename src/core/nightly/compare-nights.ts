@@ -38,7 +38,7 @@ export interface CompareOptions {
 /**
  * Compares two nights per (exp_id, metric).
  *
- * The rule: let `worse` be the change of the mean against the hypothesis' direction
+ * The rule: let `worse` be the change of the mean against the metric's direction
  * (previous - current when higher is better). It is a **regression** when both
  *   1. worse / |previous mean| > threshold (the configured relative threshold), and
  *   2. worse > k x sqrt(std_prev^2 / n_prev + std_cur^2 / n_cur)

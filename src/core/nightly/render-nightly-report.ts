@@ -98,7 +98,7 @@ export function renderNightlyReport(r: NightlyReport, opts: RenderNightlyOptions
   if (opts.chartUrl) out.push("### Trend", "", `![nightly trend](${opts.chartUrl})`, "");
 
   out.push(
-    "<sub>A regression is a change of the mean against the hypothesis' direction larger than " +
+    "<sub>A regression is a change of the mean against the metric's direction larger than " +
       `${fmtPercent(r.threshold).replace("+", "")} (\`nightly.regression_threshold\`) and larger than ` +
       `${fmtNum(r.noiseK)} standard errors of the difference of the two nights' means over seeds (\`nightly.noise_k\`).</sub>`,
   );
