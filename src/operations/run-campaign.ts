@@ -240,10 +240,11 @@ export async function runCampaign(
       entry.status = "queued";
       const argv = substituteArgv(split.argv, commandValues(run));
       // what produced the number besides the commit (docs/results.md, provenance)
+      const dataPaths = dataPathsOf(argv, resolve(cwd), run.checkpoint_dir);
       Object.assign(entry, {
         ...(source.dirty.length > 0 ? { dirty: true, diff_sha256: source.diffSha256 } : {}),
         machine: machine.get(run.exp_id),
-        data_paths: dataPathsOf(argv, resolve(cwd), run.checkpoint_dir),
+        ...(dataPaths.length > 0 ? { data_paths: dataPaths } : {}),
       });
       prepared.push({
         run,
