@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateDefinitions } from "../../src/core/definitions/validate-definitions.js";
 import { directionsFrom } from "../../src/core/nightly/metric-direction.js";
-import type { AggregatedRow } from "../../src/core/results/aggregate-rows.js";
+import { type AggregatedRow, aggregateRows } from "../../src/core/results/aggregate-rows.js";
 import { designTable } from "../../src/core/results/design-table.js";
 import { formatDelta } from "../../src/core/results/format-delta.js";
 import {
@@ -11,6 +11,7 @@ import {
   metricSenses,
 } from "../../src/core/results/metric-direction.js";
 import { metricDirection, pilotPass, type RunMetrics } from "../../src/core/results/pilot-pass.js";
+import { StatsAccumulator } from "../../src/core/results/stats-accumulator.js";
 import { asText, validDefinitions } from "../helpers/definitions-fixture.js";
 
 const F = "experiments/definitions.json";
@@ -124,6 +125,34 @@ describe("a metric's direction: one rule", () => {
           "gru-a vs lstm-a on ptb: valid_ppl 766.2 vs 631.9, Δ +134.3 (worse), no CI in this aggregated.json (re-run `labgate aggregate`)",
       }),
     ]);
+  });
+
+  it("the reported failure through aggregation: valid_ppl named by no hypothesis, 766.2 not best (failed before: gru-a was bolded)", () => {
+    const defs = {
+      ...ptb,
+      hypotheses: [
+        { id: "H1", claim: "GRU is better", metric: "accuracy", direction: "higher" as const },
+      ],
+    };
+    const acc = new StatsAccumulator();
+    for (const [m, v] of [
+      ["lstm-a", 631.9],
+      ["gru-a", 766.2],
+    ] as const)
+      acc.add(
+        `${m}-ptb`,
+        { exp_id: `${m}-ptb`, phase: "full", method: m, dataset: "ptb" },
+        "valid_ppl",
+        v,
+      );
+    const rows = aggregateRows(acc, defs, []);
+    expect(rows.map((r) => [r.method, r.best, r.direction, r.direction_source])).toEqual([
+      ["lstm-a", true, "lower", "guessed"],
+      ["gru-a", false, "lower", "guessed"],
+    ]);
+    const t = designTable(rows, defs);
+    expect(t.cell("lstm-a", "ptb")?.best).toBe(true);
+    expect(t.cell("gru-a", "ptb")?.best).toBe(false);
   });
 
   it("a declaration wins over a hypothesis and over the name; the source is reported", () => {
