@@ -19,8 +19,12 @@ function clusterProblem(): string | undefined {
     encoding: "utf8",
     timeout: 30_000,
   });
-  if (r.error)
-    return `sinfo could not run (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}): slurm-wlm is not installed`;
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    return code === "ENOENT"
+      ? "sinfo is not on PATH: slurm-wlm is not installed"
+      : `sinfo did not answer (${code ?? r.error.message})`;
+  }
   if (r.status !== 0) return `sinfo failed: ${r.stderr.trim()}`;
   if (!/^(idle|mixed|allocated)/m.test(r.stdout))
     return `no node is up (sinfo: ${r.stdout.trim() || "nothing"})`;
