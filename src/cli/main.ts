@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { messageOf } from "../core/failure/failure.js";
 import { type CliContext, EXIT_FAILED, EXIT_USAGE, UsageError } from "./cli-context.js";
 import { packageVersion } from "./commands/init-package.js";
 import { COMMANDS } from "./commands.js";
@@ -51,12 +52,12 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       err instanceof UsageError ||
       (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
     ) {
-      ctx.stderr.write(`labgate ${name}: ${(err as Error).message}\n\n${command.help}\n`);
+      ctx.stderr.write(`labgate ${name}: ${messageOf(err)}\n\n${command.help}\n`);
       return EXIT_USAGE;
     }
     // A fault, not bad input: say what happened without a stack trace unless asked for one.
-    ctx.stderr.write(`labgate ${name}: ${(err as Error).message ?? String(err)}\n`);
-    if (ctx.env.LABGATE_DEBUG) ctx.stderr.write(`${(err as Error).stack ?? ""}\n`);
+    ctx.stderr.write(`labgate ${name}: ${messageOf(err)}\n`);
+    if (ctx.env.LABGATE_DEBUG && err instanceof Error) ctx.stderr.write(`${err.stack ?? ""}\n`);
     return EXIT_FAILED;
   }
 }

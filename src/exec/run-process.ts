@@ -4,6 +4,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { messageOf } from "../core/failure/failure.js";
 import type { ProcInfo } from "./process-tree.js";
 import { describeProcs, RUN_MARK, RunGroup } from "./run-group.js";
 import { untrustedEnv } from "./untrusted-env.js";
@@ -137,7 +138,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     });
   } catch (err) {
     await endLog(log);
-    return outcome({ spawnError: (err as Error).message });
+    return outcome({ spawnError: messageOf(err) });
   }
   const failed = new Promise<Error>((resolve) => child.once("error", resolve));
   const pid = child.pid;

@@ -1,10 +1,11 @@
+import { type Failure, fail } from "../core/failure/failure.js";
 import type { OctokitLike } from "./octokit.js";
 import { httpStatus, type RepoRef } from "./repo-ref.js";
 
 /** The commit a branch pointed at, at a moment, or why that cannot be told. */
 export type BranchHeadAt =
   | { ok: true; sha: string; since: string }
-  | { ok: false; code: "no-activity" | "activity-unavailable"; message: string };
+  | Failure<"no-activity" | "activity-unavailable">;
 
 /** At most this many of a branch's newest activities are read looking for the moment. */
 const MAX_ACTIVITIES = 300;
@@ -43,11 +44,10 @@ export async function branchHeadAt(
   } catch (err) {
     const status = httpStatus(err);
     if (status === undefined) throw err;
-    return {
-      ok: false,
-      code: "activity-unavailable",
-      message: `GitHub did not list the activity of \`${branch}\` (HTTP ${status})`,
-    };
+    return fail(
+      "activity-unavailable",
+      `GitHub did not list the activity of \`${branch}\` (HTTP ${status})`,
+    );
   }
   return noActivity(branch, at);
 }

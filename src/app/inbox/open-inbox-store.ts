@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { type Failure, fail, messageOf } from "../../core/failure/failure.js";
 import { type InboxStore, inboxStore } from "./inbox-store.js";
 
 export const INBOX_FILE = "inbox.sqlite";
@@ -12,7 +13,7 @@ export type OpenInbox =
       /** A store file SQLite could not read, renamed (never emptied) before a new one was made. */
       movedAside?: { path: string; to: string; reason: string };
     }
-  | { ok: false; code: "data-dir-unusable"; path: string; message: string };
+  | (Failure<"data-dir-unusable"> & { path: string });
 
 /**
  * Opens (or creates) the inbox in `dataDir`. Durability: WAL with `synchronous=FULL`, so every
@@ -72,16 +73,12 @@ function tryOpen(path: string): Attempt {
     db?.close();
     const code = (err as { code?: unknown }).code;
     if (typeof code === "string" && CORRUPT_CODES.has(code))
-      return { ok: false, kind: "corrupt", reason: `${code}: ${(err as Error).message}` };
+      return { ok: false, kind: "corrupt", reason: `${code}: ${messageOf(err)}` };
     return { ok: false, kind: "unusable", err };
   }
 }
 
 function unusable(path: string, err: unknown): OpenInbox {
-  return {
-    ok: false,
-    code: "data-dir-unusable",
-    path,
-    message: `labgate cannot open its inbox ${path}: ${(err as Error).message}. Set LABGATE_DATA_DIR to a writable directory on a persistent volume.`,
-  };
+  const message = `labgate cannot open its inbox ${path}: ${messageOf(err)}. Set LABGATE_DATA_DIR to a writable directory on a persistent volume.`;
+  return { ...fail("data-dir-unusable", message, err), path };
 }

@@ -1,6 +1,6 @@
-export type PatchPathsCheck =
-  | { ok: true }
-  | { ok: false; code: "forbidden-path"; path: string; message: string };
+import type { Failure } from "../failure/failure.js";
+
+export type PatchPathsCheck = { ok: true } | (Failure<"forbidden-path"> & { path: string });
 
 /**
  * The push step applies a patch that repository code produced (docs/security.md, "Autofix"), so

@@ -8,11 +8,12 @@ import {
   Hypothesis,
   Method,
 } from "../definitions/definitions-schema.js";
+import { type Failure, fail, failFrom } from "../failure/failure.js";
 import { formatJson } from "./format-json.js";
 
 export type NormalizeResult =
   | { ok: true; text: string; changed: boolean }
-  | { ok: false; message: string };
+  | Failure<"not-json" | "not-object">;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -42,9 +43,9 @@ export function normalizeDefinitions(text: string): NormalizeResult {
   try {
     json = JSON.parse(text) as Json;
   } catch (err) {
-    return { ok: false, message: `not valid JSON, left as is: ${(err as Error).message}` };
+    return failFrom("not-json", err, "not valid JSON, left as is");
   }
-  if (!isObj(json)) return { ok: false, message: "the top level is not an object, left as is" };
+  if (!isObj(json)) return fail("not-object", "the top level is not an object, left as is");
   const top = order(json, ORDER.top);
   for (const [key, itemOrder] of [
     ["hypotheses", ORDER.hypothesis],
