@@ -211,7 +211,8 @@ describe("validateDefinitions", () => {
 
     it("accepts a command without {result_file} when metrics_from says where the metrics are", () => {
       const d = validDefinitions();
-      d.experiments[2].command = "python3 main.py --lr {params.lr} --seed {seed}";
+      d.experiments[2].command =
+        "python3 main.py --lr {params.lr} --seed {seed} --save {checkpoint_dir}/model.pt";
       d.experiments[2].metrics_from = { stdout: { valid_ppl: "valid ppl\\s+([0-9.]+)" } };
       d.experiments[2].script_flags = {
         checkpoint_dir: "--save {checkpoint_dir}/model.pt",
@@ -260,6 +261,23 @@ describe("validateDefinitions", () => {
       expect(errorsOf(asText(d))[0]?.message).toMatch(
         /names neither `stdout` regexes nor a `pattern`/,
       );
+    });
+
+    it("warns when script_flags names a flag for seed or checkpoint_dir that the command does not pass", () => {
+      const d = validDefinitions();
+      d.experiments[2].command = "python3 main.py --lr {params.lr} --seed {seed}";
+      d.experiments[2].metrics_from = { stdout: { valid_ppl: "valid ppl\\s+([0-9.]+)" } };
+      d.experiments[2].script_flags = { checkpoint_dir: "--save {checkpoint_dir}/model.pt" };
+      const r = validateDefinitions(F, asText(d));
+      expect(r.loaded).toBeDefined();
+      expect(r.diagnostics).toEqual([
+        expect.objectContaining({
+          severity: "warning",
+          path: "experiments[2].command",
+          message:
+            'experiment "full-ours": script_flags.checkpoint_dir is "--save {checkpoint_dir}/model.pt", but the command does not pass --save',
+        }),
+      ]);
     });
 
     it("checks the placeholders of a metrics file and of script_flags", () => {

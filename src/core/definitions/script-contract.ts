@@ -10,6 +10,8 @@ export interface ContractProblem {
   path: (string | number)[];
   message: string;
   hint: string;
+  /** Default: an error. */
+  severity?: "warning";
 }
 
 /**
@@ -57,6 +59,22 @@ export function scriptContractProblems(exp: ResolvedExperiment): ContractProblem
         path: [concept],
         message: `"${spelling}" does not start with the script's flag`,
         hint: 'start with the flag the script declares, e.g. "--save {checkpoint_dir}/model.pt".',
+      });
+    // seed and checkpoint_dir are passed by the command itself: it should name the flag
+    const flag = split.ok ? split.argv[0] : undefined;
+    const commandArgv = splitCommand(exp.command);
+    if (
+      (concept === "seed" || concept === "checkpoint_dir") &&
+      flag?.startsWith("-") &&
+      commandArgv.ok &&
+      !commandArgv.argv.some((a) => a === flag || a.startsWith(`${flag}=`))
+    )
+      out.push({
+        field: "command",
+        path: [],
+        message: `experiment "${exp.id}": script_flags.${concept} is "${spelling}", but the command does not pass ${flag}`,
+        hint: `add "${spelling}" to the command, or the script uses its default${concept === "checkpoint_dir" ? " (and writes into the checkout)" : ""}.`,
+        severity: "warning",
       });
     for (const p of checkPlaceholders(spelling, params))
       out.push({

@@ -162,7 +162,7 @@ export function validateDefinitions(
     for (const p of checkPlaceholders(exp.command, Object.keys(exp.params)))
       err(fieldPath("command"), p.message, `fix the placeholder {${p.name}}.`);
     for (const p of scriptContractProblems(exp))
-      err([...fieldPath(p.field), ...p.path], p.message, p.hint);
+      err([...fieldPath(p.field), ...p.path], p.message, p.hint, p.severity);
 
     const seenSeeds = new Set<number>();
     exp.seeds.forEach((s, j) => {
