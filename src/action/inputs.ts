@@ -17,6 +17,12 @@ const Raw = z.strictObject({
   phase: z.enum(["pilot", "full"]).default("full"),
   stage: z.coerce.number().int().min(1).max(3).optional(),
   shard: z.coerce.number().int().min(0).max(255).optional(),
+  wave: z.coerce
+    .number()
+    .int("a whole number: 1 for the first wave, 2 for the next...")
+    .min(1)
+    .max(10_000)
+    .default(1),
   branch: z.string().optional(),
   policy: z.string().optional(),
   "artifact-prefix": z
@@ -55,6 +61,8 @@ interface AnyModeInputs {
   phase: "pilot" | "full";
   stage: number | undefined;
   shard: number | undefined;
+  /** plan, aggregate: which wave of a campaign longer than one job (docs/runners.md); 1 first. */
+  wave: number;
   branch: string | undefined;
   /** run: the default branch's config from the plan job's output `policy` (policy-handoff.ts). */
   policy: string | undefined;
@@ -161,6 +169,7 @@ export function parseInputs(
       phase: v.phase,
       stage: v.stage,
       shard: v.shard,
+      wave: v.wave,
       branch: v.branch,
       policy: v.policy,
       artifactPrefix: v["artifact-prefix"],
