@@ -112,13 +112,7 @@ export class GitRepo {
   /** True when `sha` names a commit in this repository's object store. */
   async commitExists(sha: string): Promise<boolean> {
     if (!/^[0-9a-f]{4,64}$/i.test(sha)) return false;
-    try {
-      await this.git(["cat-file", "-e", `${sha}^{commit}`]);
-      return true;
-    } catch {
-      // cat-file -e answers only by its exit status: non-zero means "no such commit".
-      return false;
-    }
+    return this.hasObject(`${sha}^{commit}`);
   }
 
   /** A setting's value (`git config --get`), or undefined when it is not set. */
@@ -143,17 +137,18 @@ export class GitRepo {
    * file was not in it. Other git failures are rethrown.
    */
   async readFileAtHead(path: string): Promise<string | undefined> {
+    // Asked of git's object store by exit status, never read back from git's (localised) stderr.
+    if (!(await this.hasObject(`HEAD:${path.replace(/^\.\//, "")}`))) return undefined;
+    return this.readFileAt("HEAD", path);
+  }
+
+  /** Whether `spec` (`<rev>:<path>`, `<sha>^{commit}`) names an object: `cat-file -e`'s status. */
+  private async hasObject(spec: string): Promise<boolean> {
     try {
-      return await this.readFileAt("HEAD", path);
-    } catch (err) {
-      const msg = String((err as Error).message);
-      if (
-        /does not exist|exists on disk, but not in|invalid object name|bad revision|unknown revision|not a valid object name/i.test(
-          msg,
-        )
-      )
-        return undefined;
-      throw err;
+      await this.git(["cat-file", "-e", spec]);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -165,18 +160,8 @@ export class GitRepo {
 
   /** The newest commit on HEAD that changed `path`, or undefined (never committed, or no commits). */
   async lastCommitTouching(path: string): Promise<CommitInfo | undefined> {
-    let out: string;
-    try {
-      out = await this.git(["log", "-1", "--format=%H%x00%B", "--", path]);
-    } catch (err) {
-      if (
-        /does not have any commits|bad default revision|unknown revision/i.test(
-          String((err as Error).message),
-        )
-      )
-        return undefined;
-      throw err;
-    }
+    if (!(await this.hasObject("HEAD^{commit}"))) return undefined;
+    const out = await this.git(["log", "-1", "--format=%H%x00%B", "--", path]);
     const nul = out.indexOf("\u0000");
     if (nul < 0) return undefined;
     return { sha: out.slice(0, nul).trim(), message: out.slice(nul + 1) };
