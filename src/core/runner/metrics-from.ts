@@ -1,4 +1,5 @@
 import type { MetricsFrom } from "../definitions/definitions-schema.js";
+import { messageOf } from "../failure/failure.js";
 
 /**
  * Metrics taken from what a script already prints or writes (`metrics_from`, docs/definitions.md,
@@ -20,7 +21,7 @@ export function compileMetricsRegex(source: string): CompiledRegex {
   try {
     re = new RegExp(js, "gm");
   } catch (err) {
-    return { ok: false, message: regexError(js, (err as Error).message) };
+    return { ok: false, message: regexError(js, messageOf(err)) };
   }
   // an alternative that always matches the empty string exposes the group count
   const groups = (new RegExp(`${js}|`).exec("") as RegExpExecArray).length - 1;
@@ -185,7 +186,7 @@ export function metricsFromDocument(
     try {
       objects.push(JSON.parse(text));
     } catch (err) {
-      return { ok: false, message: `not JSON (${(err as Error).message})` };
+      return { ok: false, message: `not JSON (${messageOf(err)})` };
     }
   } else {
     const lines = text.split(/\r?\n/);
@@ -196,7 +197,7 @@ export function metricsFromDocument(
       } catch (err) {
         // a last line cut short by a killed writer is not fatal; one in the middle is
         if (lines.slice(i + 1).some((l) => l.trim() !== ""))
-          return { ok: false, message: `line ${i + 1} is not JSON (${(err as Error).message})` };
+          return { ok: false, message: `line ${i + 1} is not JSON (${messageOf(err)})` };
       }
     }
   }
