@@ -1,3 +1,4 @@
+import { messageOf } from "../../core/failure/failure.js";
 import { GitRepo } from "../../git/git-repo.js";
 
 /**
@@ -9,7 +10,7 @@ export async function checkoutMismatch(cwd: string, sha: string): Promise<string
   try {
     head = await GitRepo.open(cwd).head();
   } catch (err) {
-    return `cannot read the checkout's HEAD in ${cwd}: ${(err as Error).message.trim()}. Check out the repository first (actions/checkout with \`ref: <sha>\`).`;
+    return `cannot read the checkout's HEAD in ${cwd}: ${messageOf(err).trim()}. Check out the repository first (actions/checkout with \`ref: <sha>\`).`;
   }
   if (head === sha) return undefined;
   return `the checkout is at ${head}, not the requested sha ${sha}; refusing to continue. Check out exactly that commit (actions/checkout with \`ref: \${{ inputs.sha }}\`).`;
