@@ -1,6 +1,7 @@
 import { lstat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SimpleGit } from "simple-git";
+import { messageOf } from "../../core/failure/failure.js";
 import { sidecarPath } from "../../core/paths/layout.js";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
@@ -91,7 +92,7 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
     if (outcome.kind === "refused") error = outcome.message;
     if (outcome.kind === "invalid") error = outcome.diagnostics.map((d) => d.message).join("; ");
   } catch (err) {
-    error = `the runner failed: ${(err as Error).message}`;
+    error = `the runner failed: ${messageOf(err)}`;
   }
   // Whatever happened, what the runs left behind goes up before the job ends.
   {
@@ -127,7 +128,7 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
         ...(await deps.artifacts.upload(input.artifactName, input.cwd, files)),
       };
     } catch (err) {
-      uploadError = (err as Error).message;
+      uploadError = messageOf(err);
     }
     const entries = outcome?.kind === "ran" ? outcome.entries : [];
     const counts = outcome?.kind === "ran" ? outcome.counts : {};
