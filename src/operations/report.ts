@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
 import type { Definitions, ResolvedExperiment } from "../core/definitions/definitions-schema.js";
+import { messageOf } from "../core/failure/failure.js";
 import type { AggregatedRow } from "../core/results/aggregate-rows.js";
 import { type DesignTable, designTable } from "../core/results/design-table.js";
 import { formatDelta, num } from "../core/results/format-delta.js";
@@ -43,9 +44,7 @@ export async function buildReport(
     table = designTable(agg.rows ?? [], input.definitions, input.experiments);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT")
-      warnings.push(
-        `${path}: unreadable (${(err as Error).message}); re-run \`labgate aggregate\``,
-      );
+      warnings.push(`${path}: unreadable (${messageOf(err)}); re-run \`labgate aggregate\``);
   }
   const state = await readDispatchState({ cwd: input.cwd, config: input.config, git: deps.git });
   warnings.push(...state.warnings);
