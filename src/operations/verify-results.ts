@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
+import { messageOf } from "../core/failure/failure.js";
 import { RESULTS_FILES, resultsFilePath, runResultPath } from "../core/paths/layout.js";
 import { badRunIdMessage, isValidRunId } from "../core/plan/run-id.js";
 import { ALL_RESULTS_COLUMNS } from "../core/results/all-results-csv.js";
@@ -181,7 +182,7 @@ async function checkResultFiles(
     prov = JSON.parse(provText.text);
     if (!Array.isArray(prov.runs)) throw new Error('no "runs" list');
   } catch (err) {
-    problems.push(`${provPath}: unreadable (${(err as Error).message}); ${rerun}`);
+    problems.push(`${provPath}: unreadable (${messageOf(err)}); ${rerun}`);
     return 0;
   }
   notes.push(...provenanceNotes(prov));
