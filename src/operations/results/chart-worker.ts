@@ -3,6 +3,7 @@
 // `{ error }`. A warm-up spec is rendered without an answer, and only while no real one waits:
 // when the results are few, the real chart arrives before vega has loaded and needs no warm-up.
 import { parentPort } from "node:worker_threads";
+import { messageOf } from "../../core/failure/failure.js";
 import { importChartModules, renderWith } from "./chart-render.js";
 
 export interface ChartRequest {
@@ -27,7 +28,7 @@ async function work(): Promise<void> {
         try {
           parentPort?.postMessage({ svg: await renderWith(await modules, spec) });
         } catch (err) {
-          parentPort?.postMessage({ error: (err as Error).message ?? String(err) });
+          parentPort?.postMessage({ error: messageOf(err) });
         }
       } else if (warmUp !== undefined) {
         const loaded = await modules.catch(() => undefined);
