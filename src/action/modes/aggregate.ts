@@ -51,6 +51,7 @@ export const aggregateMode = defineMode({
         branch,
         phase: inputs.phase,
         stage: inputs.stage,
+        wave: inputs.wave,
         runUrl: env.runUrl,
         artifactPrefix: inputs.artifactPrefix,
         tmpDir: env.tempDir,

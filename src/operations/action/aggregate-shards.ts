@@ -23,6 +23,8 @@ export interface AggregateShardsInput {
   branch: string;
   phase: "pilot" | "full";
   stage?: number;
+  /** The wave this workflow run ran (docs/runners.md); absent: 1. Only its shards are expected. */
+  wave?: number;
   runUrl: string;
   artifactPrefix: string;
   tmpDir: string;
@@ -49,6 +51,8 @@ export interface AggregateShardsDeps {
 export interface AggregateShardsResult {
   refused?: string;
   shards: number;
+  /** How many waves the campaign has (0 when refused or empty); a later one is still to run. */
+  waves: number;
   /** Shards that uploaded no artifact. */
   lostShards: number[];
   /** Runs marked failed / `shard lost`. */
@@ -75,6 +79,7 @@ export async function aggregateShards(
 ): Promise<AggregateShardsResult> {
   const empty = {
     shards: 0,
+    waves: 0,
     lostShards: [],
     lostRuns: [],
     counts: {},
@@ -91,6 +96,18 @@ export async function aggregateShards(
       refused: `the campaign at ${input.sha.slice(0, 7)} does not plan: ${planned.diagnostics.map((d) => d.message).join("; ")}`,
     };
   const { plan, config, loaded } = planned;
+  const wave = input.wave ?? 1;
+  // The shards of this wave: a campaign in one wave (or none) expects every shard of the plan.
+  const waveShards =
+    plan.waves.length <= 1 && wave === 1
+      ? plan.matrix.include.map((e) => e.shard)
+      : plan.waves[wave - 1]?.shards;
+  if (!waveShards)
+    return {
+      ...empty,
+      refused: `wave ${wave} does not exist: the campaign at ${input.sha.slice(0, 7)} has ${plan.waves.length} wave(s)`,
+    };
+  const inWave = new Set(waveShards);
   const shardCount = plan.matrix.include.length;
 
   // The latest attempt of each shard's artifact (a re-run job uploads under a new name), up to
@@ -98,7 +115,7 @@ export async function aggregateShards(
   const latest = new Map<number, { name: string; attempt: number }>();
   for (const name of await deps.artifacts.list()) {
     const parsed = parseShardArtifactName(input.artifactPrefix, name);
-    if (!parsed || parsed.shard >= shardCount) continue;
+    if (!parsed || parsed.shard >= shardCount || !inWave.has(parsed.shard)) continue;
     if (parsed.attempt < 1 || parsed.attempt > input.runAttempt) {
       deps.log.warn(
         `${name}: ignored; this is attempt ${input.runAttempt} of the workflow run, so no shard job of it uploaded an attempt ${parsed.attempt} (something else did)`,
@@ -111,7 +128,7 @@ export async function aggregateShards(
   }
   const shards: ShardRuns[] = [];
   const lostShards: number[] = [];
-  for (let shard = 0; shard < shardCount; shard++) {
+  for (const shard of waveShards) {
     const runs = plan.runs.filter((_, i) => plan.shardOf[i] === shard);
     const artifact = latest.get(shard);
     let dir: string | undefined;
@@ -150,9 +167,12 @@ export async function aggregateShards(
   );
   for (const w of collected.warnings) deps.log.warn(w);
 
-  const dispatched = new Set(plan.runs.map((r) => r.run_id));
+  const dispatched = new Set(
+    plan.runs.filter((_, i) => inWave.has(plan.shardOf[i] as number)).map((r) => r.run_id),
+  );
   const result: AggregateShardsResult = {
-    shards: shardCount,
+    shards: waveShards.length,
+    waves: plan.waves.length,
     lostShards,
     lostRuns: collected.lost,
     counts: {},
