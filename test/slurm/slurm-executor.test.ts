@@ -112,6 +112,23 @@ describeSlurm("labgate run on a runner pool with executor: slurm (a real SLURM c
     );
   }, 240_000);
 
+  it("a run's metrics_from reaches its task: the metrics are taken from its output", async () => {
+    const dir = campaignRepo(
+      [
+        {
+          id: "kv",
+          command: `python3 -c "print('loss=1.25'); print('accuracy: 0.75')"`,
+          metrics_from: { pattern: "^(\\w+)[=:]\\s*([-+0-9.eE]+)$" },
+        },
+      ],
+      slurmConfig(),
+    );
+    const r = await runCli(["run"], dir, SLURM_ENV);
+    expect(r.code, `${r.stdout}\n${r.stderr}\n${taskOutputs(dir)}`).toBe(0);
+    expect(sidecars(dir).get("kv_s1")?.job_id).toMatch(/^slurm:labgate-test:/);
+    expect(resultOf(dir, "kv_s1").metrics).toEqual({ loss: 1.25, accuracy: 0.75 });
+  }, 120_000);
+
   it("--dry-run prints the sbatch line of each array and submits nothing", async () => {
     const dir = campaignRepo(
       [

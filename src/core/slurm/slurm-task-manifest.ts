@@ -15,6 +15,24 @@ export const SlurmTaskRun = z.strictObject({
   argv: z.array(z.string()).min(1),
   retries: z.int().min(0),
   supports_resume: z.boolean(),
+  /** The arguments a retry appends (the experiment's `script_flags.resume`, filled in). */
+  resume_args: z.array(z.string()).default([]),
+  /** The experiment's `metrics_from`, filled in: where the per-run step reads the metrics. */
+  capture: z
+    .discriminatedUnion("kind", [
+      z.strictObject({
+        kind: z.literal("output"),
+        stdout: z.record(z.string(), z.string()).optional(),
+        pattern: z.string().optional(),
+      }),
+      z.strictObject({
+        kind: z.literal("file"),
+        path: z.string(),
+        format: z.enum(["json", "csv", "jsonl"]),
+        key: z.string().optional(),
+      }),
+    ])
+    .optional(),
 });
 export type SlurmTaskRun = z.infer<typeof SlurmTaskRun>;
 

@@ -106,6 +106,8 @@ export async function runSlurmTask(
       argv: run.argv,
       retries: run.retries,
       supportsResume: run.supports_resume,
+      resumeArgs: run.resume_args,
+      capture: run.capture,
       gpu,
       // No GPU allocated (SLURM set no CUDA_VISIBLE_DEVICES): hide the node's GPUs, as the local
       // executor does for a run on a CPU slot.

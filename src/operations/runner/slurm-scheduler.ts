@@ -2,6 +2,7 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { sidecarPath } from "../../core/paths/layout.js";
 import { earlyStopDecision } from "../../core/runner/early-stop.js";
+import { resumeArgsOf } from "../../core/runner/resume-argv.js";
 import {
   arrayNamePrefix,
   planSlurmArrays,
@@ -23,6 +24,7 @@ import type { StateEntry } from "../../core/state/state-entry.js";
 import { sacctTasks, sbatch, scancel, squeueTasks } from "../../exec/slurm/slurm-cli.js";
 import { untrustedEnv } from "../../exec/untrusted-env.js";
 import { containedReader, MAX_SIDECAR_BYTES } from "../contained-files.js";
+import { metricsCaptureOf } from "./capture-metrics.js";
 import { checkResult, type FinishedRun } from "./execute-run.js";
 import type { PreparedRun, SchedulerContext } from "./run-scheduler.js";
 
@@ -407,6 +409,8 @@ export async function prepareArray(
       argv: p.argv,
       retries: p.run.retries,
       supports_resume: p.supportsResume,
+      resume_args: resumeArgsOf(p.run, p.supportsResume),
+      capture: metricsCaptureOf(p.run),
     })),
   };
   const manifestFile = resolve(cwd, manifestPath(array.name));
