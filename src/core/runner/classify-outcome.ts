@@ -29,6 +29,33 @@ export type FailureKind =
   | "invalid-result"
   | "spawn-error";
 
+/**
+ * The words a failure's one-line reason starts with, by kind: classifyOutcome writes them and
+ * `failureKindOfReason` reads them back from a state entry, which keeps only the reason. A
+ * non-zero exit is followed by its code (`exit 1: ...`).
+ */
+export const REASON_HEAD: Readonly<Record<FailureKind, string>> = {
+  cancelled: "cancelled",
+  timeout: "timeout",
+  "out-of-memory": "out-of-memory",
+  signal: "signal",
+  "non-zero-exit": "exit",
+  "no-result": "no-result",
+  "invalid-result": "invalid-result",
+  "spawn-error": "could not start",
+};
+
+/** The kind whose head (`REASON_HEAD`) `reason` starts with, or undefined for any other reason. */
+export function failureKindOfReason(reason: string): FailureKind | undefined {
+  const head = reason.split(":")[0]?.trim() ?? "";
+  if (new RegExp(`^${REASON_HEAD["non-zero-exit"]} -?\\d+`).test(head)) return "non-zero-exit";
+  if (head.startsWith(REASON_HEAD["spawn-error"])) return "spawn-error";
+  // the kind's own name is accepted too (a reason written as `<kind>: ...` by another writer)
+  return (Object.keys(REASON_HEAD) as FailureKind[]).find(
+    (k) => head === k || (k !== "non-zero-exit" && head === REASON_HEAD[k]),
+  );
+}
+
 export interface Classification {
   status: Extract<RunStatus, "done" | "failed" | "on_hold" | "cancelled">;
   kind: FailureKind | null;
@@ -65,33 +92,46 @@ const OOM_TEXT =
  * out-of-memory, as does a CUDA out-of-memory message at the end of the log.
  */
 export function classifyOutcome(outcome: AttemptOutcome, result: ResultCheck): Classification {
-  if (outcome.cancelled) return { status: "cancelled", kind: "cancelled", reason: "cancelled" };
+  if (outcome.cancelled)
+    return { status: "cancelled", kind: "cancelled", reason: REASON_HEAD.cancelled };
   if (outcome.timedOut)
-    return { status: "on_hold", kind: "timeout", reason: "timeout: stopped after its time limit" };
+    return {
+      status: "on_hold",
+      kind: "timeout",
+      reason: `${REASON_HEAD.timeout}: stopped after its time limit`,
+    };
   if (outcome.spawnError)
     return {
       status: "failed",
       kind: "spawn-error",
-      reason: `could not start: ${firstLine(outcome.spawnError)}`,
+      reason: `${REASON_HEAD["spawn-error"]}: ${firstLine(outcome.spawnError)}`,
     };
   const oomLine = lastMatchingLine(outcome.logTail, OOM_TEXT);
   if (oomLine !== undefined)
-    return { status: "failed", kind: "out-of-memory", reason: `out-of-memory: ${oomLine}` };
+    return {
+      status: "failed",
+      kind: "out-of-memory",
+      reason: `${REASON_HEAD["out-of-memory"]}: ${oomLine}`,
+    };
   if (outcome.exitCode === 137)
     return {
       status: "failed",
       kind: "out-of-memory",
-      reason: "out-of-memory: exit 137 (killed, most likely by the OOM killer)",
+      reason: `${REASON_HEAD["out-of-memory"]}: exit 137 (killed, most likely by the OOM killer)`,
     };
   if (outcome.signal)
-    return { status: "failed", kind: "signal", reason: `signal: killed by ${outcome.signal}` };
+    return {
+      status: "failed",
+      kind: "signal",
+      reason: `${REASON_HEAD.signal}: killed by ${outcome.signal}`,
+    };
   if (outcome.exitCode !== 0) {
     const last = lastLine(outcome.logTail);
     const noRetry = START_ERRORS.find(([re]) => re.test(last))?.[1];
     return {
       status: "failed",
       kind: "non-zero-exit",
-      reason: `exit ${outcome.exitCode}${last ? `: ${last}` : ""}`,
+      reason: `${REASON_HEAD["non-zero-exit"]} ${outcome.exitCode}${last ? `: ${last}` : ""}`,
       ...(noRetry ? { noRetry } : {}),
     };
   }
@@ -99,21 +139,21 @@ export function classifyOutcome(outcome: AttemptOutcome, result: ResultCheck): C
     return {
       status: "failed",
       kind: "no-result",
-      reason: "no-result: exited 0 without writing its result file",
+      reason: `${REASON_HEAD["no-result"]}: exited 0 without writing its result file`,
       noRetry: "a script that exits 0 without its result file does so again",
     };
   if (result.kind === "no-metrics")
     return {
       status: "failed",
       kind: "no-result",
-      reason: `no-result: exited 0, but ${firstLine(result.message)}`,
+      reason: `${REASON_HEAD["no-result"]}: exited 0, but ${firstLine(result.message)}`,
       noRetry: "a script that exits 0 without its metrics does so again",
     };
   if (result.kind === "invalid")
     return {
       status: "failed",
       kind: "invalid-result",
-      reason: `invalid-result: ${firstLine(result.message)}`,
+      reason: `${REASON_HEAD["invalid-result"]}: ${firstLine(result.message)}`,
       noRetry: "a result file that breaks the contract is written the same way again",
     };
   return { status: "done", kind: null, reason: null };
