@@ -537,4 +537,42 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
     expect(missing.log).toContain('input `sha` is required in mode "plan"');
     expect(missing.log).toContain('input `pr` is required in mode "plan"');
   });
+
+  it("plans only the wave asked for when the campaign is longer than one job per machine", async () => {
+    // 6 runs of 0.01 h on 2 one-slot machines, at most 0.025 h a job: 3 shards of 2 runs, so
+    // wave 1 is shards 0 and 1, wave 2 is shard 2.
+    const pools =
+      "runner_pools:\n  - name: gpu\n    labels: [self-hosted, gpu]\n    machines: 2\n    gpu_memory_mb: 24576\ndispatch:\n  max_job_hours: 0.025\n";
+    const repo = repoWithBranch(campaignFiles());
+    const gh = await github(repo.head, {
+      checkRuns: [phase8(1, repo.head, LABGATE_APP)],
+      files: { main: { ".github/labgate.yml": pools } },
+    });
+    const first = await plan(repo.work, gh, { sha: repo.head, phase: "full" });
+    expect(first.log).not.toContain("::error::");
+    expect(first.outputs).toMatchObject({ runs: "4", shards: "2", wave: "1", waves: "2" });
+    const matrix1 = JSON.parse(first.outputs.matrix as string);
+    expect(matrix1.include.map((e: any) => [e.shard, e.shards, e.runs])).toEqual([
+      [0, 3, 2],
+      [1, 3, 2],
+    ]);
+    expect(first.summary).toContain("## labgate plan: 4 runs in 2 shard(s), wave 1 of 2");
+    expect(first.summary).toContain("runs in 2 waves");
+
+    const second = await plan(repo.work, gh, { sha: repo.head, phase: "full", wave: "2" });
+    expect(second.log).not.toContain("::error::");
+    expect(second.outputs).toMatchObject({ runs: "2", shards: "1", wave: "2", waves: "2" });
+    const matrix2 = JSON.parse(second.outputs.matrix as string);
+    expect(matrix2.include.map((e: any) => [e.shard, e.shards, e.runs])).toEqual([[2, 3, 2]]);
+
+    const third = await plan(repo.work, gh, { sha: repo.head, phase: "full", wave: "3" });
+    expect(third.code).toBe(1);
+    expect(third.outputs.runs).toBe("0");
+    expect(third.log).toContain("refusing to plan wave 3: the campaign at");
+    expect(third.log).toContain("has 2 wave(s)");
+
+    const bad = await plan(repo.work, gh, { sha: repo.head, phase: "full", wave: "2; rm -rf /" });
+    expect(bad.code).toBe(1);
+    expect(bad.log).toContain("input `wave`");
+  });
 });

@@ -1,3 +1,4 @@
+import { waveMatrix } from "../../core/plan/plan-dispatch.js";
 import { authorizeDispatch } from "../../operations/action/authorize-dispatch.js";
 import { checkoutMismatch } from "../../operations/action/checkout-head.js";
 import { planShards } from "../../operations/action/plan-shards.js";
@@ -17,6 +18,9 @@ import { diagnosticsList, markdownTable } from "../render-markdown.js";
  * The plan's config (runner pools, so every shard's `runs-on`; budget; timeouts) is the default
  * branch's `.github/labgate.yml` read through the API, never the checkout's; output `policy`
  * hands it to the run jobs (policy-handoff.ts).
+ * A campaign longer than one job per machine runs in waves (docs/runners.md): the matrix is the
+ * shards of input `wave` only (default 1), numbered as in the whole plan; outputs `wave` and
+ * `waves` say where the campaign stands.
  */
 export const planMode = defineMode({
   requires: ["sha", "pr"],
@@ -61,16 +65,41 @@ export const planMode = defineMode({
         failure: `the campaign at ${sha.slice(0, 7)} does not plan; see the job summary`,
       };
     const { plan, budget } = planned;
-    const shards = plan.matrix.include;
+    const waves = plan.waves.length;
+    const matrix = waves === 0 && inputs.wave === 1 ? plan.matrix : waveMatrix(plan, inputs.wave);
+    if (!matrix)
+      return refuse(
+        `refusing to plan wave ${inputs.wave}: the campaign at ${sha.slice(0, 7)} has ${waves} wave(s) of at most ${plan.max_job_hours} h (dispatch.max_job_hours)`,
+      );
+    const shards = matrix.include;
+    const wave = plan.waves[inputs.wave - 1];
+    const runs = wave?.runs ?? plan.runs.length;
     const hours = Math.round(plan.gpu_hours * 100) / 100;
     const scope = inputs.stage ? `${inputs.phase} stage ${inputs.stage}` : inputs.phase;
     const summary = [
-      `## labgate plan: ${plan.runs.length} runs in ${shards.length} shard(s)`,
+      `## labgate plan: ${runs} runs in ${shards.length} shard(s)${waves > 1 ? `, wave ${inputs.wave} of ${waves}` : ""}`,
       "",
       `Phase **${scope}** at \`${sha}\`${inputs.pr ? ` (PR #${inputs.pr})` : ""}: ${hours} GPU-hours estimated${
         budget === undefined ? "" : ` of a ${budget} GPU-hour budget`
       }.`,
       "",
+      ...(waves > 1
+        ? [
+            `The campaign is longer than one job per machine (dispatch.max_job_hours ${plan.max_job_hours} h), so it runs in ${waves} waves:`,
+            "",
+            markdownTable(
+              ["wave", "shards", "runs", "GPU-hours", "expected hours"],
+              plan.waves.map((w) => [
+                w.wave === inputs.wave ? `**${w.wave}** (this one)` : w.wave,
+                w.shards.length,
+                w.runs,
+                w.gpu_hours,
+                w.hours,
+              ]),
+            ),
+            "",
+          ]
+        : []),
       shards.length > 0
         ? markdownTable(
             ["shard", "pool", "runs-on", "runs", "GPU-hours"],
@@ -81,9 +110,11 @@ export const planMode = defineMode({
     ].join("\n");
     return {
       outputs: {
-        matrix: JSON.stringify(plan.matrix),
-        runs: String(plan.runs.length),
+        matrix: JSON.stringify(matrix),
+        runs: String(runs),
         shards: String(shards.length),
+        wave: String(inputs.wave),
+        waves: String(waves),
         "gpu-hours": String(hours),
         policy: encodePolicy(policy.config),
       },
