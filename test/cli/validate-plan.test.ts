@@ -112,6 +112,34 @@ describe("labgate plan", () => {
     });
   });
 
+  it("shows the waves of a campaign longer than one job per machine, in the text and in --json", async () => {
+    // 9 runs of 1 h, 16,000 MB each (one at a time on a 24 GB GPU), 2 one-GPU machines, at
+    // most 2 h a job: 5 shards of at most 2 runs, at most 2 shards (machines) a wave.
+    const d = validDefinitions();
+    d.defaults.vram_mb = 16_000;
+    const repo = repoWith(
+      d,
+      "runner_pools:\n  - { name: g, labels: [self-hosted, gpu], machines: 2 }\ndispatch:\n  max_job_hours: 2\n",
+    );
+    const json = await runCli(["plan", "--phase", "full", "--json"], repo);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout);
+    expect(out).toMatchObject({ runs: 9, shards: 5, max_job_hours: 2 });
+    expect(out.waves.map((w: any) => [w.wave, w.shards, w.runs, w.hours])).toEqual([
+      [1, [0, 1], 4, 2],
+      [2, [2, 3], 4, 2],
+      [3, [4], 1, 1],
+    ]);
+    const text = await runCli(["plan", "--phase", "full"], repo);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^run_id +exp_id +phase\/stage +wave +shard +vram_mb +hours$/m);
+    expect(text.stdout).toMatch(/^full-base_s3 +full-base +full +2 +2 +16000 +1$/m);
+    expect(text.stdout).toContain(
+      "3 waves: longer than one job per machine (dispatch.max_job_hours 2 h), so each wave is one workflow run",
+    );
+    expect(text.stdout).toContain("  wave 3: 1 runs in 1 shard(s), 1 GPU-hours, about 1 h\n");
+  });
+
   it("prints the dispatch table and a summary", async () => {
     const r = await runCli(
       ["plan", "--phase", "pilot", "--stage", "1"],

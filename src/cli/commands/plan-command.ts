@@ -15,8 +15,12 @@ export const planHelp = `labgate plan [definitions.json] [--phase pilot|full] [-
 
 Expands experiments x params x seeds into runs, estimates GPU-hours against the budget, and
 balances the runs into shards for the runner pools of .github/labgate.yml (longest first, at
-most 256 shards). --json prints { runs, gpu_hours, budget_gpu_hours, matrix, dispatch }, where
-matrix is the exact value the dispatch workflow hands to strategy.matrix.`;
+most 256 shards a wave). Each shard's job, its runs packed onto one machine's GPUs as the runner
+packs them, stays within dispatch.max_job_hours (default 40); a campaign longer than that runs in
+waves, one workflow run each, on one approval (docs/runners.md). --json prints { runs, gpu_hours,
+budget_gpu_hours, shards, matrix, waves, max_job_hours, dispatch }, where matrix holds every
+shard of every wave (the dispatch workflow hands one wave's to strategy.matrix) and each wave
+lists its shards. \`labgate run\` ignores waves: one machine runs the campaign to the end.`;
 
 export interface PlanArgs {
   file?: string;
@@ -61,6 +65,8 @@ export async function planCommand(ctx: CliContext, args: PlanArgs): Promise<numb
       budget_gpu_hours: budget ?? null,
       shards: plan.matrix.include.length,
       matrix: plan.matrix,
+      waves: plan.waves,
+      max_job_hours: plan.max_job_hours,
       dispatch: plan.runs.map((r, i) => ({
         run_id: r.run_id,
         exp_id: r.exp_id,
@@ -75,17 +81,20 @@ export async function planCommand(ctx: CliContext, args: PlanArgs): Promise<numb
     ctx.stdout.write(`${JSON.stringify(out)}\n`);
     return EXIT_OK;
   }
+  // The wave column only when there are several: a campaign in one wave prints as it always did.
+  const waved = plan.waves.length > 1;
+  const waveOfShard = new Map(plan.waves.flatMap((w) => w.shards.map((s) => [s, w.wave])));
   const rows = plan.runs.map((r, i) => [
     r.run_id,
     r.exp_id,
     r.stage === null ? r.phase : `${r.phase}/${r.stage}`,
+    ...(waved ? [waveOfShard.get(plan.shardOf[i] as number) ?? ""] : []),
     plan.shardOf[i] as number,
     r.vram_mb,
     round(r.expected_duration_hours),
   ]);
-  ctx.stdout.write(
-    `${renderTable(["run_id", "exp_id", "phase/stage", "shard", "vram_mb", "hours"], rows)}\n\n`,
-  );
+  const head = ["run_id", "exp_id", "phase/stage", ...(waved ? ["wave"] : []), "shard"];
+  ctx.stdout.write(`${renderTable([...head, "vram_mb", "hours"], rows)}\n\n`);
   const shards = plan.matrix.include;
   const loads = shards.map((s) => s.gpu_hours);
   const mean = loads.reduce((a, b) => a + b, 0) / (loads.length || 1);
@@ -98,6 +107,16 @@ export async function planCommand(ctx: CliContext, args: PlanArgs): Promise<numb
       mean > 0 ? (Math.max(...loads) / mean).toFixed(2) : "1.00"
     }\n`,
   );
+  if (waved) {
+    const total = plan.waves.reduce((sum, w) => sum + w.hours, 0);
+    ctx.stdout.write(
+      `${plan.waves.length} waves: longer than one job per machine (dispatch.max_job_hours ${plan.max_job_hours} h), so each wave is one workflow run, the next dispatched when the last has committed its results; about ${round(total)} h (${round(total / 24)} days) in all\n`,
+    );
+    for (const w of plan.waves)
+      ctx.stdout.write(
+        `  wave ${w.wave}: ${w.runs} runs in ${w.shards.length} shard(s), ${w.gpu_hours} GPU-hours, about ${round(w.hours)} h\n`,
+      );
+  }
   const measured = new Set(
     plan.runs.filter((r) => r.estimate_source === "measured").map((r) => r.exp_id),
   );
