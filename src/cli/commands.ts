@@ -23,6 +23,13 @@ export interface CommandSpec {
   run(ctx: CliContext, values: Values, positionals: string[]): Promise<number>;
 }
 
+/** What `plan` and `run` act on: the config, and which phase and stage of the campaign. */
+const SELECTION_OPTIONS = {
+  config: { type: "string" },
+  phase: { type: "string" },
+  stage: { type: "string" },
+} as const satisfies CommandSpec["options"];
+
 /** The command table: one entry per `labgate <name>`; each maps parsed flags to its typed args. */
 export const COMMANDS: Record<string, CommandSpec> = {
   init: {
@@ -66,28 +73,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
   plan: {
     summary: "expand runs, estimate GPU-hours, balance shards, print the dispatch table",
     help: planHelp,
-    options: {
-      config: { type: "string" },
-      phase: { type: "string" },
-      stage: { type: "string" },
-      json: { type: "boolean" },
-    },
+    options: { ...SELECTION_OPTIONS, json: { type: "boolean" } },
     run: (ctx, v, pos) =>
-      planCommand(ctx, {
-        file: oneFile(pos),
-        config: str(v.config),
-        phase: phaseArg(v.phase),
-        stage: stageArg(v.stage),
-        json: v.json === true,
-      }),
+      planCommand(ctx, { file: oneFile(pos), ...selectionArgs(v), json: v.json === true }),
   },
   run: {
     summary: "run the campaign here: pilot stages, then full; aggregate and commit the results",
     help: runHelp,
     options: {
-      config: { type: "string" },
-      phase: { type: "string" },
-      stage: { type: "string" },
+      ...SELECTION_OPTIONS,
       parallel: { type: "string" },
       only: { type: "string" },
       "dry-run": { type: "boolean" },
@@ -99,9 +93,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     run: (ctx, v) =>
       runCommand(ctx, {
-        config: str(v.config),
-        phase: phaseArg(v.phase),
-        stage: stageArg(v.stage),
+        ...selectionArgs(v),
         parallel: intArg("--parallel", v.parallel, 1),
         only: str(v.only),
         dryRun: v["dry-run"] === true,
@@ -183,6 +175,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
       }),
   },
 };
+
+function selectionArgs(v: Values) {
+  return { config: str(v.config), phase: phaseArg(v.phase), stage: stageArg(v.stage) };
+}
 
 export function intArg(flag: string, v: Values[string], min: number): number | undefined {
   if (v === undefined) return undefined;
