@@ -114,20 +114,13 @@ const APPROVAL_STATES: readonly ApprovalRecord["state"][] = [
 ];
 
 export function encodeApproval(r: ApprovalRecord): string {
-  return `${APPROVAL_PREFIX}${JSON.stringify(r)}`;
+  return prefixedJson(APPROVAL_PREFIX, r);
 }
 
 export function decodeApproval(externalId: string | null | undefined): ApprovalRecord | undefined {
-  if (!externalId?.startsWith(APPROVAL_PREFIX)) return undefined;
-  let r: Partial<ApprovalRecord>;
-  try {
-    r = JSON.parse(externalId.slice(APPROVAL_PREFIX.length)) as Partial<ApprovalRecord>;
-  } catch {
-    return undefined;
-  }
+  const r = fromPrefixedJson<ApprovalRecord>(APPROVAL_PREFIX, externalId);
   if (
-    typeof r !== "object" ||
-    r === null ||
+    r === undefined ||
     r.v !== 1 ||
     typeof r.pr !== "number" ||
     typeof r.sha !== "string" ||
@@ -198,20 +191,35 @@ const DRY_RUN_STATES: readonly CodeReviewState["dry_run"][] = [
 ];
 
 export function encodeCodeReviewState(s: CodeReviewState): string {
-  return `${CODE_REVIEW_PREFIX}${JSON.stringify({ v: s.v, dry_run: s.dry_run })}`;
+  return prefixedJson(CODE_REVIEW_PREFIX, { v: s.v, dry_run: s.dry_run });
 }
 
 export function decodeCodeReviewState(
   externalId: string | null | undefined,
 ): CodeReviewState | undefined {
-  if (!externalId?.startsWith(CODE_REVIEW_PREFIX)) return undefined;
-  let s: Partial<CodeReviewState>;
+  const s = fromPrefixedJson<CodeReviewState>(CODE_REVIEW_PREFIX, externalId);
+  if (s === undefined || s.v !== 1) return undefined;
+  if (!DRY_RUN_STATES.includes(s.dry_run as CodeReviewState["dry_run"])) return undefined;
+  return { v: 1, dry_run: s.dry_run as CodeReviewState["dry_run"] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// An `external_id` labgate writes: a prefix naming what it holds, then the record as JSON.
+
+function prefixedJson(prefix: string, record: object): string {
+  return `${prefix}${JSON.stringify(record)}`;
+}
+
+/** The JSON object after `prefix`, its fields still to be checked; undefined for anything else. */
+function fromPrefixedJson<T>(
+  prefix: string,
+  externalId: string | null | undefined,
+): Partial<T> | undefined {
+  if (!externalId?.startsWith(prefix)) return undefined;
   try {
-    s = JSON.parse(externalId.slice(CODE_REVIEW_PREFIX.length)) as Partial<CodeReviewState>;
+    const value: unknown = JSON.parse(externalId.slice(prefix.length));
+    return typeof value === "object" && value !== null ? (value as Partial<T>) : undefined;
   } catch {
     return undefined;
   }
-  if (typeof s !== "object" || s === null || s.v !== 1) return undefined;
-  if (!DRY_RUN_STATES.includes(s.dry_run as CodeReviewState["dry_run"])) return undefined;
-  return { v: 1, dry_run: s.dry_run as CodeReviewState["dry_run"] };
 }
