@@ -26,7 +26,7 @@ export async function authorize(
   if (!role.ok)
     return fail(
       "permission-unknown",
-      `${role.reason}, so labgate cannot verify the permission and refuses.`,
+      `${role.message}, so labgate cannot verify the permission and refuses.`,
     );
   if (canWrite(role.role)) return { ok: true, via: `${role.role} permission` };
   const lower = user.toLowerCase();

@@ -468,7 +468,7 @@ async function approvingComment(
   if (!role.ok || !canWrite(role.role))
     return refuse(
       "approver-not-writer",
-      `@${comment.author}, who approved PR #${approval.pr}, ${role.ok ? `now has ${role.role} permission` : `could not be checked (${role.reason})`}; an approval needs write, maintain or admin permission.`,
+      `@${comment.author}, who approved PR #${approval.pr}, ${role.ok ? `now has ${role.role} permission` : `could not be checked (${role.message})`}; an approval needs write, maintain or admin permission.`,
     );
   return { ok: true, comment };
 }
