@@ -31,7 +31,7 @@ export function openInboxStore(dataDir: string, now: Date): OpenInbox {
   }
   const first = tryOpen(path);
   if (first.ok) return { ok: true, store: first.store };
-  if (first.kind === "unusable") return unusable(path, first.err);
+  if (first.code === "unusable") return unusable(path, first.cause);
   const to = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, "-")}`;
   try {
     for (const suffix of ["", "-wal", "-shm"])
@@ -41,8 +41,8 @@ export function openInboxStore(dataDir: string, now: Date): OpenInbox {
   }
   const fresh = tryOpen(path);
   if (!fresh.ok)
-    return unusable(path, fresh.kind === "unusable" ? fresh.err : new Error(fresh.reason));
-  return { ok: true, store: fresh.store, movedAside: { path, to, reason: first.reason } };
+    return unusable(path, fresh.code === "unusable" ? fresh.cause : new Error(fresh.message));
+  return { ok: true, store: fresh.store, movedAside: { path, to, reason: first.message } };
 }
 
 /** An inbox that lives as long as the process (tests, benchmarks' baselines). */
@@ -52,8 +52,8 @@ export function memoryInboxStore(): InboxStore {
 
 type Attempt =
   | { ok: true; store: InboxStore }
-  | { ok: false; kind: "corrupt"; reason: string }
-  | { ok: false; kind: "unusable"; err: unknown };
+  /** `corrupt`: SQLite cannot read the file (moved aside); `unusable`: anything else (the cause). */
+  | Failure<"corrupt" | "unusable">;
 
 const CORRUPT_CODES = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB"]);
 
@@ -66,15 +66,15 @@ function tryOpen(path: string): Attempt {
     const check = db.pragma("quick_check", { simple: true });
     if (check !== "ok") {
       db.close();
-      return { ok: false, kind: "corrupt", reason: `quick_check: ${String(check)}` };
+      return fail("corrupt", `quick_check: ${String(check)}`);
     }
     return { ok: true, store: inboxStore(db, path) };
   } catch (err) {
     db?.close();
     const code = (err as { code?: unknown }).code;
     if (typeof code === "string" && CORRUPT_CODES.has(code))
-      return { ok: false, kind: "corrupt", reason: `${code}: ${messageOf(err)}` };
-    return { ok: false, kind: "unusable", err };
+      return fail("corrupt", `${code}: ${messageOf(err)}`, err);
+    return fail("unusable", messageOf(err), err);
   }
 }
 
