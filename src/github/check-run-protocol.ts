@@ -74,6 +74,15 @@ export function trustedChecks<C extends AuthoredCheck>(
 // ---------------------------------------------------------------------------------------------
 // The approval record: the `external_id` of a `labgate/phase8` check run.
 
+const APPROVAL_STATES = [
+  "dispatching",
+  "approved",
+  "dispatch-failed",
+  "cancelled",
+  "voided",
+  "completed",
+] as const;
+
 /**
  * The approval of a phase, stored on GitHub itself — in the `external_id` of the `labgate/phase8`
  * check run (full phase, `/approve-phase8`) or the `labgate/pilot-dispatch` check run (pilot,
@@ -95,7 +104,7 @@ export interface ApprovalRecord {
    * dispatch, so a process that dies in between leaves a record the next look completes);
    * approved: dispatched and not finished; dispatch-failed / cancelled / voided: no longer holds.
    */
-  state: "dispatching" | "approved" | "dispatch-failed" | "cancelled" | "voided" | "completed";
+  state: (typeof APPROVAL_STATES)[number];
   /**
    * The approving `/approve-phase8` (or `/run-pilot`) comment, so the plan step can read it back
    * and check its author.
@@ -104,14 +113,6 @@ export interface ApprovalRecord {
 }
 
 const APPROVAL_PREFIX = "labgate-approval:";
-const APPROVAL_STATES: readonly ApprovalRecord["state"][] = [
-  "dispatching",
-  "approved",
-  "dispatch-failed",
-  "cancelled",
-  "voided",
-  "completed",
-];
 
 export function encodeApproval(r: ApprovalRecord): string {
   return prefixedJson(APPROVAL_PREFIX, r);
@@ -172,6 +173,8 @@ export function plannable(r: ApprovalRecord | undefined): r is ApprovalRecord {
 // ---------------------------------------------------------------------------------------------
 // The code-review state: the `external_id` of a `labgate/code-review` check run.
 
+const DRY_RUN_STATES = ["pending", "passed", "failed", "fork"] as const;
+
 /**
  * Where the `--dry-run` part of code review stands on a `labgate/code-review` check run:
  * `pending` (the static part only; the dry-run is reported later), `passed` / `failed` (the
@@ -179,16 +182,10 @@ export function plannable(r: ApprovalRecord | undefined): r is ApprovalRecord {
  */
 export interface CodeReviewState {
   v: 1;
-  dry_run: "pending" | "passed" | "failed" | "fork";
+  dry_run: (typeof DRY_RUN_STATES)[number];
 }
 
 const CODE_REVIEW_PREFIX = "labgate-code-review:";
-const DRY_RUN_STATES: readonly CodeReviewState["dry_run"][] = [
-  "pending",
-  "passed",
-  "failed",
-  "fork",
-];
 
 export function encodeCodeReviewState(s: CodeReviewState): string {
   return prefixedJson(CODE_REVIEW_PREFIX, { v: s.v, dry_run: s.dry_run });
