@@ -1,4 +1,5 @@
 import { messageOf } from "../../core/failure/failure.js";
+import { httpStatus } from "../../github/repo-ref.js";
 
 /**
  * Why a piece of the app's work failed, read from the error it ended with (no I/O). `transient`
@@ -12,7 +13,6 @@ export type WorkFailure =
   | { code: "bug"; message: string; transient: false };
 
 interface HttpErrorLike {
-  status?: unknown;
   response?: { headers?: Record<string, string | number | undefined> };
 }
 
@@ -56,7 +56,7 @@ function noAnswer(err: unknown): boolean {
 export function classifyFailure(err: unknown): WorkFailure {
   const e = (err ?? {}) as HttpErrorLike;
   const message = messageOf(err);
-  const status = typeof e.status === "number" ? e.status : undefined;
+  const status = httpStatus(err);
   if (status === undefined)
     return noAnswer(err)
       ? { code: "unreachable", message, transient: true }
