@@ -60,7 +60,13 @@ describe("workflow templates", () => {
 
   it("dispatch: plan, then the shard matrix on self-hosted GPU runners, then aggregate always", () => {
     const wf = load("templates/workflows/labgate-dispatch.yml");
-    expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(["pr", "sha", "phase", "stage"]);
+    expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual([
+      "pr",
+      "sha",
+      "phase",
+      "stage",
+      "wave",
+    ]);
     const { plan, run, aggregate } = wf.jobs;
     expect(plan["runs-on"]).toBe("ubuntu-latest");
     expect(run.needs).toBe("plan");

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { type CliContext, EXIT_FAILED, EXIT_OK, UsageError } from "../cli-context.js";
 import { ACTION_LOCK, actionLockText, readActionLock } from "./init-action-lock.js";
 import { ensureGitignore } from "./init-gitignore.js";
+import { DISPATCH_WORKFLOW, maxJobHoursOf, withRunJobTimeout } from "./init-job-timeout.js";
 import { nextSteps } from "./init-next-steps.js";
 import { PACKAGE_ROOT, packageVersion } from "./init-package.js";
 import { placeSchema, withSchemaRef } from "./init-schema.js";
@@ -161,9 +162,12 @@ export async function initCommand(ctx: CliContext, args: InitArgs): Promise<numb
   ctx.stdout.write(`labgate init: writing into ${where}\n`);
   if (actionRef && args.actionRef === undefined)
     ctx.stdout.write(`  pinning the labgate action to ${actionRef} (from ${ACTION_LOCK})\n`);
+  // The run job's time limit follows the dispatch.max_job_hours of the config written here.
+  const maxJobHours = maxJobHoursOf(await readFile(join(TEMPLATES, "labgate.yml"), "utf8"));
   for (const f of files) {
     let text = f.text ?? (await readFile(f.source as string, "utf8"));
     if (f.workflow) text = renderWorkflow(text, actionRef);
+    if (f.target === DISPATCH_WORKFLOW) text = withRunJobTimeout(text, maxJobHours);
     if (f.target === "experiments/definitions.json") text = withSchemaRef(text, schema.ref);
     const path = join(root, f.target);
     await mkdir(dirname(path), { recursive: true });
