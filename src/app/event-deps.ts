@@ -2,6 +2,7 @@ import type { CheckTrust } from "../github/check-run-protocol.js";
 import type { OctokitLike } from "../github/octokit.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import type { ReviewProvider } from "../llm/review-provider.js";
+import type { PolicySource } from "../operations/load-context.js";
 
 export interface Log {
   info(msg: string): void;
@@ -27,4 +28,15 @@ export interface EventDeps {
    * (`providerFromEnv`, built once by the app's setup), or none.
    */
   provider?: ReviewProvider | undefined;
+}
+
+/**
+ * Where this piece of work reads its policy: the default branch, through this work's octokit.
+ * `extra`: the branch as the delivery names it (saves asking the API), files to read with it.
+ */
+export function policySource(
+  deps: EventDeps,
+  extra: Pick<PolicySource, "defaultBranch" | "batchWith"> = {},
+): PolicySource {
+  return { kind: "default-branch", octokit: deps.octokit, repo: deps.repo, ...extra };
 }

@@ -11,7 +11,7 @@ import { parseDispatchRunTitle } from "./approval/dispatch-run-title.js";
 import { handlePrComment } from "./commands/handle-pr-comment.js";
 import { reportDryRun } from "./dry-run/complete-dry-run.js";
 import { parseGatesRunTitle } from "./dry-run/gates-run-title.js";
-import type { EventDeps } from "./event-deps.js";
+import { type EventDeps, policySource } from "./event-deps.js";
 import { type ReviewTarget, reviewPullRequest } from "./review-pull-request.js";
 import type { WorkQueue } from "./work-queue.js";
 
@@ -153,11 +153,7 @@ export function onWorkflowRunCompleted(o: HandlerOptions) {
     };
     o.queue.enqueue(`${deps.repo.owner}/${deps.repo.repo}@${target.sha}`, async () => {
       // The policy is loaded once for this piece of work and handed to the completion.
-      const policy = await loadContext({
-        kind: "default-branch",
-        octokit: deps.octokit,
-        repo: deps.repo,
-      });
+      const policy = await loadContext(policySource(deps));
       if (!policy.ok) return;
       const path = (run as { path?: string }).path ?? "";
       if (!path.endsWith(`/${policy.config.dispatch_workflow}`) || run.head_branch !== policy.ref)

@@ -16,7 +16,7 @@ import { latestApproval } from "./approval/find-approval.js";
 import type { ApprovalView, DashboardModel } from "./dashboard/dashboard-model.js";
 import { DASHBOARD_MARKER, renderDashboard } from "./dashboard/render-dashboard.js";
 import { type DryRunDispatch, dispatchDryRun } from "./dry-run/dispatch-dry-run.js";
-import type { EventDeps } from "./event-deps.js";
+import { type EventDeps, policySource } from "./event-deps.js";
 import { prefetchReviewFiles } from "./prefetch-review-files.js";
 import { DRY_RUN_GATE, publishGateChecks } from "./publish-gate-checks.js";
 
@@ -41,16 +41,12 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
   // `.github/labgate.yml` cannot loosen its gates (docs/security.md).
   // One GraphQL request reads it with the head's definitions and state where they usually are.
   const ws = contentsWorkspace(deps.octokit, deps.repo, t.headSha);
-  const policy = await loadContext({
-    kind: "default-branch",
-    octokit: deps.octokit,
-    repo: deps.repo,
-    defaultBranch: deps.defaultBranch,
-    batchWith: {
-      workspace: ws,
-      paths: [DEFAULT_CONFIG.definitions, statePath(DEFAULT_CONFIG)],
-    },
-  });
+  const policy = await loadContext(
+    policySource(deps, {
+      defaultBranch: deps.defaultBranch,
+      batchWith: { workspace: ws, paths: [DEFAULT_CONFIG.definitions, statePath(DEFAULT_CONFIG)] },
+    }),
+  );
   const config = policy.ok ? policy.config : DEFAULT_CONFIG;
   const read = await prefetchReviewFiles(ws, config);
 

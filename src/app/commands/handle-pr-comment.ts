@@ -1,7 +1,7 @@
 import { postComment, reactToComment } from "../../github/comment-replies.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
 import { type PolicyContext, policyOnce } from "../../operations/load-context.js";
-import type { EventDeps } from "../event-deps.js";
+import { type EventDeps, policySource } from "../event-deps.js";
 import { approvePhase8 } from "./approve-phase8.js";
 import { cancelDispatch } from "./cancel-dispatch.js";
 import type { CommandOutcome } from "./command-outcome.js";
@@ -27,7 +27,7 @@ export interface PrCommentInput {
 export async function handlePrComment(deps: EventDeps, input: PrCommentInput): Promise<number> {
   const commands = parseCommands(input.body);
   if (commands.length === 0) return 0;
-  const loadPolicy = policyOnce({ kind: "default-branch", octokit: deps.octokit, repo: deps.repo });
+  const loadPolicy = policyOnce(policySource(deps));
   for (const command of commands) {
     const outcome = await runCommand(deps, input, command, loadPolicy);
     await reactToComment(deps.octokit, deps.repo, input.commentId, outcome.reaction);

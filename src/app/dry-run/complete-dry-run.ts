@@ -12,7 +12,7 @@ import { isPullRequestCommit } from "../../github/pull-request-commits.js";
 import { listRunJobs } from "../../github/workflow-jobs.js";
 import { loadContext } from "../../operations/load-context.js";
 import { reviewGates } from "../../operations/review-gates.js";
-import type { EventDeps } from "../event-deps.js";
+import { type EventDeps, policySource } from "../event-deps.js";
 import { codeReviewCheckBody } from "./code-review-check.js";
 import { type GatesRunTarget, parseGatesRunTitle } from "./gates-run-title.js";
 
@@ -82,11 +82,7 @@ export async function completeDryRun(deps: EventDeps, c: CompletedRun): Promise<
       "not-workflow-dispatch",
       `run ${run.id} was started by \`${run.event}\`; only the app's workflow_dispatch of the gates workflow reports a dry-run`,
     );
-  const policy = await loadContext({
-    kind: "default-branch",
-    octokit: deps.octokit,
-    repo: deps.repo,
-  });
+  const policy = await loadContext(policySource(deps));
   if (!policy.ok)
     return refuse(
       "config-invalid",
