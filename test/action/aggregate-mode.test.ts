@@ -246,6 +246,44 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     expect(readme).toContain("shard lost");
   }, 120_000);
 
+  it("expects only its wave's shards: a later wave's runs are not lost, and the summary says what is left", async () => {
+    // 6 runs of 0.01 h, 2 machines, at most 0.025 h a job: shards 0 and 1 are wave 1, shard 2 wave 2.
+    const files = campaignFiles();
+    const config = `${files[".github/labgate.yml"]}dispatch:\n  max_job_hours: 0.025\n`;
+    files[".github/labgate.yml"] = config;
+    const repo = repoWithBranch(files);
+    const store = tempDir("labgate-artifacts-");
+    for (const shard of ["0", "1"]) {
+      const run = await runBundledAction(
+        { mode: "run", policy: policyInput(config), sha: repo.head, shard },
+        { GITHUB_WORKSPACE: checkout(repo.bare), LABGATE_ARTIFACT_DIR: store },
+      );
+      expect(run.outputs.artifact).toBe(`labgate-shard-${shard}-attempt1`);
+    }
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      defaultBranch: "main",
+    });
+    const run = await runBundledAction(
+      { mode: "aggregate", sha: repo.head, branch: "pr-1", token: "t", wave: "1" },
+      {
+        GITHUB_WORKSPACE: checkout(repo.bare),
+        LABGATE_ARTIFACT_DIR: store,
+        GITHUB_API_URL: fake.url,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ runs: "4", failed: "0" });
+    expect(run.summary).toContain("4 runs from 2 shard(s)");
+    expect(run.summary).not.toContain("uploaded nothing");
+    expect(run.summary).toContain("This was wave 1 of 2");
+    const state = JSON.parse(git(repo.bare, "show", "pr-1:dispatch/state.json"));
+    expect(state.experiments.filter((e: any) => e.reason === "shard lost")).toHaveLength(0);
+    expect(state.experiments.filter((e: any) => e.status === "done")).toHaveLength(4);
+  }, 120_000);
+
   it("ends red with the reason when the branch keeps moving, and never forces", async () => {
     const repo = repoWithBranch(campaignFiles({ seeds: [1] }));
     const store = tempDir("labgate-artifacts-");

@@ -75,6 +75,12 @@ export const aggregateMode = defineMode({
       `## labgate aggregate: ${r.entries.length} runs from ${r.shards} shard(s)${counts ? ` — ${counts}` : ""}`,
       "",
       commitLine,
+      ...(r.waves > inputs.wave
+        ? [
+            "",
+            `This was wave ${inputs.wave} of ${r.waves} (docs/runners.md, "Waves"): the runs of wave(s) ${inputs.wave + 1}-${r.waves} have not run. labgate does not dispatch the next wave by itself yet.`,
+          ]
+        : []),
       ...(r.lostShards.length > 0
         ? [
             "",
