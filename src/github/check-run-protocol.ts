@@ -118,6 +118,17 @@ export function encodeApproval(r: ApprovalRecord): string {
   return prefixedJson(APPROVAL_PREFIX, r);
 }
 
+/**
+ * The check-run fields that hold `record` on commit `sha`: the check of its phase
+ * (`recordCheckOf`) and the record itself as the `external_id`.
+ */
+export function approvalRecordCheck(
+  sha: string,
+  record: ApprovalRecord,
+): { name: CheckName; head_sha: string; external_id: string } {
+  return { name: recordCheckOf(record.phase), head_sha: sha, external_id: encodeApproval(record) };
+}
+
 export function decodeApproval(externalId: string | null | undefined): ApprovalRecord | undefined {
   const r = fromPrefixedJson<ApprovalRecord>(APPROVAL_PREFIX, externalId);
   if (

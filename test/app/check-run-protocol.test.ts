@@ -2,6 +2,7 @@ import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type ApprovalRecord,
+  approvalRecordCheck,
   decodeApproval,
   decodeCodeReviewState,
   encodeApproval,
@@ -143,6 +144,29 @@ describe("listCheckRuns", () => {
       id: 7,
       app_id: 123,
       app_slug: "labgate",
+    });
+  });
+});
+
+describe("approvalRecordCheck", () => {
+  it("writes a record on its own phase's check, the record itself as the external_id", () => {
+    const full = approvalRecordCheck("b".repeat(40), record);
+    expect(full.name).toBe("labgate/phase8");
+    expect(full.head_sha).toBe("b".repeat(40));
+    expect(decodeApproval(full.external_id)).toEqual(record);
+    const pilot = { ...record, phase: "pilot" as const };
+    expect(approvalRecordCheck(record.sha, pilot).name).toBe("labgate/pilot-dispatch");
+    expect(decodeApproval(approvalRecordCheck(record.sha, pilot).external_id)).toEqual(pilot);
+  });
+
+  it("an external_id that is not the prefix and a JSON object is no record", () => {
+    expect(decodeApproval("labgate-approval:[1,2]")).toBeUndefined();
+    expect(decodeApproval("labgate-approval:null")).toBeUndefined();
+    expect(decodeApproval("labgate-approval:{")).toBeUndefined();
+    expect(decodeCodeReviewState('labgate-code-review:"pending"')).toBeUndefined();
+    expect(decodeCodeReviewState(encodeCodeReviewState({ v: 1, dry_run: "fork" }))).toEqual({
+      v: 1,
+      dry_run: "fork",
     });
   });
 });

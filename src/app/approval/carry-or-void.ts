@@ -1,5 +1,5 @@
 import { changedFiles } from "../../github/changed-files.js";
-import { encodeApproval, holds, PHASE8_CHECK } from "../../github/check-run-protocol.js";
+import { approvalRecordCheck, holds } from "../../github/check-run-protocol.js";
 import { createCheckRun } from "../../github/check-runs.js";
 import type { PolicyContext } from "../../operations/load-context.js";
 import type { ApprovalView } from "../dashboard/dashboard-model.js";
@@ -41,13 +41,11 @@ export async function carryOrVoidApproval(
       deps.octokit,
       deps.repo,
       {
-        name: PHASE8_CHECK,
-        head_sha: after,
+        ...approvalRecordCheck(after, { ...record, state: "voided" }),
         status: "completed",
         conclusion: "neutral",
         title: "Approval voided by a code change",
         summary: `The approval by @${record.by} for \`${record.sha}\` no longer holds: ${reason}\n\nReview the new commits and comment \`/approve-phase8\` again to dispatch them.`,
-        external_id: encodeApproval({ ...record, state: "voided" }),
       },
       deps.clock(),
     );
@@ -60,13 +58,11 @@ export async function carryOrVoidApproval(
           deps.octokit,
           deps.repo,
           {
-            name: PHASE8_CHECK,
-            head_sha: sha,
+            ...approvalRecordCheck(sha, { ...record, state: "voided" }),
             status: "completed",
             conclusion: "neutral",
             title: "Approval voided by a later code change",
             summary: `The approval by @${record.by} for \`${record.sha}\` no longer holds: the branch moved on to \`${after.slice(0, 7)}\`, and ${reason}\n\nIt stays voided if the branch is pushed back to this commit: comment \`/approve-phase8 <full SHA>\` again to dispatch it.`,
-            external_id: encodeApproval({ ...record, state: "voided" }),
           },
           deps.clock(),
         );
@@ -77,13 +73,11 @@ export async function carryOrVoidApproval(
     deps.octokit,
     deps.repo,
     {
-      name: PHASE8_CHECK,
-      head_sha: after,
+      ...approvalRecordCheck(after, record),
       status: record.state === "completed" ? "completed" : "in_progress",
       ...(record.state === "completed" ? { conclusion: "success" as const } : {}),
       title: `Approved by @${record.by} for ${record.sha.slice(0, 7)}`,
       summary: `Approved by @${record.by} at ${record.at} for \`${record.sha}\`. \`${after.slice(0, 7)}\` only changes results or dispatch files, so the approval still holds.`,
-      external_id: encodeApproval(record),
     },
     deps.clock(),
   );

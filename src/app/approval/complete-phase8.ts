@@ -3,6 +3,7 @@ import { RESULTS_FILES, resultsFilePath, statePath } from "../../core/paths/layo
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import {
   type ApprovalRecord,
+  approvalRecordCheck,
   encodeApproval,
   holds,
   PHASE8_CHECK,
@@ -109,7 +110,7 @@ export async function completePhase8(
       await createCheckRun(
         deps.octokit,
         deps.repo,
-        { name: PHASE8_CHECK, head_sha: sha, ...output },
+        { ...approvalRecordCheck(sha, done), ...output },
         deps.clock(),
       );
   }

@@ -2,6 +2,7 @@ import { messageOf } from "../../core/failure/failure.js";
 import { branchHeadAt } from "../../github/branch-head-at.js";
 import {
   type ApprovalRecord,
+  approvalRecordCheck,
   encodeApproval,
   openRecords,
   PHASE8_CHECK,
@@ -94,12 +95,10 @@ export async function approvePhase8(
     deps.octokit,
     deps.repo,
     {
-      name: PHASE8_CHECK,
-      head_sha: sha,
+      ...approvalRecordCheck(sha, record),
       status: "in_progress",
       title: `Approved by @${user} for ${short} — dispatching`,
       summary: approvalSummary(c, record, auth.via),
-      external_id: encodeApproval(record),
     },
     deps.clock(),
   );

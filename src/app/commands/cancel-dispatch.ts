@@ -1,4 +1,4 @@
-import { encodeApproval, holds, PHASE8_CHECK } from "../../github/check-run-protocol.js";
+import { approvalRecordCheck, holds } from "../../github/check-run-protocol.js";
 import { createCheckRun } from "../../github/check-runs.js";
 import { cancelWorkflowRun, isActive } from "../../github/workflow-runs.js";
 import { dispatchRunsFor } from "../approval/dispatch-runs-for.js";
@@ -21,13 +21,11 @@ export async function cancelDispatch(c: PrCommandContext): Promise<CommandOutcom
       deps.octokit,
       deps.repo,
       {
-        name: PHASE8_CHECK,
-        head_sha: pr.headSha,
+        ...approvalRecordCheck(pr.headSha, { ...found.record, state: "cancelled" }),
         status: "completed",
         conclusion: "cancelled",
         title: `Cancelled by @${user}`,
         summary: `@${user} cancelled the dispatch approved by @${found.record.by}. Comment \`/approve-phase8\` to dispatch again.`,
-        external_id: encodeApproval({ ...found.record, state: "cancelled" }),
       },
       deps.clock(),
     );

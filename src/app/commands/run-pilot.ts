@@ -1,8 +1,8 @@
 import {
   type ApprovalRecord,
+  approvalRecordCheck,
   CHECK_NAMES,
   encodeApproval,
-  PILOT_DISPATCH_CHECK,
 } from "../../github/check-run-protocol.js";
 import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/check-runs.js";
 import { httpStatus } from "../../github/repo-ref.js";
@@ -64,12 +64,10 @@ export async function runPilot(c: PrCommandContext, stage?: number): Promise<Com
     deps.octokit,
     deps.repo,
     {
-      name: PILOT_DISPATCH_CHECK,
-      head_sha: pr.headSha,
+      ...approvalRecordCheck(pr.headSha, record),
       status: "in_progress",
       title: `Pilot started by @${user} for ${short} — dispatching`,
       summary,
-      external_id: encodeApproval(record),
     },
     deps.clock(),
   );
