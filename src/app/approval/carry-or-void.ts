@@ -37,34 +37,35 @@ export async function carryOrVoidApproval(
             .slice(0, 10)
             .map((f) => `\`${f}\``)
             .join(", ")}${outside.length > 10 ? ", …" : ""}.`;
-    await createCheckRun(
-      deps.octokit,
-      deps.repo,
-      {
-        ...approvalRecordCheck(after, { ...record, state: "voided" }),
-        status: "completed",
-        conclusion: "neutral",
-        title: "Approval voided by a code change",
-        summary: `The approval by @${record.by} for \`${record.sha}\` no longer holds: ${reason}\n\nReview the new commits and comment \`/approve-phase8\` again to dispatch them.`,
-      },
-      deps.clock(),
+    const voided = { ...record, state: "voided" as const };
+    const voidOn = (sha: string, title: string, summary: string) =>
+      createCheckRun(
+        deps.octokit,
+        deps.repo,
+        {
+          ...approvalRecordCheck(sha, voided),
+          status: "completed",
+          conclusion: "neutral",
+          title,
+          summary,
+        },
+        deps.clock(),
+      );
+    const lost = `The approval by @${record.by} for \`${record.sha}\` no longer holds`;
+    await voidOn(
+      after,
+      "Approval voided by a code change",
+      `${lost}: ${reason}\n\nReview the new commits and comment \`/approve-phase8\` again to dispatch them.`,
     );
     // The approved commit (and `before`, where the record was carried to it) gets the `voided`
     // record too: its newest record decides (latestApproval, the plan step), so a force-push back
     // to it finds the approval voided rather than standing (docs/security.md).
     for (const sha of new Set([record.sha, before]))
       if (sha !== after)
-        await createCheckRun(
-          deps.octokit,
-          deps.repo,
-          {
-            ...approvalRecordCheck(sha, { ...record, state: "voided" }),
-            status: "completed",
-            conclusion: "neutral",
-            title: "Approval voided by a later code change",
-            summary: `The approval by @${record.by} for \`${record.sha}\` no longer holds: the branch moved on to \`${after.slice(0, 7)}\`, and ${reason}\n\nIt stays voided if the branch is pushed back to this commit: comment \`/approve-phase8 <full SHA>\` again to dispatch it.`,
-          },
-          deps.clock(),
+        await voidOn(
+          sha,
+          "Approval voided by a later code change",
+          `${lost}: the branch moved on to \`${after.slice(0, 7)}\`, and ${reason}\n\nIt stays voided if the branch is pushed back to this commit: comment \`/approve-phase8 <full SHA>\` again to dispatch it.`,
         );
     return { kind: "voided", by: record.by, sha: record.sha, reason };
   }
