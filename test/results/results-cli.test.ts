@@ -20,7 +20,9 @@ describe("labgate aggregate / report / verify", () => {
     const report = await runCli(["report"], repo.dir);
     expect(report.code).toBe(0);
     expect(report.stdout).toContain("Design table (full phase");
-    expect(report.stdout).toMatch(/Ours \[ours\] +0\.8617 ± 0\.01258 \(n=3\) \* Δ \+0\.05 \(better\) vs base/);
+    expect(report.stdout).toMatch(
+      /Ours \[ours\] +0\.8617 ± 0\.01258 \(n=3\) \* Δ \+0\.05 \(better\) vs base/,
+    );
     expect(report.stdout).toMatch(/ours-big_s3 +failed +1 +non-zero exit 1: ValueError: bad shape/);
     expect(report.stdout).toMatch(/base-big_s3 +on_hold/);
 
