@@ -1,4 +1,4 @@
-// Merge + export (SPEC §4, §5): sidecars merged into the state, state.json written, then every
+// Merge + export (docs/dispatch-state.md, docs/results.md): sidecars merged into the state, state.json written, then every
 // results file exported (all_results.csv and provenance.json streamed, aggregates, README, chart),
 // for 10^4, 10^5 and 10^6 results (one result = one run with one metric). Each size runs in its
 // own child process so its peak RSS is its own. Baseline in the same run: a nested-loop merge

@@ -1,4 +1,4 @@
-// Webhook latency and API cost of the GitHub App (issue 5, SPEC §13): time from a webhook's
+// Webhook latency and API cost of the GitHub App (issue 5, docs/github-limits.md): time from a webhook's
 // receipt to its 2xx (p50, p99) and the GitHub API requests one `pull_request.synchronize` on the
 // example campaign costs; then the same with the server's durable inbox (issue 12: each delivery
 // written to SQLite, WAL + synchronous=FULL, before the 2xx), the requests of a push over a

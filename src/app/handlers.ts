@@ -45,7 +45,7 @@ const prKey = (d: EventDeps, pr: number) => `${d.repo.owner}/${d.repo.repo}#${pr
 
 /**
  * Every handler only decides whether an event matters and queues the work: the webhook is answered
- * before any API call is made (GitHub waits at most 10 s, SPEC §13).
+ * before any API call is made (GitHub waits at most 10 s, docs/github-limits.md).
  */
 export function onPullRequest(o: HandlerOptions) {
   return async (context: Context<"pull_request">) => {

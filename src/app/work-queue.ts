@@ -1,6 +1,6 @@
 /**
  * Where a webhook's slow work goes so the HTTP response does not wait for it (GitHub gives up on a
- * delivery after 10 s, SPEC §13). Jobs with the same key run one after another — every event of
+ * delivery after 10 s, docs/github-limits.md). Jobs with the same key run one after another — every event of
  * one PR is serialized, which is the in-process half of "two approvals at once start one
  * dispatch" — and jobs with different keys run concurrently.
  */

@@ -8,7 +8,7 @@ const QUERY_GPUS = [
 const QUERY_APPS = ["--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"];
 
 /**
- * The machine's GPUs (SPEC §8 query), or null when there is no `nvidia-smi` or it fails (no
+ * The machine's GPUs (docs/runners.md query), or null when there is no `nvidia-smi` or it fails (no
  * driver, no GPU): the runner then uses CPU slots. PATH is the given env's, so tests put a fake
  * `nvidia-smi` first on it.
  */

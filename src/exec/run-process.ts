@@ -10,7 +10,7 @@ import { describeProcs, RUN_MARK, RunGroup } from "./run-group.js";
 import { untrustedEnv } from "./untrusted-env.js";
 
 export interface RunProcessOptions {
-  /** argv[0] is the program; never run through a shell (SPEC §3). */
+  /** argv[0] is the program; never run through a shell (docs/definitions.md). */
   argv: readonly string[];
   cwd: string;
   /**

@@ -1,4 +1,4 @@
-/** The git trailers of a results commit (SPEC §5). */
+/** The git trailers of a results commit (docs/results.md). */
 export const SOURCE_COMMIT_TRAILER = "Labgate-Source-Commit";
 export const RUN_TRAILER = "Labgate-Run";
 

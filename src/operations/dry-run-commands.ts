@@ -17,7 +17,7 @@ export interface DryRunCommandsInput {
 
 /**
  * Runs each command once (argv, no shell) with a short timeout, on this machine: the gates
- * workflow runs it on a CPU runner of GitHub, never on the self-hosted GPU runners (SPEC §6).
+ * workflow runs it on a CPU runner of GitHub, never on the self-hosted GPU runners (docs/gates.md).
  * Outcomes keep the input order, so the verdict does not depend on which finished first.
  */
 export async function dryRunCommands(input: DryRunCommandsInput): Promise<DryRunOutcome[]> {

@@ -58,7 +58,7 @@ export interface NightlyCompareResult {
 }
 
 /**
- * SPEC §11: tonight's aggregated results against the previous night, best so far, stagnation and
+ * docs/nightly.md: tonight's aggregated results against the previous night, best so far, stagnation and
  * missed nights, written to `<results>/nightly/<date>/` with a trend chart. The history lives on
  * the `labgate/nightly` branch (and on the default branch once someone merges that PR); the
  * branch is rebuilt each night as ONE commit on the default branch's head holding every night,

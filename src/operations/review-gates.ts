@@ -51,7 +51,7 @@ export interface ReviewGatesResult {
 }
 
 /**
- * Runs the review gates of SPEC §6 over a workspace. Each gate is a pure function of the files
+ * Runs the review gates of docs/gates.md over a workspace. Each gate is a pure function of the files
  * (and, for code review, the dry-run outcomes); this use case only gathers their inputs.
  */
 export async function reviewGates(input: ReviewGatesInput): Promise<ReviewGatesResult> {

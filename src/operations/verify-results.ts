@@ -29,7 +29,7 @@ export interface VerifyOutcome {
 }
 
 /**
- * `labgate verify` (SPEC §5): every all_results.csv row's `git_commit` exists in history; the
+ * `labgate verify` (docs/results.md): every all_results.csv row's `git_commit` exists in history; the
  * results commit (the last commit that changed all_results.csv) names each of them in a
  * `Labgate-Source-Commit` trailer; and every result file's sha256 matches provenance.json.
  */

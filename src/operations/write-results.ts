@@ -75,7 +75,7 @@ export interface ExportOutcome {
 const READ_AHEAD = 64;
 
 /**
- * Writes every SPEC §5 output for the given state, in one pass over the runs: all_results.csv
+ * Writes every docs/results.md output for the given state, in one pass over the runs: all_results.csv
  * and provenance.json are streamed as each result file is read, so memory does not grow with
  * the number of rows; the aggregates, the README and the chart follow from the running stats.
  */

@@ -4,7 +4,7 @@ import { placeRuns } from "../../src/core/placement/place-runs.js";
 import { simulatePlacement } from "../../src/core/placement/simulate-placement.js";
 
 describe("parseNvidiaSmi", () => {
-  it("reads the SPEC §8 query and skips lines that do not parse", () => {
+  it("reads the docs/runners.md query and skips lines that do not parse", () => {
     const text =
       "0, NVIDIA A100-SXM4-80GB, 81920, 1024\n1, NVIDIA A100-SXM4-80GB, 81920, [N/A]\nWARNING: infoROM is corrupted\n";
     expect(parseNvidiaSmi(text)).toEqual([

@@ -15,7 +15,7 @@ const load = (d = validDefinitions()) => {
 };
 
 describe("run ids and expansion", () => {
-  it("builds ids exactly as SPEC §3", () => {
+  it("builds ids exactly as docs/definitions.md", () => {
     expect(runId("exp", {}, 3)).toBe("exp_s3");
     expect(runId("exp", { lr: 0.001, opt: "adam w" }, 1)).toBe("exp__lr-0.001__opt-adam-w_s1");
   });

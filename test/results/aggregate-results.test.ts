@@ -6,7 +6,7 @@ import { aggregateResults } from "../../src/operations/aggregate-results.js";
 import { clock, finishedStudy, logSink, RUN_URL } from "./results-fixture.js";
 
 describe("aggregateResults", () => {
-  it("writes every SPEC §5 output and commits them with state.json in one commit with trailers", async () => {
+  it("writes every docs/results.md output and commits them with state.json in one commit with trailers", async () => {
     const { repo, source, loaded, config } = await finishedStudy();
     const { log, warn } = logSink();
     const out = await aggregateResults(

@@ -8,7 +8,7 @@ import { csvLine, parseCsvLine } from "../../src/core/results/csv-field.js";
 import { stateEntry } from "../helpers/state-fixture.js";
 
 describe("all_results.csv", () => {
-  it("keeps the column contract: these names, in this order (SPEC §5)", () => {
+  it("keeps the column contract: these names, in this order (docs/results.md)", () => {
     expect(ALL_RESULTS_COLUMNS).toEqual([
       "exp_id",
       "method",

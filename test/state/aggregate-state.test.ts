@@ -51,7 +51,7 @@ describe("aggregateState: the state every shell's aggregate writes (issue #14)",
 });
 
 describe("StateEntry's fields are listed once, in its schema", () => {
-  it("the serializer writes the schema's SPEC fields in the schema's order, extension fields after", () => {
+  it("the serializer writes the schema's documented fields in the schema's order, extension fields after", () => {
     const entry = stateEntry({ id: "a_s1", boot_id: "b" });
     const line = [...serializeDispatchState({ project: "p", updated: "u", experiments: [entry] })]
       .join("")

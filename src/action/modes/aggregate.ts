@@ -5,7 +5,7 @@ import { defineMode, type ModeResult } from "../action-mode.js";
 import { markdownTable } from "../render-markdown.js";
 
 /**
- * `aggregate` (GitHub-hosted runner, `if: always()`): every shard's artifact merged, the SPEC §5
+ * `aggregate` (GitHub-hosted runner, `if: always()`): every shard's artifact merged, the docs/results.md
  * outputs committed as ONE commit to the PR branch with the provenance trailers. It re-plans with
  * the default branch's `.github/labgate.yml` read through the API, as the plan job did, never
  * the checkout's.

@@ -3,7 +3,7 @@ import { defineMode, type ModeResult } from "../action-mode.js";
 
 /**
  * `dry-run`: the code-review gate with the scripts' `--dry-run`, on a GitHub-hosted runner only —
- * PR code never runs on a self-hosted GPU machine before approval (SPEC §6, §7). It runs PR code,
+ * PR code never runs on a self-hosted GPU machine before approval (docs/gates.md, docs/approval.md). It runs PR code,
  * so it makes no GitHub API call at all, whatever token the step was given: the verdict goes to
  * the job summary and the job's status, which the labgate app reads back from the default
  * branch's gates workflow run (docs/security.md, "The code-review dry-run").

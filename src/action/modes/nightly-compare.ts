@@ -6,7 +6,7 @@ import type { ActionMode, ModeResult } from "../action-mode.js";
 import { configProblems } from "./config-problems.js";
 
 /**
- * `nightly-compare` (SPEC §11): tonight's aggregated results (already in the checkout) against the
+ * `nightly-compare` (docs/nightly.md): tonight's aggregated results (already in the checkout) against the
  * previous nights; writes `<results>/nightly/<date>/`, opens or updates the ONE draft PR from
  * `labgate/nightly`, and puts the same report in the job summary. A regression is reported, not
  * a red job: the `regressions` output lets a workflow decide otherwise.

@@ -1,6 +1,6 @@
 /**
  * Whether every changed path lies under the results or dispatch directories: such a push (the
- * aggregate step committing results back) keeps an approval; anything else voids it (SPEC §7).
+ * aggregate step committing results back) keeps an approval; anything else voids it (docs/approval.md).
  * An unusable directory setting ("", ".", "/") protects nothing.
  */
 export function outsideResultPaths(files: readonly string[], dirs: readonly string[]): string[] {

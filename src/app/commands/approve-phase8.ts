@@ -21,7 +21,7 @@ import { type CommandOutcome, done, refused } from "./command-outcome.js";
 import type { PrCommandContext } from "./pr-command-context.js";
 
 /**
- * `/approve-phase8 [sha]` (SPEC §7). Refuses forks, closed PRs, users without write access
+ * `/approve-phase8 [sha]` (docs/approval.md). Refuses forks, closed PRs, users without write access
  * (failing closed), self-approval when configured, a head other than the one the approver saw, and
  * commits whose gates are not all green. Idempotent per (PR, head SHA, phase): the approval lives
  * in the `labgate/phase8` check run of that SHA, and after creating its own record the handler
@@ -234,7 +234,7 @@ function approvalSummary(c: PrCommandContext, r: ApprovalRecord, via: string | u
 }
 
 /**
- * The approval is of the head the approver saw (SPEC §7): the commit they named, all 40 hex
+ * The approval is of the head the approver saw (docs/approval.md): the commit they named, all 40 hex
  * digits, or else the one the PR's branch pointed at when the comment was written, from GitHub's
  * own record of pushes (`branchHeadAt`). Either must still be the head. An abbreviated SHA pins
  * nothing: two commits sharing a 7-digit prefix are found in about a second, so the head could be

@@ -15,7 +15,7 @@ export type Authorization =
 /**
  * May `user` give commands that spend GPU time? Write access or more through the collaborator
  * permission API, or a configured approver (user or team). Any failure to ask denies: an outage
- * never grants (SPEC §7).
+ * never grants (docs/approval.md).
  */
 export async function authorize(
   deps: EventDeps,

@@ -16,7 +16,7 @@ import type { PrCommandContext } from "./pr-command-context.js";
 
 /**
  * `/run-pilot [stage]`: dispatches the pilot phase of the head commit once definitions and code
- * review are green (SPEC §1.3). Without a stage the runner goes stage by stage; with one, only that
+ * review are green (README.md). Without a stage the runner goes stage by stage; with one, only that
  * stage runs, and the dispatch carries a `stage` input. A pilot runs the PR's code on the
  * self-hosted runners as the full phase does, so it is approved as that is: a writer (and, where
  * `approvers.require_other_approver` asks, not the PR's author) starts it, and before the dispatch

@@ -6,7 +6,7 @@ export const DASHBOARD_MARKER = "<!-- labgate:dashboard -->";
 
 const ICON = { success: "✅", failure: "❌", neutral: "⏸️" } as const;
 
-/** The lab dashboard: one sticky PR comment (SPEC §1). Pure and deterministic. */
+/** The lab dashboard: one sticky PR comment (README.md). Pure and deterministic. */
 export function renderDashboard(m: DashboardModel): string {
   const out: string[] = [`## 🧪 labgate — lab dashboard`, ""];
   out.push(`Head \`${m.headSha.slice(0, 7)}\` · definitions \`${m.definitionsPath}\``, "");

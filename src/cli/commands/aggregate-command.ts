@@ -72,7 +72,7 @@ export async function aggregateCommand(ctx: CliContext, args: AggregateArgs): Pr
   }
 }
 
-/** This GitHub Actions run's URL when inside one, else `local:<host>` (SPEC §5 trailer). */
+/** This GitHub Actions run's URL when inside one, else `local:<host>` (docs/results.md trailer). */
 export function defaultRunUrl(env: NodeJS.ProcessEnv): string {
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
   if (GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID)

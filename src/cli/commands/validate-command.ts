@@ -8,7 +8,7 @@ import { printDiagnostics } from "../print-diagnostics.js";
 
 export const validateHelp = `labgate validate [definitions.json] [--config .github/labgate.yml]
 
-Checks the schema and the semantics of experiments/definitions.json (SPEC §3) and the config.
+Checks the schema and the semantics of experiments/definitions.json (docs/definitions.md) and the config.
 Exit 0 when valid (budget overruns are warnings), 1 with every error's file:line:column otherwise.`;
 
 export async function validateCommand(

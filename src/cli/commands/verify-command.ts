@@ -7,7 +7,7 @@ import { printDiagnostics } from "../print-diagnostics.js";
 
 export const verifyHelp = `labgate verify [--config .github/labgate.yml]
 
-Checks the provenance of experiments/results/ (SPEC §5):
+Checks the provenance of experiments/results/ (docs/results.md):
   - every all_results.csv row's git_commit exists in this repository's history;
   - the results commit (the last commit that changed all_results.csv) names each of those
     commits in a Labgate-Source-Commit trailer;

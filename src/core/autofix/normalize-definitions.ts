@@ -18,7 +18,7 @@ export type NormalizeResult =
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 
-/** Key orders from the zod schema, so the normalized file reads in the order the SPEC lists. */
+/** Key orders from the zod schema, so the normalized file reads in the order docs/definitions.md lists. */
 const ORDER = {
   top: Object.keys(Definitions.shape),
   hypothesis: Object.keys(Hypothesis.shape),

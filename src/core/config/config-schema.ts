@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Executor, SlurmPoolOptions } from "../slurm/slurm-pool-options.js";
 
 /**
- * `.github/labgate.yml` (SPEC §12). Every key has a default, so an absent file is a valid config.
+ * `.github/labgate.yml` (docs/config.md). Every key has a default, so an absent file is a valid config.
  * Keys are snake_case like definitions.json.
  */
 

@@ -1,4 +1,4 @@
-/** Placeholders a command may use (SPEC §3). `{params.NAME}` is checked against the experiment's params. */
+/** Placeholders a command may use (docs/definitions.md). `{params.NAME}` is checked against the experiment's params. */
 export const PLACEHOLDERS = [
   "exp_id",
   "run_id",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The zod schema of `experiments/definitions.json` (SPEC §3). It is the single source of truth:
+ * The zod schema of `experiments/definitions.json` (docs/definitions.md). It is the single source of truth:
  * `definitions.schema.json` is generated from it (`npm run schema`) and a test fails when stale.
  *
  * Every experiment field except `id` may come from `defaults`, so the *input* schema keeps them

@@ -1,7 +1,7 @@
 /**
  * Splits a command string into argv the way a POSIX shell would tokenize words — whitespace
  * separates, single quotes are literal, double quotes and backslashes escape — but nothing is
- * expanded and no shell ever runs it (SPEC §3). Shell operators are rejected because without a
+ * expanded and no shell ever runs it (docs/definitions.md). Shell operators are rejected because without a
  * shell they would silently become arguments.
  *
  * Hand-written (about 40 lines) rather than a dependency because we need the failure position

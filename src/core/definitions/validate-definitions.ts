@@ -30,7 +30,7 @@ export interface ValidationResult {
 export const MAX_RUNS = 1_000_000;
 
 /**
- * Schema and semantic validation of definitions.json (SPEC §3). Pure: text in, diagnostics out.
+ * Schema and semantic validation of definitions.json (docs/definitions.md). Pure: text in, diagnostics out.
  * Every diagnostic has the file, the JSON path, the line and column, and a fix.
  */
 export function validateDefinitions(

@@ -9,7 +9,7 @@ export interface DefinitionsGateInput {
 }
 
 /**
- * `labgate/definitions` (SPEC §6): the foundation's schema and semantic validation as a gate.
+ * `labgate/definitions` (docs/gates.md): the foundation's schema and semantic validation as a gate.
  * Errors block; warnings (a budget overrun, a stray `stage` on a full experiment) do not.
  */
 export function definitionsGate(input: DefinitionsGateInput): Verdict {

@@ -1,6 +1,6 @@
 import type { Verdict, VerdictReason } from "./verdict.js";
 
-/** GitHub's limit for a check run's `output.summary` and `output.text` (SPEC §13). */
+/** GitHub's limit for a check run's `output.summary` and `output.text` (docs/github-limits.md). */
 export const MAX_CHECK_TEXT = 65_535;
 /** One reason or cell longer than this is cut, so a single huge message cannot crowd out the rest. */
 const MAX_CELL = 1_000;

@@ -1,4 +1,4 @@
-/** The PR checks labgate runs (SPEC §6). The check run's name is `labgate/<gate>`. */
+/** The PR checks labgate runs (docs/gates.md). The check run's name is `labgate/<gate>`. */
 export const GATES = ["definitions", "code-review", "design-debate", "pilot"] as const;
 export type GateId = (typeof GATES)[number];
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * One row of `experiments/results/aggregated.json` as the nightly comparison reads it (SPEC §5:
+ * One row of `experiments/results/aggregated.json` as the nightly comparison reads it (docs/results.md:
  * per exp_id, method, dataset, metric: n, mean, std, min, max, best, delta_vs_baseline). Only the
  * fields the comparison needs are required; anything else the aggregate step adds is ignored, so a
  * new column there never breaks a nightly.

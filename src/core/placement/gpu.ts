@@ -8,7 +8,7 @@ export interface Gpu {
 
 /**
  * Parses `nvidia-smi --query-gpu=index,name,memory.total,memory.used --format=csv,noheader,nounits`
- * (SPEC §8). Lines that do not parse (a driver warning, "[N/A]") are skipped, not fatal.
+ * (docs/runners.md). Lines that do not parse (a driver warning, "[N/A]") are skipped, not fatal.
  */
 export function parseNvidiaSmi(text: string): Gpu[] {
   const gpus: Gpu[] = [];

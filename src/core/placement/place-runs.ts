@@ -83,7 +83,7 @@ function hold(lanes: Lane[], need: number): void {
 }
 
 /**
- * Decides which pending runs start now and on which GPU (SPEC §8). Called by the runner every
+ * Decides which pending runs start now and on which GPU (docs/runners.md). Called by the runner every
  * time a run finishes or a new run is queued; pure, so the benchmark simulates it unchanged.
  *
  * - A run goes on a GPU only where `free_mb >= vram_mb x 1.2`; several runs share a GPU when

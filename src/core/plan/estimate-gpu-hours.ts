@@ -15,7 +15,7 @@ export interface PilotEstimateInput {
   platformFactor: number;
 }
 
-/** SPEC §8: `max(pilot_minutes / 60 x full_samples / pilot_samples x platform_factor x 1.2, 0.5)` hours. */
+/** docs/runners.md: `max(pilot_minutes / 60 x full_samples / pilot_samples x platform_factor x 1.2, 0.5)` hours. */
 export function estimateFromPilot(i: PilotEstimateInput): number {
   return Math.max(
     (i.pilotMinutes / 60) * (i.fullSamples / i.pilotSamples) * i.platformFactor * 1.2,

@@ -30,7 +30,7 @@ export function countRuns(exp: ResolvedExperiment): number {
   return n;
 }
 
-/** Expands experiments into runs: one per (params combination x seed), SPEC §3. */
+/** Expands experiments into runs: one per (params combination x seed), docs/definitions.md. */
 export function expandRuns(
   experiments: readonly ResolvedExperiment[],
   opts: ExpandOptions,

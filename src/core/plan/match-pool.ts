@@ -1,6 +1,6 @@
 import type { RunnerPool } from "../config/config-schema.js";
 
-/** Free memory a run needs on a GPU: vram_mb x 1.2 (SPEC §8). */
+/** Free memory a run needs on a GPU: vram_mb x 1.2 (docs/runners.md). */
 export const VRAM_HEADROOM = 1.2;
 
 /** The first pool (config order) whose labels include every label the run asks for and whose GPUs fit it. */

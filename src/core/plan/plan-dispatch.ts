@@ -9,7 +9,7 @@ import { fitShards } from "./fit-shards.js";
 import { matchPool, VRAM_HEADROOM } from "./match-pool.js";
 import type { PlannedRun } from "./planned-run.js";
 
-/** GitHub runs at most 256 jobs from one matrix (SPEC §13). */
+/** GitHub runs at most 256 jobs from one matrix (docs/github-limits.md). */
 export const MAX_MATRIX_JOBS = 256;
 
 export interface PlanFilter {
@@ -87,7 +87,7 @@ export function selectExperiments(
 }
 
 /**
- * Plans a dispatch (SPEC §3, §8): expands runs, assigns each to a runner pool, and balances each
+ * Plans a dispatch (docs/definitions.md, docs/runners.md): expands runs, assigns each to a runner pool, and balances each
  * pool's runs into shards by estimated hours, never more than 256 shards in all.
  * Deterministic: a runner job recomputes the same plan from the same commit to find its shard.
  */
@@ -162,7 +162,7 @@ export function planDispatch(input: PlanInput): PlanResult {
     poolRuns[p]?.push(i);
     poolHours[p] = (poolHours[p] ?? 0) + run.expected_duration_hours;
   });
-  // Stage N+1 of the pilots runs only after stage N passed (SPEC §3), and only one job sees all
+  // Stage N+1 of the pilots runs only after stage N passed (docs/definitions.md), and only one job sees all
   // of a stage's outcomes: a plan spanning several pilot stages keeps each pool's runs in one
   // shard. (Dispatch one stage at a time, `/run-pilot N`, to spread a stage over machines.)
   const pilotStages = new Set(runs.filter((r) => r.phase === "pilot").map((r) => r.stage));

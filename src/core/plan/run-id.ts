@@ -7,14 +7,14 @@ export function idPart(value: Scalar): string {
   return String(value).replace(UNSAFE, "-");
 }
 
-/** `<exp_id>[__<k>-<v>...]` — the experiment id with its params, used as `exp_id` in results (SPEC §5). */
+/** `<exp_id>[__<k>-<v>...]` — the experiment id with its params, used as `exp_id` in results (docs/results.md). */
 export function variantId(expId: string, params: Readonly<Record<string, Scalar>>): string {
   let id = expId;
   for (const [k, v] of Object.entries(params)) id += `__${idPart(k)}-${idPart(v)}`;
   return id;
 }
 
-/** `run_id = <exp_id>[__<k>-<v>...]_s<seed>` (SPEC §3). */
+/** `run_id = <exp_id>[__<k>-<v>...]_s<seed>` (docs/definitions.md). */
 export function runId(
   expId: string,
   params: Readonly<Record<string, Scalar>>,

@@ -12,7 +12,7 @@ import {
 import { type Difference, meanCi95, pairedDifference, welchDifference } from "./seed-statistics.js";
 import type { Series, StatsAccumulator } from "./stats-accumulator.js";
 
-/** One row of aggregated.csv / aggregated.json (SPEC §5). */
+/** One row of aggregated.csv / aggregated.json (docs/results.md). */
 export interface AggregatedRow {
   exp_id: string;
   method: string;

@@ -2,7 +2,7 @@ import { csvLine } from "./csv-field.js";
 import { type RunResult, variantOf } from "./run-result.js";
 
 /**
- * The columns of all_results.csv, in order (SPEC §5). Downstream scripts read the first ten by
+ * The columns of all_results.csv, in order (docs/results.md). Downstream scripts read the first ten by
  * name and position: this order is a contract, tested as one. Add columns only at the end.
  */
 export const ALL_RESULTS_COLUMNS = [

@@ -35,7 +35,7 @@ export interface PilotVerdict {
 }
 
 /**
- * SPEC §3: a pilot run passes when it ends `done` and meets its `pass_criterion` (no criterion:
+ * docs/definitions.md: a pilot run passes when it ends `done` and meets its `pass_criterion` (no criterion:
  * `done` is enough). `beats_baseline` compares the run's value with the mean of the baseline
  * method's `done` runs on the same dataset — those of the same phase when there are any, so a
  * pilot is compared with pilots — in the metric's direction.

@@ -1,6 +1,6 @@
 import type { StateEntry } from "../state/state-entry.js";
 
-/** One run's provenance (SPEC §5): where and from what its result file came, and its sha256. */
+/** One run's provenance (docs/results.md): where and from what its result file came, and its sha256. */
 export interface ProvenanceRecord {
   run_id: string;
   exp_id: string;

@@ -35,7 +35,7 @@ export interface ResultsSummary {
 /** At most this many rows in the README's per-experiment table; aggregated.csv has them all. */
 export const README_MAX_ROWS = 200;
 
-/** The results folder's README.md (SPEC §5): what a researcher sees browsing it on GitHub. */
+/** The results folder's README.md (docs/results.md): what a researcher sees browsing it on GitHub. */
 export function renderResultsReadme(s: ResultsSummary): string {
   const out: string[] = [];
   out.push(`# Results: ${s.title}`, "");

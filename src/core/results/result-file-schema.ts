@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The contract with an experiment script (SPEC §3): it writes `{result_file}` as
+ * The contract with an experiment script (docs/definitions.md): it writes `{result_file}` as
  * `{ "metrics": { name: number }, "meta": { ... } }`. `meta` may carry `wandb_run_id`,
  * `hf_artifact_url` and anything else; it is kept as is.
  */

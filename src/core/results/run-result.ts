@@ -7,7 +7,7 @@ export interface RunResult {
   entry: StateEntry;
   result: ResultFile;
   sha256: string;
-  /** `<results_dir>/runs/<run_id>.json`: where the raw result file is committed (SPEC §5). */
+  /** `<results_dir>/runs/<run_id>.json`: where the raw result file is committed (docs/results.md). */
   path: string;
 }
 

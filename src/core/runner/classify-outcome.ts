@@ -11,7 +11,7 @@ export interface AttemptOutcome {
   spawnError: string | null;
 }
 
-/** Whether the result file was there and matched the contract (SPEC §3). */
+/** Whether the result file was there and matched the contract (docs/definitions.md). */
 export type ResultCheck =
   | { kind: "ok" }
   | { kind: "missing" }
@@ -86,7 +86,7 @@ const OOM_TEXT =
   /CUDA out of memory|CUDA error: out of memory|OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED|RESOURCE_EXHAUSTED: Out of memory/i;
 
 /**
- * Turns one attempt into a status and a one-line reason (SPEC §4, §8). Order matters: a run
+ * Turns one attempt into a status and a one-line reason (docs/dispatch-state.md, docs/runners.md). Order matters: a run
  * stopped by us (cancel, timeout) is reported as such even though it also died of a signal;
  * exit 137 is SIGKILL, which on a GPU machine is almost always the OOM killer, so it reads as
  * out-of-memory, as does a CUDA out-of-memory message at the end of the log.

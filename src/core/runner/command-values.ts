@@ -1,6 +1,6 @@
 import type { PlannedRun } from "../plan/planned-run.js";
 
-/** The placeholder values of one run's command (SPEC §3), each inserted as data into its argument. */
+/** The placeholder values of one run's command (docs/definitions.md), each inserted as data into its argument. */
 export function commandValues(run: PlannedRun): Record<string, string> {
   const values: Record<string, string> = {
     exp_id: run.exp_id,

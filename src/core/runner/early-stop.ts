@@ -7,7 +7,7 @@ export interface EarlyStopDecision {
 }
 
 /**
- * SPEC §8: after each finished run, an experiment whose `early_stop` rule is met has its
+ * docs/runners.md: after each finished run, an experiment whose `early_stop` rule is met has its
  * remaining runs cancelled. The rule is met when the mean of `metric` over at least `min_runs`
  * finished (`done`) runs is below/above the threshold. Runs without the metric do not count.
  */

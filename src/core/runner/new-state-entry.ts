@@ -1,7 +1,7 @@
 import type { PlannedRun } from "../plan/planned-run.js";
 import type { StateEntry } from "../state/state-entry.js";
 
-/** The state entry of a run about to be queued: every SPEC §4 field present, unknowns null. */
+/** The state entry of a run about to be queued: every docs/dispatch-state.md field present, unknowns null. */
 export function newStateEntry(
   run: PlannedRun,
   init: {

@@ -17,7 +17,7 @@ export interface PickInput {
 }
 
 /**
- * Which pending runs start now (SPEC §8). Without GPUs, runs take CPU slots, longest first. With
+ * Which pending runs start now (docs/runners.md). Without GPUs, runs take CPU slots, longest first. With
  * GPUs, runs that need GPU memory go through the foundation's `placeRuns` (fits with 1.2x
  * headroom, packs, waits rather than overcommits); runs with `vram_mb` 0 take CPU slots.
  */

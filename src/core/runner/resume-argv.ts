@@ -25,7 +25,7 @@ export function withResumeArgs(argv: readonly string[], resumeArgs: readonly str
 
 /**
  * A retry continues from the checkpoint: `--resume` is appended when the script supports it
- * (SPEC §8) and the command does not already pass it.
+ * (docs/runners.md) and the command does not already pass it.
  */
 export function withResume(argv: readonly string[], scriptSupportsResume: boolean): string[] {
   if (!scriptSupportsResume || argv.includes("--resume")) return [...argv];

@@ -1,6 +1,6 @@
 import type { PilotVerdict } from "../results/pilot-pass.js";
 
-/** The order runs go in: pilot stages 1, 2, 3, then the full phase (SPEC §1, §3). */
+/** The order runs go in: pilot stages 1, 2, 3, then the full phase (README.md, docs/definitions.md). */
 export interface Step {
   /** "pilot stage 1" ... "full" */
   label: string;
@@ -38,7 +38,7 @@ export interface StageVerdict {
   failures: { run_id: string; reason: string }[];
 }
 
-/** A stage passes when all its runs pass (SPEC §3). */
+/** A stage passes when all its runs pass (docs/definitions.md). */
 export function stageVerdict(
   verdicts: readonly { run_id: string; verdict: PilotVerdict }[],
 ): StageVerdict {

@@ -1,7 +1,7 @@
 import { ARCHIVED_PILOT_PHASE } from "./merge-sidecars.js";
 import type { StateEntry } from "./state-entry.js";
 
-/** Every `pilot` entry archived (`phase: "pilot (archived)"`), never deleted (SPEC §4). */
+/** Every `pilot` entry archived (`phase: "pilot (archived)"`), never deleted (docs/dispatch-state.md). */
 export function archivePilots(entries: ReadonlyMap<string, StateEntry>): Map<string, StateEntry> {
   const next = new Map<string, StateEntry>();
   for (const [id, e] of entries)
@@ -10,7 +10,7 @@ export function archivePilots(entries: ReadonlyMap<string, StateEntry>): Map<str
 }
 
 /**
- * Adds a dispatch's entries to the state (SPEC §4). Before a `full` dispatch adds its entries,
+ * Adds a dispatch's entries to the state (docs/dispatch-state.md). Before a `full` dispatch adds its entries,
  * every pilot entry is archived. An entry already in the state keeps its progress (a resumed
  * dispatch must not forget what finished); only entries new to the state are added. A pilot
  * dispatch that names an archived pilot again brings it back as `pilot`, with its progress.

@@ -13,7 +13,7 @@ export interface MergeResult {
 }
 
 /**
- * Merges runner sidecars into the state's entries (SPEC §4): a sidecar field that is not null
+ * Merges runner sidecars into the state's entries (docs/dispatch-state.md): a sidecar field that is not null
  * overrides — except `reason`, `exit_code` and `finished`, which follow the sidecar's status. Linear in runs + sidecars (one Map lookup each). Sidecars are applied in the order
  * given, so a later sidecar for the same run wins; they may be streamed (any iterable). An
  * archived pilot stays archived: a stale sidecar written before the full dispatch must not

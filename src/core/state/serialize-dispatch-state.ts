@@ -4,7 +4,7 @@ import { STATE_ENTRY_FIELDS } from "./state-entry-schema.js";
 /** The documented field order (the schema's); extension fields follow in the order they came. */
 const FIELD_ORDER = STATE_ENTRY_FIELDS;
 
-/** True when the SPEC fields come first, in order, and none is missing: no copy needed. */
+/** True when the documented fields (docs/dispatch-state.md) come first, in order, and none is missing: no copy needed. */
 function inCanonicalOrder(src: Record<string, unknown>): boolean {
   let i = 0;
   for (const k in src) {

@@ -106,7 +106,7 @@ const DEFAULTS: Record<string, unknown> = Object.fromEntries(
 
 /**
  * A sidecar `dispatch/<run_id>.status.json`. The runner writes a whole entry, but only `id` is
- * required: a field that is absent or null leaves the state's value alone (SPEC §4).
+ * required: a field that is absent or null leaves the state's value alone (docs/dispatch-state.md).
  */
 export const SidecarSchema = z
   .looseObject(bareShape)

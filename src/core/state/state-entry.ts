@@ -1,6 +1,6 @@
 export type { DispatchState, StateEntry } from "./state-entry-schema.js";
 
-/** SPEC §4: pending -> queued -> running -> done | failed | on_hold | cancelled. */
+/** docs/dispatch-state.md: pending -> queued -> running -> done | failed | on_hold | cancelled. */
 export const RUN_STATUSES = [
   "pending",
   "queued",

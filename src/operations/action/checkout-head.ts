@@ -2,7 +2,7 @@ import { messageOf } from "../../core/failure/failure.js";
 import { GitRepo } from "../../git/git-repo.js";
 
 /**
- * SPEC §7: dispatch runs the approved SHA and nothing else. Returns a message naming both SHAs
+ * docs/approval.md: dispatch runs the approved SHA and nothing else. Returns a message naming both SHAs
  * when the checkout in `cwd` is anything else, or undefined when it matches.
  */
 export async function checkoutMismatch(cwd: string, sha: string): Promise<string | undefined> {

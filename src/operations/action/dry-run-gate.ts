@@ -8,7 +8,7 @@ export interface DryRunGateInput {
 }
 
 /**
- * The code-review gate with its dry-runs (SPEC §6), on a GitHub-hosted CPU runner. It returns the
+ * The code-review gate with its dry-runs (docs/gates.md), on a GitHub-hosted CPU runner. It returns the
  * verdict and writes nothing anywhere: the gates workflow's job holds no token, and the labgate app
  * reads the job's conclusion back through the API (docs/security.md, "The code-review dry-run").
  */

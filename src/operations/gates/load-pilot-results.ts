@@ -19,7 +19,7 @@ export interface LoadedPilotResults {
  * `<results_dir>/runs/<run_id>.json`, read through the workspace. The path is the plan's
  * (`runResultPath` of the entry's id, which the state schema holds to a run id); an entry's
  * `result_file` is data the PR wrote and is never read (docs/security.md, "Paths come from the
- * plan"). Active pilots when there are any; once a full dispatch has archived them (SPEC §4), the
+ * plan"). Active pilots when there are any; once a full dispatch has archived them (docs/dispatch-state.md), the
  * archived ones — they are still the latest pilot evidence, and the gate would otherwise fall back
  * to PENDING after a campaign.
  */

@@ -12,7 +12,7 @@ import { headSha, shaMatches, uncommittedFiles } from "../../git/working-tree.js
 import { isInside } from "../contained-files.js";
 import { MAX_CLOSURE_FILES } from "../read-import-closure.js";
 
-/** The checkout is not what the results would claim: refuse to start (SPEC §7, issue 3). */
+/** The checkout is not what the results would claim: refuse to start (docs/approval.md, issue 3). */
 export class SourceRefusal extends Error {}
 
 /**

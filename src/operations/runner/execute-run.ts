@@ -59,7 +59,7 @@ export interface FinishedRun {
 }
 
 /**
- * Runs one run to a final status (SPEC §8): argv without a shell, its own capped log under
+ * Runs one run to a final status (docs/runners.md): argv without a shell, its own capped log under
  * `.labgate/logs/<run_id>.log` (retries append), a time limit after which it is `on_hold`,
  * retries with `--resume` after a failure, the result file checked against the contract, and the
  * sidecar saved at every status change.
@@ -210,7 +210,7 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
 }
 
 /**
- * Reads and validates a result file (SPEC §3 contract): `rel`, under `cwd`, read only when it is a
+ * Reads and validates a result file (docs/definitions.md contract): `rel`, under `cwd`, read only when it is a
  * regular file inside the repository of at most `maxBytes` (the config's `max_result_file_mb`); a
  * symbolic link, a folder, a file over the cap or a path leading out of the repository is
  * `invalid` and `refused`.

@@ -18,7 +18,7 @@ interface Tracked {
 
 /**
  * Live view of the machine's GPUs for the runner: free memory for placement and each run's peak
- * memory (SPEC §8, issue 3). Free memory on a GPU = total − memory used by other tenants − what
+ * memory (docs/runners.md, issue 3). Free memory on a GPU = total − memory used by other tenants − what
  * our running runs reserved, so a run that has not allocated yet still counts and nothing is
  * overcommitted while a newly started run warms up.
  */

@@ -30,7 +30,7 @@ export interface SchedulerContext extends ExecuteRunContext {
 }
 
 /**
- * The live loop (SPEC §8): start what fits, wait for a run to finish (or for GPU room), start
+ * The live loop (docs/runners.md): start what fits, wait for a run to finish (or for GPU room), start
  * again. After each finished run, an experiment whose `early_stop` rule is met has its queued
  * runs cancelled and its running ones stopped. When the campaign's signal aborts (Ctrl+C), queued
  * runs are cancelled and running ones stopped; every run ends in a final status.

@@ -21,7 +21,7 @@ export interface StepsInput {
 }
 
 /**
- * Pilot stage 1, 2, 3, then full (SPEC §3): a stage runs only after the one before passed,
+ * Pilot stage 1, 2, 3, then full (docs/definitions.md): a stage runs only after the one before passed,
  * judged by `pilotPass` on every run of the stage (those done earlier included). Runs of a step
  * that does not run — a failed gate before it, or Ctrl+C — are marked `cancelled` with why.
  */

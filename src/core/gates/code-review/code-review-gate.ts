@@ -74,7 +74,7 @@ export function scriptCandidates(commands: readonly CommandUse[]): string[] {
 }
 
 /**
- * `labgate/code-review` (SPEC §6): for every script a command runs, the required flags are
+ * `labgate/code-review` (docs/gates.md): for every script a command runs, the required flags are
  * accepted, no checkpoint or result path is hard-coded, no secret is committed; then every
  * distinct command's `--dry-run` passed. CODE_APPROVED or CODE_REVISE with the blocking items;
  * DRY_RUN_PENDING (neutral) when the static checks pass and the dry-runs have not run yet.

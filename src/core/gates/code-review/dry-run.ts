@@ -27,7 +27,7 @@ export interface DryRunOutcome extends DryRunCommand {
 
 /**
  * Each distinct command template runs once with `--dry-run`, or the experiment's own spelling of
- * it (`script_flags.dry_run`; none when that is null), (SPEC §6): filled with the values of
+ * it (`script_flags.dry_run`; none when that is null), (docs/gates.md): filled with the values of
  * the first run of the first experiment that uses it, checkpoints and result files under `tmpDir`
  * so a misbehaving dry-run cannot write into the repository.
  */

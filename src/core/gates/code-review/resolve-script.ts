@@ -1,5 +1,5 @@
 /**
- * Which script a command runs (SPEC §6, code review): a python file or `python -m` module, a node
+ * Which script a command runs (docs/gates.md, code review): a python file or `python -m` module, a node
  * file, or a shell script. Static: reads argv only, never the file system.
  */
 export type ScriptLanguage = "python" | "node" | "shell";

@@ -2,7 +2,7 @@ import type { DebateContext } from "./debate-input.js";
 import type { Finding } from "./debate-role.js";
 
 /**
- * Completionist — coverage against the claims (SPEC §6). Only `full` experiments count: pilots
+ * Completionist — coverage against the claims (docs/gates.md). Only `full` experiments count: pilots
  * are smoke tests, not evidence.
  *
  * | finding | verdict |

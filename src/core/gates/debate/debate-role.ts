@@ -1,6 +1,6 @@
 import type { VerdictReason } from "../verdict.js";
 
-/** The four reviewers of the design debate (SPEC §6), in the order they speak. */
+/** The four reviewers of the design debate (docs/gates.md), in the order they speak. */
 export const DEBATE_ROLES = [
   "skeptic",
   "completionist",

@@ -36,7 +36,7 @@ export function debateFindings(input: DebateInput): Record<DebateRole, Finding[]
 }
 
 /**
- * `labgate/design-debate` (SPEC §6): four reviewers, each PASS | REVISE | REJECT. The gate passes
+ * `labgate/design-debate` (docs/gates.md): four reviewers, each PASS | REVISE | REJECT. The gate passes
  * when all four PASS, or at most one REVISEs and none REJECTs. Which findings give REVISE and
  * which REJECT is tabled in each role's file (skeptic.ts, completionist.ts,
  * reproducibility-hawk.ts, narrative-enforcer.ts).

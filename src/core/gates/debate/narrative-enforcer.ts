@@ -3,7 +3,7 @@ import type { Finding } from "./debate-role.js";
 
 /**
  * Narrative Enforcer — every experiment serves a claim, and every claim is measured the way its
- * experiments report (SPEC §6).
+ * experiments report (docs/gates.md).
  *
  * | finding | verdict |
  * | --- | --- |

@@ -14,7 +14,7 @@ const FRAMEWORKS: [RegExp, string, RegExp][] = [
 ];
 
 /**
- * Reproducibility Hawk (SPEC §6).
+ * Reproducibility Hawk (docs/gates.md).
  *
  * | finding | verdict |
  * | --- | --- |

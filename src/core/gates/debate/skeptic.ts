@@ -6,7 +6,7 @@ import type { DebateContext } from "./debate-input.js";
 import type { Finding } from "./debate-role.js";
 
 /**
- * Skeptic — feasibility (SPEC §6).
+ * Skeptic — feasibility (docs/gates.md).
  *
  * | finding | verdict |
  * | --- | --- |

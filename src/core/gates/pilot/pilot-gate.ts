@@ -13,7 +13,7 @@ const CONCLUSION = {
 } as const;
 
 /**
- * `labgate/pilot` (SPEC §6): the pilot results table and the synthesis — totals, passed, failed,
+ * `labgate/pilot` (docs/gates.md): the pilot results table and the synthesis — totals, passed, failed,
  * best result with delta vs baseline, failure analysis, and PROCEED / ITERATE / ROLLBACK with the
  * rule that decided it (see `synthesizePilot`). PENDING (neutral) until a pilot run finishes.
  */

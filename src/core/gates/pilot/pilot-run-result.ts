@@ -1,6 +1,6 @@
 /**
  * One finished (or unfinished) pilot run as the pilot gate sees it: the dispatch state entry joined
- * with its result file's metrics. `status` is a SPEC §4 status; `reason` the one-line failure reason.
+ * with its result file's metrics. `status` is a docs/dispatch-state.md status; `reason` the one-line failure reason.
  */
 export interface PilotRunResult {
   run_id: string;

@@ -65,7 +65,7 @@ export interface PilotSynthesis {
 }
 
 /**
- * The pilot synthesis of SPEC §6. Every planned pilot run (experiments x params x seeds) gets a
+ * The pilot synthesis of docs/gates.md. Every planned pilot run (experiments x params x seeds) gets a
  * row, joined with its result when there is one; a run passes when `pilotPass` says so.
  *
  * The recommendation, thresholds from `.github/labgate.yml` `gates.pilot`:
