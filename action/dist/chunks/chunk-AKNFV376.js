@@ -1,0 +1,3 @@
+import { createRequire as __labgateCreateRequire } from 'node:module';
+const require = __labgateCreateRequire(import.meta.url);
+var i=class{n=0;mean=0;m2=0;min=Number.POSITIVE_INFINITY;max=Number.NEGATIVE_INFINITY;add(s){this.n++;let e=s-this.mean;this.mean+=e/this.n,this.m2+=e*(s-this.mean),s<this.min&&(this.min=s),s>this.max&&(this.max=s)}get std(){return this.n>1?Math.sqrt(this.m2/(this.n-1)):0}},d=class{series=new Map;add(s,e,n,a){let r=`${s}\0${e.method}\0${e.dataset}\0${n}`,t=this.series.get(r);t===void 0&&(t={key:{exp_id:s,experiment:e.exp_id,phase:e.phase,method:e.method,dataset:e.dataset,metric:n},stats:new i,seeds:[],values:[]},this.series.set(r,t)),t.stats.add(a),t.seeds.push(e.seed??null),t.values.push(a)}};export{i as a,d as b};

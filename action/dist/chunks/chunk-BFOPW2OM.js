@@ -1,0 +1,3 @@
+import { createRequire as __labgateCreateRequire } from 'node:module';
+const require = __labgateCreateRequire(import.meta.url);
+function c(t){let s={exp_id:t.exp_id,run_id:t.run_id,seed:String(t.seed),method:t.method,dataset:t.dataset,checkpoint_dir:t.checkpoint_dir,result_file:t.result_file};for(let[o,e]of Object.entries(t.params))s[`params.${o}`]=String(e);return s}function d(t,s,o){let e=[],a=(n,i)=>i===n||i.startsWith(`${n}/`);for(let n of t.slice(1)){let i=n.startsWith("-")&&n.includes("=")?n.slice(n.indexOf("=")+1):n;if(!i.startsWith("/"))continue;let r=i.replace(/\/+$/,"")||"/";a(s,r)||a(o,r)||e.includes(r)||e.push(r)}return e}export{c as a,d as b};

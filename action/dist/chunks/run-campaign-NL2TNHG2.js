@@ -1,3 +1,0 @@
-import { createRequire as __labgateCreateRequire } from 'node:module';
-const require = __labgateCreateRequire(import.meta.url);
-import{b as a}from"./chunk-WNXI2E4G.js";import"./chunk-SM3DQXBZ.js";import"./chunk-LSJCKGJR.js";import"./chunk-TOKUQDBR.js";import"./chunk-FXGH4UE4.js";import"./chunk-2SYKAZNG.js";import"./chunk-DYA5BHSB.js";import"./chunk-3LF5CLOF.js";import"./chunk-TD6Z6L3E.js";import"./chunk-RUMZSIHN.js";import"./chunk-XWWZ6STO.js";import"./chunk-H6CH2ZQ2.js";import"./chunk-XL3I4YMW.js";import"./chunk-YGEDD4GU.js";import"./chunk-HEFLXVFC.js";import"./chunk-54Q2MBPX.js";import"./chunk-YPFYDMG7.js";import"./chunk-NMIG4LH2.js";export{a as runCampaign};
