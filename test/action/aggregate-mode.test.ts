@@ -284,6 +284,78 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     expect(state.experiments.filter((e: any) => e.status === "done")).toHaveLength(4);
   }, 120_000);
 
+  it("starts the next wave once its results are committed: workflow_dispatch of the dispatch workflow on the default branch with wave N+1", async () => {
+    const files = campaignFiles();
+    const config = `${files[".github/labgate.yml"]}dispatch:\n  max_job_hours: 0.025\n`;
+    files[".github/labgate.yml"] = config;
+    const repo = repoWithBranch(files);
+    const store = tempDir("labgate-artifacts-");
+    for (const shard of ["0", "1"]) {
+      const run = await runBundledAction(
+        { mode: "run", policy: policyInput(config), sha: repo.head, shard },
+        { GITHUB_WORKSPACE: checkout(repo.bare), LABGATE_ARTIFACT_DIR: store },
+      );
+      expect(run.outputs.artifact).toBe(`labgate-shard-${shard}-attempt1`);
+    }
+    // The dispatch workflow's runs on the default branch: this one (wave 1), then what it starts.
+    const title = `labgate dispatch: PR #7 at ${repo.head} (full)`;
+    const dispatchRun = (id: number) => ({
+      id,
+      status: "queued",
+      conclusion: null,
+      html_url: `https://github.com/lab/study/actions/runs/${id}`,
+      head_sha: "0".repeat(40),
+      event: "workflow_dispatch",
+      head_branch: "main",
+      display_title: title,
+    });
+    const runs: any[] = [dispatchRun(500)];
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      defaultBranch: "main",
+      pulls: { 7: { ref: "pr-1", sha: repo.head } },
+      workflowRuns: { "labgate-dispatch.yml": runs },
+    });
+    const aggregate = () => {
+      // Each attempt's own checkout of the approved commit (the branch has moved since).
+      const job = checkout(repo.bare);
+      git(job, "checkout", "-q", repo.head);
+      return runBundledAction(
+        { mode: "aggregate", sha: repo.head, pr: "7", phase: "full", token: "t", wave: "1" },
+        {
+          GITHUB_WORKSPACE: job,
+          LABGATE_ARTIFACT_DIR: store,
+          GITHUB_API_URL: fake?.url ?? "",
+          GITHUB_RUN_ID: "500",
+        },
+      );
+    };
+    const run = await aggregate();
+    expect(run.code, run.log).toBe(0);
+    const dispatches = fake.requests.filter(
+      (r) => r.method === "POST" && r.path.endsWith("/dispatches"),
+    );
+    expect(dispatches).toHaveLength(1);
+    expect(dispatches[0]?.path).toBe(
+      "/repos/lab/study/actions/workflows/labgate-dispatch.yml/dispatches",
+    );
+    expect(dispatches[0]?.body).toEqual({
+      ref: "main",
+      inputs: { pr: "7", sha: repo.head, phase: "full", wave: "2" },
+    });
+    expect(run.summary).toContain("This was wave 1 of 2");
+    expect(run.summary).toContain("Started wave 2");
+    expect(run.summary).not.toContain("does not dispatch");
+    // A re-run of the job (the wave-2 run now listed) starts wave 2 no second time.
+    runs.unshift(dispatchRun(501));
+    const again = await aggregate();
+    expect(again.code, again.log).toBe(0);
+    expect(fake.requests.filter((r) => r.path.endsWith("/dispatches"))).toHaveLength(1);
+    expect(again.summary).toContain("wave 2 was started already");
+  }, 180_000);
+
   it("ends red with the reason when the branch keeps moving, and never forces", async () => {
     const repo = repoWithBranch(campaignFiles({ seeds: [1] }));
     const store = tempDir("labgate-artifacts-");

@@ -370,6 +370,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       }
       return [200, { ref: `refs/heads/${branch}`, object: { sha: body.sha, type: "commit" } }];
     }
+    // workflow_dispatch: accepted (204); the test reads the request from `requests`.
+    if (method === "POST" && /^\/actions\/workflows\/[^/]+\/dispatches$/.test(rest))
+      return [204, undefined];
     return [404, { message: `fake GitHub has no route for ${method} ${path}` }];
   }
 

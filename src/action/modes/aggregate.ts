@@ -1,4 +1,5 @@
 import { GitRepo } from "../../git/git-repo.js";
+import { dispatchNextWave } from "../../operations/action/dispatch-next-wave.js";
 import { pullRequestHead } from "../../operations/action/pull-request-head.js";
 import { loadContext } from "../../operations/load-context.js";
 import { defineMode, type ModeResult } from "../action-mode.js";
@@ -66,6 +67,39 @@ export const aggregateMode = defineMode({
       .map(([k, n]) => `${n} ${k}`)
       .join(", ");
     const notDone = r.entries.filter((e) => e.status !== "done");
+    const next = inputs.wave + 1;
+    // The next wave starts once this wave's results are committed; a re-run of this job whose
+    // first attempt started it starts nothing twice (dispatchNextWave looks for the run first).
+    let waveLine = "";
+    let waveFailure: string | undefined;
+    if (r.waves > inputs.wave) {
+      const left = `the runs of wave(s) ${next}-${r.waves} have not run yet`;
+      if (r.commitError)
+        waveLine = `${left}; wave ${next} starts once this wave's results are committed (re-run this job).`;
+      else if (inputs.pr === undefined)
+        waveLine = `${left}; without the \`pr\` input labgate cannot start wave ${next}: dispatch \`${policy.config.dispatch_workflow}\` with \`wave: ${next}\` by hand.`;
+      else {
+        const started = await dispatchNextWave(octokit(), repo, {
+          pr: inputs.pr,
+          sha: inputs.sha,
+          phase: inputs.phase,
+          stage: inputs.stage,
+          wave: next,
+          workflow: policy.config.dispatch_workflow,
+          ref: policy.ref,
+          runId: Number(env.runId),
+        });
+        if (started.ok && started.started === "before")
+          waveLine = `wave ${next} was started already, by an earlier attempt of this job (${started.runUrl}).`;
+        else if (started.ok)
+          waveLine = `Started wave ${next} (\`${policy.config.dispatch_workflow}\` on \`${policy.ref}\`, input \`wave: ${next}\`); its plan checks the approval again.`;
+        else {
+          waveLine = `**${started.message}** Dispatch \`${policy.config.dispatch_workflow}\` with \`wave: ${next}\` by hand.`;
+          waveFailure = started.message;
+        }
+      }
+      waveLine = `This was wave ${inputs.wave} of ${r.waves} (docs/runners.md, "Waves"): ${waveLine}`;
+    }
     const commitLine = r.commitError
       ? `**The results commit failed:** ${r.commitError} The runs' outputs are in the shard artifacts; re-run this job.`
       : r.commit?.sha
@@ -75,12 +109,7 @@ export const aggregateMode = defineMode({
       `## labgate aggregate: ${r.entries.length} runs from ${r.shards} shard(s)${counts ? ` — ${counts}` : ""}`,
       "",
       commitLine,
-      ...(r.waves > inputs.wave
-        ? [
-            "",
-            `This was wave ${inputs.wave} of ${r.waves} (docs/runners.md, "Waves"): the runs of wave(s) ${inputs.wave + 1}-${r.waves} have not run. labgate does not dispatch the next wave by itself yet.`,
-          ]
-        : []),
+      ...(waveLine ? ["", waveLine] : []),
       ...(r.lostShards.length > 0
         ? [
             "",
@@ -104,7 +133,11 @@ export const aggregateMode = defineMode({
         commit: r.commit?.sha ?? "",
       },
       summary,
-      ...(r.commitError ? { failure: `the results commit failed: ${r.commitError}` } : {}),
+      ...(r.commitError
+        ? { failure: `the results commit failed: ${r.commitError}` }
+        : waveFailure
+          ? { failure: waveFailure }
+          : {}),
     };
   },
 });

@@ -1,0 +1,72 @@
+import { laterDispatchRun } from "../../app/approval/later-dispatch-run.js";
+import type { OctokitLike } from "../../github/octokit.js";
+import { httpStatus, type RepoRef } from "../../github/repo-ref.js";
+import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
+
+export interface NextWave {
+  pr: number;
+  sha: string;
+  phase: "pilot" | "full";
+  stage?: number | undefined;
+  /** The wave to start: the one after the wave whose results were just committed. */
+  wave: number;
+  /** The default branch's `dispatch_workflow` (the file name under .github/workflows/). */
+  workflow: string;
+  /** The default branch: the dispatch workflow always runs its copy there. */
+  ref: string;
+  /** This workflow run's id: a later run for the same PR, SHA and phase is the wave, started. */
+  runId: number;
+}
+
+export type NextWaveResult =
+  | { ok: true; started: "now" | "before"; runUrl?: string }
+  | { ok: false; message: string };
+
+/**
+ * Starts the next wave of a campaign (docs/runners.md, "Waves"): the dispatch workflow on the
+ * default branch, by `workflow_dispatch`, with the same PR, approved SHA, phase and stage and
+ * `wave` one more. Its plan step checks the approval again (authorize-dispatch.ts), so a `/cancel`
+ * or a code push since the approval stops the chain there. Sent once, never retried (a dispatch
+ * GitHub answered 5xx may have started anyway: see dispatchWorkflow); and not at all when a run
+ * of the dispatch workflow for the same PR, SHA and phase started after this one (a re-run of the
+ * aggregate job whose first attempt started the wave already).
+ */
+export async function dispatchNextWave(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  next: NextWave,
+): Promise<NextWaveResult> {
+  try {
+    const before = await laterDispatchRun(
+      octokit,
+      repo,
+      next.workflow,
+      next.ref,
+      { pr: next.pr, sha: next.sha, phase: next.phase },
+      next.runId,
+    );
+    if (before) return { ok: true, started: "before", runUrl: before.html_url };
+    await dispatchWorkflow(octokit, repo, next.workflow, next.ref, {
+      pr: next.pr,
+      sha: next.sha,
+      phase: next.phase,
+      ...(next.stage !== undefined ? { stage: String(next.stage) } : {}),
+      wave: String(next.wave),
+    });
+    return { ok: true, started: "now" };
+  } catch (err) {
+    const status = httpStatus(err);
+    const why =
+      status === 403
+        ? "GitHub answered 403: the aggregate job needs `actions: write` in the dispatch workflow (templates/workflows/labgate-dispatch.yml)"
+        : status === 404 || status === 422
+          ? `GitHub answered ${status}: \`${next.workflow}\` on \`${next.ref}\` is missing or has no \`wave\` input`
+          : status !== undefined
+            ? `GitHub answered ${status}; it may have started the wave anyway`
+            : (err as Error).message;
+    return {
+      ok: false,
+      message: `checking for or starting wave ${next.wave} (\`${next.workflow}\` on \`${next.ref}\`) failed: ${why}.`,
+    };
+  }
+}
