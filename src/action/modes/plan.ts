@@ -40,6 +40,7 @@ export const planMode = defineMode({
       sha,
       phase: inputs.phase,
       stage: inputs.stage,
+      wave: inputs.wave,
       appSlug: inputs.appSlug,
       checkout: diskWorkspace(cwd),
       policy: loadPolicy,
