@@ -62,6 +62,8 @@ export interface FakeGitHubOptions {
   workflowRuns?: Record<string, any[]>;
   /** Jobs by workflow run id (`GET .../actions/runs/{id}/jobs`). */
   runJobs?: Record<number, any[]>;
+  /** `GET .../compare/{base}...{head}` by "base...head": status and changed paths; else 404. */
+  compares?: Record<string, { status: string; files: string[] }>;
 }
 
 export interface FakeGitHub {
@@ -224,6 +226,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       if (!role) return [404, { message: "Not Found" }];
       const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
       return [200, { permission, role_name: role, user: { login: perm[1] } }];
+    }
+    const compare = method === "GET" ? rest.match(/^\/compare\/(.+)$/) : null;
+    if (compare) {
+      const c = opts.compares?.[compare[1] as string];
+      if (!c) return [404, { message: "No common ancestor" }];
+      return [200, { status: c.status, files: c.files.map((filename) => ({ filename })) }];
     }
     const listed = method === "GET" ? rest.match(/^\/commits\/([^/]+)\/check-runs$/) : null;
     if (listed) {

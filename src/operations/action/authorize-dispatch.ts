@@ -1,4 +1,5 @@
 import { type GateProblem, recomputedGateProblems } from "../../app/approval/gates-green.js";
+import { outsideResultPaths } from "../../app/approval/results-only.js";
 import { cancelAfter } from "../../app/commands/cancel-after.js";
 import { parseCommands } from "../../app/commands/parse-commands.js";
 import type { Config } from "../../core/config/config-schema.js";
@@ -36,6 +37,11 @@ export interface DispatchRequest {
   phase: "pilot" | "full";
   /** The pilot stage asked for (input `stage`); absent: every stage. */
   stage?: number | undefined;
+  /**
+   * Which wave of a campaign in waves (docs/runners.md, "Waves"); absent: 1. A later wave runs on
+   * the approval of the first, after the results commits of the waves before it.
+   */
+  wave?: number | undefined;
   /** The slug of the GitHub App whose `labgate/phase8` approval records count. */
   appSlug: string;
   /**
@@ -126,11 +132,17 @@ export async function authorizeDispatch(
       "fork-pr",
       `PR #${pr} comes from the fork ${head.headRepo}; PRs from forks are never dispatched to self-hosted runners.`,
     );
-  if (head.sha !== sha)
-    return refuse(
-      "head-moved",
-      `PR #${pr}'s head is ${head.sha.slice(0, 7)}, not the requested sha ${short}: labgate plans only the PR's current head. Approve the new head with \`/approve-phase8\` (or \`/run-pilot\`) on the PR.`,
-    );
+  if (head.sha !== sha) {
+    // A later wave plans the approved commit after the earlier waves committed their results on
+    // top of it: the head may be a descendant of `sha` whose commits touch only the results and
+    // dispatch directories (as an approval is carried over such a push, docs/approval.md).
+    const since = (req.wave ?? 1) > 1 ? await resultsOnlySince(octokit, repo, req, head) : "";
+    if (since !== undefined)
+      return refuse(
+        "head-moved",
+        `PR #${pr}'s head is ${head.sha.slice(0, 7)}, not the requested sha ${short}${since}: labgate plans only the PR's current head. Approve the new head with \`/approve-phase8\` (or \`/run-pilot\`) on the PR.`,
+      );
+  }
   // Each phase is approved by its own record on its own check (recordCheckOf): a pilot record
   // never approves the full phase, nor a full approval a pilot.
   const checkName = recordCheckOf(req.phase);
@@ -143,7 +155,13 @@ export async function authorizeDispatch(
       "untrusted-app",
       `\`app-slug: ${req.appSlug}\` names GitHub Actions itself: every workflow's GITHUB_TOKEN writes check runs as that app, so a PR's own workflow could forge the approval. Set \`app-slug\` to the labgate GitHub App's slug, or in Actions mode (no app) leave it at its default: records by github-actions then count only on the evidence behind them.`,
     );
-  const ofThisRun = (await listCheckRuns(octokit, repo, sha, checkName))
+  // A later wave also reads the records on the head its results commits made: the app carries the
+  // approval there, and a `/cancel` since closes it there (cancel-dispatch.ts).
+  const checks = [
+    ...(await listCheckRuns(octokit, repo, sha, checkName)),
+    ...(head.sha === sha ? [] : await listCheckRuns(octokit, repo, head.sha, checkName)),
+  ];
+  const ofThisRun = checks
     .map((check) => ({ check, record: decodeApproval(check.external_id) }))
     .filter(
       (r): r is typeof r & { record: ApprovalRecord } =>
@@ -471,6 +489,48 @@ async function approvingComment(
       `@${comment.author}, who approved PR #${approval.pr}, ${role.ok ? `now has ${role.role} permission` : `could not be checked (${role.message})`}; an approval needs write, maintain or admin permission.`,
     );
   return { ok: true, comment };
+}
+
+/**
+ * A later wave at a head past `sha`: undefined when the head is a descendant of `sha` whose
+ * changes since touch only the default branch's results and dispatch directories, else why not
+ * (appended to the `head-moved` refusal).
+ */
+async function resultsOnlySince(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  req: DispatchRequest,
+  head: PullRequestHead,
+): Promise<string | undefined> {
+  const policy = await req.policy();
+  if (!policy.ok)
+    return ` (wave ${req.wave}: .github/labgate.yml on \`${policy.ref}\` is not valid, so labgate cannot tell which commits are results)`;
+  let data: { status: string; files?: { filename: string; previous_filename?: string }[] };
+  try {
+    ({ data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${req.sha}...${head.sha}`,
+    }));
+  } catch (err) {
+    const status = httpStatus(err);
+    if (status !== 404 && status !== 422) throw err;
+    return ` (wave ${req.wave}: GitHub cannot compare ${head.sha.slice(0, 7)} with ${req.sha.slice(0, 7)}: force-pushed?)`;
+  }
+  if (data.status !== "ahead")
+    return ` (wave ${req.wave}: the head is not a descendant of ${req.sha.slice(0, 7)}: force-pushed?)`;
+  const files = data.files ?? [];
+  // The compare API lists at most 300 files: beyond that labgate cannot see every change.
+  if (files.length >= 300)
+    return ` (wave ${req.wave}: more files changed since ${req.sha.slice(0, 7)} than GitHub lists)`;
+  const outside = outsideResultPaths(
+    files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])),
+    [policy.config.results_dir, policy.config.dispatch_dir],
+  );
+  if (outside.length === 0) return undefined;
+  return ` (wave ${req.wave}: the commits since change ${outside.length} file(s) outside the results and dispatch directories: ${outside
+    .slice(0, 5)
+    .map((f) => `\`${f}\``)
+    .join(", ")}${outside.length > 5 ? ", …" : ""})`;
 }
 
 function refuse(code: DispatchRefusalCode, message: string): Refusal {
