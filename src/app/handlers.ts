@@ -8,6 +8,7 @@ import type { ReviewProvider } from "../llm/review-provider.js";
 import { loadContext } from "../operations/load-context.js";
 import { approvalForDispatch, completePhase8 } from "./approval/complete-phase8.js";
 import { parseDispatchRunTitle } from "./approval/dispatch-run-title.js";
+import { laterDispatchRun } from "./approval/later-dispatch-run.js";
 import { handlePrComment } from "./commands/handle-pr-comment.js";
 import { reportDryRun } from "./dry-run/complete-dry-run.js";
 import { parseGatesRunTitle } from "./dry-run/gates-run-title.js";
@@ -162,6 +163,23 @@ export function onWorkflowRunCompleted(o: HandlerOptions) {
       if (!record) {
         deps.log.info(
           `workflow run ${run.id}: no standing approval of PR #${target.pr} on ${target.sha}; nothing to complete`,
+        );
+        return;
+      }
+      // A campaign in waves (docs/runners.md, "Waves"): the aggregate job started the next wave
+      // before this run ended; the approval stays open for it, and its run completes it.
+      const wave = target.wave ?? 1;
+      const next = await laterDispatchRun(
+        deps.octokit,
+        deps.repo,
+        policy.config.dispatch_workflow,
+        policy.ref,
+        { ...target, wave: wave + 1 },
+        run.id,
+      );
+      if (next) {
+        deps.log.info(
+          `workflow run ${run.id} ran wave ${wave} of PR #${target.pr} at ${target.sha}; wave ${wave + 1} is run ${next.id}, so the approval stays open`,
         );
         return;
       }

@@ -298,8 +298,7 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       expect(run.outputs.artifact).toBe(`labgate-shard-${shard}-attempt1`);
     }
     // The dispatch workflow's runs on the default branch: this one (wave 1), then what it starts.
-    const title = `labgate dispatch: PR #7 at ${repo.head} (full)`;
-    const dispatchRun = (id: number) => ({
+    const dispatchRun = (id: number, wave: number) => ({
       id,
       status: "queued",
       conclusion: null,
@@ -307,9 +306,9 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       head_sha: "0".repeat(40),
       event: "workflow_dispatch",
       head_branch: "main",
-      display_title: title,
+      display_title: `labgate dispatch: PR #7 at ${repo.head} (full, wave ${wave})`,
     });
-    const runs: any[] = [dispatchRun(500)];
+    const runs: any[] = [dispatchRun(500, 1)];
     fake = await startFakeGitHub({
       owner: "lab",
       repo: "study",
@@ -349,7 +348,7 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     expect(run.summary).toContain("Started wave 2");
     expect(run.summary).not.toContain("does not dispatch");
     // A re-run of the job (the wave-2 run now listed) starts wave 2 no second time.
-    runs.unshift(dispatchRun(501));
+    runs.unshift(dispatchRun(501, 2));
     const again = await aggregate();
     expect(again.code, again.log).toBe(0);
     expect(fake.requests.filter((r) => r.path.endsWith("/dispatches"))).toHaveLength(1);

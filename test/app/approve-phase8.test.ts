@@ -485,7 +485,7 @@ describe("/approve-phase8 idempotency", () => {
     const app = await testApp();
     const patched: any[] = [];
     const pilot = dispatchRun(78, { status: "completed", conclusion: "success" });
-    pilot.display_title = pilot.display_title.replace("(full)", "(pilot)");
+    pilot.display_title = pilot.display_title.replace("(full,", "(pilot,");
     const scope = secondApproval().reply(200, {
       total_count: 2,
       workflow_runs: [pilot, dispatchRun(77, { status: "queued", conclusion: null })],

@@ -180,7 +180,7 @@ describe("/run-pilot whose dispatch GitHub answers 502", () => {
     const app = await startOn(dir, gh, { octokitRetry: true, attempts: 3 });
     expect(posts).toEqual([{ ref: "main", inputs: { pr: "1", sha: HEAD, phase: "pilot" } }]);
     expect(replies(gh)).toEqual([
-      `@maintainer Pilot dispatch unconfirmed: GitHub answered HTTP 502 to the dispatch of \`labgate-dispatch.yml\`, which it may have started anyway. Look for a run titled \`labgate dispatch: PR #1 at ${HEAD} (pilot)\` in the Actions tab in a minute; comment \`/run-pilot\` again only if there is none.`,
+      `@maintainer Pilot dispatch unconfirmed: GitHub answered HTTP 502 to the dispatch of \`labgate-dispatch.yml\`, which it may have started anyway. Look for a run titled \`labgate dispatch: PR #1 at ${HEAD} (pilot, wave 1)\` in the Actions tab in a minute; comment \`/run-pilot\` again only if there is none.`,
     ]);
     expect(app.store.pending()).toEqual([]);
     app.store.close();

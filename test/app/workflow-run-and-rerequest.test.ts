@@ -71,6 +71,26 @@ function dispatchFinished(
   return p;
 }
 
+/** The dispatch workflow's runs on the default branch (newest first), as listWorkflowRuns asks. */
+function serveDispatchRuns(scope: nock.Scope, runs: any[] = []) {
+  return scope
+    .get(`${R}/actions/workflows/labgate-dispatch.yml/runs`)
+    .query({ branch: BASE_REF, event: "workflow_dispatch", per_page: "100" })
+    .reply(200, { total_count: runs.length, workflow_runs: runs });
+}
+
+/** A run of the dispatch workflow for PR #2 at `sha`, wave `wave`, as GitHub lists it. */
+const dispatchRun = (id: number, sha: string, wave: number) => ({
+  id,
+  status: "queued",
+  conclusion: null,
+  html_url: `https://github.com/Codertocat/Hello-World/actions/runs/${id}`,
+  head_sha: "d".repeat(40),
+  event: "workflow_dispatch",
+  head_branch: BASE_REF,
+  display_title: dispatchRunTitle({ pr: 2, sha, phase: "full", wave }),
+});
+
 const checkRunsPath = (sha: string) => `${R}/commits/${sha}/check-runs`;
 const phase8Query = { filter: "all", per_page: "100", check_name: "labgate/phase8" };
 
@@ -111,6 +131,8 @@ describe("workflow_run.completed", () => {
       .reply(200, checkRunsReply([phase8(500, BEFORE)]))
       .get(`${R}/pulls/2`)
       .reply(200, pullRequestResource());
+    // No later wave was started: this run was the campaign's last.
+    serveDispatchRuns(scope);
     // The completion uses the policy the handler loaded: it is not read a second time.
     const asked = serveFiles(
       scope,
@@ -181,6 +203,7 @@ describe("workflow_run.completed", () => {
       .reply(200, checkRunsReply([phase8(500, HEAD)]))
       .get(`${R}/pulls/2`)
       .reply(200, pullRequestResource());
+    serveDispatchRuns(scope);
     serveFiles(
       scope,
       {
@@ -214,6 +237,55 @@ describe("workflow_run.completed", () => {
       `- \`resnet_cifar_s2\` failed: exit 1: CUDA out of memory ([log](${RUN_URL}/job/7))`,
     );
     expect(body.output.summary).toContain("- `resnet_cifar_s3` on_hold: ran past 2 x 0.1 h");
+  });
+
+  it("wave 1 of 2: the aggregate job started wave 2, so phase8 is not completed and the approval stays open", async () => {
+    const app = await testApp();
+    const unmatched: string[] = [];
+    const onNoMatch = (req: { method?: string; path?: string }) =>
+      unmatched.push(`${req.method} ${req.path}`);
+    nock.emitter.on("no match", onNoMatch);
+    const scope = servePolicy(withToken(nock(API)), config)
+      .get(checkRunsPath(HEAD))
+      .query(phase8Query)
+      .reply(200, checkRunsReply([phase8(500, HEAD)]));
+    // Wave 2 (run 1001, started by wave 1's aggregate) is listed; so is an older run.
+    serveDispatchRuns(scope, [dispatchRun(1001, HEAD, 2), dispatchRun(999, HEAD, 1)]);
+    const p = dispatchFinished(HEAD, "success");
+    p.workflow_run.id = 1000;
+    p.workflow_run.display_title = dispatchRunTitle({ pr: 2, sha: HEAD, phase: "full", wave: 1 });
+    try {
+      await app.receive("workflow_run", p);
+    } finally {
+      nock.emitter.removeListener("no match", onNoMatch);
+    }
+    scope.done();
+    // Neither the PR, nor the results, nor any check-run write: nothing was completed.
+    expect(unmatched).toEqual([]);
+  });
+
+  it("wave 2 of 2: no wave 3 was started, so phase8 is completed", async () => {
+    const app = await testApp();
+    const patched: any[] = [];
+    const scope = servePolicy(withToken(nock(API)), config)
+      .get(checkRunsPath(HEAD))
+      .query(phase8Query)
+      .times(2)
+      .reply(200, checkRunsReply([phase8(500, HEAD)]))
+      .get(`${R}/pulls/2`)
+      .reply(200, pullRequestResource());
+    // Only this run (wave 2) and the one before it (wave 1): no later wave.
+    serveDispatchRuns(scope, [dispatchRun(1001, HEAD, 2), dispatchRun(1000, HEAD, 1)]);
+    serveFiles(scope, {}, 1);
+    scope.patch(`${R}/check-runs/500`, (b) => patched.push(b) > 0).reply(200, {});
+    const p = dispatchFinished(HEAD, "success");
+    p.workflow_run.id = 1001;
+    p.workflow_run.display_title = dispatchRunTitle({ pr: 2, sha: HEAD, phase: "full", wave: 2 });
+    await app.receive("workflow_run", p);
+    scope.done();
+    expect(patched).toHaveLength(1);
+    expect(patched[0]).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(decodeApproval(patched[0].external_id)?.state).toBe("completed");
   });
 
   it("another workflow's dispatch run is ignored: the config is read, no check run is touched", async () => {

@@ -322,6 +322,7 @@ export async function startLoopbackGitHub(opts: {
             pr: Number(d.inputs.pr),
             sha: String(d.inputs.sha),
             phase: String(d.inputs.phase),
+            wave: Number(d.inputs.wave ?? 1),
           }),
         }))
         .reverse();

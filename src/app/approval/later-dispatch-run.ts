@@ -5,7 +5,7 @@ import { type DispatchRunTarget, parseDispatchRunTitle } from "./dispatch-run-ti
 
 /**
  * A run of the dispatch workflow (`workflow` on the default branch `branch`, by
- * `workflow_dispatch`) for the same PR, SHA and phase as run `afterRunId`, started after it: the
+ * `workflow_dispatch`) for `target`'s PR, SHA, phase and wave, started after run `afterRunId`: the
  * next wave of a campaign in waves, which the aggregate job starts before its own run ends
  * (docs/runners.md, "Waves"). GitHub numbers runs in the order they are created. The newest 100
  * runs are read.
@@ -31,7 +31,8 @@ export async function laterDispatchRun(
       t !== undefined &&
       t.pr === target.pr &&
       t.sha === target.sha &&
-      t.phase === target.phase
+      t.phase === target.phase &&
+      (t.wave ?? 1) === (target.wave ?? 1)
     );
   });
 }

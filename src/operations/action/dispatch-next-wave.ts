@@ -28,8 +28,8 @@ export type NextWaveResult =
  * `wave` one more. Its plan step checks the approval again (authorize-dispatch.ts), so a `/cancel`
  * or a code push since the approval stops the chain there. Sent once, never retried (a dispatch
  * GitHub answered 5xx may have started anyway: see dispatchWorkflow); and not at all when a run
- * of the dispatch workflow for the same PR, SHA and phase started after this one (a re-run of the
- * aggregate job whose first attempt started the wave already).
+ * of the dispatch workflow for the same PR, SHA, phase and this wave started after this one (a
+ * re-run of the aggregate job whose first attempt started the wave already).
  */
 export async function dispatchNextWave(
   octokit: OctokitLike,
@@ -42,7 +42,7 @@ export async function dispatchNextWave(
       repo,
       next.workflow,
       next.ref,
-      { pr: next.pr, sha: next.sha, phase: next.phase },
+      { pr: next.pr, sha: next.sha, phase: next.phase, wave: next.wave },
       next.runId,
     );
     if (before) return { ok: true, started: "before", runUrl: before.html_url };
