@@ -355,6 +355,46 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     expect(again.summary).toContain("wave 2 was started already");
   }, 180_000);
 
+  it("a next wave it cannot start ends the job red, saying why and how to start it by hand", async () => {
+    const files = campaignFiles();
+    const config = `${files[".github/labgate.yml"]}dispatch:\n  max_job_hours: 0.025\n`;
+    files[".github/labgate.yml"] = config;
+    const repo = repoWithBranch(files);
+    const store = tempDir("labgate-artifacts-");
+    for (const shard of ["0", "1"])
+      await runBundledAction(
+        { mode: "run", policy: policyInput(config), sha: repo.head, shard },
+        { GITHUB_WORKSPACE: checkout(repo.bare), LABGATE_ARTIFACT_DIR: store },
+      );
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      defaultBranch: "main",
+      pulls: { 7: { ref: "pr-1", sha: repo.head } },
+      workflowRuns: { "labgate-dispatch.yml": [] },
+      // A workflow whose aggregate job was not given `actions: write`.
+      dispatchStatus: 403,
+    });
+    const run = await runBundledAction(
+      { mode: "aggregate", sha: repo.head, pr: "7", phase: "full", token: "t", wave: "1" },
+      {
+        GITHUB_WORKSPACE: checkout(repo.bare),
+        LABGATE_ARTIFACT_DIR: store,
+        GITHUB_API_URL: fake.url,
+      },
+    );
+    expect(run.code).toBe(1);
+    // The results are committed all the same.
+    expect(
+      JSON.parse(git(repo.bare, "show", "pr-1:dispatch/state.json")).experiments,
+    ).not.toHaveLength(0);
+    expect(run.log).toContain(
+      "::error::starting wave 2 (`labgate-dispatch.yml` on `main`) failed: GitHub answered 403: the aggregate job needs `actions: write`",
+    );
+    expect(run.summary).toContain("Dispatch `labgate-dispatch.yml` with `wave: 2` by hand.");
+  }, 180_000);
+
   it("ends red with the reason when the branch keeps moving, and never forces", async () => {
     const repo = repoWithBranch(campaignFiles({ seeds: [1] }));
     const store = tempDir("labgate-artifacts-");

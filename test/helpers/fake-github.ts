@@ -62,6 +62,8 @@ export interface FakeGitHubOptions {
   workflowRuns?: Record<string, any[]>;
   /** Jobs by workflow run id (`GET .../actions/runs/{id}/jobs`). */
   runJobs?: Record<number, any[]>;
+  /** The status `POST .../actions/workflows/{file}/dispatches` answers (default 204). */
+  dispatchStatus?: number;
   /** `GET .../compare/{base}...{head}` by "base...head": status and changed paths; else 404. */
   compares?: Record<string, { status: string; files: string[] }>;
 }
@@ -380,7 +382,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     }
     // workflow_dispatch: accepted (204); the test reads the request from `requests`.
     if (method === "POST" && /^\/actions\/workflows\/[^/]+\/dispatches$/.test(rest))
-      return [204, undefined];
+      return opts.dispatchStatus && opts.dispatchStatus !== 204
+        ? [opts.dispatchStatus, { message: "Resource not accessible by integration" }]
+        : [204, undefined];
     return [404, { message: `fake GitHub has no route for ${method} ${path}` }];
   }
 

@@ -36,6 +36,8 @@ export async function dispatchNextWave(
   repo: RepoRef,
   next: NextWave,
 ): Promise<NextWaveResult> {
+  const where = `\`${next.workflow}\` on \`${next.ref}\``;
+  let step = `listing the runs of ${where}`;
   try {
     const before = await laterDispatchRun(
       octokit,
@@ -46,6 +48,7 @@ export async function dispatchNextWave(
       next.runId,
     );
     if (before) return { ok: true, started: "before", runUrl: before.html_url };
+    step = `starting wave ${next.wave} (${where})`;
     await dispatchWorkflow(octokit, repo, next.workflow, next.ref, {
       pr: next.pr,
       sha: next.sha,
@@ -60,13 +63,10 @@ export async function dispatchNextWave(
       status === 403
         ? "GitHub answered 403: the aggregate job needs `actions: write` in the dispatch workflow (templates/workflows/labgate-dispatch.yml)"
         : status === 404 || status === 422
-          ? `GitHub answered ${status}: \`${next.workflow}\` on \`${next.ref}\` is missing or has no \`wave\` input`
+          ? `GitHub answered ${status}: ${where} is missing or has no \`wave\` input`
           : status !== undefined
             ? `GitHub answered ${status}; it may have started the wave anyway`
             : (err as Error).message;
-    return {
-      ok: false,
-      message: `checking for or starting wave ${next.wave} (\`${next.workflow}\` on \`${next.ref}\`) failed: ${why}.`,
-    };
+    return { ok: false, message: `${step} failed: ${why}.` };
   }
 }
