@@ -190,6 +190,16 @@ export class GitRepo {
     return [...new Set(parseStatusPaths(out))].sort();
   }
 
+  /** The working tree's changes to `paths` against HEAD, as a binary patch. */
+  diffFromHead(paths: readonly string[]): Promise<string> {
+    return this.git(["diff", "--binary", "HEAD", "--", ...paths]);
+  }
+
+  /** True when `path` is tracked (in the index). */
+  async isTracked(path: string): Promise<boolean> {
+    return (await this.git(["ls-files", "--", path])).trim() !== "";
+  }
+
   /** Files that differ from the index: modified, deleted, or new and not ignored. */
   async unstagedFiles(): Promise<string[]> {
     const changed = await this.git(["diff", "--name-only"]);

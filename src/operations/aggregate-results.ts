@@ -1,4 +1,3 @@
-import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
 import type { LoadedDefinitions } from "../core/definitions/validate-definitions.js";
 import type { GitRepo } from "../git/git-repo.js";
@@ -9,7 +8,7 @@ import { type AggregateRunsOutcome, aggregateRuns } from "./results/aggregate.js
 import { runResultReader } from "./write-results.js";
 
 export interface AggregateDeps {
-  git: SimpleGit | GitRepo;
+  git: GitRepo;
   log: { info(s: string): void; warn(s: string): void };
   clock: () => Date;
 }

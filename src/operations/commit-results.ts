@@ -1,4 +1,3 @@
-import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
 import { assertCommitPaths } from "../core/paths/commit-path.js";
 import { statePath } from "../core/paths/layout.js";
@@ -38,7 +37,7 @@ export function resultsCommitMessage(input: ResultsCommitSummary, head: string):
  * times they were written at, nothing is committed and those files are put back as committed.
  */
 export function localResultsCommitter(deps: {
-  git: SimpleGit | GitRepo;
+  git: GitRepo;
   cwd: string;
   config: Pick<Config, "dispatch_dir" | "results_dir">;
 }): ResultsCommitter {

@@ -1,6 +1,5 @@
 import { readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
 import { SIDECAR_SUFFIX, statePath } from "../core/paths/layout.js";
 import { mergeIntoState } from "../core/state/aggregate-state.js";
@@ -60,7 +59,7 @@ export interface StateFileRead {
 export async function readStateFile(input: {
   cwd: string;
   config: Pick<Config, "dispatch_dir" | "results_dir">;
-  git?: SimpleGit | GitRepo;
+  git?: GitRepo;
   warn?: (s: string) => void;
 }): Promise<StateFileRead> {
   const { cwd, config } = input;
@@ -125,7 +124,7 @@ export async function checkDispatchDirs(
 export async function readDispatchState(input: {
   cwd: string;
   config: Config;
-  git?: SimpleGit | GitRepo;
+  git?: GitRepo;
   log?: StateLog;
   /**
    * The run ids the campaign plans. A sidecar for a run neither the state nor this set holds is
@@ -185,11 +184,7 @@ export async function writeDispatchState(input: {
   return rel;
 }
 
-async function recoverFromHead(
-  git: SimpleGit | GitRepo,
-  rel: string,
-  problem: string,
-): Promise<DispatchState> {
+async function recoverFromHead(git: GitRepo, rel: string, problem: string): Promise<DispatchState> {
   const fail = (why: string) =>
     new DispatchStateError(
       `${problem}\n  ${why}, so it cannot be recovered; it was left untouched.\n  fix: repair it by hand, or restore a good copy with \`git checkout <commit> -- ${rel}\`, or move it away (\`mv ${rel} ${rel}.bad\`) to start a fresh state from the sidecars.`,

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
 import type { Definitions, ResolvedExperiment } from "../core/definitions/definitions-schema.js";
 import { messageOf } from "../core/failure/failure.js";
@@ -9,6 +8,7 @@ import { type DesignTable, designTable } from "../core/results/design-table.js";
 import { formatDelta, num } from "../core/results/format-delta.js";
 import { ARCHIVED_PILOT_PHASE } from "../core/state/merge-sidecars.js";
 import type { StateEntry } from "../core/state/state-entry.js";
+import type { GitRepo } from "../git/git-repo.js";
 import { readDispatchState } from "./dispatch-state-store.js";
 
 export interface Report {
@@ -23,7 +23,7 @@ export interface Report {
 
 /** `labgate report`: reads the current files only; it writes nothing and commits nothing. */
 export async function buildReport(
-  deps: { git: SimpleGit },
+  deps: { git: GitRepo },
   input: {
     cwd: string;
     config: Config;

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { availableParallelism, hostname } from "node:os";
 import { resolve } from "node:path";
-import type { SimpleGit } from "simple-git";
 import { CONFIG_PATH } from "../core/config/config-schema.js";
 import { substituteArgv } from "../core/definitions/command-placeholders.js";
 import { splitCommand } from "../core/definitions/split-command.js";
@@ -10,6 +9,7 @@ import { commandValues, dataPathsOf } from "../core/runner/command-values.js";
 import { newStateEntry } from "../core/runner/new-state-entry.js";
 import { emptyStatusCounts, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
 import { queryGpus } from "../exec/nvidia-smi.js";
+import type { GitRepo } from "../git/git-repo.js";
 import type { AggregateInput } from "./aggregate-results.js";
 import { resultFileCap } from "./contained-files.js";
 import { diskWorkspace } from "./disk-workspace.js";
@@ -47,7 +47,7 @@ export interface RunLog {
 
 /** The results engineer's `aggregateResults` (src/operations/aggregate-results.ts), injected. */
 export type AggregateFn = (
-  deps: { git: SimpleGit; log: RunLog; clock: () => Date },
+  deps: { git: GitRepo; log: RunLog; clock: () => Date },
   input: AggregateInput,
 ) => Promise<{ commitSha?: string; files: string[] }>;
 
@@ -82,7 +82,7 @@ export interface RunCampaignInput {
 }
 
 export interface RunCampaignDeps {
-  git: SimpleGit;
+  git: GitRepo;
   env: NodeJS.ProcessEnv;
   clock: () => Date;
   log: RunLog;

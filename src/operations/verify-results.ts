@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
-import type { SimpleGit } from "simple-git";
 import type { Config } from "../core/config/config-schema.js";
 import { messageOf } from "../core/failure/failure.js";
 import { RESULTS_FILES, resultsFilePath, runResultPath } from "../core/paths/layout.js";
@@ -11,6 +10,7 @@ import { ALL_RESULTS_COLUMNS } from "../core/results/all-results-csv.js";
 import { parseCsvLine } from "../core/results/csv-field.js";
 import type { ProvenanceFile } from "../core/results/provenance.js";
 import { commitExists } from "../git/commit-exists.js";
+import type { GitRepo } from "../git/git-repo.js";
 import { differsFrom, lastCommitTouching } from "../git/last-commit-touching.js";
 import { SOURCE_COMMIT_TRAILER, trailerValues } from "../git/trailers.js";
 import { containedDirProblem, containedReader, MAX_STATE_FILE_BYTES } from "./contained-files.js";
@@ -34,7 +34,7 @@ export interface VerifyOutcome {
  * `Labgate-Source-Commit` trailer; and every result file's sha256 matches provenance.json.
  */
 export async function verifyResults(
-  deps: { git: SimpleGit },
+  deps: { git: GitRepo },
   input: { cwd: string; config: Pick<Config, "results_dir"> },
 ): Promise<VerifyOutcome> {
   const dir = input.config.results_dir.replace(/\/+$/, "");

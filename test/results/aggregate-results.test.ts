@@ -10,7 +10,7 @@ describe("aggregateResults", () => {
     const { repo, source, loaded, config } = await finishedStudy();
     const { log, warn } = logSink();
     const out = await aggregateResults(
-      { git: repo.git, log, clock },
+      { git: repo.repo, log, clock },
       { cwd: repo.dir, config, loaded, runUrl: RUN_URL, commit: true },
     );
     expect(warn).toEqual([]);
@@ -105,7 +105,7 @@ describe("aggregateResults", () => {
   it("renders the results README (snapshot)", async () => {
     const { repo, loaded, config, source } = await finishedStudy();
     await aggregateResults(
-      { git: repo.git, log: logSink().log, clock },
+      { git: repo.repo, log: logSink().log, clock },
       { cwd: repo.dir, config, loaded, runUrl: RUN_URL, commit: false },
     );
     const readme = readFileSync(join(repo.dir, "experiments/results/README.md"), "utf8").replaceAll(
@@ -119,7 +119,7 @@ describe("aggregateResults", () => {
     const { repo, loaded, config } = await finishedStudy();
     repo.write({ "notes.txt": "staged by the researcher\n" });
     await repo.git.add("notes.txt");
-    const deps = { git: repo.git, log: logSink().log, clock };
+    const deps = { git: repo.repo, log: logSink().log, clock };
     const input = { cwd: repo.dir, config, loaded, runUrl: "local:box", commit: true };
     const first = await aggregateResults(deps, input);
     expect(first.commitSha).toBeDefined();
@@ -137,7 +137,7 @@ describe("aggregateResults", () => {
     rmSync(join(repo.dir, "experiments/results/runs/base-toy_s2.json"));
     const { log, warn } = logSink();
     await aggregateResults(
-      { git: repo.git, log, clock },
+      { git: repo.repo, log, clock },
       { cwd: repo.dir, config, loaded, runUrl: RUN_URL, commit: false },
     );
     expect(warn).toEqual([

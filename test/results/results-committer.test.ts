@@ -58,7 +58,7 @@ describe("the results commit behind one interface (issue #14)", () => {
     const before = (await local.git.revparse(["HEAD"])).trim();
     const { repo, committer } = await apiCommitter({ "train.py": "x\n" });
     const committers: [string, ResultsCommitter][] = [
-      ["local", localResultsCommitter({ git: local.git, cwd: local.dir, config })],
+      ["local", localResultsCommitter({ git: local.repo, cwd: local.dir, config })],
       ["api", committer],
     ];
     for (const [name, c] of committers)

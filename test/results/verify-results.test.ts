@@ -11,7 +11,7 @@ async function aggregatedStudy() {
   const study = await finishedStudy();
   const { repo, loaded, config } = study;
   await aggregateResults(
-    { git: repo.git, log: logSink().log, clock },
+    { git: repo.repo, log: logSink().log, clock },
     { cwd: repo.dir, config, loaded, runUrl: RUN_URL, commit: true },
   );
   return study;
@@ -20,7 +20,7 @@ async function aggregatedStudy() {
 describe("verifyResults", () => {
   it("passes on a fresh results commit", async () => {
     const { repo, config } = await aggregatedStudy();
-    const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+    const out = await verifyResults({ git: repo.repo }, { cwd: repo.dir, config });
     expect(out.problems).toEqual([]);
     expect(out.ok).toBe(true);
     expect(out.checked).toMatchObject({ rows: 32, commits: 1, resultFiles: 17 });
@@ -30,7 +30,7 @@ describe("verifyResults", () => {
     const { repo, config } = await aggregatedStudy();
     const file = join(repo.dir, "experiments/results/runs/base-toy_s2.json");
     writeFileSync(file, readFileSync(file, "utf8").replace("0.81", "0.99"));
-    const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+    const out = await verifyResults({ git: repo.repo }, { cwd: repo.dir, config });
     expect(out.ok).toBe(false);
     expect(out.problems).toHaveLength(1);
     expect(out.problems[0]).toMatch(
@@ -47,7 +47,7 @@ describe("verifyResults", () => {
     writeFileSync(csvPath, lines.join("\n"));
     await repo.git.add(csvPath);
     await repo.git.commit("edit results by hand");
-    const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+    const out = await verifyResults({ git: repo.repo }, { cwd: repo.dir, config });
     expect(out.ok).toBe(false);
     expect(out.problems).toEqual([
       `experiments/results/all_results.csv: 1 row(s) (first at line 4) name git_commit ${ghost}, which is not in this repository's history (fetch it, or re-run those runs from a commit that is)`,
@@ -64,11 +64,11 @@ describe("verifyResults", () => {
     const entry = JSON.parse(readFileSync(sidecar, "utf8"));
     writeFileSync(sidecar, JSON.stringify({ ...entry, git_commit: other }));
     await aggregateResults(
-      { git: repo.git, log: logSink().log, clock },
+      { git: repo.repo, log: logSink().log, clock },
       { cwd: repo.dir, config, loaded, runUrl: RUN_URL, commit: true },
     );
     // Both commits are in the trailers, so this passes; then drop one trailer by amending.
-    expect((await verifyResults({ git: repo.git }, { cwd: repo.dir, config })).ok).toBe(true);
+    expect((await verifyResults({ git: repo.repo }, { cwd: repo.dir, config })).ok).toBe(true);
     const message = await repo.git.raw(["log", "-1", "--format=%B"]);
     await repo.git.raw([
       "commit",
@@ -76,7 +76,7 @@ describe("verifyResults", () => {
       "-m",
       message.replace(`Labgate-Source-Commit: ${other}\n`, ""),
     ]);
-    const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+    const out = await verifyResults({ git: repo.repo }, { cwd: repo.dir, config });
     expect(out.problems).toEqual([
       expect.stringContaining(
         `all_results.csv: 2 row(s) (first at line 2) name git_commit ${other}, but results commit`,
@@ -89,7 +89,7 @@ describe("verifyResults", () => {
     writeFileSync(join(repo.dir, "experiments/results/runs/stray_s1.json"), '{"metrics":{}}');
     const { rmSync } = await import("node:fs");
     rmSync(join(repo.dir, "experiments/results/runs/abl-toy_s1.json"));
-    const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+    const out = await verifyResults({ git: repo.repo }, { cwd: repo.dir, config });
     expect(out.problems).toEqual([
       "experiments/results/runs/abl-toy_s1.json: run abl-toy_s1 is in experiments/results/provenance.json but its result file is missing",
       "experiments/results/runs/stray_s1.json: a result file that experiments/results/provenance.json does not record; re-run `labgate aggregate` or remove it",
@@ -111,7 +111,7 @@ describe("verifyResults", () => {
       const named = relative(repo.dir, outside); // ../labgate-outside-xxx/outside.json
       Object.assign(record, { result_file: named, sha256: sha(readFileSync(outside, "utf8")) });
       writeFileSync(provPath, JSON.stringify(prov));
-      const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+      const out = await verifyResults({ git: repo.repo }, { cwd: repo.dir, config });
       expect(out.ok).toBe(false);
       expect(out.checked.resultFiles).toBe(16); // 17 runs; the record that climbs out is not read
       expect(out.problems).toEqual([
@@ -126,7 +126,7 @@ describe("verifyResults", () => {
       writeFileSync(copy, readFileSync(join(repo.dir, RUN), "utf8"));
       rmSync(join(repo.dir, RUN));
       symlinkSync(copy, join(repo.dir, RUN));
-      const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+      const out = await verifyResults({ git: repo.repo }, { cwd: repo.dir, config });
       expect(out.ok).toBe(false);
       expect(out.checked.resultFiles).toBe(16);
       expect(out.problems).toEqual([
@@ -140,7 +140,7 @@ describe("verifyResults", () => {
       writeFileSync(secret, "LABGATE-CANARY-5f4dcc3b5aa765d6\n");
       rmSync(join(repo.dir, PROV));
       symlinkSync(secret, join(repo.dir, PROV));
-      const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+      const out = await verifyResults({ git: repo.repo }, { cwd: repo.dir, config });
       expect(out.ok).toBe(false);
       expect(out.problems.join("\n")).not.toContain("LABGATE-CA");
       expect(out.problems).toContain(
@@ -155,7 +155,7 @@ describe("verifyResults", () => {
       const csv = "experiments/results/all_results.csv";
       rmSync(join(repo.dir, csv));
       symlinkSync(secret, join(repo.dir, csv));
-      const out = await verifyResults({ git: repo.git }, { cwd: repo.dir, config });
+      const out = await verifyResults({ git: repo.repo }, { cwd: repo.dir, config });
       expect(out.ok).toBe(false);
       expect(out.problems.join("\n")).not.toContain("LABGATE-CA");
       expect(out.problems).toEqual([

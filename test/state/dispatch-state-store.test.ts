@@ -31,7 +31,7 @@ function logSink() {
 describe("dispatch state store", () => {
   it("reads nothing as an empty state without inventing a file", async () => {
     const repo = await createTestRepo();
-    const r = await readDispatchState({ cwd: repo.dir, config, git: repo.git });
+    const r = await readDispatchState({ cwd: repo.dir, config, git: repo.repo });
     expect(r.state).toBeUndefined();
     expect(r.entries.size).toBe(0);
     expect(existsSync(join(repo.dir, "dispatch/state.json"))).toBe(false);
@@ -45,7 +45,7 @@ describe("dispatch state store", () => {
         stateEntry({ id: "a_s2", status: "done", exit_code: 0, host: "box" }),
       ),
     });
-    const r = await readDispatchState({ cwd: repo.dir, config, git: repo.git });
+    const r = await readDispatchState({ cwd: repo.dir, config, git: repo.repo });
     expect(r.sidecars).toEqual(["dispatch/a_s2.status.json"]);
     expect([...r.entries.values()].map((e) => e.status)).toEqual(["queued", "done"]);
     const path = await writeDispatchState({
@@ -62,7 +62,7 @@ describe("dispatch state store", () => {
     expect(written.experiments[1]).toMatchObject({ id: "a_s2", status: "done", host: "box" });
     expect(text.split("\n").filter((l) => l.includes('"id":'))).toHaveLength(2);
     expect(readdirSync(join(repo.dir, "dispatch")).filter((n) => n.endsWith(".tmp"))).toEqual([]);
-    const again = await readDispatchState({ cwd: repo.dir, config, git: repo.git });
+    const again = await readDispatchState({ cwd: repo.dir, config, git: repo.repo });
     expect([...again.entries.values()]).toEqual([...r.entries.values()]);
   });
 
@@ -75,7 +75,7 @@ describe("dispatch state store", () => {
       "dispatch/a_s1.status.json": JSON.stringify({ id: "a_s1", status: "done", exit_code: 0 }),
     });
     const { lines, log } = logSink();
-    const r = await readDispatchState({ cwd: repo.dir, config, git: repo.git, log });
+    const r = await readDispatchState({ cwd: repo.dir, config, git: repo.repo, log });
     expect(r.recoveredFrom).toBe("HEAD");
     expect(lines[0]).toMatch(/^dispatch\/state\.json:4:\d+: not valid JSON/);
     expect(lines[0]).toContain("recovered dispatch/state.json from the last commit (HEAD)");
@@ -90,7 +90,7 @@ describe("dispatch state store", () => {
   it("refuses, leaving the file untouched, when HEAD holds no copy to recover", async () => {
     const repo = await createTestRepo();
     repo.write({ "dispatch/state.json": '{"project": "demo", "experiments": "oops"}' });
-    const err = await readDispatchState({ cwd: repo.dir, config, git: repo.git }).catch((e) => e);
+    const err = await readDispatchState({ cwd: repo.dir, config, git: repo.repo }).catch((e) => e);
     expect(err).toBeInstanceOf(DispatchStateError);
     expect(err.message).toContain("dispatch/state.json: not a labgate dispatch state");
     expect(err.message).toContain("the last commit holds no copy of it");
@@ -109,7 +109,7 @@ describe("dispatch state store", () => {
       "dispatch/other.json": "not a sidecar, ignored",
     });
     const { lines, log } = logSink();
-    const r = await readDispatchState({ cwd: repo.dir, config, git: repo.git, log });
+    const r = await readDispatchState({ cwd: repo.dir, config, git: repo.repo, log });
     expect(lines[0]).toMatch(/^dispatch\/a_s1\.status\.json(:\d+:\d+)?: not valid JSON/);
     expect(lines[0]).toContain("skipped");
     expect(lines[1]).toContain(
@@ -132,7 +132,7 @@ describe("dispatch state store", () => {
     const r = await readDispatchState({
       cwd: repo.dir,
       config,
-      git: repo.git,
+      git: repo.repo,
       log,
       knownRunIds: new Set(["a_s1"]),
     });
@@ -146,7 +146,7 @@ describe("dispatch state store", () => {
     const repo = await createTestRepo();
     const custom = { ...config, dispatch_dir: "ops/dispatch" };
     repo.write({ "ops/dispatch/b_s1.status.json": JSON.stringify(stateEntry({ id: "b_s1" })) });
-    const r = await readDispatchState({ cwd: repo.dir, config: custom, git: repo.git });
+    const r = await readDispatchState({ cwd: repo.dir, config: custom, git: repo.repo });
     expect([...r.entries.keys()]).toEqual(["b_s1"]);
     await writeDispatchState({
       cwd: repo.dir,

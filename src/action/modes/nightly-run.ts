@@ -1,5 +1,5 @@
-import { simpleGit } from "simple-git";
 import { nightlyRunGlobs } from "../../core/nightly/nightly-run-globs.js";
+import { GitRepo } from "../../git/git-repo.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import type { ActionMode, ModeResult } from "../action-mode.js";
@@ -27,7 +27,7 @@ export const nightlyRunMode: ActionMode = {
     const { aggregateResults } = await import("../../operations/aggregate-results.js");
     const result = await runCampaign(
       {
-        git: simpleGit(cwd),
+        git: GitRepo.open(cwd),
         env: process.env,
         clock: () => new Date(),
         log: { info: log.info, warn: log.warning },

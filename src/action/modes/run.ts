@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { simpleGit } from "simple-git";
+import { GitRepo } from "../../git/git-repo.js";
 import { shardArtifactName } from "../../operations/action/shard-artifact.js";
 import { defineMode, type ModeResult } from "../action-mode.js";
 import { cancelOnSignals } from "../cancel-signal.js";
@@ -48,7 +48,7 @@ export const runMode = defineMode({
     let firstStart = true;
     const result = await runShard(
       {
-        git: simpleGit(cwd),
+        git: GitRepo.open(cwd),
         env: process.env,
         clock: () => new Date(),
         log: { info: log.info, warn: log.warning },

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { simpleGit } from "simple-git";
+import { GitRepo } from "../../git/git-repo.js";
 import { aggregateResults } from "../../operations/aggregate-results.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { DispatchStateError } from "../../operations/dispatch-state-store.js";
@@ -33,8 +33,8 @@ export async function aggregateCommand(ctx: CliContext, args: AggregateArgs): Pr
   const campaign = await loadCampaign(diskWorkspace(ctx.cwd), { configPath: args.config });
   printDiagnostics(ctx, campaign.diagnostics);
   if (!campaign.loaded) return EXIT_FAILED;
-  const git = simpleGit(ctx.cwd);
-  if (args.commit && !(await git.checkIsRepo())) {
+  const git = GitRepo.open(ctx.cwd);
+  if (args.commit && !(await git.isRepo())) {
     ctx.stderr.write(
       `labgate aggregate: ${ctx.cwd} is not a git repository, so the results cannot be committed; run \`git init\` first, or pass --no-commit\n`,
     );

@@ -1,9 +1,9 @@
 import { tmpdir } from "node:os";
-import { simpleGit } from "simple-git";
 import type { Config } from "../../core/config/config-schema.js";
 import { effectiveBudget } from "../../core/config/effective-budget.js";
 import { planDispatch } from "../../core/plan/plan-dispatch.js";
 import { measuredHoursByExperiment } from "../../core/runner/measured-hours.js";
+import { GitRepo } from "../../git/git-repo.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { readDispatchState } from "../../operations/dispatch-state-store.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
@@ -135,6 +135,8 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Mean measured hours per experiment from earlier runs; an unreadable state just means none. */
 async function readMeasuredHours(cwd: string, config: Config): Promise<Map<string, number>> {
-  const read = await readDispatchState({ cwd, config, git: simpleGit(cwd) }).catch(() => undefined);
+  const read = await readDispatchState({ cwd, config, git: GitRepo.open(cwd) }).catch(
+    () => undefined,
+  );
   return measuredHoursByExperiment(read ? read.entries.values() : []);
 }

@@ -1,4 +1,4 @@
-import { simpleGit } from "simple-git";
+import { GitRepo } from "../../git/git-repo.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { DispatchStateError } from "../../operations/dispatch-state-store.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
@@ -22,7 +22,7 @@ export async function reportCommand(ctx: CliContext, args: { config?: string }):
   let report: Awaited<ReturnType<typeof buildReport>>;
   try {
     report = await buildReport(
-      { git: simpleGit(ctx.cwd) },
+      { git: GitRepo.open(ctx.cwd) },
       {
         cwd: ctx.cwd,
         config: campaign.config,

@@ -1,6 +1,6 @@
-import { simpleGit } from "simple-git";
 import { killRunning } from "../../exec/run-process.js";
 import { isSecretName } from "../../exec/untrusted-env.js";
+import { GitRepo } from "../../git/git-repo.js";
 import { aggregateResults } from "../../operations/aggregate-results.js";
 import { runCampaign } from "../../operations/run-campaign.js";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "../cli-context.js";
@@ -78,7 +78,7 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<number
   try {
     const result = await runCampaign(
       {
-        git: simpleGit(ctx.cwd),
+        git: GitRepo.open(ctx.cwd),
         env: ctx.env,
         clock: () => new Date(),
         log: {

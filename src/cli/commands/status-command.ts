@@ -1,5 +1,5 @@
-import { simpleGit } from "simple-git";
 import { RUN_STATUSES, type StateEntry } from "../../core/state/state-entry.js";
+import { GitRepo } from "../../git/git-repo.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { DispatchStateError, readDispatchState } from "../../operations/dispatch-state-store.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
@@ -26,7 +26,7 @@ export async function statusCommand(
     const read = await readDispatchState({
       cwd: ctx.cwd,
       config: campaign.config,
-      git: simpleGit(ctx.cwd),
+      git: GitRepo.open(ctx.cwd),
       log: { info: () => undefined, warn: (s) => ctx.stderr.write(`warning: ${s}\n`) },
     });
     entries = [...read.entries.values()];

@@ -1,4 +1,4 @@
-import { simpleGit } from "simple-git";
+import { GitRepo } from "../../git/git-repo.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import { verifyResults } from "../../operations/verify-results.js";
@@ -26,8 +26,8 @@ export async function verifyCommand(ctx: CliContext, args: { config?: string }):
     printDiagnostics(ctx, configErrors);
     return EXIT_FAILED;
   }
-  const git = simpleGit(ctx.cwd);
-  if (!(await git.checkIsRepo())) {
+  const git = GitRepo.open(ctx.cwd);
+  if (!(await git.isRepo())) {
     ctx.stderr.write(
       `labgate verify: ${ctx.cwd} is not a git repository; results can only be verified against git history\n`,
     );

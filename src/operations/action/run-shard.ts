@@ -1,9 +1,9 @@
 import { lstat } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { SimpleGit } from "simple-git";
 import { messageOf } from "../../core/failure/failure.js";
 import { sidecarPath } from "../../core/paths/layout.js";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
+import type { GitRepo } from "../../git/git-repo.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
 import { writeContained } from "../contained-files.js";
 import type { GivenConfig } from "../load-campaign.js";
@@ -29,7 +29,7 @@ export interface RunShardInput {
 }
 
 export interface RunShardDeps {
-  git: SimpleGit;
+  git: GitRepo;
   env: NodeJS.ProcessEnv;
   clock: () => Date;
   log: { info(s: string): void; warn(s: string): void };

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, normalize, resolve } from "node:path";
-import type { SimpleGit } from "simple-git";
 import { splitCommand } from "../../core/definitions/split-command.js";
 import { importCandidates } from "../../core/gates/code-review/import-graph.js";
 import { resolveScript } from "../../core/gates/code-review/resolve-script.js";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { commandFileCandidates, scriptSupportsResume } from "../../core/runner/resume-argv.js";
+import type { GitRepo } from "../../git/git-repo.js";
 import { headSha, shaMatches, uncommittedFiles } from "../../git/working-tree.js";
 import { isInside } from "../contained-files.js";
 import { MAX_CLOSURE_FILES } from "../read-import-closure.js";
@@ -83,7 +83,7 @@ const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
  * imports) must have no uncommitted changes. Returns HEAD.
  */
 export async function checkSource(
-  git: SimpleGit,
+  git: GitRepo,
   input: { cwd: string; sha?: string; files: readonly string[] },
 ): Promise<string> {
   return (await checkSourceState(git, input)).head;
@@ -104,10 +104,10 @@ export interface SourceState {
  * diff, so a result never passes for the commit's.
  */
 export async function checkSourceState(
-  git: SimpleGit,
+  git: GitRepo,
   input: { cwd: string; sha?: string; files: readonly string[]; allowDirty?: boolean },
 ): Promise<SourceState> {
-  if (!(await git.checkIsRepo().catch(() => false)))
+  if (!(await git.isRepo()))
     throw new SourceRefusal(
       `${input.cwd} is not a git repository; every result must name the commit that produced it.\n  fix: git init && git add -A && git commit -m "experiments"`,
     );
@@ -130,10 +130,10 @@ export async function checkSourceState(
       `files the experiments use have uncommitted changes, so results could not name the commit that produced them:\n${dirty.map((f) => `  ${f}`).join("\n")}\n  fix: commit them (git add ${dirty.join(" ")} && git commit), or undo the changes (git restore ${dirty.join(" ")}); or run with --allow-dirty to record each result as dirty, with the hash of the diff`,
     );
   const hash = createHash("sha256");
-  hash.update(await git.raw(["diff", "--binary", "HEAD", "--", ...dirty]));
+  hash.update(await git.diffFromHead(dirty));
   for (const f of dirty) {
     // untracked files are not in the diff: their content is
-    const tracked = (await git.raw(["ls-files", "--", f])).trim() !== "";
+    const tracked = await git.isTracked(f);
     if (!tracked)
       hash.update(`\0${f}\0`).update(await readFile(resolve(input.cwd, f)).catch(() => ""));
   }
