@@ -5,6 +5,7 @@ import { CONFIG_PATH } from "../core/config/config-schema.js";
 import { substituteArgv } from "../core/definitions/command-placeholders.js";
 import { splitCommand } from "../core/definitions/split-command.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
+import { type Failure, fail } from "../core/failure/failure.js";
 import { commandValues, dataPathsOf } from "../core/runner/command-values.js";
 import { newStateEntry } from "../core/runner/new-state-entry.js";
 import { emptyStatusCounts, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
@@ -92,9 +93,24 @@ export interface RunCampaignDeps {
   aggregate?: AggregateFn;
 }
 
+/** Why `labgate run` started nothing: a code to branch on, a message for the researcher. */
+export type RunRefusalCode =
+  | "no-runs-match"
+  | "mixed-executors"
+  | "source-not-committed"
+  | "run-locked"
+  | "runs-still-running"
+  | "dispatch-state-unreadable";
+
+export type RunRefusal = { kind: "refused" } & Failure<RunRefusalCode>;
+
+function refused(code: RunRefusalCode, message: string, cause?: unknown): RunRefusal {
+  return { kind: "refused", ...fail(code, message, cause) };
+}
+
 export type RunCampaignResult =
   | { kind: "invalid"; diagnostics: Diagnostic[] }
-  | { kind: "refused"; message: string }
+  | RunRefusal
   | { kind: "dry-run"; plan: DryRunPlan }
   | {
       kind: "ran";
@@ -130,13 +146,13 @@ export async function runCampaign(
   if ("diagnostics" in selection) return { kind: "invalid", diagnostics: selection.diagnostics };
   const runs = selection.runs;
   if (runs.length === 0)
-    return {
-      kind: "refused",
-      message: `no runs match${input.phase ? ` --phase ${input.phase}` : ""}${input.stage ? ` --stage ${input.stage}` : ""}${input.only ? ` --only ${input.only}` : ""}${input.shard !== undefined ? ` --shard ${input.shard}` : ""}; \`labgate plan\` lists the runs and their ids`,
-    };
+    return refused(
+      "no-runs-match",
+      `no runs match${input.phase ? ` --phase ${input.phase}` : ""}${input.stage ? ` --stage ${input.stage}` : ""}${input.only ? ` --only ${input.only}` : ""}${input.shard !== undefined ? ` --shard ${input.shard}` : ""}; \`labgate plan\` lists the runs and their ids`,
+    );
   // A runner pool with executor: slurm submits its runs with sbatch (docs/runners.md).
   const executor = chooseExecutor(runs, config, deps.env);
-  if (executor.kind === "refused") return { kind: "refused", message: executor.message };
+  if (executor.kind === "refused") return refused("mixed-executors", executor.message);
   const gpuList = await queryGpus(deps.env);
   const cpuSlots = input.parallel ?? availableParallelism();
 
@@ -175,7 +191,7 @@ export async function runCampaign(
       allowDirty: input.allowDirty,
     });
   } catch (err) {
-    if (err instanceof SourceRefusal) return { kind: "refused", message: err.message };
+    if (err instanceof SourceRefusal) return refused("source-not-committed", err.message, err);
     throw err;
   }
   const head = source.head;
@@ -189,7 +205,7 @@ export async function runCampaign(
     release = lock.release;
     if (lock.tookOver) deps.log.warn(`took over ${RUN_LOCK}, left by ${lock.tookOver}`);
   } catch (err) {
-    if (err instanceof RunLockError) return { kind: "refused", message: err.message };
+    if (err instanceof RunLockError) return refused("run-locked", err.message, err);
     throw err;
   }
   const gpus = gpuList
@@ -208,7 +224,7 @@ export async function runCampaign(
             warn: (s) => deps.log.warn(s),
           });
     if (reconciled.alive.length > 0)
-      return { kind: "refused", message: stillRunningMessage(reconciled.alive) };
+      return refused("runs-still-running", stillRunningMessage(reconciled.alive));
     for (const id of reconciled.lost)
       deps.log.warn(
         `${id}: its sidecar said running, but the labgate running it was killed; marked failed (${RUNNER_LOST})`,
@@ -217,7 +233,8 @@ export async function runCampaign(
     try {
       state = await readDispatchState({ cwd, config, git: deps.git, log: deps.log });
     } catch (err) {
-      if (err instanceof DispatchStateError) return { kind: "refused", message: err.message };
+      if (err instanceof DispatchStateError)
+        return refused("dispatch-state-unreadable", err.message, err);
       throw err;
     }
     const done = await doneRuns(cwd, state.entries, state.entries.keys(), resultFileCap(config));
@@ -314,7 +331,10 @@ export async function runCampaign(
             runUrl,
             commit: (input.commit ?? true) && !interrupted,
             commitEmpty: input.commitEmpty,
-            phase: runs.some((r) => r.phase === "full") ? "full" : "pilot",
+            // A run of full-phase runs archives the pilots; otherwise the phase is the state's
+            // (full once it holds full runs), as `labgate aggregate` decides it: a pilot run
+            // after the full phase must not commit tables without the full phase.
+            ...(runs.some((r) => r.phase === "full") ? { phase: "full" as const } : {}),
           },
         );
         commitSha = agg.commitSha;
