@@ -11,6 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { encodePolicy } from "../dist/action/policy-handoff.js";
+import { parseConfig } from "../dist/core/config/parse-config.js";
 import { gitDataCommit } from "../dist/github/git-data-commit.js";
 import { createOctokit } from "../dist/github/octokit.js";
 import { table } from "./lib.js";
@@ -166,6 +168,11 @@ git("add", "-A");
 git("commit", "-qm", "bench");
 const head = git("rev-parse", "HEAD");
 
+// The run job receives the default branch's policy from the plan job (its `policy` output).
+const parsedPolicy = parseConfig(".github/labgate.yml", "");
+if (!parsedPolicy.ok) throw new Error("bench: the default config does not parse");
+const POLICY = encodePolicy(parsedPolicy.config);
+
 function firstStart(attempt) {
   const store = mkdtempSync(join(tmpdir(), "labgate-bench-store-"));
   // The runner creates these files before a step starts; @actions/core appends to them.
@@ -180,6 +187,7 @@ function firstStart(attempt) {
       env: {
         ...process.env,
         INPUT_MODE: "run",
+        INPUT_POLICY: POLICY,
         INPUT_SHA: head,
         INPUT_SHARD: "0",
         GITHUB_WORKSPACE: repo,
