@@ -86,8 +86,8 @@ export const runMode = defineMode({
     const notDone = result.entries.filter((e) => e.status !== "done");
     const rows = result.entries.map((e) => [e.id, e.status, e.gpu ?? "cpu", e.reason ?? ""]);
     const problems = [
-      ...(result.refused ? [result.refused] : []),
-      ...(result.uploadError ? [`the artifact upload failed: ${result.uploadError}`] : []),
+      ...(result.refused ? [result.refused.message] : []),
+      ...(result.uploadError ? [`the artifact upload failed: ${result.uploadError.message}`] : []),
       ...(notDone.length > 0
         ? [`${notDone.length} of ${result.entries.length} run(s) did not end done`]
         : []),

@@ -1,13 +1,13 @@
 import { lstat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { messageOf } from "../../core/failure/failure.js";
+import { type Failure, fail, failFrom } from "../../core/failure/failure.js";
 import { sidecarPath } from "../../core/paths/layout.js";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
 import type { GitRepo } from "../../git/git-repo.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
 import { writeContained } from "../contained-files.js";
 import type { GivenConfig } from "../load-campaign.js";
-import { type RunCampaignResult, runCampaign } from "../run-campaign.js";
+import { type RunCampaignResult, type RunRefusalCode, runCampaign } from "../run-campaign.js";
 import { logFileOf } from "../runner/execute-run.js";
 import type { RunnerEvent } from "../runner/runner-events.js";
 import { checkoutMismatch } from "./checkout-head.js";
@@ -40,13 +40,21 @@ export interface RunShardDeps {
 
 export interface RunShardResult {
   /** Why nothing ran (wrong checkout, unknown shard, invalid campaign), if so. */
-  refused?: string;
+  refused?: Failure<ShardRefusalCode>;
   entries: StateEntry[];
   counts: Partial<Record<RunStatus, number>>;
   artifact?: { name: string; files: number };
   /** The upload failed: the runs' outputs exist only on this runner. */
-  uploadError?: string;
+  uploadError?: Failure<"artifact-upload-failed">;
 }
+
+/** Why a shard ran nothing: its own checks, `labgate run`'s refusals, or the runner throwing. */
+export type ShardRefusalCode =
+  | "checkout-mismatch"
+  | "campaign-invalid"
+  | "no-such-shard"
+  | "runner-failed"
+  | RunRefusalCode;
 
 /**
  * One matrix job on a self-hosted GPU runner: the local runner, unchanged, on this shard's runs
@@ -55,11 +63,14 @@ export interface RunShardResult {
  */
 export async function runShard(deps: RunShardDeps, input: RunShardInput): Promise<RunShardResult> {
   const mismatch = await checkoutMismatch(input.cwd, input.sha);
-  if (mismatch) return { refused: mismatch, entries: [], counts: {} };
+  if (mismatch) return { refused: fail("checkout-mismatch", mismatch), entries: [], counts: {} };
   const planned = await planShards(input);
   if (!planned.ok)
     return {
-      refused: `the campaign at ${input.sha.slice(0, 7)} does not plan: ${planned.diagnostics.map((d) => d.message).join("; ")}`,
+      refused: fail(
+        "campaign-invalid",
+        `the campaign at ${input.sha.slice(0, 7)} does not plan: ${planned.diagnostics.map((d) => d.message).join("; ")}`,
+      ),
       entries: [],
       counts: {},
     };
@@ -67,7 +78,10 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
   const shards = plan.matrix.include.length;
   if (input.shard >= shards)
     return {
-      refused: `shard ${input.shard} does not exist: the plan at ${input.sha.slice(0, 7)} has ${shards} shard(s) (0-${shards - 1})`,
+      refused: fail(
+        "no-such-shard",
+        `shard ${input.shard} does not exist: the plan at ${input.sha.slice(0, 7)} has ${shards} shard(s) (0-${shards - 1})`,
+      ),
       entries: [],
       counts: {},
     };
@@ -75,7 +89,7 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
   const resultFiles = new Map(plan.runs.map((r) => [r.run_id, r.result_file]));
 
   let outcome: RunCampaignResult | undefined;
-  let error: string | null = null;
+  let error: Failure<ShardRefusalCode> | null = null;
   try {
     outcome = await runCampaign(
       { ...deps, aggregate: undefined },
@@ -89,10 +103,15 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
         commit: false,
       },
     );
-    if (outcome.kind === "refused") error = outcome.message;
-    if (outcome.kind === "invalid") error = outcome.diagnostics.map((d) => d.message).join("; ");
+    if (outcome.kind === "refused") error = fail(outcome.code, outcome.message, outcome.cause);
+    if (outcome.kind === "invalid")
+      error = fail(
+        "campaign-invalid",
+        outcome.diagnostics.map((d) => d.message).join("; "),
+        outcome.diagnostics,
+      );
   } catch (err) {
-    error = `the runner failed: ${messageOf(err)}`;
+    error = failFrom("runner-failed", err, "the runner failed");
   }
   // Whatever happened, what the runs left behind goes up before the job ends.
   {
@@ -112,7 +131,7 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
       run_url: input.runUrl,
       runner: input.runner,
       run_ids: runIds,
-      error,
+      error: error?.message ?? null,
     };
     const written = await writeContained(
       input.cwd,
@@ -121,14 +140,14 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
     );
     if (!written.ok) throw new Error(written.message);
     let artifact: RunShardResult["artifact"];
-    let uploadError: string | undefined;
+    let uploadError: RunShardResult["uploadError"];
     try {
       artifact = {
         name: input.artifactName,
         ...(await deps.artifacts.upload(input.artifactName, input.cwd, files)),
       };
     } catch (err) {
-      uploadError = messageOf(err);
+      uploadError = failFrom("artifact-upload-failed", err);
     }
     const entries = outcome?.kind === "ran" ? outcome.entries : [];
     const counts = outcome?.kind === "ran" ? outcome.counts : {};
