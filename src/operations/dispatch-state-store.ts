@@ -1,6 +1,7 @@
 import { readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Config } from "../core/config/config-schema.js";
+import { messageOf } from "../core/failure/failure.js";
 import { SIDECAR_SUFFIX, statePath } from "../core/paths/layout.js";
 import { mergeIntoState } from "../core/state/aggregate-state.js";
 import { parseDispatchState, parseSidecar } from "../core/state/parse-dispatch-state.js";
@@ -193,7 +194,7 @@ async function recoverFromHead(git: GitRepo, rel: string, problem: string): Prom
   try {
     committed = await readFileAtHead(git, rel);
   } catch (err) {
-    throw fail(`reading it from git failed (${(err as Error).message.trim()})`);
+    throw fail(`reading it from git failed (${messageOf(err).trim()})`);
   }
   if (committed === undefined) throw fail("the last commit holds no copy of it");
   const parsed = parseDispatchState(`HEAD:${rel}`, committed);

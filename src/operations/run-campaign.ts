@@ -5,7 +5,7 @@ import { CONFIG_PATH } from "../core/config/config-schema.js";
 import { substituteArgv } from "../core/definitions/command-placeholders.js";
 import { splitCommand } from "../core/definitions/split-command.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
-import { type Failure, fail } from "../core/failure/failure.js";
+import { type Failure, fail, messageOf } from "../core/failure/failure.js";
 import { commandValues, dataPathsOf } from "../core/runner/command-values.js";
 import { newStateEntry } from "../core/runner/new-state-entry.js";
 import { emptyStatusCounts, type RunStatus, type StateEntry } from "../core/state/state-entry.js";
@@ -339,7 +339,7 @@ export async function runCampaign(
         );
         commitSha = agg.commitSha;
       } catch (err) {
-        aggregateError = (err as Error).message;
+        aggregateError = messageOf(err);
       }
     }
     return {

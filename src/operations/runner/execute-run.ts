@@ -1,5 +1,6 @@
 import { chmod, mkdir, rm, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { messageOf } from "../../core/failure/failure.js";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { isValidRunId } from "../../core/plan/run-id.js";
 import { parseResultFile, type ResultFile } from "../../core/results/result-file-schema.js";
@@ -256,7 +257,7 @@ async function makeCheckpointDir(entry: StateEntry): Promise<string | undefined>
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await chmod(dir, 0o700);
   } catch (err) {
-    return `checkpoint_dir ${dir} could not be created (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix: make checkpoint_root in .github/labgate.yml a folder this user can write`;
+    return `checkpoint_dir ${dir} could not be created (${(err as NodeJS.ErrnoException).code ?? messageOf(err)}); fix: make checkpoint_root in .github/labgate.yml a folder this user can write`;
   }
   return undefined;
 }

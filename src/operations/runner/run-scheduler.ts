@@ -1,3 +1,4 @@
+import { messageOf } from "../../core/failure/failure.js";
 import { VRAM_HEADROOM } from "../../core/plan/match-pool.js";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { earlyStopDecision } from "../../core/runner/early-stop.js";
@@ -110,7 +111,7 @@ export async function runScheduled(
       // A fault of labgate's own (a log that cannot be written): the run still ends definite.
       Object.assign(p.entry, {
         status: "failed",
-        reason: `labgate could not run it: ${(err as Error).message}`,
+        reason: `labgate could not run it: ${messageOf(err)}`,
         finished: ctx.clock().toISOString(),
       });
       return { entry: p.entry, metrics: null };

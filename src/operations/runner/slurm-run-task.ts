@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
+import { messageOf } from "../../core/failure/failure.js";
 import { isValidRunId } from "../../core/plan/run-id.js";
 import { SlurmTaskManifest } from "../../core/slurm/slurm-task-manifest.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
@@ -45,7 +46,7 @@ export async function runSlurmTask(
     return {
       ok: false,
       code: "manifest-unreadable",
-      message: `${input.manifest}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; the runner writes it before sbatch, on the filesystem the task shares with it`,
+      message: `${input.manifest}: ${(err as NodeJS.ErrnoException).code ?? messageOf(err)}; the runner writes it before sbatch, on the filesystem the task shares with it`,
     };
   }
   let json: unknown;
@@ -55,7 +56,7 @@ export async function runSlurmTask(
     return {
       ok: false,
       code: "manifest-invalid",
-      message: `${input.manifest}: not JSON (${(err as Error).message})`,
+      message: `${input.manifest}: not JSON (${messageOf(err)})`,
     };
   }
   const parsed = SlurmTaskManifest.safeParse(json);
