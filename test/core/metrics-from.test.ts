@@ -25,9 +25,30 @@ describe("metrics_from: capture from output", () => {
     expect(got.lines.valid_ppl).toMatch(/^\| end of epoch {3}2 /);
   });
 
-  it("a match whose group is not a number is skipped: the number before it stays", () => {
-    const got = captureFromOutput({ stdout: { acc: "acc=(\\S+)" } }, "acc=0.5\nacc=nan\nacc=--\n");
+  it("a last match that is not a finite number (nan, inf, -inf, garbage) is reported, never the number before it (a blown-up run is not a success)", () => {
+    for (const bad of ["nan", "inf", "-inf", "NaN", "--", "1e999"]) {
+      const got = captureFromOutput(
+        { stdout: { valid_ppl: "valid ppl\\s+(\\S+)" } },
+        `| end of epoch 3 | valid ppl 121.00\n| end of epoch 4 | valid ppl ${bad}\n`,
+      );
+      expect(got.metrics).toEqual({});
+      expect(got.notFinite).toEqual([
+        { metric: "valid_ppl", value: bad, at: `| end of epoch 4 | valid ppl ${bad}` },
+      ]);
+    }
+    // a nan that a later epoch recovers from is not the last match
+    const ok = captureFromOutput({ stdout: { acc: "acc=(\\S+)" } }, "acc=nan\nacc=0.5\n");
+    expect(ok.metrics).toEqual({ acc: 0.5 });
+    expect(ok.notFinite).toBeUndefined();
+  });
+
+  it("a pattern: a name whose last value is not finite is reported; a name that never had a number is no metric", () => {
+    const got = captureFromOutput(
+      { pattern: "^(\\w+)[=:]\\s*(\\S+)$" },
+      "loss=2.5\nmodel=LSTM\nacc: 0.5\nloss=nan\nmodel=GRU\n",
+    );
     expect(got.metrics).toEqual({ acc: 0.5 });
+    expect(got.notFinite).toEqual([{ metric: "loss", value: "nan", at: "loss=nan" }]);
   });
 
   it("a pattern captures name/value pairs; Python's named groups work", () => {
@@ -53,6 +74,34 @@ describe("metrics_from: capture from output", () => {
 });
 
 describe("metrics_from: a file the script writes", () => {
+  it("non-finite values are reported, not left out: Python's NaN/Infinity in json, a last jsonl line, a csv last row", () => {
+    expect(
+      metricsFromDocument("json", '{"eval": {"ppl": NaN, "loss": 1.5, "acc": "inf"}}', "eval"),
+    ).toEqual({
+      ok: true,
+      metrics: { loss: 1.5 },
+      notFinite: [
+        { metric: "ppl", value: "NaN", at: 'key "eval.ppl"' },
+        { metric: "acc", value: "inf", at: 'key "eval.acc"' },
+      ],
+    });
+    expect(metricsFromDocument("json", '{"a": "x\\"NaN", "b": -Infinity}')).toEqual({
+      ok: true,
+      metrics: {},
+      notFinite: [{ metric: "b", value: "-Infinity", at: 'key "b"' }],
+    });
+    expect(metricsFromDocument("jsonl", '{"loss": 2}\n{"loss": 1}\n{"loss": NaN}\n')).toEqual({
+      ok: true,
+      metrics: {},
+      notFinite: [{ metric: "loss", value: "NaN", at: "line 3" }],
+    });
+    expect(metricsFromDocument("csv", "epoch,ppl,note\n1,262.9,a\n2,nan,b\n")).toEqual({
+      ok: true,
+      metrics: { epoch: 2 },
+      notFinite: [{ metric: "ppl", value: "nan", at: "line 3" }],
+    });
+  });
+
   it("json at a key path; bookkeeping (_step) and non-numbers left out", () => {
     expect(
       metricsFromDocument(

@@ -69,6 +69,34 @@ describe("an existing research script runs as it is (issue #16)", () => {
     expect(existsSync(join(dir, "experiments/results/runs/lstm_s1.json"))).toBe(false);
   }, 120_000);
 
+  it("a run whose last valid ppl is nan (it blew up after a good epoch) fails invalid-result naming the metric, the value and the line, not done with the stale number, and is not retried", async () => {
+    const dir = existingScriptRepo(
+      [{ id: "blowup", method: "LSTM", retries: 2 }],
+      {
+        "train_blowup.py": [
+          "import argparse",
+          "p = argparse.ArgumentParser()",
+          "p.add_argument('--seed', type=int)",
+          "a = p.parse_args()",
+          "print('| end of epoch   3 | valid ppl 121.00')",
+          "print('| end of epoch   4 | valid ppl', float('nan'))",
+        ].join("\n"),
+      },
+      {
+        command: "python3 train_blowup.py --seed {seed}",
+        metrics_from: { stdout: { valid_ppl: "valid ppl\\s+(\\S+)" } },
+      },
+    );
+    const r = await runCli(["run"], dir);
+    expect(r.code).not.toBe(0);
+    const e = sidecars(dir).get("blowup_s1");
+    expect(e).toMatchObject({ status: "failed", retry_count: 0 });
+    expect(e?.reason).toBe(
+      'invalid-result: valid_ppl is nan (not a finite number) at "| end of epoch   4 | valid ppl nan" in .labgate/logs/blowup_s1.log (not retried: a result file that breaks the contract is written the same way again)',
+    );
+    expect(existsSync(join(dir, "experiments/results/runs/blowup_s1.json"))).toBe(false);
+  }, 120_000);
+
   it("a `pattern` captures key=value and key: value lines by name; the last of a name wins", async () => {
     const dir = existingScriptRepo(
       [{ id: "kv", method: "LSTM" }],

@@ -126,54 +126,81 @@ export function metricsFromProblems(mf: MetricsFrom): MetricsFromProblem[] {
   return out;
 }
 
+/** A metric whose last value is not a finite number (`nan`, `inf`, text): the run blew up. */
+export interface NotFinite {
+  metric: string;
+  /** The value as printed or written. */
+  value: string;
+  /** Where: the log line, or the file's line or key. */
+  at: string;
+}
+
 export interface CapturedMetrics {
   metrics: Record<string, number>;
   /** The line each metric was last found on, for `meta.source`. */
   lines: Record<string, string>;
+  /** Metrics whose last match is not a finite number; absent when there are none. */
+  notFinite?: NotFinite[];
 }
 
 /**
  * The metrics in a run's output: each `stdout` regex's last match, and every `pattern` match by
- * name (the last of a name wins). A value that is not a finite number is skipped, so the metric
- * keeps the number found before it.
+ * name (the last of a name wins). The last match always wins: one that is not a finite number
+ * (`nan`, `inf`, anything else) is reported in `notFinite`, never replaced by an earlier number.
+ * A `pattern` name that never had a number (`model=LSTM`) is not a metric.
  */
 export function captureFromOutput(
   mf: { stdout?: Record<string, string>; pattern?: string },
   text: string,
 ): CapturedMetrics {
-  const metrics: Record<string, number> = {};
-  const lines: Record<string, string> = {};
-  const take = (name: string, raw: string | undefined, at: number) => {
-    const value = toNumber(raw);
-    if (value === undefined || name === "") return;
-    metrics[name] = value;
-    lines[name] = lineAround(text, at);
-  };
+  const last = new Map<string, { raw: string; at: number }>();
+  const numeric = new Set<string>();
   for (const [metric, source] of Object.entries(mf.stdout ?? {})) {
     const c = compileMetricsRegex(source);
     if (!c.ok) continue; // validation reported it
-    for (const m of text.matchAll(c.re)) take(metric, m[1], m.index);
+    for (const m of text.matchAll(c.re)) last.set(metric, { raw: m[1] ?? "", at: m.index });
+    numeric.add(metric);
   }
   if (mf.pattern !== undefined) {
     const c = compileMetricsRegex(mf.pattern);
     if (c.ok)
       for (const m of text.matchAll(c.re)) {
-        const name = m.groups?.name ?? m[1];
-        const value = m.groups?.value ?? m[2];
-        if (name !== undefined) take(name.trim(), value, m.index);
+        const name = (m.groups?.name ?? m[1])?.trim();
+        const raw = m.groups?.value ?? m[2] ?? "";
+        if (name === undefined || name === "" || mf.stdout?.[name] !== undefined) continue;
+        last.set(name, { raw, at: m.index });
+        if (numberShaped(raw)) numeric.add(name);
       }
   }
-  return { metrics, lines };
+  const metrics: Record<string, number> = {};
+  const lines: Record<string, string> = {};
+  const notFinite: NotFinite[] = [];
+  for (const [name, { raw, at }] of last) {
+    if (!numeric.has(name)) continue;
+    const value = toNumber(raw);
+    if (value === undefined)
+      notFinite.push({ metric: name, value: raw.trim(), at: lineAround(text, at) });
+    else {
+      metrics[name] = value;
+      lines[name] = lineAround(text, at);
+    }
+  }
+  return { metrics, lines, ...(notFinite.length > 0 ? { notFinite } : {}) };
 }
 
+/** How Python, NumPy, PyTorch and JSON writers spell a value that is not a finite number. */
+const NON_FINITE = /^[-+]?(nan|inf|infinity)$/i;
+
 export type DocumentMetrics =
-  | { ok: true; metrics: Record<string, number> }
+  | { ok: true; metrics: Record<string, number>; notFinite?: NotFinite[] }
   | { ok: false; message: string };
 
 /**
  * The metrics in a file the script writes: json (the object at `key`), jsonl (each line's object
- * at `key`, later lines winning), csv (the last row, by header). Finite numbers only; names
- * starting with `_` (W&B's `_step`, `_runtime`, `_timestamp`) are bookkeeping, not metrics.
+ * at `key`, later lines winning), csv (the last row, by header). Names starting with `_` (W&B's
+ * `_step`, `_runtime`, `_timestamp`) are bookkeeping, not metrics; other text is left out. A value
+ * that is not a finite number (Python's `NaN`/`Infinity`, `"nan"`, `inf`) is reported in
+ * `notFinite`, never replaced by an earlier line's number.
  */
 export function metricsFromDocument(
   format: "json" | "csv" | "jsonl",
@@ -181,10 +208,10 @@ export function metricsFromDocument(
   key?: string,
 ): DocumentMetrics {
   if (format === "csv") return fromCsv(text);
-  const objects: unknown[] = [];
+  const objects: { o: unknown; line?: number }[] = [];
   if (format === "json") {
     try {
-      objects.push(JSON.parse(text));
+      objects.push({ o: parseJson(text) });
     } catch (err) {
       return { ok: false, message: `not JSON (${messageOf(err)})` };
     }
@@ -193,7 +220,7 @@ export function metricsFromDocument(
     for (const [i, line] of lines.entries()) {
       if (line.trim() === "") continue;
       try {
-        objects.push(JSON.parse(line));
+        objects.push({ o: parseJson(line), line: i + 1 });
       } catch (err) {
         // a last line cut short by a killed writer is not fatal; one in the middle is
         if (lines.slice(i + 1).some((l) => l.trim() !== ""))
@@ -202,13 +229,23 @@ export function metricsFromDocument(
     }
   }
   const metrics: Record<string, number> = {};
+  const bad = new Map<string, NotFinite>();
   let found = false;
-  for (const o of objects) {
+  for (const { o, line } of objects) {
     const at = key === undefined ? o : dig(o, key);
     if (at === null || typeof at !== "object" || Array.isArray(at)) continue;
     found = true;
-    for (const [name, v] of Object.entries(at))
-      if (!name.startsWith("_") && typeof v === "number" && Number.isFinite(v)) metrics[name] = v;
+    for (const [name, v] of Object.entries(at)) {
+      if (name.startsWith("_")) continue;
+      if (typeof v === "number") {
+        metrics[name] = v;
+        bad.delete(name);
+      } else if (typeof v === "string" && NON_FINITE.test(v.trim())) {
+        delete metrics[name];
+        const where = line === undefined ? `key "${key ? `${key}.` : ""}${name}"` : `line ${line}`;
+        bad.set(name, { metric: name, value: v.trim(), at: where });
+      }
+    }
   }
   if (!found)
     return {
@@ -218,7 +255,16 @@ export function metricsFromDocument(
           ? "holds no JSON object"
           : `has no object at key "${key}" (a dot path, e.g. summary.eval)`,
     };
-  return { ok: true, metrics };
+  return { ok: true, metrics, ...(bad.size > 0 ? { notFinite: [...bad.values()] } : {}) };
+}
+
+/** JSON.parse that also reads Python's bare `NaN`, `Infinity`, `-Infinity` (json.dump's default), as strings. */
+function parseJson(text: string): unknown {
+  return JSON.parse(
+    text.replace(/"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g, (m, bare: string | undefined) =>
+      bare === undefined ? m : `"${bare}"`,
+    ),
+  );
 }
 
 function fromCsv(text: string): DocumentMetrics {
@@ -231,11 +277,16 @@ function fromCsv(text: string): DocumentMetrics {
   if (!header || !last || rows.length < 2)
     return { ok: false, message: "needs a header row and at least one row of values" };
   const metrics: Record<string, number> = {};
+  const notFinite: NotFinite[] = [];
+  const lastLine = `line ${text.split(/\r?\n/).findLastIndex((l) => l.trim() !== "") + 1}`;
   header.forEach((name, i) => {
-    const v = toNumber(last[i]);
-    if (v !== undefined && name !== "" && !name.startsWith("_")) metrics[name] = v;
+    if (name === "" || name.startsWith("_")) return;
+    const raw = last[i] ?? "";
+    const v = toNumber(raw);
+    if (v !== undefined) metrics[name] = v;
+    else if (numberShaped(raw)) notFinite.push({ metric: name, value: raw, at: lastLine });
   });
-  return { ok: true, metrics };
+  return { ok: true, metrics, ...(notFinite.length > 0 ? { notFinite } : {}) };
 }
 
 /** One CSV line's fields: commas separate, double quotes quote, "" is a quote. */
@@ -270,12 +321,20 @@ function dig(o: unknown, key: string): unknown {
   return at;
 }
 
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** A decimal number, finite; anything else (nan, inf, 1e999, text) is undefined. */
 function toNumber(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const s = raw.trim();
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) return undefined;
+  if (!DECIMAL.test(s)) return undefined;
   const v = Number(s);
   return Number.isFinite(v) ? v : undefined;
+}
+
+/** A number, finite or not (`nan`, `inf`, `1e999`): a metric's value rather than a word. */
+function numberShaped(raw: string): boolean {
+  return DECIMAL.test(raw.trim()) || NON_FINITE.test(raw.trim());
 }
 
 function lineAround(text: string, at: number): string {

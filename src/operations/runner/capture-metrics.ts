@@ -5,7 +5,11 @@ import type { MetricsFrom } from "../../core/definitions/definitions-schema.js";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { parseResultFile } from "../../core/results/result-file-schema.js";
 import { commandValues } from "../../core/runner/command-values.js";
-import { captureFromOutput, metricsFromDocument } from "../../core/runner/metrics-from.js";
+import {
+  captureFromOutput,
+  metricsFromDocument,
+  type NotFinite,
+} from "../../core/runner/metrics-from.js";
 import { containedReader, isInside, writeContained } from "../contained-files.js";
 
 /** What one run's metrics come from, its placeholders filled (docs/definitions.md, "Existing scripts"). */
@@ -41,9 +45,13 @@ export interface CaptureInput {
  * Captures the metrics of a run that exited 0 and writes them as its result file, `{ metrics,
  * meta: { source } }`, so the result is checked, committed, aggregated and verified like any
  * other. A result file the script wrote itself is kept; captured metrics it lacks are added.
- * Returns why nothing was captured, when nothing was.
+ * Returns why nothing was captured, when nothing was (`problem`), or, when a metric's last value is
+ * not a finite number (a run that blew up: `valid ppl nan`), what breaks the result contract
+ * (`invalid`); the run then fails rather than keep an earlier number.
  */
-export async function captureMetrics(input: CaptureInput): Promise<{ problem?: string }> {
+export async function captureMetrics(
+  input: CaptureInput,
+): Promise<{ problem?: string; invalid?: string }> {
   const { capture } = input;
   let metrics: Record<string, number>;
   let source: Record<string, unknown>;
@@ -51,10 +59,12 @@ export async function captureMetrics(input: CaptureInput): Promise<{ problem?: s
     let text = await readFrom(input.logFile, input.logOffset, LOG_READ_MAX);
     if (input.logTruncated) text += `\n${input.logTail}`;
     const got = captureFromOutput(capture, text);
+    const log = relative(input.cwd, input.logFile);
+    if (got.notFinite) return { invalid: notFiniteMessage(got.notFinite, log) };
     metrics = got.metrics;
     source = {
       from: "stdout",
-      log: relative(input.cwd, input.logFile),
+      log,
       ...(capture.stdout ? { stdout: capture.stdout } : {}),
       ...(capture.pattern ? { pattern: capture.pattern } : {}),
       lines: got.lines,
@@ -68,6 +78,7 @@ export async function captureMetrics(input: CaptureInput): Promise<{ problem?: s
     if ("problem" in read) return read;
     const got = metricsFromDocument(capture.format, read.text, capture.key);
     if (!got.ok) return { problem: `metrics_from file ${capture.path} ${got.message}` };
+    if (got.notFinite) return { invalid: notFiniteMessage(got.notFinite, capture.path) };
     if (Object.keys(got.metrics).length === 0)
       return { problem: `metrics_from file ${capture.path} holds no numeric metric` };
     metrics = got.metrics;
@@ -93,6 +104,14 @@ export async function captureMetrics(input: CaptureInput): Promise<{ problem?: s
     `${JSON.stringify(result, null, 2)}\n`,
   );
   return w.ok ? {} : { problem: w.message };
+}
+
+/** `valid_ppl is nan (not a finite number) at "<line>" in <log>`, for the first such metric. */
+function notFiniteMessage(bad: NotFinite[], where: string): string {
+  const [first] = bad as [NotFinite];
+  const at =
+    first.at.startsWith("key ") || first.at.startsWith("line ") ? first.at : `"${first.at}"`;
+  return `${first.metric} is ${first.value} (not a finite number) at ${at} in ${where}`;
 }
 
 /** The metrics file, read only under the run's checkpoint folder or the repository. */

@@ -162,9 +162,11 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
     const result: { check: ResultCheck; value: ResultFile | null; refused?: true } =
       captured.problem !== undefined
         ? { check: { kind: "no-metrics", message: captured.problem }, value: null }
-        : outcome.exitCode === 0
-          ? await checkResult(ctx.cwd, entry.result_file, ctx.maxResultBytes)
-          : { check: { kind: "missing" }, value: null };
+        : captured.invalid !== undefined
+          ? { check: { kind: "invalid", message: captured.invalid }, value: null }
+          : outcome.exitCode === 0
+            ? await checkResult(ctx.cwd, entry.result_file, ctx.maxResultBytes)
+            : { check: { kind: "missing" }, value: null };
     // A link (or a folder) at the result path is refused, and removed so that neither the results
     // commit nor the shard artifact carries it or what it points at (docs/security.md).
     if (result.refused) await rm(resultPath, { recursive: true, force: true });
