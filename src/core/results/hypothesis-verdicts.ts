@@ -2,15 +2,31 @@ import type { Definitions, ResolvedExperiment } from "../definitions/definitions
 import { variantParts } from "../plan/run-id.js";
 import type { AggregatedRow } from "./aggregate-rows.js";
 import { formatDelta, num, signed } from "./format-delta.js";
-import { type Direction, isBetter } from "./metric-direction.js";
+import {
+  type Direction,
+  type DirectionDefinitions,
+  isBetter,
+  metricSenses,
+} from "./metric-direction.js";
 
 export type HypothesisOutcome = "supported" | "refuted" | "inconclusive";
 
 /** One method's result on one dataset against its baseline, as a hypothesis' evidence. */
 export interface HypothesisComparison {
   row: AggregatedRow;
-  /** "better" / "worse" when the 95% CI of the difference excludes 0; "unclear" otherwise. */
+  /**
+   * "method": a method against its baseline, the claim being that it does better; "ablation":
+   * an ablation against the method it ablates, the claim being that the removed part contributes,
+   * so that removing it does worse.
+   */
+  role: "method" | "ablation";
+  /**
+   * "better" / "worse", in the metric's direction, when the 95% CI of the difference excludes 0;
+   * "unclear" otherwise.
+   */
   finding: "better" | "worse" | "unclear";
+  /** What the finding says of the claim: better supports a method's, worse an ablation's. */
+  bearing: "supports" | "contradicts" | "unclear";
 }
 
 export interface HypothesisVerdict {
@@ -33,19 +49,26 @@ const SHOWN = 3;
  * method is compared with a measured baseline — the `ours` methods when there are any (an
  * ablation compared with `ours` tests a component, not the claim), one cell per method and
  * dataset (the best variant of a sweep, as in the design table). Each comparison is better or
- * worse, in the hypothesis' direction, when the 95% CI of the difference of means excludes 0.
- * - supported: every comparison is better;
- * - refuted: at least one is worse and none is better;
+ * worse, in the metric's direction as everything else resolves it (`metricSenses`), when the 95%
+ * CI of the difference excludes 0. A method's comparison supports the claim when it is better; an
+ * ablation's (an `ablation` method against the method it ablates: "X contributes") when it is
+ * worse, since removing X should cost something.
+ * - supported: every comparison supports the claim;
+ * - refuted: at least one contradicts it and none supports it;
  * - inconclusive: otherwise (no comparison, a single seed, CIs that include 0, or mixed results).
  */
 export function hypothesisVerdicts(
   rows: readonly AggregatedRow[],
-  defs: Pick<Definitions, "hypotheses" | "methods">,
+  defs: Pick<Definitions, "hypotheses" | "methods"> & Pick<DirectionDefinitions, "metrics">,
   experiments: readonly Pick<ResolvedExperiment, "id" | "hypotheses">[],
   phase: string,
 ): HypothesisVerdict[] {
   const groupOf = new Map(defs.methods.map((m) => [m.id, m.group as string]));
+  const sense = metricSenses(defs);
   return defs.hypotheses.map((h) => {
+    // The metric's one direction (declared, else the first hypothesis about it, else its name),
+    // as in the design table and Δ: a hypothesis that disagrees gets a validate warning instead.
+    const direction = sense(h.metric).direction;
     const naming = new Set(experiments.filter((e) => e.hypotheses.includes(h.id)).map((e) => e.id));
     const compared = rows.filter(
       (r) =>
@@ -61,30 +84,39 @@ export function hypothesisVerdicts(
     for (const r of ours.length > 0 ? ours : compared) {
       const k = `${r.method}\u0000${r.dataset}`;
       const c = cells.get(k);
-      if (!c || isBetter(r.mean, c.mean, h.direction)) cells.set(k, r);
+      if (!c || isBetter(r.mean, c.mean, direction)) cells.set(k, r);
     }
-    const comparisons = [...cells.values()].map((row) => ({
-      row,
-      finding: finding(row, h.direction),
-    }));
-    const better = comparisons.filter((c) => c.finding === "better").length;
-    const worse = comparisons.filter((c) => c.finding === "worse").length;
+    const comparisons = [...cells.values()].map((row): HypothesisComparison => {
+      const role = groupOf.get(row.method) === "ablation" ? "ablation" : "method";
+      const found = finding(row, direction);
+      return { row, role, finding: found, bearing: bearing(found, role) };
+    });
+    const supports = comparisons.filter((c) => c.bearing === "supports").length;
+    const contradicts = comparisons.filter((c) => c.bearing === "contradicts").length;
     const verdict: HypothesisOutcome =
-      comparisons.length > 0 && better === comparisons.length
+      comparisons.length > 0 && supports === comparisons.length
         ? "supported"
-        : worse > 0 && better === 0
+        : contradicts > 0 && supports === 0
           ? "refuted"
           : "inconclusive";
     return {
       id: h.id,
       claim: h.claim,
       metric: h.metric,
-      direction: h.direction,
+      direction,
       verdict,
-      evidence: evidence(comparisons, h, phase),
+      evidence: evidence(comparisons, { metric: h.metric, direction }, phase),
       comparisons,
     };
   });
+}
+
+function bearing(
+  found: HypothesisComparison["finding"],
+  role: HypothesisComparison["role"],
+): HypothesisComparison["bearing"] {
+  if (found === "unclear") return "unclear";
+  return (found === "better") === (role === "method") ? "supports" : "contradicts";
 }
 
 function finding(r: AggregatedRow, direction: Direction): HypothesisComparison["finding"] {
@@ -101,9 +133,9 @@ function evidence(
 ): string {
   if (comparisons.length === 0)
     return `no ${phase}-phase result on ${h.metric} compared with a measured baseline in the experiments that name it`;
-  // Worse and better findings first: they decide the verdict.
-  const order = { worse: 0, better: 1, unclear: 2 } as const;
-  const sorted = [...comparisons].sort((a, b) => order[a.finding] - order[b.finding]);
+  // Contradicting and supporting findings first: they decide the verdict.
+  const order = { contradicts: 0, supports: 1, unclear: 2 } as const;
+  const sorted = [...comparisons].sort((a, b) => order[a.bearing] - order[b.bearing]);
   const parts = sorted.slice(0, SHOWN).map(({ row: r }) => {
     const base = `${r.method} vs ${r.baseline} on ${r.dataset}: ${h.metric} ${num(r.mean)} vs ${num(r.mean - (r.delta_vs_baseline as number))}, Δ ${formatDelta(r.delta_vs_baseline as number, h.direction)}`;
     if (r.delta_ci95_low == null || r.delta_ci95_high == null)

@@ -142,7 +142,7 @@ function hypothesesSection(
   const out = [
     "## Hypotheses",
     "",
-    `From the ${phase} phase: supported when every comparison with the baseline is better with a 95% CI of the difference that excludes 0, refuted when one is worse and none better, inconclusive otherwise.`,
+    `From the ${phase} phase: a comparison bears on the claim when the 95% CI of the difference excludes 0, a method supporting it by doing better than its baseline and an ablation by doing worse than the method it ablates (the removed part contributes); supported when every comparison supports the claim, refuted when one contradicts it and none supports it, inconclusive otherwise.`,
     "",
     "| hypothesis | claim | verdict | evidence |",
     "| --- | --- | --- | --- |",
