@@ -31,6 +31,7 @@ function definitions() {
       method,
       dataset: DATASETS[Math.floor(k / METHODS.length) % DATASETS.length],
       baseline: method === "base-a" ? undefined : { method: "base-a" },
+      hypotheses: ["H1"],
     });
   }
   return {
