@@ -12,7 +12,7 @@ const defs = {
   methods: [{ id: "m", label: "M", group: "ours" }],
   datasets: [{ id: "d", label: "D", metric: "acc" }],
   defaults: {
-    command: "python3 t.py --seed {seed} --lr {params.lr}",
+    command: "python3 t.py --seed {seed} --lr {params.lr} --result-file {result_file}",
     method: "m",
     dataset: "d",
     phase: "full",
