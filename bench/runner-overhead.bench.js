@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { simpleGit } from "simple-git";
+import { GitRepo } from "../dist/git/git-repo.js";
 import { runCampaign } from "../dist/operations/run-campaign.js";
 import { table } from "./lib.js";
 
@@ -103,7 +103,7 @@ async function runner(dir, parallel) {
   const cpu0 = process.cpuUsage();
   const result = await runCampaign(
     {
-      git: simpleGit(dir),
+      git: GitRepo.open(dir),
       env: { ...process.env, PATH: `/nonexistent-no-gpu:${process.env.PATH}` },
       clock: () => new Date(),
       log: { info() {}, warn() {} },
