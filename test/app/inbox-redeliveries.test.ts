@@ -62,6 +62,16 @@ describe("which missed deliveries are asked for again", () => {
     // asked at 20, no attempt logged since: still pending at GitHub, not asked twice
     expect(pickRedeliveries([entry(1, "down", 17, 0)], view([], asked))).toEqual([]);
   });
+
+  it("a redelivery that failed before the ask was noted is asked for again (by log id, not by clock)", () => {
+    // Seen in the chaos test: the ask named log entry 8; GitHub's attempt (entry 9) failed at
+    // once, before the app noted its ask at minute 22. By time it looks older than the ask.
+    const log = [entry(9, "down", 21, 0), entry(8, "down", 17, 0)];
+    const byId = { ...view([], { down: Date.parse(at(22)) }), askedId: () => 8 };
+    expect(pickRedeliveries(log, byId).map((d) => d.guid)).toEqual(["down"]);
+    // no attempt since entry 8: still pending, not asked twice
+    expect(pickRedeliveries([entry(8, "down", 17, 0)], byId)).toEqual([]);
+  });
 });
 
 describe("what a failure is, and when to try again", () => {

@@ -54,6 +54,7 @@ export async function fetchMissedDeliveries(
     since,
     known: (guid) => deps.store.knows(guid),
     askedAt: (guid) => deps.store.redeliveryAskedAt(guid),
+    askedId: (guid) => deps.store.redeliveryAskedId(guid),
     handled: deps.handled,
   });
   const asked: string[] = [];

@@ -42,6 +42,8 @@ export interface InboxStore {
   lastFinishedReceivedAt(): number | undefined;
   /** When a redelivery of `guid` was last asked for (ms), if ever. */
   redeliveryAskedAt(guid: string): number | undefined;
+  /** The delivery log id whose redelivery of `guid` was last asked for, if ever. */
+  redeliveryAskedId(guid: string): number | undefined;
   noteRedeliveryAsked(guid: string, hookDeliveryId: number, at: number): void;
   /** Forgets finished deliveries received before `before` (their ids stop deduplicating). */
   prune(before: number): void;
@@ -104,8 +106,8 @@ export function inboxStore(db: Database.Database, path: string): InboxStore {
   const lastFinished = db.prepare<[], { t: number | null }>(
     "SELECT max(received_at) AS t FROM deliveries WHERE state != 'pending'",
   );
-  const asked = db.prepare<[string], { asked_at: number }>(
-    "SELECT asked_at FROM redeliveries WHERE guid = ?",
+  const asked = db.prepare<[string], { asked_at: number; hook_delivery_id: number }>(
+    "SELECT asked_at, hook_delivery_id FROM redeliveries WHERE guid = ?",
   );
   const noteAsked = db.prepare(
     "INSERT OR REPLACE INTO redeliveries (guid, hook_delivery_id, asked_at) VALUES (?, ?, ?)",
@@ -158,6 +160,7 @@ export function inboxStore(db: Database.Database, path: string): InboxStore {
     knows: (id) => get.get(id) !== undefined,
     lastFinishedReceivedAt: () => lastFinished.get()?.t ?? undefined,
     redeliveryAskedAt: (guid) => asked.get(guid)?.asked_at,
+    redeliveryAskedId: (guid) => asked.get(guid)?.hook_delivery_id,
     noteRedeliveryAsked: (guid, hookId, at) => {
       noteAsked.run(guid, hookId, at);
     },
