@@ -25,6 +25,7 @@ const Raw = z.strictObject({
     .default(1),
   branch: z.string().optional(),
   policy: z.string().optional(),
+  "wave-runs": z.string().optional(),
   "artifact-prefix": z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only")
@@ -66,6 +67,8 @@ interface AnyModeInputs {
   branch: string | undefined;
   /** run: the default branch's config from the plan job's output `policy` (policy-handoff.ts). */
   policy: string | undefined;
+  /** run, aggregate: which runs are in which shard of this wave, as the plan job handed them over. */
+  waveRuns: string | undefined;
   artifactPrefix: string;
   workingDirectory: string;
   /** Commit-back attempts when the branch moves under us. */
@@ -172,6 +175,7 @@ export function parseInputs(
       wave: v.wave,
       branch: v.branch,
       policy: v.policy,
+      waveRuns: v["wave-runs"],
       artifactPrefix: v["artifact-prefix"],
       workingDirectory: v["working-directory"],
       maxAttempts: v["max-attempts"],
