@@ -15,7 +15,7 @@ import type { AggregateInput } from "./aggregate-results.js";
 import { resultFileCap } from "./contained-files.js";
 import { diskWorkspace } from "./disk-workspace.js";
 import { DispatchStateError, readDispatchState } from "./dispatch-state-store.js";
-import { loadCampaign } from "./load-campaign.js";
+import { type GivenConfig, loadCampaign } from "./load-campaign.js";
 import {
   checkSourceState,
   commandFiles,
@@ -66,6 +66,10 @@ export interface RunCampaignInput {
   sha?: string;
   /** Only the runs `planDispatch` puts on this shard (the Action's matrix job). */
   shard?: number;
+  /** The Action's matrix job: exactly these runs of `shard`, as the plan job handed them over. */
+  runIds?: ReadonlySet<string>;
+  /** The Action's matrix job: the default branch's config the plan job handed over, not the checkout's. */
+  config?: GivenConfig;
   /** Workflow run URL, or `local:<host>` by default. */
   runUrl?: string;
   /** The Actions job that runs this shard, recorded in each entry's `job_id`. */
@@ -136,7 +140,10 @@ export async function runCampaign(
 ): Promise<RunCampaignResult> {
   const { cwd } = input;
   const configPath = input.configPath ?? CONFIG_PATH;
-  const campaign = await loadCampaign(diskWorkspace(cwd), { configPath });
+  const campaign = await loadCampaign(
+    diskWorkspace(cwd),
+    input.config ? { config: input.config } : { configPath },
+  );
   const loaded = campaign.loaded;
   if (!loaded) return { kind: "invalid", diagnostics: campaign.diagnostics };
   for (const d of campaign.diagnostics) if (d.severity !== "error") deps.log.warn(d.message);

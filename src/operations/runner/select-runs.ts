@@ -12,6 +12,11 @@ export interface RunSelection {
   stage?: number;
   only?: string;
   shard?: number;
+  /**
+   * The Action's shard as the plan job handed it over (`wave-runs`): exactly these runs, on
+   * `shard`, with no plan made here (docs/runners.md, "Waves").
+   */
+  runIds?: ReadonlySet<string>;
 }
 
 /**
@@ -27,6 +32,14 @@ export function selectRuns(
   // Checkpoints where they survive a reboot and a clean checkout (checkpoint-root.ts).
   const tmpDir = checkpointRoot(config, cwd);
   const filter = { phase: input.phase, stage: input.stage };
+  if (input.runIds) {
+    const given = input.runIds;
+    const runs = expandRuns(selectExperiments(loaded.experiments, filter), {
+      tmpDir,
+      resultsDir: config.results_dir,
+    }).filter((r) => given.has(r.run_id));
+    return { runs, shardOf: new Map(runs.map((r) => [r.run_id, input.shard ?? 0])) };
+  }
   const planned = planDispatch({ experiments: loaded.experiments, config, filter, tmpDir });
   let runs: PlannedRun[];
   const shardOf = new Map<string, number>();
