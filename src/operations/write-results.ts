@@ -14,9 +14,11 @@ import {
   provenanceLine,
   provenanceRecord,
   provenanceTail,
+  runOriginOf,
 } from "../core/results/provenance.js";
 import { type FailedRun, renderResultsReadme } from "../core/results/render-results-readme.js";
 import { parseResultFile } from "../core/results/result-file-schema.js";
+import { OriginTally } from "../core/results/run-origin.js";
 import { type RunResult, variantOf } from "../core/results/run-result.js";
 import { StatsAccumulator } from "../core/results/stats-accumulator.js";
 import { ARCHIVED_PILOT_PHASE } from "../core/state/merge-sidecars.js";
@@ -96,6 +98,8 @@ export async function exportResults(
   const failures: FailedRun[] = [];
   const refused: string[] = [];
   const sourceCommits = new Set<string>();
+  /** The commits and machines of the passing runs, for the README's failure groups. */
+  const passing = new OriginTally();
   const acc = new StatsAccumulator();
   let total = 0;
   let rows = 0;
@@ -188,6 +192,7 @@ export async function exportResults(
     if (entry.git_commit) sourceCommits.add(entry.git_commit);
     else warnings.push(`${entry.id}: no git_commit recorded; its rows cannot be verified`);
     const exp_id = variantOf(entry);
+    passing.add(exp_id, runOriginOf(entry));
     for (const metric in result.metrics) {
       rows++;
       acc.add(exp_id, entry, metric, result.metrics[metric] as number);
@@ -255,6 +260,7 @@ export async function exportResults(
     table,
     rows: aggregated,
     failures,
+    passing,
     chart: spec ? CHART_FILE : undefined,
   });
   if (svg) await writeWhole(CHART_FILE, await svg);
@@ -354,6 +360,8 @@ const failureOf = (e: StateEntry): FailedRun => ({
   reason: e.reason,
   exit_code: e.exit_code,
   host: e.host,
+  exp_id: variantOf(e),
+  origin: runOriginOf(e),
 });
 
 const normalize = (p: string) => p.replace(/^\.\//, "").replace(/\/+/g, "/");

@@ -1,4 +1,5 @@
 import type { StateEntry } from "../state/state-entry.js";
+import { isMachineFacts, type RunOrigin } from "./run-origin.js";
 
 /** One run's provenance (docs/results.md): where and from what its result file came, and its sha256. */
 export interface ProvenanceRecord {
@@ -61,20 +62,17 @@ export function provenanceRecord(
           ...(typeof extra.diff_sha256 === "string" ? { diff_sha256: extra.diff_sha256 } : {}),
         }
       : {}),
-    ...(isStringRecord(extra.machine) ? { machine: extra.machine } : {}),
+    ...(isMachineFacts(extra.machine) ? { machine: { ...extra.machine } } : {}),
     ...(Array.isArray(extra.data_paths) && extra.data_paths.every((p) => typeof p === "string")
       ? { data_paths: extra.data_paths as string[] }
       : {}),
   };
 }
 
-function isStringRecord(v: unknown): v is Record<string, string | null> {
-  return (
-    typeof v === "object" &&
-    v !== null &&
-    !Array.isArray(v) &&
-    Object.values(v).every((x) => x === null || typeof x === "string")
-  );
+/** The commit and machine a state entry says its run ran at (docs/results.md, provenance). */
+export function runOriginOf(entry: StateEntry): RunOrigin {
+  const machine = (entry as unknown as Record<string, unknown>).machine;
+  return { commit: entry.git_commit, machine: isMachineFacts(machine) ? machine : null };
 }
 
 /** provenance.json streamed: a head, one record per line, a tail. */

@@ -5,6 +5,13 @@ import type { DesignTable } from "./design-table.js";
 import { formatDelta, num, signed } from "./format-delta.js";
 import { type HypothesisVerdict, pValue } from "./hypothesis-verdicts.js";
 import { directionWords } from "./metric-direction.js";
+import {
+  describeMachine,
+  machinesOf,
+  type OriginTally,
+  originChange,
+  type RunOrigin,
+} from "./run-origin.js";
 
 export { num } from "./format-delta.js";
 
@@ -14,6 +21,10 @@ export interface FailedRun {
   reason: string | null;
   exit_code: number | null;
   host: string | null;
+  /** The run's experiment with its params (`exp_id` of the results): its failure group. */
+  exp_id?: string;
+  /** The commit and machine it ran at (provenance). */
+  origin?: RunOrigin;
 }
 
 export interface ResultsSummary {
@@ -28,6 +39,8 @@ export interface ResultsSummary {
   rows: readonly AggregatedRow[];
   /** failed, on_hold and cancelled runs, and done runs whose result file is missing or invalid. */
   failures: readonly FailedRun[];
+  /** The commits and machines of the runs in the tables that passed, per exp_id (with params). */
+  passing?: OriginTally;
   /** The chart's file name beside the README, when there was something to draw. */
   chart: string | undefined;
 }
@@ -58,6 +71,7 @@ export function renderResultsReadme(s: ResultsSummary): string {
   out.push(...hypothesesSection(s.table.hypotheses, s.table.phase));
   out.push(...perExperimentSection(s.rows, s.table.phase));
   out.push(...failuresSection(s.failures));
+  out.push(...failureMachinesSection(s.failures, s.passing));
   out.push(
     "## Files",
     "",
@@ -167,6 +181,68 @@ function failuresSection(failures: readonly FailedRun[]): string[] {
     out.push("", `${failures.length - README_MAX_ROWS} more in \`dispatch/state.json\`.`);
   out.push("");
   return out;
+}
+
+/**
+ * Per failure group (the failing runs of one experiment), the machines its failing runs ran on
+ * and those its passing runs ran on; when they differ, one line saying how (`same code (…),
+ * machine changed: driver 535.104.05 → 550.54.14`), so "same code, new driver" shows. Only when
+ * some run recorded its machine (runs from before labgate did not).
+ */
+function failureMachinesSection(
+  failures: readonly FailedRun[],
+  passing: OriginTally | undefined,
+): string[] {
+  const groups = new Map<string, RunOrigin[]>();
+  for (const f of failures) {
+    if (f.exp_id === undefined || !f.origin) continue;
+    const g = groups.get(f.exp_id) ?? [];
+    g.push(f.origin);
+    groups.set(f.exp_id, g);
+  }
+  const known = [...groups].some(
+    ([exp, failed]) =>
+      failed.some((o) => o.machine) || (passing?.get(exp) ?? []).some((o) => o.machine),
+  );
+  if (!known) return [];
+  const out = [
+    "### Machines of the failure groups",
+    "",
+    "Per experiment with failing runs: the machines (GPU, driver, CUDA, interpreter, lock file) its failing and its passing runs ran on.",
+    "",
+  ];
+  for (const [exp, failed] of [...groups].slice(0, README_MAX_ROWS)) {
+    const passed = passing?.get(exp) ?? [];
+    out.push(
+      `- \`${cellText(exp)}\`: failed on ${machineList(failed)}; ${
+        passed.length === 0 ? "no run passed" : `passed on ${machineList(passed)}`
+      }`,
+    );
+    if (passed.length === 0) continue;
+    const change = originChange(passed, failed, {
+      before: passed.some((o) => o.machine) ? undefined : "the passing runs recorded no machine",
+      after: failed.some((o) => o.machine) ? undefined : "the failing runs recorded no machine",
+    });
+    if (change.machine === "changed")
+      out.push(
+        `  - **the failing runs ran on a different machine than the passing ones**: ${change.summary}`,
+      );
+  }
+  if (groups.size > README_MAX_ROWS)
+    out.push("", `${groups.size - README_MAX_ROWS} more in \`provenance.json\`.`);
+  out.push("");
+  return out;
+}
+
+/** `NVIDIA A100 (driver …), Python 3.11.9, uv.lock 0123456789ab (2 runs), an unrecorded machine (1 run)`. */
+function machineList(origins: readonly RunOrigin[]): string {
+  const runs = (n: number) => `${n} run${n === 1 ? "" : "s"}`;
+  const parts = machinesOf(origins).map(
+    (m) => `${cellText(describeMachine(m.machine))} (${runs(m.runs)})`,
+  );
+  const unknown = origins.reduce((n, o) => n + (o.machine ? 0 : (o.runs ?? 1)), 0);
+  if (unknown > 0) parts.push(`an unrecorded machine (${runs(unknown)})`);
+  return parts.join(", ");
 }
 
 /** `knn-iris__k-5` -> `(k-5)`: which variant of a sweep the cell shows. */
