@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
 import { substituteArgv } from "../core/definitions/command-placeholders.js";
@@ -7,6 +7,10 @@ import {
   definitionsFromScript,
   type FromScriptResult,
 } from "../core/definitions/definitions-from-script.js";
+import {
+  type MetricsFileCandidate,
+  metricsFileCandidate,
+} from "../core/definitions/metrics-file-candidate.js";
 import { splitCommand } from "../core/definitions/split-command.js";
 import { validateDefinitions } from "../core/definitions/validate-definitions.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
@@ -70,6 +74,7 @@ export async function initFromScript(input: {
   const dryFlag = defaults.script_flags.dry_run;
   let output = "";
   let dryRun: "ran" | "failed" | "none" = "none";
+  let metricsFile: MetricsFileCandidate | undefined;
   if (dryFlag !== null) {
     const work = await mkdtemp(join(tmpdir(), "labgate-init-from-"));
     try {
@@ -94,11 +99,18 @@ export async function initFromScript(input: {
       });
       output = await readFile(log, "utf8").catch(() => "");
       dryRun = o.exitCode === 0 ? "ran" : "failed";
+      if (dryRun === "ran") metricsFile = await findMetricsFile(work, "dry-run.log");
     } finally {
       await rm(work, { recursive: true, force: true });
     }
   }
-  const result = definitionsFromScript({ script: rel, text: read.text, output, project });
+  const result = definitionsFromScript({
+    script: rel,
+    text: read.text,
+    output,
+    project,
+    metricsFile,
+  });
   if (dryRun === "failed")
     result.notes.push("its dry-run failed: see what it printed with the command above, --dry-run");
   const text = `${JSON.stringify(result.definitions, null, 2)}\n`;
@@ -113,4 +125,32 @@ export async function initFromScript(input: {
   const w = await writeContained(root, DEFINITIONS_FILE, text);
   if (!w.ok) return { ok: false, code: "unreadable", message: w.message };
   return { ok: true, file: DEFINITIONS_FILE, dryRun, ...result };
+}
+
+/**
+ * The first metrics file (json, jsonl, csv; at most 1 MiB, at most three folders deep, sorted by
+ * path) the dry-run wrote under its `{checkpoint_dir}`, other than labgate's own log.
+ */
+async function findMetricsFile(
+  dir: string,
+  ownLog: string,
+): Promise<MetricsFileCandidate | undefined> {
+  const files: string[] = [];
+  const walk = async (rel: string, depth: number) => {
+    const entries = await readdir(join(dir, rel), { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const path = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory() && depth < 3) await walk(path, depth + 1);
+      else if (e.isFile() && path !== ownLog && /\.(json|jsonl|csv)$/i.test(e.name))
+        files.push(path);
+    }
+  };
+  await walk("", 0);
+  for (const file of files.sort()) {
+    const size = (await stat(join(dir, file))).size;
+    if (size > 1024 * 1024) continue;
+    const found = metricsFileCandidate(file, await readFile(join(dir, file), "utf8"));
+    if (found) return found;
+  }
+  return undefined;
 }

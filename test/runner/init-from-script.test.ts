@@ -42,6 +42,9 @@ describe("labgate init --from <script> (issue #16)", () => {
       "Transformer",
     ]);
     expect(defs.methods[0].group).toBe("baseline");
+    // every other method is compared with it, so Δ and the verdicts have a baseline
+    expect(defs.experiments[0]).toEqual({ id: "lstm", method: "LSTM" });
+    expect(defs.experiments[3]).toEqual({ id: "gru", method: "GRU", baseline: { method: "LSTM" } });
     expect(defs.defaults.command).toBe(
       "python3 word_language_model/main.py --model {method} --seed {seed} --save {checkpoint_dir}/model.pt",
     );
@@ -96,4 +99,59 @@ describe("labgate init --from <script> (issue #16)", () => {
     expect(outside.code).not.toBe(0);
     expect(outside.stderr).toMatch(/is not inside/);
   }, 120_000);
+
+  it("a script that prints nothing but writes a metrics file: metrics_from reads that file, and the verdict compares with the baseline", async () => {
+    const dir = join(tempDir("labgate-init-from-file-"), "vision");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "train.py"),
+      [
+        "import argparse, json, os",
+        "p = argparse.ArgumentParser()",
+        'p.add_argument("--arch", default="small", choices=["small", "large"], help="backbone")',
+        'p.add_argument("--seed", type=int, default=0)',
+        'p.add_argument("--output-dir", default="outputs", help="checkpoints and metrics")',
+        'p.add_argument("--smoke-test", action="store_true", help="one batch")',
+        "a = p.parse_args()",
+        "os.makedirs(a.output_dir, exist_ok=True)",
+        'acc = (0.80 if a.arch == "small" else 0.90) + a.seed / 1000',
+        'with open(os.path.join(a.output_dir, "metrics.json"), "w") as f:',
+        '    json.dump({"epoch": 3, "val": {"accuracy": acc, "loss": 1 - acc}}, f)',
+        'print("saved to", a.output_dir)',
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(dir, ".gitignore"), ".labgate/\n");
+    git(dir, "init", "-q", "--initial-branch=main");
+    git(dir, "config", "user.name", "Test Researcher");
+    git(dir, "config", "user.email", "researcher@example.com");
+    git(dir, "config", "commit.gpgsign", "false");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "the trainer");
+
+    const init = await runCli(["init", "--from", "train.py"], dir);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toMatch(
+      /wrote \{checkpoint_dir\}\/metrics\.json: metrics_from reads accuracy, loss at key val/,
+    );
+    const defs = JSON.parse(readFileSync(join(dir, "experiments/definitions.json"), "utf8"));
+    expect(defs.defaults.metrics_from).toEqual({
+      file: "{checkpoint_dir}/metrics.json",
+      format: "json",
+      key: "val",
+    });
+    expect(defs.defaults.command).toBe(
+      "python3 train.py --arch {method} --seed {seed} --output-dir {checkpoint_dir}",
+    );
+    expect(defs.hypotheses[0]).toMatchObject({ metric: "accuracy", direction: "higher" });
+
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "labgate init --from");
+    const run = await runCli(["run", "--phase", "full"], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(resultOf(dir, "large_s2").metrics).toEqual({ accuracy: 0.902, loss: 1 - 0.902 });
+    const readme = readFileSync(join(dir, "experiments/results/README.md"), "utf8");
+    // large (0.90x) beats small (0.80x) on every seed: the claim "large beats small" holds
+    expect(readme).toMatch(/\| H1 \| large beats small on accuracy [^\n]*\| [^|]*supported \|/);
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 import { callSpan, matchesIn } from "../gates/code-review/declared-flags.js";
 import { scanSource } from "../gates/code-review/scan-source.js";
 import { guessDirection } from "../results/metric-direction.js";
+import type { MetricsFileCandidate } from "./metrics-file-candidate.js";
 
 /**
  * `labgate init --from <script>` (docs/definitions.md, "Existing scripts"): a definitions file for
@@ -132,6 +133,8 @@ export interface FromScriptInput {
   output: string;
   /** The project slug (the repository folder's name, made a slug). */
   project: string;
+  /** A metrics file its dry-run wrote under `{checkpoint_dir}`: used when it printed no metric. */
+  metricsFile?: MetricsFileCandidate | undefined;
 }
 
 export interface FromScriptResult {
@@ -227,12 +230,19 @@ export function definitionsFromScript(input: FromScriptInput): FromScriptResult 
   }
 
   const printed = printedMetrics(input.output);
+  const fromFile = printed.length === 0 ? input.metricsFile : undefined;
+  if (fromFile)
+    printed.push(...fromFile.metrics.map((name) => ({ name, regex: "", value: Number.NaN })));
   const primary =
     printed.find((p) => /^val/.test(p.name) && !/loss/.test(p.name)) ??
     printed.find((p) => /^val/.test(p.name)) ??
     printed.find((p) => /^test/.test(p.name)) ??
     printed[0];
-  if (printed.length > 0)
+  if (fromFile)
+    notes.push(
+      `the dry-run printed no metric but wrote {checkpoint_dir}/${fromFile.file}: metrics_from reads ${fromFile.metrics.join(", ")}${fromFile.key ? ` at key ${fromFile.key}` : ""} from it (${primary?.name} the primary one)`,
+    );
+  else if (printed.length > 0)
     notes.push(
       `metrics seen in the dry-run: ${printed.map((p) => p.name).join(", ")} (${primary?.name} the primary one)`,
     );
@@ -279,17 +289,28 @@ export function definitionsFromScript(input: FromScriptInput): FromScriptResult 
       expected_duration_hours: 1,
       vram_mb: 0,
       command: args.join(" "),
-      metrics_from: {
-        stdout: Object.fromEntries(
-          (printed.length > 0
-            ? printed
-            : [{ name: metric, regex: `${metric}\\s*[=:]?\\s*(${NUMBER})` }]
-          ).map((p) => [p.name, p.regex]),
-        ),
-      },
+      metrics_from: fromFile
+        ? {
+            file: `{checkpoint_dir}/${fromFile.file}`,
+            format: fromFile.format,
+            ...(fromFile.key ? { key: fromFile.key } : {}),
+          }
+        : {
+            stdout: Object.fromEntries(
+              (printed.length > 0
+                ? printed
+                : [{ name: metric, regex: `${metric}\\s*[=:]?\\s*(${NUMBER})` }]
+              ).map((p) => [p.name, p.regex]),
+            ),
+          },
       script_flags: scriptFlags,
     },
-    experiments: methods.map((m) => ({ id: experimentId(m), method: m })),
+    // Every other method is compared with the first (the baseline): Δ, its CI and the verdicts.
+    experiments: methods.map((m, i) =>
+      i === 0 || methods.length < 2
+        ? { id: experimentId(m), method: m }
+        : { id: experimentId(m), method: m, baseline: { method: methods[0] } },
+    ),
   };
   return { definitions, notes };
 }
