@@ -208,7 +208,7 @@ function failureMachinesSection(
   const out = [
     "### Machines of the failure groups",
     "",
-    "Per experiment with failing runs: the machines (GPU, driver, CUDA, interpreter, lock file) its failing and its passing runs ran on.",
+    "Per experiment with failing runs (failed, on hold, cancelled or without a result): the machines (GPU, driver, CUDA, interpreter, lock file) they and the experiment's passing runs ran on.",
     "",
   ];
   for (const [exp, failed] of [...groups].slice(0, README_MAX_ROWS)) {
