@@ -65,7 +65,14 @@ export async function initFromScript(input: {
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-+|-+$/g, "") || "project";
 
-  const first = definitionsFromScript({ script: rel, text: read.text, output: "", project });
+  const module = packageModule(root, rel);
+  const first = definitionsFromScript({
+    script: rel,
+    text: read.text,
+    output: "",
+    project,
+    module,
+  });
   const defaults = first.definitions.defaults as {
     command: string;
     script_flags: Record<string, string | null>;
@@ -109,6 +116,7 @@ export async function initFromScript(input: {
     text: read.text,
     output,
     project,
+    module,
     metricsFile,
   });
   if (dryRun === "failed")
@@ -153,4 +161,17 @@ async function findMetricsFile(
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * `pkg.sub.train` for `pkg/sub/train.py` when every folder on the way holds an `__init__.py`
+ * and the top one sits at the repository root (where labgate runs commands); else undefined.
+ */
+function packageModule(root: string, rel: string): string | undefined {
+  const parts = rel.replace(/\.py$/, "").split("/");
+  if (parts.length < 2) return undefined;
+  const folders = parts.slice(0, -1);
+  for (let i = 1; i <= folders.length; i++)
+    if (!existsSync(join(root, ...folders.slice(0, i), "__init__.py"))) return undefined;
+  return parts.every((p) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(p)) ? parts.join(".") : undefined;
 }

@@ -154,4 +154,48 @@ describe("labgate init --from <script> (issue #16)", () => {
     // large (0.90x) beats small (0.80x) on every seed: the claim "large beats small" holds
     expect(readme).toMatch(/\| H1 \| large beats small on accuracy [^\n]*\| [^|]*supported \|/);
   }, 180_000);
+
+  it("a script inside a package that imports its siblings runs as python3 -m, so its dry-run and its runs work", async () => {
+    const dir = join(tempDir("labgate-init-from-pkg-"), "optim");
+    mkdirSync(join(dir, "pkg"), { recursive: true });
+    writeFileSync(join(dir, "pkg/__init__.py"), "");
+    writeFileSync(join(dir, "pkg/model.py"), "def score(seed):\n    return 0.9 + seed / 1000\n");
+    writeFileSync(
+      join(dir, "pkg/train.py"),
+      [
+        "import argparse",
+        "from pkg.model import score",
+        "p = argparse.ArgumentParser()",
+        'p.add_argument("--method", choices=["sgd", "adam"], default="sgd")',
+        'p.add_argument("--seed", type=int, default=0)',
+        'p.add_argument("--ckpt-dir", default="ckpt")',
+        'p.add_argument("--dry-run", action="store_true")',
+        "a = p.parse_args()",
+        's = score(a.seed) + (0.02 if a.method == "adam" else 0)',
+        'print(f"step=0 eval/accuracy={s:.4f} eval/loss={1 - s:.4f}")',
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(dir, ".gitignore"), ".labgate/\n");
+    git(dir, "init", "-q", "--initial-branch=main");
+    git(dir, "config", "user.name", "Test Researcher");
+    git(dir, "config", "user.email", "researcher@example.com");
+    git(dir, "config", "commit.gpgsign", "false");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "the trainer");
+
+    const init = await runCli(["init", "--from", "pkg/train.py"], dir);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toMatch(/lies in a package: it runs as python3 -m pkg\.train/);
+    expect(init.stdout).toMatch(/metrics seen in the dry-run: eval_accuracy, eval_loss/);
+    const defs = JSON.parse(readFileSync(join(dir, "experiments/definitions.json"), "utf8"));
+    expect(defs.defaults.command).toBe(
+      "python3 -m pkg.train --method {method} --seed {seed} --ckpt-dir {checkpoint_dir}",
+    );
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "labgate init --from");
+    const run = await runCli(["run", "--phase", "full"], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(resultOf(dir, "adam_s3").metrics.eval_accuracy).toBe(0.923);
+  }, 180_000);
 });

@@ -133,6 +133,12 @@ export interface FromScriptInput {
   output: string;
   /** The project slug (the repository folder's name, made a slug). */
   project: string;
+  /**
+   * The script's module name when it lies in a package whose top folder is at the repository root
+   * (`pkg/train.py` beside `pkg/__init__.py` gives `pkg.train`): it runs as `python3 -m pkg.train`,
+   * so its own `from pkg.x import y` resolve as they do for its authors.
+   */
+  module?: string | undefined;
   /** A metrics file its dry-run wrote under `{checkpoint_dir}`: used when it printed no metric. */
   metricsFile?: MetricsFileCandidate | undefined;
 }
@@ -164,7 +170,9 @@ export function definitionsFromScript(input: FromScriptInput): FromScriptResult 
   const long = (o: ScriptOption) =>
     o.names.find((n) => n.startsWith("--")) ?? (o.names[0] as string);
 
-  const args: string[] = ["python3", input.script];
+  const args: string[] = input.module ? ["python3", "-m", input.module] : ["python3", input.script];
+  if (input.module)
+    notes.push(`${input.script} lies in a package: it runs as python3 -m ${input.module}`);
   const scriptFlags: Record<string, string | null> = {};
 
   const method = find(METHOD);
