@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG } from "../core/config/config-schema.js";
 import { effectiveBudget } from "../core/config/effective-budget.js";
 import type { GateId, Verdict } from "../core/gates/verdict.js";
-import { statePath } from "../core/paths/layout.js";
+import { RESULTS_FILES, resultsFilePath, statePath } from "../core/paths/layout.js";
 import { estimateGpuHours } from "../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../core/plan/expand-runs.js";
 import { parseDispatchState } from "../core/state/parse-dispatch-state.js";
@@ -14,6 +14,7 @@ import { approvalView } from "./approval/approval-view.js";
 import { carryOrVoidApproval } from "./approval/carry-or-void.js";
 import { latestApproval } from "./approval/find-approval.js";
 import type { ApprovalView, DashboardModel } from "./dashboard/dashboard-model.js";
+import { fullPhaseVerdicts } from "./dashboard/full-phase-verdicts.js";
 import { DASHBOARD_MARKER, renderDashboard } from "./dashboard/render-dashboard.js";
 import { type DryRunDispatch, dispatchDryRun } from "./dry-run/dispatch-dry-run.js";
 import { type EventDeps, policySource } from "./event-deps.js";
@@ -48,9 +49,12 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
     }),
   );
   const config = policy.ok ? policy.config : DEFAULT_CONFIG;
-  const read = await prefetchReviewFiles(ws, config);
+  // The committed full-phase results' verdicts, if any, come in the scripts' batch.
+  const aggregatedPath = resultsFilePath(config, RESULTS_FILES.aggregatedJson);
+  const read = await prefetchReviewFiles(ws, config, [aggregatedPath]);
 
   const { runs, problem } = await readRuns(ws, statePath(config));
+  const hypotheses = fullPhaseVerdicts(aggregatedPath, await ws.readFile(aggregatedPath));
   // Every gate runs even when only some are re-posted: the dashboard lists them all, and a
   // dashboard built from one re-requested gate would drop the others (and their pending dry-run).
   // An invalid policy fails the gates, naming the default branch's file (fail closed).
@@ -91,6 +95,7 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
     runs,
     ...(problem ? { stateProblem: problem } : {}),
     approval,
+    ...(hypotheses ? { hypotheses } : {}),
   };
   await upsertStickyComment(deps.octokit, deps.repo, {
     issue_number: t.pr,
