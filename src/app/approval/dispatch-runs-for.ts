@@ -1,5 +1,6 @@
 import { listWorkflowRuns, type WorkflowRunInfo } from "../../github/workflow-runs.js";
 import type { PrCommandContext } from "../commands/pr-command-context.js";
+import type { EventDeps } from "../event-deps.js";
 import { type DispatchRunTarget, parseDispatchRunTitle } from "./dispatch-run-title.js";
 
 export interface DispatchRun extends WorkflowRunInfo {
@@ -18,17 +19,31 @@ export async function dispatchRunsFor(
   sha?: string,
   phase?: string,
 ): Promise<DispatchRun[]> {
-  const runs = await listWorkflowRuns(c.deps.octokit, c.deps.repo, c.config.dispatch_workflow, {
-    branch: c.defaultBranch,
+  return dispatchRunsOfPr(c.deps, {
+    workflow: c.config.dispatch_workflow,
+    defaultBranch: c.defaultBranch,
+    pr: c.pr.number,
+    ...(sha === undefined ? {} : { sha }),
+    ...(phase === undefined ? {} : { phase }),
+  });
+}
+
+/** `dispatchRunsFor` without a command: the workflow, default branch and PR given (the dashboard). */
+export async function dispatchRunsOfPr(
+  deps: Pick<EventDeps, "octokit" | "repo">,
+  w: { workflow: string; defaultBranch: string; pr: number; sha?: string; phase?: string },
+): Promise<DispatchRun[]> {
+  const runs = await listWorkflowRuns(deps.octokit, deps.repo, w.workflow, {
+    branch: w.defaultBranch,
     event: "workflow_dispatch",
   });
   const out: DispatchRun[] = [];
   for (const run of runs) {
     const target = parseDispatchRunTitle(run.display_title);
-    if (run.event !== "workflow_dispatch" || run.head_branch !== c.defaultBranch || !target)
+    if (run.event !== "workflow_dispatch" || run.head_branch !== w.defaultBranch || !target)
       continue;
-    if (target.pr !== c.pr.number || (sha !== undefined && target.sha !== sha)) continue;
-    if (phase !== undefined && target.phase !== phase) continue;
+    if (target.pr !== w.pr || (w.sha !== undefined && target.sha !== w.sha)) continue;
+    if (w.phase !== undefined && target.phase !== w.phase) continue;
     out.push({ ...run, target });
   }
   return out;
