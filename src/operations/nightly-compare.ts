@@ -4,6 +4,12 @@ import type { Config } from "../core/config/config-schema.js";
 import type { LoadedDefinitions } from "../core/definitions/validate-definitions.js";
 import { buildNightlyReport, type NightlyReport } from "../core/nightly/build-nightly-report.js";
 import { directionsFrom } from "../core/nightly/metric-direction.js";
+import {
+  mergeOrigins,
+  type NightOrigins,
+  originsFromAggregated,
+  originsFromProvenance,
+} from "../core/nightly/night-origins.js";
 import { type Night, nightDate, sortNights } from "../core/nightly/nightly-history.js";
 import { parseAggregated } from "../core/nightly/parse-aggregated.js";
 import { renderNightlyReport } from "../core/nightly/render-nightly-report.js";
@@ -11,7 +17,7 @@ import { type GitRepo, remoteRef } from "../git/git-repo.js";
 import type { OctokitLike } from "../github/octokit.js";
 import { upsertPullRequest } from "../github/pull-requests.js";
 import { readNightsAtRef } from "./nightly-history-git.js";
-import { AGGREGATED_JSON, readNightsDir } from "./nightly-read.js";
+import { AGGREGATED_JSON, PROVENANCE_JSON, readNightsDir } from "./nightly-read.js";
 import { renderTrendSvg } from "./nightly-trend-svg.js";
 
 export const NIGHTLY_BRANCH = "labgate/nightly";
@@ -79,7 +85,25 @@ export async function nightlyCompare(
     );
   const parsed = parseAggregated(`${results}/${AGGREGATED_JSON}`, text);
   if (!parsed.ok) throw new Error(parsed.message);
-  const tonight: Night = { date, rows: parsed.rows };
+  // What tonight's numbers came from: the runs' commits and machines (provenance.json, written by
+  // the same aggregate step); without it, the commit the experiments ran at and no machine.
+  const provPath = `${results}/${PROVENANCE_JSON}`;
+  const provText = await readFile(join(input.cwd, provPath), "utf8").catch(() => undefined);
+  const prov = provText === undefined ? undefined : originsFromProvenance(provPath, provText);
+  if (prov && !prov.ok) deps.log.warning(`nightly: ${prov.message}`);
+  const fallback: NightOrigins = {
+    ...originsFromAggregated(`${results}/${AGGREGATED_JSON}`, text),
+    commits: [input.sha],
+    unknown:
+      prov && !prov.ok
+        ? prov.message
+        : `no ${provPath} tonight (upload it with aggregated.json from the run job)`,
+  };
+  const tonight: Night = {
+    date,
+    rows: parsed.rows,
+    origins: mergeOrigins(prov?.ok ? prov.origins : undefined, fallback),
+  };
 
   const { git } = deps;
   const branchSha = await git.fetchBranch(NIGHTLY_BRANCH);
@@ -128,6 +152,8 @@ export async function nightlyCompare(
         () => undefined,
       );
       if (csv !== undefined) contents["aggregated.csv"] = csv;
+      // Kept with the night, so the next night can tell a new driver from new code.
+      if (prov?.ok && provText !== undefined) contents[PROVENANCE_JSON] = provText;
       // Into the commit, and into the checkout too, where the workflow uploads them as artifacts.
       for (const root of [dir, input.cwd]) {
         await mkdir(join(root, nightDir), { recursive: true });

@@ -1,3 +1,9 @@
+import {
+  mergeOrigins,
+  originsFromAggregated,
+  originsFromAllResults,
+  originsFromProvenance,
+} from "../core/nightly/night-origins.js";
 import { isNightDate, type Night } from "../core/nightly/nightly-history.js";
 import { parseAggregated } from "../core/nightly/parse-aggregated.js";
 import { parseAllResultsCsv } from "../core/nightly/parse-all-results.js";
@@ -6,7 +12,8 @@ import type { GitRepo } from "../git/git-repo.js";
 /**
  * Every night stored at `<nightlyDir>/<date>/aggregated.json` in a git ref (the `labgate/nightly`
  * branch), or at `<date>/all_results.csv` for a night without one, read from the object store, no
- * checkout. Unreadable nights go to `problems` so one bad file does not hide the rest of the
+ * checkout, with the commits and machines of its runs from `<date>/provenance.json` where the
+ * night has one. Unreadable nights go to `problems` so one bad file does not hide the rest of the
  * history.
  */
 export async function readNightsAtRef(
@@ -17,7 +24,10 @@ export async function readNightsAtRef(
   const nights: Night[] = [];
   const problems: string[] = [];
   const files = new Map<string, string>();
+  const provenance = new Set<string>();
   for (const path of await git.listFilesAt(ref, nightlyDir)) {
+    const p = /^([^/]+)\/provenance\.json$/.exec(path.slice(nightlyDir.length + 1));
+    if (path.startsWith(`${nightlyDir}/`) && p?.[1]) provenance.add(p[1]);
     const m = path.startsWith(`${nightlyDir}/`)
       ? /^([^/]+)\/(aggregated\.json|all_results\.csv)$/.exec(path.slice(nightlyDir.length + 1))
       : null;
@@ -31,8 +41,24 @@ export async function readNightsAtRef(
     const parsed = path.endsWith(".csv")
       ? parseAllResultsCsv(`${ref}:${path}`, text)
       : parseAggregated(`${ref}:${path}`, text);
-    if (parsed.ok) nights.push({ date, rows: parsed.rows });
-    else problems.push(parsed.message);
+    if (!parsed.ok) {
+      problems.push(parsed.message);
+      continue;
+    }
+    const where = `${ref}:${path}`;
+    const fallback = path.endsWith(".csv")
+      ? originsFromAllResults(where, text)
+      : originsFromAggregated(where, text);
+    const provPath = `${nightlyDir}/${date}/provenance.json`;
+    const prov = provenance.has(date)
+      ? originsFromProvenance(`${ref}:${provPath}`, await git.readFileAt(ref, provPath))
+      : undefined;
+    if (prov && !prov.ok) problems.push(prov.message);
+    const origins = mergeOrigins(
+      prov?.ok ? prov.origins : undefined,
+      prov && !prov.ok ? { ...fallback, unknown: prov.message } : fallback,
+    );
+    nights.push({ date, rows: parsed.rows, origins });
   }
   return { nights, problems };
 }

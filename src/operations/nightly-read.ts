@@ -1,5 +1,12 @@
 import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import {
+  mergeOrigins,
+  type NightOrigins,
+  originsFromAggregated,
+  originsFromAllResults,
+  originsFromProvenance,
+} from "../core/nightly/night-origins.js";
 import { isNightDate, type Night } from "../core/nightly/nightly-history.js";
 import type { NightlyRow } from "../core/nightly/nightly-row.js";
 import { parseAggregated } from "../core/nightly/parse-aggregated.js";
@@ -8,14 +15,25 @@ import { parseAllResultsCsv } from "../core/nightly/parse-all-results.js";
 export const AGGREGATED_JSON = "aggregated.json";
 
 export type ReadRowsResult =
-  | { ok: true; file: string; rows: NightlyRow[] }
+  | {
+      ok: true;
+      file: string;
+      rows: NightlyRow[];
+      /** The commits and machines of the night's runs (provenance.json beside the file). */
+      origins: NightOrigins;
+      /** A provenance.json that was there but could not be read: the machines are unknown. */
+      problem?: string;
+    }
   | { ok: false; message: string };
 
 export const ALL_RESULTS_CSV = "all_results.csv";
+export const PROVENANCE_JSON = "provenance.json";
 
 /**
  * Reads a night's rows from a directory holding aggregated.json (or, without one, only the
- * canonical all_results.csv, aggregated over seeds here), or from either file itself.
+ * canonical all_results.csv, aggregated over seeds here), or from either file itself; and the
+ * commits and machines its runs came from, from the provenance.json beside it (without one, the
+ * commits the results file names and an unknown machine).
  */
 export async function readNightRows(path: string): Promise<ReadRowsResult> {
   const info = await stat(path).catch(() => undefined);
@@ -38,7 +56,23 @@ export async function readNightRows(path: string): Promise<ReadRowsResult> {
   const parsed = file.endsWith(".csv")
     ? parseAllResultsCsv(file, text)
     : parseAggregated(file, text);
-  return parsed.ok ? { ok: true, file, rows: parsed.rows } : parsed;
+  if (!parsed.ok) return parsed;
+  const provPath = join(dirname(file), PROVENANCE_JSON);
+  const provText = await readFile(provPath, "utf8").catch(() => undefined);
+  const prov = provText === undefined ? undefined : originsFromProvenance(provPath, provText);
+  const fallback = file.endsWith(".csv")
+    ? originsFromAllResults(file, text)
+    : originsFromAggregated(file, text);
+  return {
+    ok: true,
+    file,
+    rows: parsed.rows,
+    origins: mergeOrigins(prov?.ok ? prov.origins : undefined, {
+      ...fallback,
+      ...(prov && !prov.ok ? { unknown: prov.message } : {}),
+    }),
+    ...(prov && !prov.ok ? { problem: prov.message } : {}),
+  };
 }
 
 /** The date a folder stands for when it is named like a night (`.../nightly/2025-05-01`). */
@@ -58,8 +92,10 @@ export async function readNightsDir(dir: string): Promise<{ nights: Night[]; pro
   const problems: string[] = [];
   for (const name of names.filter(isNightDate).sort()) {
     const r = await readNightRows(join(dir, name));
-    if (r.ok) nights.push({ date: name, rows: r.rows });
-    else problems.push(r.message);
+    if (r.ok) {
+      nights.push({ date: name, rows: r.rows, origins: r.origins });
+      if (r.problem) problems.push(r.problem);
+    } else problems.push(r.message);
   }
   return { nights, problems };
 }

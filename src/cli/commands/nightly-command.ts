@@ -3,6 +3,7 @@ import { COMPARISON_HEADER, comparisonCells } from "../../core/nightly/compariso
 import { directionsFrom } from "../../core/nightly/metric-direction.js";
 import { missedNights } from "../../core/nightly/missed-nights.js";
 import { nightlyRunGlobs } from "../../core/nightly/nightly-run-globs.js";
+import { explainRegressions } from "../../core/nightly/regression-origins.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import { nightDateOf, readNightRows } from "../../operations/nightly-read.js";
@@ -20,6 +21,9 @@ threshold (nightly.regression_threshold) AND beyond K standard errors of the dif
 means over seeds (nightly.noise_k). Directions come from experiments/definitions.json when it
 loads (its metrics map, then its hypotheses), else from the rows' own "direction", else a guess
 from the metric's name (marked "assumed"; see docs/results.md).
+Each regression also says what changed between the two nights for its experiment, from the
+provenance.json beside each file: the code commit, the machine (GPU, driver, CUDA, interpreter,
+lock file), both, or neither ("machine unknown" for a night without provenance.json).
 Exit codes: 0 no regression, 1 at least one regression, 2 bad usage or an unreadable file.
 
 runs: prints the --only value that selects the experiments marked "nightly": true, for
@@ -61,9 +65,14 @@ export async function nightlyCommand(ctx: CliContext, args: NightlyArgs): Promis
     campaign.loaded?.definitions,
     campaign.loaded?.experiments ?? [],
   );
-  const comparisons = compareNights(prev.rows, cur.rows, { threshold, noiseK, directionOf });
-  const regressions = comparisons.filter((c) => c.status === "regression");
   const [da, db] = [nightDateOf(a), nightDateOf(b)];
+  // Each regression says whether the code, the machine (driver, CUDA...) or both changed.
+  const comparisons = explainRegressions(
+    compareNights(prev.rows, cur.rows, { threshold, noiseK, directionOf }),
+    { date: da ?? a, rows: prev.rows, origins: prev.origins },
+    { date: db ?? b, rows: cur.rows, origins: cur.origins },
+  );
+  const regressions = comparisons.filter((c) => c.status === "regression");
   const missed = da && db && da < db ? missedNights([da], db) : [];
   if (args.json) {
     ctx.stdout.write(
@@ -78,6 +87,8 @@ export async function nightlyCommand(ctx: CliContext, args: NightlyArgs): Promis
       `${counts("steady")} steady, ${counts("new")} new, ${counts("missing")} missing ` +
       `(threshold ${Number((threshold * 100).toPrecision(6))}%, noise band ${noiseK} standard errors)\n`,
   );
+  for (const c of regressions)
+    if (c.origin) ctx.stdout.write(`regression ${c.exp_id} ${c.metric}: ${c.origin.summary}\n`);
   for (const m of missed)
     ctx.stdout.write(
       `missed night(s): ${m.from === m.to ? m.from : `${m.from} … ${m.to}`} (${m.nights})\n`,

@@ -3,6 +3,7 @@ import { compareNights, type MetricComparison } from "./compare-nights.js";
 import type { DirectionOf } from "./metric-direction.js";
 import { type MissedRange, missedNights } from "./missed-nights.js";
 import { type Night, sortNights } from "./nightly-history.js";
+import { explainRegressions } from "./regression-origins.js";
 import { findStagnation, type Stagnation } from "./stagnation.js";
 
 export interface NightlyReport {
@@ -40,11 +41,15 @@ export function buildNightlyReport(
   const earlier = sortNights(history.filter((n) => n.date < tonight.date));
   const previous = earlier.at(-1);
   const all = [...earlier, tonight];
-  const comparisons = compareNights(previous?.rows ?? [], tonight.rows, {
-    threshold: rules.threshold,
-    noiseK: rules.noiseK,
-    directionOf: rules.directionOf,
-  });
+  const comparisons = explainRegressions(
+    compareNights(previous?.rows ?? [], tonight.rows, {
+      threshold: rules.threshold,
+      noiseK: rules.noiseK,
+      directionOf: rules.directionOf,
+    }),
+    previous,
+    tonight,
+  );
   return {
     date: tonight.date,
     ...(previous ? { previousDate: previous.date } : {}),

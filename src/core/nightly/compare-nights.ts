@@ -1,3 +1,4 @@
+import type { OriginChange } from "../results/run-origin.js";
 import type { Direction, DirectionOf } from "./metric-direction.js";
 import { type NightlyRow, rowKey } from "./nightly-row.js";
 
@@ -25,6 +26,8 @@ export interface MetricComparison {
   /** k x the standard error of the difference of the two means: the seed-noise band. */
   noise?: number;
   status: ChangeStatus;
+  /** On a regression: whether the code commit, the machine, both or neither changed (explainRegressions). */
+  origin?: OriginChange;
 }
 
 export interface CompareOptions {

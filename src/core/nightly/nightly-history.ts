@@ -1,9 +1,12 @@
+import type { NightOrigins } from "./night-origins.js";
 import type { NightlyRow } from "./nightly-row.js";
 
 /** One night's aggregated rows, dated by the run's UTC day (YYYY-MM-DD). */
 export interface Night {
   date: string;
   rows: NightlyRow[];
+  /** The commits and machines its runs came from, when read from files (see night-origins.ts). */
+  origins?: NightOrigins;
 }
 
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;

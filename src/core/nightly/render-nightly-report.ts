@@ -44,7 +44,8 @@ export function renderNightlyReport(r: NightlyReport, opts: RenderNightlyOptions
     for (const c of r.regressions)
       out.push(
         `- \`${c.exp_id}\` ${c.metric}: ${fmtNum(c.previous?.mean ?? Number.NaN)} → ${fmtNum(c.current?.mean ?? Number.NaN)} ` +
-          `(${fmtPercent(c.relative ?? 0)}, ${c.direction} is better; beyond the ${fmtPercent(r.threshold).replace("+", "")} threshold and the ±${fmtNum(c.noise ?? 0)} seed-noise band)`,
+          `(${fmtPercent(c.relative ?? 0)}, ${c.direction} is better; beyond the ${fmtPercent(r.threshold).replace("+", "")} threshold and the ±${fmtNum(c.noise ?? 0)} seed-noise band)` +
+          (c.origin ? `\n  - what changed: ${c.origin.summary}` : ""),
       );
     out.push("");
   }
