@@ -1,3 +1,4 @@
+import safeRegex from "safe-regex2";
 import type { MetricsFrom } from "../definitions/definitions-schema.js";
 import { messageOf } from "../failure/failure.js";
 
@@ -107,6 +108,12 @@ export function metricsFromProblems(mf: MetricsFrom): MetricsFromProblem[] {
         message: `the regex for ${metric} has ${c.groups} groups; it needs exactly one, around the number`,
         hint: 'capture only the value, e.g. "valid ppl\\\\s+([0-9.]+)"; make other groups non-capturing: (?:...).',
       });
+    else if (backtracks(c.re))
+      out.push({
+        path: ["stdout", metric],
+        message: `the regex for ${metric} ${BACKTRACKS}`,
+        hint: BACKTRACKS_HINT,
+      });
   }
   if (mf.pattern !== undefined) {
     const c = compileMetricsRegex(mf.pattern);
@@ -122,8 +129,24 @@ export function metricsFromProblems(mf: MetricsFrom): MetricsFromProblem[] {
         message: `the pattern has ${c.groups} groups; it needs two, the name then the value (or groups named name and value)`,
         hint: 'e.g. "^(\\\\w+)[=:]\\\\s*([-+0-9.eE]+)$" for key=value and key: value lines.',
       });
+    else if (backtracks(c.re))
+      out.push({ path: ["pattern"], message: `the pattern ${BACKTRACKS}`, hint: BACKTRACKS_HINT });
   }
   return out;
+}
+
+const BACKTRACKS =
+  "can take exponential time on some lines (catastrophic backtracking): a repeated group repeats something that itself repeats, as in (a+)+ or (\\w+\\s?)*, or it has over 25 repetitions";
+const BACKTRACKS_HINT =
+  "repeat only single items or character classes, e.g. (a+)+ -> a+, (\\\\w+\\\\s?)* -> [\\\\w\\\\s]*; the runner stops a capture that runs too long and fails the run (docs/security.md).";
+
+/**
+ * Whether a regex may backtrack catastrophically: safe-regex2's star-height test (a quantifier
+ * inside a quantified group) and repetition limit. Its parser knows no lookbehind, which changes
+ * no star height, so a lookbehind is checked as a lookahead.
+ */
+function backtracks(re: RegExp): boolean {
+  return !safeRegex(re.source.replace(/(?<!\\)\(\?<([=!])/g, "(?$1"));
 }
 
 /** A metric whose last value is not a finite number (`nan`, `inf`, text): the run blew up. */
@@ -135,48 +158,139 @@ export interface NotFinite {
   at: string;
 }
 
+/**
+ * The most metrics one run's `metrics_from` captures, and the longest metric name
+ * (docs/definitions.md, "Existing scripts"): a pattern that matches every line of a 10 MB log
+ * must fail the run, not commit a result file of millions of "metrics".
+ */
+export const MAX_CAPTURED_METRICS = 1000;
+export const MAX_METRIC_NAME_LENGTH = 200;
+
+/** Why captured metrics are refused: over `MAX_CAPTURED_METRICS` or `MAX_METRIC_NAME_LENGTH`. */
+export interface OverCap {
+  code: "too-many-metrics" | "metric-name-too-long";
+  message: string;
+}
+
 export interface CapturedMetrics {
   metrics: Record<string, number>;
   /** The line each metric was last found on, for `meta.source`. */
   lines: Record<string, string>;
   /** Metrics whose last match is not a finite number; absent when there are none. */
   notFinite?: NotFinite[];
+  /** Why the capture is refused as a whole; absent when it is not. */
+  overCap?: OverCap;
+}
+
+/** The regexes `lastMatches` runs: JavaScript sources, already translated from Python's syntax. */
+export interface MatchRequest {
+  /** `[metric, regex]`, each regex with one group around the value. */
+  stdout: [string, string][];
+  /** The name/value pattern, if any. */
+  pattern?: string;
+  maxNames: number;
+  maxNameLength: number;
+}
+
+/** Each regex's last match, as `[name, raw value, index in the text]`. */
+export interface LastMatches {
+  stdout: [string, string, number][];
+  pattern: [string, string, number][];
+  /** A pattern name over `maxNameLength`, or the first name past `maxNames` numeric names. */
+  overCap?: { code: OverCap["code"]; name: string };
+}
+
+/** The regexes of a `metrics_from`, compiled and translated, ready for `lastMatches`. */
+export function matchRequestOf(mf: {
+  stdout?: Record<string, string>;
+  pattern?: string;
+}): MatchRequest {
+  const stdout: [string, string][] = [];
+  for (const [metric, source] of Object.entries(mf.stdout ?? {})) {
+    const c = compileMetricsRegex(source);
+    if (c.ok) stdout.push([metric, c.re.source]); // validation reported the others
+  }
+  const p = mf.pattern === undefined ? undefined : compileMetricsRegex(mf.pattern);
+  return {
+    stdout,
+    ...(p?.ok ? { pattern: p.re.source } : {}),
+    maxNames: MAX_CAPTURED_METRICS,
+    maxNameLength: MAX_METRIC_NAME_LENGTH,
+  };
+}
+
+/**
+ * Runs the user's regexes over the text: the one step whose time a regex controls. It is
+ * self-contained (no imports, no outer names, no nested functions) because the runner runs its
+ * source in a worker thread it can stop at a deadline (capture-metrics.ts); `onRegex` is told
+ * which regex runs next, so a stopped capture can name it. A pattern name is kept once it has
+ * had a number-shaped value (a name that never had a number is no metric), and matching stops
+ * at the first name over the caps.
+ */
+export function lastMatches(
+  req: MatchRequest,
+  text: string,
+  onRegex?: (label: string) => void,
+): LastMatches {
+  const out: LastMatches = { stdout: [], pattern: [] };
+  const taken = new Set<string>();
+  for (const [metric, source] of req.stdout) {
+    taken.add(metric);
+    if (onRegex) onRegex(metric);
+    let last: [string, string, number] | undefined;
+    for (const m of text.matchAll(new RegExp(source, "gm"))) last = [metric, m[1] ?? "", m.index];
+    if (last) out.stdout.push(last);
+  }
+  if (req.pattern === undefined) return out;
+  if (onRegex) onRegex("pattern");
+  const numberShaped = /^\s*([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|[-+]?(nan|inf|infinity))\s*$/i;
+  const names = new Map<string, [string, string, number]>();
+  for (const m of text.matchAll(new RegExp(req.pattern, "gm"))) {
+    const name = (m.groups?.name ?? m[1])?.trim();
+    const raw = m.groups?.value ?? m[2] ?? "";
+    if (name === undefined || name === "" || taken.has(name)) continue;
+    const seen = names.get(name);
+    if (seen) {
+      seen[1] = raw;
+      seen[2] = m.index;
+      continue;
+    }
+    if (!numberShaped.test(raw)) continue;
+    if (name.length > req.maxNameLength) {
+      out.overCap = { code: "metric-name-too-long", name };
+      break;
+    }
+    if (names.size >= req.maxNames) {
+      out.overCap = { code: "too-many-metrics", name };
+      break;
+    }
+    names.set(name, [name, raw, m.index]);
+  }
+  out.pattern = [...names.values()];
+  return out;
 }
 
 /**
  * The metrics in a run's output: each `stdout` regex's last match, and every `pattern` match by
  * name (the last of a name wins). The last match always wins: one that is not a finite number
  * (`nan`, `inf`, anything else) is reported in `notFinite`, never replaced by an earlier number.
- * A `pattern` name that never had a number (`model=LSTM`) is not a metric.
+ * A `pattern` name that never had a number (`model=LSTM`) is not a metric. This runs the regexes
+ * in this thread; the runner runs them under a deadline instead (capture-metrics.ts).
  */
 export function captureFromOutput(
   mf: { stdout?: Record<string, string>; pattern?: string },
   text: string,
 ): CapturedMetrics {
-  const last = new Map<string, { raw: string; at: number }>();
-  const numeric = new Set<string>();
-  for (const [metric, source] of Object.entries(mf.stdout ?? {})) {
-    const c = compileMetricsRegex(source);
-    if (!c.ok) continue; // validation reported it
-    for (const m of text.matchAll(c.re)) last.set(metric, { raw: m[1] ?? "", at: m.index });
-    numeric.add(metric);
-  }
-  if (mf.pattern !== undefined) {
-    const c = compileMetricsRegex(mf.pattern);
-    if (c.ok)
-      for (const m of text.matchAll(c.re)) {
-        const name = (m.groups?.name ?? m[1])?.trim();
-        const raw = m.groups?.value ?? m[2] ?? "";
-        if (name === undefined || name === "" || mf.stdout?.[name] !== undefined) continue;
-        last.set(name, { raw, at: m.index });
-        if (numberShaped(raw)) numeric.add(name);
-      }
-  }
+  return metricsOfMatches(lastMatches(matchRequestOf(mf), text), text);
+}
+
+/** `lastMatches`' answer as metrics: numbers, the lines they were on, and what was not finite. */
+export function metricsOfMatches(found: LastMatches, text: string): CapturedMetrics {
+  if (found.overCap) return { metrics: {}, lines: {}, overCap: overCapOf(found.overCap) };
   const metrics: Record<string, number> = {};
   const lines: Record<string, string> = {};
   const notFinite: NotFinite[] = [];
-  for (const [name, { raw, at }] of last) {
-    if (!numeric.has(name)) continue;
+  for (const [name, raw, at] of [...found.stdout, ...found.pattern]) {
     const value = toNumber(raw);
     if (value === undefined)
       notFinite.push({ metric: name, value: raw.trim(), at: lineAround(text, at) });
@@ -186,6 +300,28 @@ export function captureFromOutput(
     }
   }
   return { metrics, lines, ...(notFinite.length > 0 ? { notFinite } : {}) };
+}
+
+/** Whether metrics (from the output or a file) stay under the caps; the refusal when not. */
+export function metricsOverCap(metrics: Record<string, number>): OverCap | undefined {
+  const names = Object.keys(metrics);
+  const long = names.find((n) => n.length > MAX_METRIC_NAME_LENGTH);
+  if (long !== undefined) return overCapOf({ code: "metric-name-too-long", name: long });
+  const extra = names[MAX_CAPTURED_METRICS];
+  return extra === undefined ? undefined : overCapOf({ code: "too-many-metrics", name: extra });
+}
+
+function overCapOf({ code, name }: { code: OverCap["code"]; name: string }): OverCap {
+  const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
+  return code === "too-many-metrics"
+    ? {
+        code,
+        message: `metrics_from found more than ${MAX_CAPTURED_METRICS} metrics (the next was ${shown}); at most ${MAX_CAPTURED_METRICS} are captured: make the pattern match only the metric lines`,
+      }
+    : {
+        code,
+        message: `metrics_from found a metric name of ${name.length} characters (${shown}); names are at most ${MAX_METRIC_NAME_LENGTH}: make the pattern's name group match only the name`,
+      };
 }
 
 /** How Python, NumPy, PyTorch and JSON writers spell a value that is not a finite number. */

@@ -1,13 +1,20 @@
 import { open } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
+import { Worker } from "node:worker_threads";
 import { substituteArgv } from "../../core/definitions/command-placeholders.js";
 import type { MetricsFrom } from "../../core/definitions/definitions-schema.js";
+import { messageOf } from "../../core/failure/failure.js";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { parseResultFile } from "../../core/results/result-file-schema.js";
 import { commandValues } from "../../core/runner/command-values.js";
 import {
-  captureFromOutput,
+  type CapturedMetrics,
+  type LastMatches,
+  lastMatches,
+  matchRequestOf,
   metricsFromDocument,
+  metricsOfMatches,
+  metricsOverCap,
   type NotFinite,
 } from "../../core/runner/metrics-from.js";
 import { containedReader, isInside, writeContained } from "../contained-files.js";
@@ -39,7 +46,16 @@ export interface CaptureInput {
   /** `{result_file}`, repo-relative. */
   resultFile: string;
   maxBytes: number;
+  /** How long the `metrics_from` regexes may take over the log; default `CAPTURE_DEADLINE_MS`. */
+  deadlineMs?: number;
 }
+
+/**
+ * How long the regexes of one run's `metrics_from` may take over its log. Linear regexes take
+ * well under a second on the 32 MB read; one that backtracks catastrophically never ends, and
+ * is stopped here so that it fails its run instead of stalling the runner.
+ */
+export const CAPTURE_DEADLINE_MS = 60_000;
 
 /**
  * Captures the metrics of a run that exited 0 and writes them as its result file, `{ metrics,
@@ -58,8 +74,10 @@ export async function captureMetrics(
   if (capture.kind === "output") {
     let text = await readFrom(input.logFile, input.logOffset, LOG_READ_MAX);
     if (input.logTruncated) text += `\n${input.logTail}`;
-    const got = captureFromOutput(capture, text);
+    const got = await captureWithin(capture, text, input.deadlineMs ?? CAPTURE_DEADLINE_MS);
+    if ("problem" in got) return got;
     const log = relative(input.cwd, input.logFile);
+    if (got.overCap) return { invalid: got.overCap.message };
     if (got.notFinite) return { invalid: notFiniteMessage(got.notFinite, log) };
     metrics = got.metrics;
     source = {
@@ -81,6 +99,8 @@ export async function captureMetrics(
     if (got.notFinite) return { invalid: notFiniteMessage(got.notFinite, capture.path) };
     if (Object.keys(got.metrics).length === 0)
       return { problem: `metrics_from file ${capture.path} holds no numeric metric` };
+    const overCap = metricsOverCap(got.metrics);
+    if (overCap) return { invalid: `${overCap.message} (in ${capture.path})` };
     metrics = got.metrics;
     source = {
       from: "file",
@@ -104,6 +124,60 @@ export async function captureMetrics(
     `${JSON.stringify(result, null, 2)}\n`,
   );
   return w.ok ? {} : { problem: w.message };
+}
+
+/**
+ * The output's metrics, with the user's regexes run in a worker thread that is stopped at the
+ * deadline (docs/security.md): a regex that backtracks catastrophically would otherwise hold
+ * this thread, and with it every other run of the runner, forever. The deadline counts from the
+ * worker's start, so a slow machine's thread start-up is not charged to the regex.
+ */
+async function captureWithin(
+  capture: { stdout?: Record<string, string>; pattern?: string },
+  text: string,
+  deadlineMs: number,
+): Promise<CapturedMetrics | { problem: string }> {
+  const request = matchRequestOf(capture);
+  const regexOf = (label: string) =>
+    label === "pattern"
+      ? `pattern ${JSON.stringify(capture.pattern)}`
+      : `regex for ${label} ${JSON.stringify(capture.stdout?.[label])}`;
+  const worker = new Worker(
+    `const { parentPort, workerData } = require("node:worker_threads");
+const lastMatches = ${lastMatches.toString()};
+const found = lastMatches(workerData.request, workerData.text, (label) => parentPort.postMessage({ label }));
+parentPort.postMessage({ found });`,
+    { eval: true, workerData: { request, text } },
+  );
+  let running = "";
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const found = await new Promise<LastMatches | { problem: string }>((resolve) => {
+      worker.on("online", () => {
+        timer = setTimeout(
+          () =>
+            resolve({
+              problem: `the metrics_from ${regexOf(running)} did not finish within ${deadlineMs / 1000} s over the log: it backtracks catastrophically; stopped (make it linear: repeat only single items, not groups that repeat)`,
+            }),
+          deadlineMs,
+        );
+      });
+      worker.on("message", (m: { label?: string; found?: LastMatches }) => {
+        if (m.label !== undefined) running = m.label;
+        if (m.found) resolve(m.found);
+      });
+      worker.on("error", (err) =>
+        resolve({ problem: `metrics_from could not be captured: ${messageOf(err)}` }),
+      );
+      worker.on("exit", (code) =>
+        resolve({ problem: `metrics_from could not be captured: its worker exited (${code})` }),
+      );
+    });
+    return "problem" in found ? found : metricsOfMatches(found, text);
+  } finally {
+    clearTimeout(timer);
+    await worker.terminate();
+  }
 }
 
 /** `valid_ppl is nan (not a finite number) at "<line>" in <log>`, for the first such metric. */
