@@ -296,4 +296,97 @@ describe("validateDefinitions", () => {
       expect(shape[0]?.path).toMatch(/^experiments\[2\]\.metrics_from/);
     });
   });
+  describe("found by review", () => {
+    it("a hypothesis about a metric that metrics does not declare and no experiment produces is an error", () => {
+      const d = validDefinitions();
+      d.metrics = { accuracy: { direction: "higher" }, macro_f1: { direction: "higher" } };
+      d.hypotheses[0].metric = "acuracy";
+      const r = validateDefinitions(F, asText(d));
+      expect(r.loaded).toBeUndefined();
+      const errs = r.diagnostics.filter((x) => x.severity === "error");
+      expect(errs).toHaveLength(1);
+      expect(errs[0]).toMatchObject({ path: "hypotheses[0].metric", line: expect.any(Number) });
+      expect(errs[0]?.message).toBe(
+        'hypothesis "H1" is about metric "acuracy", which metrics does not declare and no experiment produces (known metrics: accuracy, macro_f1)',
+      );
+      expect(errs[0]?.hint).toMatch(/^did you mean "accuracy"\?/);
+    });
+
+    it("the names an experiment's metrics_from captures are known metrics; another name is an error", () => {
+      const d = validDefinitions();
+      d.defaults.command = "python3 main.py --seed {seed}";
+      d.experiments[2].command = "python3 main.py --lr {params.lr} --seed {seed}";
+      d.defaults.metrics_from = {
+        stdout: { accuracy: "acc ([0-9.]+)", loss: "loss ([0-9.]+)" },
+      };
+      d.hypotheses.push({
+        id: "H2",
+        claim: "ours has a lower loss",
+        metric: "loss",
+        direction: "lower",
+      });
+      expect(errorsOf(asText(d))).toEqual([]);
+      d.hypotheses[1].metric = "los";
+      const errs = errorsOf(asText(d));
+      expect(errs.map((e) => e.path)).toEqual(["hypotheses[1].metric"]);
+      expect(errs[0]?.message).toMatch(
+        /hypothesis "H2" is about metric "los".*\(known metrics: accuracy, loss\)/,
+      );
+      expect(errs[0]?.hint).toMatch(/^did you mean "loss"\?/);
+    });
+
+    it("a hypothesis metric that only a run's result file could report is a warning, not an error", () => {
+      const d = validDefinitions();
+      d.hypotheses[0].metric = "bleu";
+      const r = validateDefinitions(F, asText(d));
+      expect(r.loaded).toBeDefined();
+      expect(r.diagnostics.filter((x) => x.path.startsWith("hypotheses"))).toEqual([
+        expect.objectContaining({
+          severity: "warning",
+          path: "hypotheses[0].metric",
+          message: expect.stringMatching(/hypothesis "H1" is about metric "bleu"/),
+        }),
+      ]);
+    });
+
+    it("a metrics_from file with an unknown format names the format field and the formats", () => {
+      const d = validDefinitions();
+      d.experiments[2].metrics_from = { file: "{checkpoint_dir}/m.xml", format: "xml" };
+      const errs = errorsOf(asText(d));
+      expect(errs).toHaveLength(1);
+      expect(errs[0]?.path).toBe("experiments[2].metrics_from.format");
+      expect(errs[0]?.message).toBe('expected one of "json", "csv", "jsonl", got "xml"');
+      expect(errs[0]?.message).not.toMatch(/did you mean/);
+    });
+
+    it("an error in defaults is reported once, at the defaults, not once per experiment", () => {
+      const d = validDefinitions();
+      d.defaults.seeds = [1, 1];
+      d.defaults.method = "nope";
+      delete d.experiments[1].method;
+      delete d.experiments[2].method;
+      delete d.experiments[0].method;
+      d.defaults.command =
+        "python3 train.py --out {outdir} --seed {seed} --result-file {result_file}";
+      delete d.experiments[2].command;
+      delete d.experiments[2].params;
+      const errs = errorsOf(asText(d));
+      expect(errs.map((e) => e.path)).toEqual([
+        "defaults.method",
+        "defaults.command",
+        "defaults.seeds[1]",
+      ]);
+      expect(errs[2]?.message).toMatch(/^seed 1 is listed twice/);
+      expect(errs[2]?.message).toMatch(/full-base.*full-ours/);
+    });
+
+    it("a missing method label names where to add it, not defaults", () => {
+      const d = validDefinitions();
+      delete d.methods[0].label;
+      const [e] = errorsOf(asText(d));
+      expect(e?.path).toBe("methods[0].label");
+      expect(e?.hint).not.toMatch(/defaults/);
+      expect(e?.hint).toBe('add "label" to methods[0].');
+    });
+  });
 });

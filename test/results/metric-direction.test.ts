@@ -247,6 +247,8 @@ describe("validate on metric directions", () => {
   it("warns about a used metric whose direction is only guessed, naming where and how to declare it", () => {
     const diags = withMetric((d) => {
       d.datasets[0].metric = "valid_ppl";
+      // the hypothesis is about accuracy: a dataset reports it
+      d.datasets.push({ id: "toy-acc", label: "Toy (accuracy)", metric: "accuracy" });
     });
     expect(diags).toEqual([
       expect.objectContaining({
@@ -285,6 +287,7 @@ describe("validate on metric directions", () => {
     expect(
       withMetric((d) => {
         d.datasets[0].metric = "valid_ppl";
+        d.datasets.push({ id: "toy-acc", label: "Toy (accuracy)", metric: "accuracy" });
         d.metrics = { valid_ppl: { direction: "lower", label: "validation perplexity" } };
       }),
     ).toEqual([]);

@@ -12,6 +12,11 @@ export interface ContractProblem {
   hint: string;
   /** Default: an error. */
   severity?: "warning";
+  /**
+   * The message is about the experiment as a whole: where it is reported at the experiment, it
+   * is prefixed with the experiment's id; at `defaults`, with the experiments that inherit it.
+   */
+  aboutExperiment?: true;
 }
 
 /**
@@ -29,7 +34,9 @@ export function scriptContractProblems(exp: ResolvedExperiment): ContractProblem
     out.push({
       field: "command",
       path: [],
-      message: `experiment "${exp.id}": the command has no {result_file} and there is no metrics_from, so a finished run would have no metrics`,
+      message:
+        "the command has no {result_file} and there is no metrics_from, so a finished run would have no metrics",
+      aboutExperiment: true,
       hint: 'pass {result_file} to a script that writes { "metrics": {...} } there, or say where the script\'s metrics are: "metrics_from": { "stdout": { "<metric>": "<regex with one group>" } } or { "file": "{checkpoint_dir}/metrics.json", "format": "json" }.',
     });
   if (mf) {
@@ -72,7 +79,8 @@ export function scriptContractProblems(exp: ResolvedExperiment): ContractProblem
       out.push({
         field: "command",
         path: [],
-        message: `experiment "${exp.id}": script_flags.${concept} is "${spelling}", but the command does not pass ${flag}`,
+        message: `script_flags.${concept} is "${spelling}", but the command does not pass ${flag}`,
+        aboutExperiment: true,
         hint: `add "${spelling}" to the command, or the script uses its default${concept === "checkpoint_dir" ? " (and writes into the checkout)" : ""}.`,
         severity: "warning",
       });

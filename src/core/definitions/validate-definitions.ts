@@ -9,6 +9,7 @@ import { runId } from "../plan/run-id.js";
 import { metricDirectionProblems } from "../results/metric-direction-problems.js";
 import { checkPlaceholders } from "./command-placeholders.js";
 import { Definitions, ResolvedExperiment } from "./definitions-schema.js";
+import { hypothesisMetricProblems } from "./hypothesis-metric-problems.js";
 import { scriptContractProblems } from "./script-contract.js";
 import { splitCommand } from "./split-command.js";
 
@@ -47,15 +48,18 @@ export function validateDefinitions(
     message: string,
     hint?: string,
     severity: Diagnostic["severity"] = "error",
-  ) =>
-    diagnostics.push({
+  ): Diagnostic => {
+    const d: Diagnostic = {
       severity,
       file,
       path: formatPath(path),
       ...source.locate(path),
       message,
       hint,
-    });
+    };
+    diagnostics.push(d);
+    return d;
+  };
 
   const shape = Definitions.safeParse(source.value, { reportInput: true });
   if (!shape.success) {
@@ -91,13 +95,18 @@ export function validateDefinitions(
   const experiments: ResolvedExperiment[] = [];
   const runOwner = new Map<string, number>();
   let totalRuns = 0;
+  // A problem in `defaults` is found once per experiment that inherits it; it is reported once,
+  // at the defaults, naming those experiments.
+  const inherited = new Map<string, { diagnostic: Diagnostic; experiments: string[] }>();
   defs.experiments.forEach((input, i) => {
     const at: PathSegment[] = ["experiments", i];
     const merged = { ...defs.defaults, ...input };
     const resolved = ResolvedExperiment.safeParse(merged, { reportInput: true });
     if (!resolved.success) {
       diagnostics.push(
-        ...zodIssuesToDiagnostics(resolved.error.issues, ResolvedExperiment, source, at),
+        ...zodIssuesToDiagnostics(resolved.error.issues, ResolvedExperiment, source, at, {
+          missingFieldHint: "add the field here or under `defaults`.",
+        }),
       );
       return;
     }
@@ -105,48 +114,67 @@ export function validateDefinitions(
     experiments.push(exp);
     const fieldPath = (field: string): PathSegment[] =>
       field in input ? [...at, field] : ["defaults", field];
+    const report = (
+      path: PathSegment[],
+      message: string,
+      hint?: string,
+      severity: Diagnostic["severity"] = "error",
+    ) => {
+      if (path[0] !== "defaults") {
+        err(path, message, hint, severity);
+        return;
+      }
+      const key = `${formatPath(path)}\n${message}`;
+      const seen = inherited.get(key);
+      if (seen) seen.experiments.push(exp.id);
+      else
+        inherited.set(key, {
+          diagnostic: err(path, message, hint, severity),
+          experiments: [exp.id],
+        });
+    };
 
     if (!methodIds.has(exp.method))
-      err(
+      report(
         fieldPath("method"),
         `method "${exp.method}" is not declared in methods`,
         `use one of: ${listOf(methodIds)}.`,
       );
     if (!datasetIds.has(exp.dataset))
-      err(
+      report(
         fieldPath("dataset"),
         `dataset "${exp.dataset}" is not declared in datasets`,
         `use one of: ${listOf(datasetIds)}.`,
       );
     exp.hypotheses.forEach((h, j) => {
       if (!hypothesisIds.has(h))
-        err(
+        report(
           [...fieldPath("hypotheses"), j],
           `hypothesis "${h}" is not declared in hypotheses`,
           `use one of: ${listOf(hypothesisIds)}.`,
         );
     });
     if (exp.baseline && !methodIds.has(exp.baseline.method))
-      err(
+      report(
         [...fieldPath("baseline"), "method"],
         `baseline method "${exp.baseline.method}" is not declared in methods`,
         `use one of: ${listOf(methodIds)}.`,
       );
     if (exp.phase === "pilot" && exp.stage === undefined)
-      err(
+      report(
         at,
         `pilot experiment "${exp.id}" has no stage`,
         'add "stage": 1, 2 or 3 (stage N+1 runs only after stage N passed).',
       );
     if (exp.phase === "full" && "stage" in input)
-      err(
+      report(
         [...at, "stage"],
         "`stage` applies to pilots only; it is ignored for a full experiment",
         "remove it.",
         "warning",
       );
     if (exp.pass_criterion && "beats_baseline" in exp.pass_criterion && !exp.baseline)
-      err(
+      report(
         [...fieldPath("pass_criterion")],
         "pass_criterion beats_baseline needs a `baseline`",
         'add "baseline": { "method": "<baseline method id>" }.',
@@ -154,20 +182,26 @@ export function validateDefinitions(
 
     const split = splitCommand(exp.command);
     if (!split.ok)
-      err(
+      report(
         fieldPath("command"),
         `${split.message} (at character ${split.offset + 1})`,
         "commands are argv without a shell.",
       );
     for (const p of checkPlaceholders(exp.command, Object.keys(exp.params)))
-      err(fieldPath("command"), p.message, `fix the placeholder {${p.name}}.`);
-    for (const p of scriptContractProblems(exp))
-      err([...fieldPath(p.field), ...p.path], p.message, p.hint, p.severity);
+      report(fieldPath("command"), p.message, `fix the placeholder {${p.name}}.`);
+    for (const p of scriptContractProblems(exp)) {
+      const where = fieldPath(p.field);
+      const message =
+        p.aboutExperiment && where[0] !== "defaults"
+          ? `experiment "${exp.id}": ${p.message}`
+          : p.message;
+      report([...where, ...p.path], message, p.hint, p.severity);
+    }
 
     const seenSeeds = new Set<number>();
     exp.seeds.forEach((s, j) => {
       if (seenSeeds.has(s))
-        err(
+        report(
           [...fieldPath("seeds"), j],
           `seed ${s} is listed twice`,
           "seeds must be distinct: each gives one run.",
@@ -179,7 +213,7 @@ export function validateDefinitions(
     totalRuns += n;
     if (totalRuns > MAX_RUNS) {
       if (totalRuns - n <= MAX_RUNS)
-        err(
+        report(
           at,
           `the campaign expands to more than ${MAX_RUNS.toLocaleString("en")} runs`,
           "check the params grid for a typo; split the campaign.",
@@ -192,7 +226,7 @@ export function validateDefinitions(
         const id = runId(exp.id, params, seed);
         const owner = runOwner.get(id);
         if (owner !== undefined)
-          err(
+          report(
             at,
             `run id "${id}" is produced twice (also by experiments[${owner}])`,
             "rename the experiment or make params values differ in letters and digits, not only punctuation.",
@@ -202,7 +236,12 @@ export function validateDefinitions(
     }
   });
 
+  for (const { diagnostic, experiments: ids } of inherited.values())
+    diagnostic.message += ` (from defaults, in ${inheritedBy(ids)})`;
+
   for (const p of metricDirectionProblems(defs)) err(p.path, p.message, p.hint, p.severity);
+  for (const p of hypothesisMetricProblems(defs, experiments))
+    err(p.path, p.message, p.hint, p.severity);
 
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
 
@@ -218,4 +257,12 @@ export function validateDefinitions(
 
   const loaded: LoadedDefinitions = { file, definitions: defs, experiments, locate: source.locate };
   return { loaded, diagnostics };
+}
+
+/** "experiment a", "experiments a, b and c", "experiments a, b, c and 4 more". */
+function inheritedBy(ids: readonly string[]): string {
+  if (ids.length === 1) return `experiment ${ids[0]}`;
+  const shown = ids.length > 4 ? ids.slice(0, 3) : ids.slice(0, -1);
+  const last = ids.length > 4 ? `${ids.length - 3} more` : ids[ids.length - 1];
+  return `experiments ${shown.join(", ")} and ${last}`;
 }

@@ -24,6 +24,15 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): st
   return [...new Set(frontier.flatMap((s) => objectKeys(s)))];
 }
 
+/** The object schemas (every option of a union) that may sit at `path`. */
+export function objectSchemasAt(schema: z.ZodType, path: readonly PathSegment[]): z.ZodType[] {
+  let frontier: z.ZodType[] = [schema];
+  for (const seg of path) {
+    frontier = frontier.flatMap((s) => stepInto(s, seg));
+  }
+  return frontier.flatMap(unwrap).filter((u) => defOf(u).type === "object");
+}
+
 function unwrap(s: z.ZodType): z.ZodType[] {
   const def = defOf(s);
   switch (def.type) {

@@ -1,11 +1,16 @@
 import type { z } from "zod";
 import { type Diagnostic, formatPath, type PathSegment } from "./diagnostic.js";
 import { didYouMean } from "./did-you-mean.js";
-import { knownKeysAt } from "./known-keys.js";
+import { knownKeysAt, objectSchemasAt } from "./known-keys.js";
 
 export interface Locator {
   file: string;
   locate(path: readonly PathSegment[]): { line: number; column: number };
+}
+
+export interface IssueOptions {
+  /** The fix for a missing field; default: add it to the object that lacks it. */
+  missingFieldHint?: string;
 }
 
 /** Turns zod issues into diagnostics that name the file, line, column and JSON path, with a fix. */
@@ -14,11 +19,20 @@ export function zodIssuesToDiagnostics(
   schema: z.ZodType,
   where: Locator,
   basePath: readonly PathSegment[] = [],
+  options: IssueOptions = {},
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const issue of issues) {
     const path = [...basePath, ...(issue.path as PathSegment[])];
     if (issue.code === "unrecognized_keys") {
+      const option = unionOptionFor(schema, issue);
+      if (option) {
+        const again = option.safeParse(issue.input, { reportInput: true });
+        if (!again.success) {
+          out.push(...zodIssuesToDiagnostics(again.error.issues, option, where, path, options));
+          continue;
+        }
+      }
       const known = knownKeysAt(schema, issue.path as PathSegment[]);
       for (const key of issue.keys) {
         const suggestion = didYouMean(key, known);
@@ -43,10 +57,31 @@ export function zodIssuesToDiagnostics(
       path: formatPath(path),
       ...at,
       message: describeIssue(issue),
-      hint: hintFor(issue),
+      hint: hintFor(issue, path, options),
     });
   }
   return out;
+}
+
+/**
+ * Where a union of objects failed, zod reports the option that failed least, which may not be
+ * the one the user meant: `{ "file": …, "format": "xml" }` is reported as unknown keys of the
+ * other form. The option whose keys cover the object's keys is the one meant, and its issues say
+ * what is wrong (here, the format).
+ */
+function unionOptionFor(
+  schema: z.ZodType,
+  issue: z.core.$ZodIssue & { code: "unrecognized_keys" },
+): z.ZodType | undefined {
+  const input = issue.input;
+  if (typeof input !== "object" || input === null) return undefined;
+  const keys = Object.keys(input);
+  const options = objectSchemasAt(schema, issue.path as PathSegment[]);
+  if (options.length < 2) return undefined;
+  return options.find((o) => {
+    const own = knownKeysAt(o, []);
+    return keys.every((k) => own.includes(k));
+  });
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -75,13 +110,20 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-function hintFor(issue: z.core.$ZodIssue): string | undefined {
+function hintFor(
+  issue: z.core.$ZodIssue,
+  path: readonly PathSegment[],
+  options: IssueOptions,
+): string | undefined {
   if (issue.code === "invalid_type" && issue.expected === "int")
     return "use a whole number, e.g. 3.";
   if (issue.code === "invalid_union")
     return 'use e.g. { "metric": "accuracy", "min": 0.8 } or { "metric": "accuracy", "beats_baseline": true }.';
   if (issue.code === "invalid_type" && issue.input === undefined)
-    return "add the field here or under `defaults`.";
+    return (
+      options.missingFieldHint ??
+      `add "${path[path.length - 1]}" to ${formatPath(path.slice(0, -1))}.`
+    );
   if (issue.code === "invalid_format") return issue.message;
   return undefined;
 }
