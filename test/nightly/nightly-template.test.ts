@@ -36,6 +36,11 @@ describe("templates/workflows/labgate-nightly.yml", () => {
       String(s.uses).startsWith("actions/upload-artifact@"),
     );
     expect(upload.with.path).toContain("experiments/results/aggregated.json");
+    // the runs' commits and machines travel with them: the report tells a new driver from new code
+    for (const u of run.steps.filter((s: any) =>
+      String(s.uses).startsWith("actions/upload-artifact@"),
+    ))
+      expect(u.with.path).toContain("experiments/results/provenance.json");
   });
 
   it("compares on a GitHub-hosted runner that alone may push labgate/nightly and open the PR", () => {
