@@ -14,6 +14,7 @@ import { approvalView } from "./approval/approval-view.js";
 import { carryOrVoidApproval } from "./approval/carry-or-void.js";
 import { latestApproval } from "./approval/find-approval.js";
 import type { ApprovalView, DashboardModel } from "./dashboard/dashboard-model.js";
+import { dashboardWaves } from "./dashboard/dashboard-waves.js";
 import { fullPhaseVerdicts } from "./dashboard/full-phase-verdicts.js";
 import { DASHBOARD_MARKER, renderDashboard } from "./dashboard/render-dashboard.js";
 import { type DryRunDispatch, dispatchDryRun } from "./dry-run/dispatch-dry-run.js";
@@ -76,6 +77,9 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
   await publishGateChecks(deps, t.headSha, posted, dryRun);
 
   const approval = await resolveApproval(deps, t, policy);
+  const waves = policy.ok
+    ? await dashboardWaves(deps, { config, defaultBranch: policy.ref }, t.pr, experiments, approval)
+    : undefined;
   const full = experiments.filter((e) => e.phase === "full");
   const budget = effectiveBudget(
     campaign.loaded?.definitions.budget?.gpu_hours,
@@ -96,6 +100,7 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
     ...(problem ? { stateProblem: problem } : {}),
     approval,
     ...(hypotheses ? { hypotheses } : {}),
+    ...(waves ? { waves } : {}),
   };
   await upsertStickyComment(deps.octokit, deps.repo, {
     issue_number: t.pr,

@@ -2,6 +2,7 @@ import type { Definitions, ResolvedExperiment } from "../../core/definitions/def
 import type { Verdict } from "../../core/gates/verdict.js";
 import type { HypothesisSummary } from "../../core/nightly/parse-aggregated.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
+import type { WavesProgress } from "./render-waves.js";
 
 /** Where approval stands on the PR's head, as the dashboard tells it. */
 export type ApprovalView =
@@ -35,4 +36,6 @@ export interface DashboardModel {
    * caller read them; without them the dashboard shows the pilot check's verdicts, if any.
    */
   hypotheses?: readonly HypothesisSummary[];
+  /** The full phase's waves, when it takes more than one (`dashboardWaves`). */
+  waves?: WavesProgress;
 }

@@ -1,6 +1,7 @@
 import type { HypothesisSummary } from "../../core/nightly/parse-aggregated.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 import type { ApprovalView, DashboardModel } from "./dashboard-model.js";
+import { renderWaves } from "./render-waves.js";
 
 export const DASHBOARD_MARKER = "<!-- labgate:dashboard -->";
 
@@ -12,6 +13,7 @@ export function renderDashboard(m: DashboardModel): string {
   out.push(`Head \`${m.headSha.slice(0, 7)}\` · definitions \`${m.definitionsPath}\``, "");
   out.push(...designTable(m), "");
   out.push(...planLine(m), "");
+  if (m.waves) out.push(...renderWaves(m.waves), "");
   out.push(...gates(m), "");
   out.push(...hypotheses(m));
   out.push(...approvalLines(m.approval), "");
