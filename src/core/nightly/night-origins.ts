@@ -74,7 +74,9 @@ export function originsFromProvenance(
     origins: {
       byExp,
       commits: [...commits],
-      ...(machines === 0 ? { unknown: `${file} records no machine for its runs` } : {}),
+      ...(machines === 0
+        ? { unknown: `its ${baseName(file)} records no machine for its runs` }
+        : {}),
     },
   };
 }
@@ -104,7 +106,7 @@ export function originsFromAllResults(file: string, text: string): NightOrigins 
   return {
     byExp,
     commits: [],
-    unknown: `no provenance.json beside ${file} (a history from before labgate recorded machines)`,
+    unknown: `no provenance.json beside its ${baseName(file)} (from before labgate recorded machines)`,
   };
 }
 
@@ -121,7 +123,7 @@ export function originsFromAggregated(file: string, text: string): NightOrigins 
   return {
     byExp: {},
     commits,
-    unknown: `no provenance.json beside ${file} (a history from before labgate recorded machines)`,
+    unknown: `no provenance.json beside its ${baseName(file)} (from before labgate recorded machines)`,
   };
 }
 
@@ -140,6 +142,8 @@ export function mergeOrigins(
     ...(provenance.unknown ? { unknown: provenance.unknown } : {}),
   };
 }
+
+const baseName = (file: string) => file.slice(file.lastIndexOf("/") + 1);
 
 /** The origins of one exp_id's runs that night; the night's commits when no run names it. */
 export function originsOfExp(origins: NightOrigins, expId: string): RunOrigin[] {
