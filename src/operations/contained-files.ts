@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { mkdir, open, realpath, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, open, realpath, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve, sep } from "node:path";
 import { type Config, DEFAULT_CONFIG } from "../core/config/config-schema.js";
 
@@ -160,12 +160,13 @@ export type ContainedWrite = { ok: true } | { ok: false; code: "outside-root"; m
  * Writes `text` to `rel` under `root` only where it stays under `root`: the path does not climb
  * out, and no folder on the way is a symbolic link leading elsewhere (checked before any folder
  * is created). The file goes to a temp file and is renamed over `rel`, so a symbolic link planted
- * at `rel` is replaced, never written through.
+ * at `rel` is replaced, never written through. `mode`: the file's permissions (a script: 0o755).
  */
 export async function writeContained(
   root: string,
   rel: string,
   text: string,
+  options: { mode?: number } = {},
 ): Promise<ContainedWrite> {
   const absRoot = resolve(root);
   const abs = resolve(absRoot, rel);
@@ -181,6 +182,8 @@ export async function writeContained(
   const tmp = `${abs}.${process.pid}.${tmpSeq++}.tmp`;
   try {
     await writeFile(tmp, text, { flag: "wx" });
+    // on the temp file, which is ours: the umask does not trim it, and no link is followed
+    if (options.mode !== undefined) await chmod(tmp, options.mode);
     await rename(tmp, abs);
   } catch (err) {
     await rm(tmp, { force: true });

@@ -1,5 +1,4 @@
-import { chmod, mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { resumeArgsOf } from "../../core/runner/resume-argv.js";
 import { type SlurmArray, sbatchArgs } from "../../core/slurm/slurm-arrays.js";
 import {
@@ -8,7 +7,7 @@ import {
   SlurmTaskManifest,
   taskOutputPattern,
 } from "../../core/slurm/slurm-task-manifest.js";
-import { containedReader } from "../contained-files.js";
+import { type ContainedWrite, containedReader, writeContained } from "../contained-files.js";
 import { metricsCaptureOf } from "./capture-metrics.js";
 import type { PreparedRun, SchedulerContext } from "./run-scheduler.js";
 
@@ -33,7 +32,12 @@ export async function readManifest(
   }
 }
 
-/** The manifest and batch script of one array, written where its tasks read them; sbatch's argv. */
+/**
+ * The manifest and batch script of one array, written where its tasks read them, and sbatch's
+ * argv; or, when `.labgate/slurm` (or a folder above it) is a symbolic link leading out of the
+ * checkout, why nothing was written (docs/security.md, "Paths come from the plan"). A link at the
+ * manifest's or the script's own path is replaced, never written through.
+ */
 export async function prepareArray(
   cwd: string,
   array: SlurmArray,
@@ -44,7 +48,7 @@ export async function prepareArray(
     labgate: readonly string[];
     exportNames: readonly string[];
   },
-): Promise<string[]> {
+): Promise<{ ok: true; argv: string[] } | Extract<ContainedWrite, { ok: false }>> {
   const manifest: SlurmTaskManifest = {
     version: 1,
     name: array.name,
@@ -61,18 +65,31 @@ export async function prepareArray(
       capture: metricsCaptureOf(p.run),
     })),
   };
-  const manifestFile = resolve(cwd, manifestPath(array.name));
-  const script = resolve(cwd, batchScriptPath(array.name));
-  await mkdir(dirname(manifestFile), { recursive: true });
-  await writeFile(manifestFile, `${JSON.stringify(manifest)}\n`);
-  await writeFile(script, batchScript(o.labgate, manifestPath(array.name)));
-  await chmod(script, 0o755);
-  return sbatchArgs(
+  const wroteManifest = await writeContained(
+    cwd,
+    manifestPath(array.name),
+    `${JSON.stringify(manifest)}\n`,
+  );
+  if (!wroteManifest.ok) return wroteManifest;
+  const wroteScript = await writeContained(
+    cwd,
+    batchScriptPath(array.name),
+    batchScript(o.labgate, manifestPath(array.name)),
+    { mode: 0o755 },
+  );
+  if (!wroteScript.ok) return wroteScript;
+  // the task output goes to the same folder, just checked to lie in the checkout
+  const argv = sbatchArgs(
     array,
-    { cwd, script, output: resolve(cwd, taskOutputPattern(array.name)) },
+    {
+      cwd,
+      script: resolve(cwd, batchScriptPath(array.name)),
+      output: resolve(cwd, taskOutputPattern(array.name)),
+    },
     o.exportNames,
     o.ctx.killGraceMs / 1000,
   );
+  return { ok: true, argv };
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

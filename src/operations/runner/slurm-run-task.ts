@@ -1,12 +1,14 @@
-import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
 import { messageOf } from "../../core/failure/failure.js";
 import { isValidRunId } from "../../core/plan/run-id.js";
 import { SlurmTaskManifest } from "../../core/slurm/slurm-task-manifest.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
+import { containedReader } from "../contained-files.js";
 import { executeRun } from "./execute-run.js";
 import { writeSidecar } from "./write-sidecar.js";
+
+/** The largest manifest read: the runner's own reader of it allows as much (slurm-array-files.ts). */
+const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 
 /** The reason a run gets when SLURM's `--signal` warned that the job's time limit is near. */
 export const SLURM_TIME_LIMIT_REASON =
@@ -39,16 +41,18 @@ export async function runSlurmTask(
   deps: SlurmTaskDeps,
   input: { cwd: string; manifest: string; index: number },
 ): Promise<SlurmTaskResult> {
-  let text: string;
-  try {
-    text = await readFile(resolve(input.cwd, input.manifest), "utf8");
-  } catch (err) {
+  // read as data a PR could have planted: no link followed, no folder leading out of the checkout
+  const read = await containedReader(input.cwd, MAX_MANIFEST_BYTES)(input.manifest);
+  if (!read.ok)
     return {
       ok: false,
       code: "manifest-unreadable",
-      message: `${input.manifest}: ${(err as NodeJS.ErrnoException).code ?? messageOf(err)}; the runner writes it before sbatch, on the filesystem the task shares with it`,
+      message:
+        read.code === "missing"
+          ? `${input.manifest}: ENOENT; the runner writes it before sbatch, on the filesystem the task shares with it`
+          : read.message,
     };
-  }
+  const text = read.text;
   let json: unknown;
   try {
     json = JSON.parse(text);

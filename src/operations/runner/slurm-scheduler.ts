@@ -158,15 +158,24 @@ export function slurmScheduler(opts: SlurmSchedulerOptions): Schedule {
       const byId = new Map(list.map((p) => [p.run.run_id, p]));
       for (const array of arrays) {
         const members = array.run_ids.map((id) => byId.get(id) as PreparedRun);
-        const argv = await prepareArray(cwd, array, members, {
+        const prepared = await prepareArray(cwd, array, members, {
           dispatchDir: opts.dispatchDir,
           ctx,
           labgate: opts.labgate,
           exportNames: Object.keys(env),
         });
+        if (!prepared.ok) {
+          for (const p of members)
+            await settle(
+              { prepared: p, arrayJobId: "", index: -1 },
+              "failed",
+              `could not write the SLURM array's files: ${prepared.message}`,
+            );
+          continue;
+        }
         for (let i = 0; i < members.length; i += 64)
           await Promise.all(members.slice(i, i + 64).map((p) => ctx.save({ ...p.entry })));
-        const got = await sbatch(argv, env);
+        const got = await sbatch(prepared.argv, env);
         if (!got.ok) {
           for (const p of members) {
             const t: Tracked = { prepared: p, arrayJobId: "", index: -1 };
