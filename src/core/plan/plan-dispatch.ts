@@ -70,6 +70,8 @@ export interface PlanInput {
   budgetGpuHours?: number;
   /** Measured hours per experiment id (from earlier runs), used instead of the declared estimate. */
   measuredHours?: ReadonlyMap<string, number>;
+  /** Plan only these runs (by id) of the selected experiments: a later wave's runs still to run. */
+  only?: ReadonlySet<string>;
   /** For diagnostics: where an experiment is declared. */
   locate?: (expIndex: number) => { file: string; line: number; column: number };
 }
@@ -94,7 +96,9 @@ export function selectExperiments(
 export function planDispatch(input: PlanInput): PlanResult {
   const { config } = input;
   const selected = selectExperiments(input.experiments, input.filter);
-  const runs = expandRuns(selected, { tmpDir: input.tmpDir, resultsDir: config.results_dir });
+  const expanded = expandRuns(selected, { tmpDir: input.tmpDir, resultsDir: config.results_dir });
+  const only = input.only;
+  const runs = only ? expanded.filter((r) => only.has(r.run_id)) : expanded;
   if (input.measuredHours) {
     for (const run of runs) {
       const measured = input.measuredHours.get(run.exp_id);
