@@ -151,6 +151,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     if (file) {
       const text = opts.files?.[query.get("ref") ?? "HEAD"]?.[file[1] as string];
       if (text === undefined) return [404, { message: "Not Found" }];
+      if (accept.includes("raw")) return [200, text];
       return [
         200,
         {
