@@ -130,6 +130,12 @@ describe("nightlyCompare (real git, bare remote; GitHub API via nock)", () => {
     expect(two.report.missed).toEqual([{ from: "2025-06-02", to: "2025-06-02", nights: 1 }]);
     expect(patched.title).toBe("labgate nightly 2025-06-03: 1 regression(s), missed nights");
     expect(patched.body).toContain("**1 regression**");
+    // Neither night kept a provenance.json (nor, in this fixture, source_commits): unknown, said so.
+    expect(two.report.regressions[0]?.origin).toMatchObject({
+      code: "unknown",
+      machine: "unknown",
+    });
+    expect(patched.body).toContain("machine unknown (2025-06-01: no provenance.json beside");
     expect(patched.body).toContain("- 2025-06-02 (1 night, no results)");
     expect(patched.body).toContain(
       `![nightly trend](https://github.com/lab/study/blob/${two.commit}/experiments/results/nightly/2025-06-03/trend.svg?raw=true)`,
@@ -149,6 +155,78 @@ describe("nightlyCompare (real git, bare remote; GitHub API via nock)", () => {
       true,
     );
     expect(git(repo.dir, "rev-parse", "--abbrev-ref", "HEAD")).toBe("main");
+  });
+
+  it("same code, new driver: tonight's provenance.json is kept with the night, and the regression says the machine changed, not the code (golden report)", async () => {
+    const sha = git(repo.dir, "rev-parse", "HEAD");
+    const machine = {
+      gpu_model: "NVIDIA A100-SXM4-40GB",
+      driver_version: "535.104.05",
+      cuda_version: "12.2",
+      interpreter: "python3",
+      interpreter_version: "Python 3.11.9",
+      lock_file: "requirements.txt",
+      lock_sha256: "a".repeat(64),
+    };
+    /** provenance.json as `labgate aggregate` writes it beside aggregated.json. */
+    const provenance = (m: object) =>
+      writeFileSync(
+        join(repo.dir, "experiments/results/provenance.json"),
+        JSON.stringify({
+          project: "demo",
+          generated: "2025-06-01T04:00:00Z",
+          runs: ["full-fusion-iris", "full-logreg-iris"].flatMap((exp) =>
+            [1, 2, 3].map((seed) => ({
+              run_id: `${exp}_s${seed}`,
+              exp_id: exp,
+              phase: "full",
+              status: "done",
+              git_commit: sha,
+              machine: m,
+            })),
+          ),
+        }),
+      );
+    const pulls = () =>
+      nock(API)
+        .get("/repos/lab/study/pulls")
+        .query(true)
+        .reply(200, [{ number: 5, html_url: "https://github.com/lab/study/pull/5", draft: true }])
+        .patch("/repos/lab/study/pulls/5", (b) => {
+          body = b.body;
+          return true;
+        })
+        .reply(200, { number: 5, html_url: "https://github.com/lab/study/pull/5", draft: true });
+    let body = "";
+    aggregate(0.96);
+    provenance(machine);
+    const first = pulls();
+    const one = await run("2025-06-01");
+    first.done();
+    expect(one.files).toContain("experiments/results/nightly/2025-06-01/provenance.json");
+    expect(
+      git(repo.remote, "ls-tree", "-r", "--name-only", "labgate/nightly").split("\n"),
+    ).toContain("experiments/results/nightly/2025-06-01/provenance.json");
+
+    // The same commit the next night, on a machine whose driver was upgraded: fusion drops.
+    aggregate(0.9);
+    provenance({ ...machine, driver_version: "550.54.14" });
+    const second = pulls();
+    const two = await run("2025-06-02");
+    second.done();
+    const summary = `same code (${sha.slice(0, 12)}), machine changed: driver 535.104.05 → 550.54.14`;
+    expect(two.report.regressions.map((r) => [r.exp_id, r.origin?.summary])).toEqual([
+      ["full-fusion-iris", summary],
+    ]);
+    expect(body).toContain(`  - what changed: ${summary}\n`);
+    const readme = git(
+      repo.remote,
+      "show",
+      "labgate/nightly:experiments/results/nightly/2025-06-02/README.md",
+    );
+    await expect(readme.replaceAll(sha.slice(0, 12), "<sha>")).toMatchFileSnapshot(
+      "__snapshots__/nightly-same-code-new-driver.md",
+    );
   });
 
   it("refuses clearly when tonight was not aggregated", async () => {
