@@ -92,6 +92,13 @@ export const Config = z.strictObject({
             .positive()
             .default(72)
             .describe("Skeptic: REVISE when one run is expected to take longer than this."),
+          max_campaign_days: z
+            .number()
+            .positive()
+            .default(30)
+            .describe(
+              "Skeptic: REVISE when the full phase, planned on runner_pools in waves of dispatch.max_job_hours, is expected to take longer than this many days.",
+            ),
         })
         .prefault({}),
     })

@@ -2,6 +2,7 @@ import { effectiveBudget } from "../../config/effective-budget.js";
 import { estimateGpuHours } from "../../plan/estimate-gpu-hours.js";
 import { countRuns } from "../../plan/expand-runs.js";
 import { matchPool, VRAM_HEADROOM } from "../../plan/match-pool.js";
+import { planDispatch } from "../../plan/plan-dispatch.js";
 import type { DebateContext } from "./debate-input.js";
 import type { Finding } from "./debate-role.js";
 
@@ -15,6 +16,7 @@ import type { Finding } from "./debate-role.js";
  * | an experiment's `runs_on` labels match no runner pool | REJECT |
  * | one run is expected to take longer than `gates.debate.max_run_hours` | REVISE |
  * | the timeline, GPU-hours / GPUs of all pools, exceeds `gates.debate.max_timeline_days` | REVISE |
+ * | the full phase planned on the pools, its waves one after another, exceeds `gates.debate.max_campaign_days` | REVISE |
  *
  * Durations are always declared once definitions.json validates (the schema requires
  * `expected_duration_hours` on every experiment or in `defaults`), so there is no finding for it.
@@ -85,7 +87,45 @@ export function skeptic(ctx: DebateContext): Finding[] {
         ctx.at(byCost[0]),
       ),
     );
+  const campaign = campaignTimeline(ctx);
+  if (campaign) out.push(campaign);
   return out;
+}
+
+/** The plan's checkpoint folder: nothing runs from this plan, only its waves are counted. */
+const NO_TMP = "/tmp";
+
+/**
+ * The full phase as the dispatch will run it (`planDispatch` on the config's runner pools): waves
+ * of jobs of at most `dispatch.max_job_hours`, one after another, so the campaign takes the sum
+ * of its waves' hours. A plan that fails (no pool, a run too long for one job) is left to the
+ * findings above and to the plan itself.
+ */
+function campaignTimeline(ctx: DebateContext): Finding | undefined {
+  const { config } = ctx.input;
+  const full = ctx.full;
+  const planned = planDispatch({
+    experiments: full,
+    config,
+    filter: { phase: "full" },
+    tmpDir: NO_TMP,
+  });
+  if (!planned.ok) return undefined;
+  const { waves, max_job_hours } = planned.plan;
+  const hours = waves.reduce((h, w) => h + w.hours, 0);
+  const maxDays = config.gates.debate.max_campaign_days;
+  const biggest = [...full].sort(
+    (a, b) => countRuns(b) * b.expected_duration_hours - countRuns(a) * a.expected_duration_hours,
+  )[0];
+  if (hours / 24 <= maxDays || !biggest) return undefined;
+  const pools = config.runner_pools
+    .map((p) => `${p.name}: ${p.machines} machine(s) x ${p.gpus_per_machine} GPU(s)`)
+    .join("; ");
+  return ctx.finding(
+    "REVISE",
+    `the full phase is expected to take ${fmt(hours / 24)} days on the configured runner pools (${pools}): ${waves.length} wave(s) one after another, each at most dispatch.max_job_hours (${max_job_hours} h), ${fmt(hours)} h in all — over gates.debate.max_campaign_days (${maxDays}); add machines to runner_pools, cut seeds or grid values (the largest experiment is ${biggest.id}), or raise gates.debate.max_campaign_days with your PI`,
+    ctx.at(biggest),
+  );
 }
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
