@@ -18,8 +18,74 @@ export const LABGATE_SBATCH_OPTIONS = [
   "--wrap",
 ] as const;
 
-const ownOption = (arg: string) =>
-  LABGATE_SBATCH_OPTIONS.find((o) => arg === o || arg.startsWith(`${o}=`));
+/**
+ * The sbatch options a pool's `extra_args` may add, by their full long name (docs/runners.md,
+ * "SLURM"): what a job asks of the cluster (where, how much, on what), never where its files go,
+ * which directory or environment it runs in, or what it runs. An allow-list, because sbatch also
+ * takes short options (`-o`) and any unambiguous abbreviation (`--out` for `--output`).
+ */
+export const ALLOWED_SBATCH_OPTIONS = [
+  "--partition",
+  "--account",
+  "--qos",
+  "--constraint",
+  "--cluster-constraint",
+  "--reservation",
+  "--exclusive",
+  "--exclude",
+  "--nodelist",
+  "--nodes",
+  "--ntasks",
+  "--ntasks-per-node",
+  "--cpus-per-task",
+  "--cpus-per-gpu",
+  "--mem",
+  "--mem-per-cpu",
+  "--mem-per-gpu",
+  "--gres",
+  "--gpus",
+  "--gpus-per-node",
+  "--gpus-per-task",
+  "--tmp",
+  "--licenses",
+  "--hint",
+  "--nice",
+  "--requeue",
+  "--no-requeue",
+  "--mail-type",
+] as const;
+
+/** sbatch's short options for allowed ones, so that a refusal can name the long form. */
+const LONG_OF_SHORT: Readonly<Record<string, string>> = {
+  "-p": "--partition",
+  "-A": "--account",
+  "-q": "--qos",
+  "-C": "--constraint",
+  "-x": "--exclude",
+  "-w": "--nodelist",
+  "-N": "--nodes",
+  "-n": "--ntasks",
+  "-c": "--cpus-per-task",
+  "-G": "--gpus",
+  "-L": "--licenses",
+};
+
+/** Why sbatch argument `arg` may not be in `extra_args`, or undefined when it may. */
+export function extraArgProblem(arg: string): string | undefined {
+  const name = arg.split("=")[0] as string;
+  if ((ALLOWED_SBATCH_OPTIONS as readonly string[]).includes(name)) return undefined;
+  const shown = JSON.stringify(arg);
+  const own = LABGATE_SBATCH_OPTIONS.find((o) => o === name);
+  if (own !== undefined)
+    return `${shown}: labgate sets ${LABGATE_SBATCH_OPTIONS.join(", ")} itself; remove it from extra_args (allowed there: ${ALLOWED_SBATCH_OPTIONS.join(", ")})`;
+  const long = LONG_OF_SHORT[arg.slice(0, 2)];
+  const fix = long
+    ? `write it as ${long}=...`
+    : name.startsWith("--")
+      ? "spell the option in full, one of the allowed ones, or remove it from extra_args"
+      : "remove it from extra_args";
+  return `${shown} is not an sbatch option extra_args allows (${fix}); allowed, by full name, as --name or --name=value: ${ALLOWED_SBATCH_OPTIONS.join(", ")}; remove it from extra_args if none fits`;
+}
 
 /**
  * `slurm:` of a runner pool with `executor: slurm` in `.github/labgate.yml` (docs/runners.md):
@@ -46,12 +112,16 @@ export const SlurmPoolOptions = z.strictObject({
         .refine((a) => a.startsWith("-"), {
           message: "each extra sbatch argument is one option, e.g. --constraint=a100",
         })
-        .refine((a) => ownOption(a) === undefined, {
-          message: `labgate sets ${LABGATE_SBATCH_OPTIONS.join(", ")} itself; remove it from extra_args`,
+        .superRefine((a, ctx) => {
+          if (!a.startsWith("-")) return;
+          const problem = extraArgProblem(a);
+          if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
         }),
     )
     .default([])
-    .describe("More sbatch options, one per item, e.g. [--constraint=a100, --exclude=node07]."),
+    .describe(
+      "More sbatch options, one per item, by full name, e.g. [--constraint=a100, --exclude=node07]; only those that say what a job asks of the cluster are allowed (docs/runners.md).",
+    ),
   max_concurrent: z
     .int()
     .min(1)
