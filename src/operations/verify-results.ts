@@ -9,6 +9,7 @@ import { badRunIdMessage, isValidRunId } from "../core/plan/run-id.js";
 import { ALL_RESULTS_COLUMNS } from "../core/results/all-results-csv.js";
 import { parseCsvLine } from "../core/results/csv-field.js";
 import type { ProvenanceFile } from "../core/results/provenance.js";
+import { describeMachine, isMachineFacts } from "../core/results/run-origin.js";
 import { commitExists } from "../git/commit-exists.js";
 import type { GitRepo } from "../git/git-repo.js";
 import { differsFrom, lastCommitTouching } from "../git/last-commit-touching.js";
@@ -246,17 +247,8 @@ function provenanceNotes(prov: ProvenanceFile): string[] {
       out.push(
         `run ${r.run_id} ran with uncommitted changes (dirty, diff sha256 ${String(r.diff_sha256 ?? "?").slice(0, 16)}…): its numbers are not commit ${String(r.git_commit).slice(0, 12)}'s`,
       );
-    const m = r.machine;
-    if (m && typeof m === "object") {
-      const key = [
-        m.gpu_model
-          ? `${m.gpu_model} (driver ${m.driver_version ?? "?"}, CUDA ${m.cuda_version ?? "?"})`
-          : "no GPU",
-        m.interpreter_version ?? m.interpreter,
-        m.lock_file ? `${m.lock_file} ${String(m.lock_sha256).slice(0, 12)}` : "no lock file",
-      ]
-        .filter(Boolean)
-        .join(", ");
+    if (isMachineFacts(r.machine)) {
+      const key = describeMachine(r.machine);
       machines.set(key, (machines.get(key) ?? 0) + 1);
     }
   }
