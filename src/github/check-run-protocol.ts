@@ -5,6 +5,8 @@
  * a token that may write checks (a PR's own workflow with `GITHUB_TOKEN`) can post one.
  */
 
+import { type BudgetPause, isBudgetPause } from "../core/budget/budget-pause.js";
+
 /** The check runs labgate writes, by gate. */
 export const CHECK_NAMES = {
   definitions: "labgate/definitions",
@@ -110,7 +112,25 @@ export interface ApprovalRecord {
    * and check its author.
    */
   comment_id?: number;
+  /**
+   * The GPU-hour budget this record approves the campaign for (docs/approval.md, "The budget"):
+   * the definitions' or the config's `budget.gpu_hours` when the approval was given, or the
+   * approver's own `budget=N`. Absent: none set (or a record written before budgets were
+   * recorded): the plan step then holds the campaign to the definitions' or config's budget. Of
+   * the records of one approval, the largest counts (`approvedBudget`).
+   */
+  budget_gpu_hours?: number;
+  /** Where `budget_gpu_hours` came from: the approver's `budget=N`, the definitions or the config. */
+  budget_from?: (typeof BUDGET_SOURCES)[number];
+  /**
+   * The chain of waves paused before this wave because the budget did not cover it (the plan
+   * step's refusal, read back by the app): a larger budget (`/approve-phase8 budget=N`) starts it
+   * again.
+   */
+  paused?: BudgetPause;
 }
+
+const BUDGET_SOURCES = ["approver", "definitions", "config"] as const;
 
 const APPROVAL_PREFIX = "labgate-approval:";
 
@@ -140,7 +160,16 @@ export function decodeApproval(externalId: string | null | undefined): ApprovalR
     !APPROVAL_STATES.includes(r.state as ApprovalRecord["state"]) ||
     (r.phase !== "full" && r.phase !== "pilot") ||
     (r.stage !== undefined && !Number.isInteger(r.stage)) ||
-    (r.comment_id !== undefined && !Number.isInteger(r.comment_id))
+    (r.comment_id !== undefined && !Number.isInteger(r.comment_id)) ||
+    (r.budget_gpu_hours !== undefined &&
+      !(
+        typeof r.budget_gpu_hours === "number" &&
+        Number.isFinite(r.budget_gpu_hours) &&
+        r.budget_gpu_hours > 0
+      )) ||
+    (r.budget_from !== undefined &&
+      !BUDGET_SOURCES.includes(r.budget_from as (typeof BUDGET_SOURCES)[number])) ||
+    (r.paused !== undefined && !isBudgetPause(r.paused))
   )
     return undefined;
   return r as ApprovalRecord;
@@ -170,6 +199,18 @@ export function openRecords<T extends { record: ApprovalRecord }>(records: reado
     if (!holds(r.record)) closedAt = i;
   });
   return records.slice(closedAt + 1);
+}
+
+/**
+ * The GPU-hour budget the records of one approval allow: the largest any of them records (a later
+ * `/approve-phase8 budget=N` adds a record with a larger one), or undefined when none records one.
+ */
+export function approvedBudget(records: readonly ApprovalRecord[]): number | undefined {
+  let budget: number | undefined;
+  for (const r of records)
+    if (r.budget_gpu_hours !== undefined && (budget === undefined || r.budget_gpu_hours > budget))
+      budget = r.budget_gpu_hours;
+  return budget;
 }
 
 /**

@@ -34,6 +34,7 @@ import {
   testApp,
   withToken,
 } from "./harness.js";
+import { serveDefinitions } from "./serve-definitions.js";
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -75,7 +76,7 @@ function recordAndDispatch(
   others: Record<string, unknown>[] = [],
 ) {
   let created: any;
-  scope
+  serveDefinitions(scope)
     .post(`${R}/check-runs`, (b) => {
       created = b;
       return b.name === "labgate/phase8";
@@ -345,7 +346,8 @@ describe("Actions mode: no check run can be told apart by its author", () => {
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query({ filter: "all", per_page: "100" })
       .reply(200, checkRunsReply(FORGED_GREEN));
-    serveFiles(scope, exampleFiles(), 2);
+    // The gates' recompute (2 batches), then the campaign's estimate against the budget.
+    serveFiles(scope, exampleFiles(), 3);
     serveGatesRuns(scope, "success");
     let created: any;
     scope
@@ -455,7 +457,7 @@ describe("the approval is of what the approver saw (issue #11 item 5)", () => {
   it("the record names the approving comment, for the dispatch plan step to verify", async () => {
     const app = await testApp();
     const bodies: any[] = [];
-    const scope = serveActivity(authorized())
+    const scope = serveActivity(serveDefinitions(authorized()))
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query({ filter: "all", per_page: "100" })
       .reply(200, checkRunsReply(GREEN_CHECKS))
@@ -488,6 +490,9 @@ describe("the approval is of what the approver saw (issue #11 item 5)", () => {
       at: "2026-05-01T12:00:00.000Z",
       state: "dispatching",
       comment_id: 492700400,
+      // The example definitions' budget.gpu_hours, recorded with the approval.
+      budget_gpu_hours: 12,
+      budget_from: "definitions",
     });
     // Once dispatched, the same record as `approved`.
     expect(decodeApproval(marked[0].external_id)).toEqual({

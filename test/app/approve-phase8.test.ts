@@ -25,6 +25,7 @@ import {
   testApp,
   withToken,
 } from "./harness.js";
+import { serveDefinitions } from "./serve-definitions.js";
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -73,6 +74,7 @@ function approvalFlow(
   earlier: Record<string, unknown>[] = [],
 ) {
   let created: any;
+  serveDefinitions(scope);
   return serveActivity(scope)
     .get(`${R}/commits/${HEAD}/check-runs`)
     .query({ filter: "all", per_page: "100" })
@@ -361,7 +363,7 @@ describe("/approve-phase8 idempotency", () => {
       at: "t0",
       state: "approved",
     });
-    serveActivity(scope)
+    serveActivity(serveDefinitions(scope))
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query({ filter: "all", per_page: "100" })
       .reply(200, checkRunsReply(GREEN_CHECKS))
@@ -533,9 +535,11 @@ describe("/approve-phase8 idempotency", () => {
     const app = await testApp();
     const replies: string[] = [];
     const scope = serveActivity(
-      upToPermission()
-        .get(`${R}/collaborators/Codertocat/permission`)
-        .reply(200, { permission: "admin", role_name: "admin" }),
+      serveDefinitions(
+        upToPermission()
+          .get(`${R}/collaborators/Codertocat/permission`)
+          .reply(200, { permission: "admin", role_name: "admin" }),
+      ),
     )
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query({ filter: "all", per_page: "100" })

@@ -11,6 +11,7 @@ import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/chec
 import { MAX_LISTED_COMMENTS } from "../../github/issue-comment.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
+import { approvalBudgetAt, budgetLine, overBudget } from "../approval/approval-budget.js";
 import { dispatchRunsFor } from "../approval/dispatch-runs-for.js";
 import { approvalsIn, type FoundApproval } from "../approval/find-approval.js";
 import { gateProblemsAt } from "../approval/gates-green.js";
@@ -19,6 +20,7 @@ import { authorize } from "./authorize.js";
 import { cancelAfter } from "./cancel-after.js";
 import { type CommandOutcome, done, refused } from "./command-outcome.js";
 import type { PrCommandContext } from "./pr-command-context.js";
+import { carriedApproval, raiseBudget } from "./raise-budget.js";
 
 /**
  * `/approve-phase8 [sha]` (docs/approval.md). Refuses forks, closed PRs, users without write access
@@ -33,6 +35,7 @@ export async function approvePhase8(
   c: PrCommandContext,
   named?: string,
   abbreviated?: string,
+  budget?: number,
 ): Promise<CommandOutcome> {
   const { deps, pr, user, config } = c;
   const sha = pr.headSha;
@@ -43,7 +46,12 @@ export async function approvePhase8(
       "Not approved: this PR comes from a fork, and labgate never dispatches fork code to self-hosted GPU runners. Push the branch to this repository and open the PR from there.",
     );
   const auth = await authorize(deps, user, config.approvers);
-  if (!auth.ok) return refused(`Not approved: ${auth.message}`);
+  if (!auth.ok)
+    return refused(
+      budget === undefined
+        ? `Not approved: ${auth.message}`
+        : `Not approved, and the budget stays as it was: only an approver may give a budget (\`budget=${budget}\`), and ${auth.message}`,
+    );
   if (config.approvers.require_other_approver && user.toLowerCase() === pr.author.toLowerCase())
     return refused(
       `Not approved: @${user} opened this PR, and \`approvers.require_other_approver\` in .github/labgate.yml asks for someone else to approve it.`,
@@ -56,6 +64,14 @@ export async function approvePhase8(
     approvalsIn(checks, deps.trust, pr.number).filter((a) => a.record.sha === sha),
   );
   const first = standing[0];
+  if (budget !== undefined) {
+    // A larger budget for the approval that stands on the head (carried there by a results
+    // commit of an earlier wave, or of the head itself).
+    const raising = first ? standing : carriedApproval(c, checks);
+    const newest = raising.at(-1);
+    if (newest && newest.record.state !== "dispatching")
+      return raiseBudget(c, raising, budget, auth.via);
+  }
   if (first && first.record.state !== "dispatching") return alreadyApproved(first.record);
   const problems = await gateProblemsAt(c, checks);
   if (problems.length > 0)
@@ -79,6 +95,11 @@ export async function approvePhase8(
   // answer to it was a 5xx. The replay (or a second approval) completes it.
   if (first) return completeDispatching(c, first);
 
+  // Over budget: refused with the numbers, before anything is recorded (docs/approval.md).
+  const costed = await approvalBudgetAt(c, sha, budget);
+  const over = costed && overBudget(costed, sha);
+  if (over) return refused(over);
+
   const record: ApprovalRecord = {
     v: 1,
     pr: pr.number,
@@ -88,6 +109,9 @@ export async function approvePhase8(
     at: deps.clock().toISOString(),
     state: "dispatching",
     comment_id: c.comment.id,
+    ...(costed?.gpuHours === undefined
+      ? {}
+      : { budget_gpu_hours: costed.gpuHours, budget_from: costed.from }),
   };
   // Written before the dispatch, as `dispatching`: a process that dies between the two leaves a
   // record its replay completes, never an "approved" that nothing dispatched.
@@ -230,7 +254,7 @@ async function markDispatched(
 
 function approvalSummary(c: PrCommandContext, r: ApprovalRecord, via: string | undefined): string {
   const who = via === undefined ? `@${r.by}` : `@${r.by} (${via})`;
-  return `Approved by ${who} at ${r.at} for \`${r.sha}\`.\n\nThe dispatch workflow \`${c.config.dispatch_workflow}\` of \`${c.defaultBranch}\` runs this commit and nothing else.`;
+  return `Approved by ${who} at ${r.at} for \`${r.sha}\`.\n\nThe dispatch workflow \`${c.config.dispatch_workflow}\` of \`${c.defaultBranch}\` runs this commit and nothing else.\n\n${budgetLine(r)}`;
 }
 
 /**

@@ -61,7 +61,7 @@ async function runCommand(
   };
   switch (command.name) {
     case "approve-phase8":
-      return approvePhase8(ctx, command.sha, command.abbreviated);
+      return approvePhase8(ctx, command.sha, command.abbreviated, command.budget);
     case "run-pilot":
       return runPilot(ctx, command.stage);
     case "cancel":

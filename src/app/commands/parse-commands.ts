@@ -4,7 +4,11 @@ export type Command =
    * run of hex digits the approver typed instead, which pins no commit (two commits sharing a
    * 7-digit prefix are found in a second) and so approves nothing (docs/security.md).
    */
-  | { name: "approve-phase8"; sha?: string; abbreviated?: string }
+  /**
+   * `budget`: the GPU-hour budget the approver approves the campaign for (`budget=N`), which may be
+   * larger than the definitions' or config's (docs/approval.md, "The budget").
+   */
+  | { name: "approve-phase8"; sha?: string; abbreviated?: string; budget?: number }
   | { name: "run-pilot"; stage?: number }
   | { name: "cancel" }
   | { name: "retry"; target: "failed" | { runId: string } }
@@ -98,17 +102,8 @@ function visiblePart(raw: string): {
 function parseLine(line: string): Command | undefined {
   const [word, ...args] = line.split(/\s+/);
   switch (word) {
-    case "/approve-phase8": {
-      const arg = args[0];
-      if (arg === undefined) return { name: "approve-phase8" };
-      if (/^[0-9a-f]{40}$/i.test(arg)) return { name: "approve-phase8", sha: arg.toLowerCase() };
-      return /^[0-9a-f]{1,39}$/i.test(arg)
-        ? { name: "approve-phase8", abbreviated: arg.toLowerCase() }
-        : {
-            name: "help",
-            unknown: `/approve-phase8 ${arg.slice(0, 40)} (a commit SHA, all 40 hex digits)`,
-          };
-    }
+    case "/approve-phase8":
+      return approveCommand(args);
     case "/run-pilot": {
       const arg = args[0];
       if (arg === undefined) return { name: "run-pilot" };
@@ -135,4 +130,36 @@ function parseLine(line: string): Command | undefined {
     default:
       return undefined;
   }
+}
+
+/** The most GPU-hours `budget=N` may name: beyond any campaign, and well within a float's digits. */
+const MAX_BUDGET = 10_000_000;
+
+/**
+ * `/approve-phase8 [sha] [budget=N]`, in either order. A first word that is neither gets the help
+ * with why; words after the first that are neither are ignored, as they always were.
+ */
+function approveCommand(args: readonly string[]): Command {
+  const cmd: Extract<Command, { name: "approve-phase8" }> = { name: "approve-phase8" };
+  for (const [i, arg] of args.entries()) {
+    const budget = /^budget=(.*)$/i.exec(arg);
+    const noSha = cmd.sha === undefined && cmd.abbreviated === undefined;
+    if (budget) {
+      const text = budget[1] as string;
+      const n = /^[0-9]{1,8}(\.[0-9]{1,3})?$/.test(text) ? Number(text) : Number.NaN;
+      if (cmd.budget !== undefined || !(n > 0 && n <= MAX_BUDGET))
+        return {
+          name: "help",
+          unknown: `/approve-phase8 ${arg.slice(0, 40)} (budget= takes one number of GPU-hours, more than 0 and at most ${MAX_BUDGET}, e.g. budget=120)`,
+        };
+      cmd.budget = n;
+    } else if (noSha && /^[0-9a-f]{40}$/i.test(arg)) cmd.sha = arg.toLowerCase();
+    else if (noSha && /^[0-9a-f]{1,39}$/i.test(arg)) cmd.abbreviated = arg.toLowerCase();
+    else if (i === 0)
+      return {
+        name: "help",
+        unknown: `/approve-phase8 ${arg.slice(0, 40)} (a commit SHA, all 40 hex digits)`,
+      };
+  }
+  return cmd;
 }
