@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { decodeWaveRuns } from "../../src/core/plan/wave-runs.js";
 import { type ApprovalRecord, encodeApproval } from "../../src/github/check-run-protocol.js";
 import { asText, validDefinitions } from "../helpers/definitions-fixture.js";
 import {
@@ -7,6 +8,7 @@ import {
   type FakeGitHubOptions,
   startFakeGitHub,
 } from "../helpers/fake-github.js";
+import { stateEntry } from "../helpers/state-fixture.js";
 import { campaignFiles } from "./helpers/campaign-fixture.js";
 import { repoWithBranch } from "./helpers/git-fixture.js";
 import { runBundledAction } from "./helpers/run-bundled-action.js";
@@ -538,38 +540,61 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
     expect(missing.log).toContain('input `pr` is required in mode "plan"');
   });
 
-  it("plans only the wave asked for when the campaign is longer than one job per machine", async () => {
+  it("plans only the wave asked for when the campaign is longer than one job per machine: wave 1 of the plan, a later wave from what is still to run", async () => {
     // 6 runs of 0.01 h on 2 one-slot machines, at most 0.025 h a job: 3 shards of 2 runs, so
-    // wave 1 is shards 0 and 1, wave 2 is shard 2.
+    // wave 1 is 2 shards; wave 2 is planned from the state wave 1 committed.
     const pools =
       "runner_pools:\n  - name: gpu\n    labels: [self-hosted, gpu]\n    machines: 2\n    gpu_memory_mb: 24576\ndispatch:\n  max_job_hours: 0.025\n";
     const repo = repoWithBranch(campaignFiles());
+    const files: Record<string, Record<string, string>> = {
+      main: { ".github/labgate.yml": pools },
+    };
     const gh = await github(repo.head, {
       checkRuns: [phase8(1, repo.head, LABGATE_APP)],
-      files: { main: { ".github/labgate.yml": pools } },
+      files,
     });
     const first = await plan(repo.work, gh, { sha: repo.head, phase: "full" });
     expect(first.log).not.toContain("::error::");
     expect(first.outputs).toMatchObject({ runs: "4", shards: "2", wave: "1", waves: "2" });
     const matrix1 = JSON.parse(first.outputs.matrix as string);
     expect(matrix1.include.map((e: any) => [e.shard, e.shards, e.runs])).toEqual([
-      [0, 3, 2],
-      [1, 3, 2],
+      [0, 2, 2],
+      [1, 2, 2],
     ]);
     expect(first.summary).toContain("## labgate plan: 4 runs in 2 shard(s), wave 1 of 2");
     expect(first.summary).toContain("runs in 2 waves");
 
+    // Wave 1's runs ended done in the state at the PR head (here still the approved sha).
+    const campaign = ["base", "ours"].flatMap((m) => [1, 2, 3].map((s) => `full-${m}_s${s}`));
+    const handed = decodeWaveRuns(first.outputs["wave-runs"] as string);
+    if (!handed.ok) throw new Error(handed.message);
+    const inWave1 = campaign.filter((_, i) => (handed.value.assignment[i] ?? 0) > 0);
+    expect(inWave1).toHaveLength(4);
+    const state = (ids: string[]) =>
+      `${JSON.stringify({
+        project: "demo",
+        updated: CREATED,
+        experiments: ids.map((id) => stateEntry({ id, status: "done", git_commit: repo.head })),
+      })}\n`;
+    files[repo.head] = { "dispatch/state.json": state(inWave1) };
     const second = await plan(repo.work, gh, { sha: repo.head, phase: "full", wave: "2" });
     expect(second.log).not.toContain("::error::");
-    expect(second.outputs).toMatchObject({ runs: "2", shards: "1", wave: "2", waves: "2" });
+    // The 2 runs left, one on each machine.
+    expect(second.outputs).toMatchObject({ runs: "2", shards: "2", wave: "2", waves: "2" });
     const matrix2 = JSON.parse(second.outputs.matrix as string);
-    expect(matrix2.include.map((e: any) => [e.shard, e.shards, e.runs])).toEqual([[2, 3, 2]]);
+    expect(matrix2.include.map((e: any) => [e.shard, e.shards, e.runs])).toEqual([
+      [0, 2, 1],
+      [1, 2, 1],
+    ]);
+    expect(second.summary).toContain("## labgate plan: 2 runs in 2 shard(s), wave 2 of 2");
+    expect(second.summary).toContain("holds a final entry for 4 of the campaign's 6 runs");
 
+    // A wave after the last: every run has a final entry, so it plans nothing and ends green.
+    files[repo.head] = { "dispatch/state.json": state(campaign) };
     const third = await plan(repo.work, gh, { sha: repo.head, phase: "full", wave: "3" });
-    expect(third.code).toBe(1);
-    expect(third.outputs.runs).toBe("0");
-    expect(third.log).toContain("refusing to plan wave 3: the campaign at");
-    expect(third.log).toContain("has 2 wave(s)");
+    expect(third.code).toBe(0);
+    expect(third.outputs).toMatchObject({ runs: "0", shards: "0", wave: "3", waves: "2" });
+    expect(third.summary).toContain("wave 3 — nothing left to run");
 
     const bad = await plan(repo.work, gh, { sha: repo.head, phase: "full", wave: "2; rm -rf /" });
     expect(bad.code).toBe(1);

@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { decodeWaveRuns } from "../../src/core/plan/wave-runs.js";
+import type { StateEntry } from "../../src/core/state/state-entry.js";
 import { type ApprovalRecord, encodeApproval } from "../../src/github/check-run-protocol.js";
 import {
   type FakeGitHub,
   type FakeGitHubOptions,
   startFakeGitHub,
 } from "../helpers/fake-github.js";
+import { stateEntry } from "../helpers/state-fixture.js";
 import { campaignFiles } from "./helpers/campaign-fixture.js";
 import { repoWithBranch } from "./helpers/git-fixture.js";
 import { runBundledAction } from "./helpers/run-bundled-action.js";
@@ -67,8 +70,8 @@ async function github(
     apps: { [LABGATE_APP.slug]: LABGATE_APP.id },
     permissions: { alice: "write" },
     defaultBranch: "main",
-    files: { main: { ".github/labgate.yml": config } },
     ...more,
+    files: { main: { ".github/labgate.yml": config }, ...more.files },
   });
   return fake;
 }
@@ -79,6 +82,10 @@ function plan(work: string, gh: FakeGitHub, sha: string, wave: string) {
     { GITHUB_WORKSPACE: work, GITHUB_API_URL: gh.url },
   );
 }
+
+/** `dispatch/state.json` holding `entries`. */
+const state = (entries: StateEntry[]) =>
+  `${JSON.stringify({ project: "demo", updated: "2026-11-30T12:00:00Z", experiments: entries })}\n`;
 
 const resultsOnly = (sha: string) => ({
   [`${sha}...${RESULTS_HEAD}`]: {
@@ -94,12 +101,59 @@ describe("plan of a later wave: the first wave's approval, past its results comm
       // The app's approval on the approved commit, carried to the results commit.
       checkRuns: [phase8(1, repo.head, repo.head), phase8(2, RESULTS_HEAD, repo.head)],
       compares: resultsOnly(repo.head),
+      // Wave 1's results commit: 4 of the 6 runs done.
+      files: {
+        [RESULTS_HEAD]: {
+          "dispatch/state.json": state(
+            ["full-base_s1", "full-base_s2", "full-base_s3", "full-ours_s1"].map((id) =>
+              stateEntry({ id, status: "done", git_commit: repo.head }),
+            ),
+          ),
+        },
+      },
     });
     const run = await plan(repo.work, gh, repo.head, "2");
     expect(run.log).not.toContain("::error::");
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ wave: "2", waves: "2", runs: "2" });
     expect(run.summary).toContain("wave 2 of 2");
+  });
+
+  it("plans wave 2 from what wave 1 left: not its failed or early-stopped runs, again its lost one, and those never started", async () => {
+    const { repo, config } = wavedCampaign();
+    const campaign = ["base", "ours"].flatMap((m) => [1, 2, 3].map((s) => `full-${m}_s${s}`));
+    const ended = (id: string, status: StateEntry["status"], reason: string | null) =>
+      stateEntry({ id, status, reason, git_commit: repo.head });
+    const gh = await github(config, RESULTS_HEAD, {
+      checkRuns: [phase8(1, repo.head, repo.head), phase8(2, RESULTS_HEAD, repo.head)],
+      compares: resultsOnly(repo.head),
+      files: {
+        [RESULTS_HEAD]: {
+          "dispatch/state.json": state([
+            ended("full-base_s1", "failed", "exit code 3 after 1 retry"),
+            ended("full-base_s2", "cancelled", "early stop: mean accuracy 0.1 < 0.5 over 1 runs"),
+            ended("full-base_s3", "failed", "shard lost"),
+            ended("full-ours_s1", "done", null),
+          ]),
+        },
+      },
+    });
+    const run = await plan(repo.work, gh, repo.head, "2");
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    // 3 still to run (the lost one and the 2 never started): one wave of 2 shards, the last.
+    expect(run.outputs).toMatchObject({ wave: "2", waves: "2", runs: "3", shards: "2" });
+    const handed = decodeWaveRuns(run.outputs["wave-runs"] as string);
+    if (!handed.ok) throw new Error(handed.message);
+    expect(handed.value).toMatchObject({ sha: repo.head, wave: 2, state_commit: RESULTS_HEAD });
+    const planned = campaign.filter((_, i) => (handed.value.assignment[i] ?? 0) > 0);
+    expect(planned).toEqual(["full-base_s3", "full-ours_s2", "full-ours_s3"]);
+    expect(run.summary).toContain("holds a final entry for 3 of the campaign's 6 runs");
+    expect(run.summary).toContain("1 lost or interrupted run(s) are planned again");
+    // The state was read at the PR head, the approved sha plus results-only commits.
+    expect(
+      gh.requests.filter((r) => r.path.endsWith("/contents/dispatch/state.json")),
+    ).toHaveLength(1);
   });
 
   it("refuses wave 1 at a moved head, as before: only a later wave rides on its results commits", async () => {
@@ -127,9 +181,12 @@ describe("plan of a later wave: the first wave's approval, past its results comm
       compares: resultsOnly(repo.head),
     });
     const run = await plan(repo.work, gh, repo.head, "2");
-    expect(run.code).toBe(1);
+    // The chain stops as asked: nothing planned, and the job ends green, saying why.
+    expect(run.code).toBe(0);
+    expect(run.log).not.toContain("::error::");
     expect(run.outputs.runs).toBe("0");
-    expect(run.log).toContain("is cancelled (labgate/phase8 record 3)");
+    expect(run.summary).toContain("wave 2 not started — the campaign was stopped");
+    expect(run.summary).toContain("is cancelled (labgate/phase8 record 3)");
   });
 
   it("refuses wave 2 once the approval is completed", async () => {
@@ -142,8 +199,9 @@ describe("plan of a later wave: the first wave's approval, past its results comm
       compares: resultsOnly(repo.head),
     });
     const run = await plan(repo.work, gh, repo.head, "2");
-    expect(run.code).toBe(1);
-    expect(run.log).toContain("is completed");
+    expect(run.code).toBe(0);
+    expect(run.outputs.runs).toBe("0");
+    expect(run.summary).toContain("is completed");
   });
 
   it("refuses wave 2 when the commits since the approved sha change code", async () => {

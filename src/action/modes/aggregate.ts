@@ -1,6 +1,8 @@
+import { interrupted } from "../../core/plan/still-to-run.js";
 import { GitRepo } from "../../git/git-repo.js";
 import { dispatchNextWave } from "../../operations/action/dispatch-next-wave.js";
 import { pullRequestHead } from "../../operations/action/pull-request-head.js";
+import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadContext } from "../../operations/load-context.js";
 import { defineMode, type ModeResult } from "../action-mode.js";
 import { markdownTable } from "../render-markdown.js";
@@ -9,11 +11,14 @@ import { markdownTable } from "../render-markdown.js";
  * `aggregate` (GitHub-hosted runner, `if: always()`): every shard's artifact merged, the docs/results.md
  * outputs committed as ONE commit to the PR branch with the provenance trailers. It re-plans with
  * the default branch's `.github/labgate.yml` read through the API, as the plan job did, never
- * the checkout's.
+ * the checkout's, and takes this wave's shards from input `wave-runs` (the plan job's hand-over).
+ * A campaign in waves (docs/runners.md, "Waves"): once the results are committed it starts the
+ * next wave, only while the approval still holds for it (after a `/cancel` it starts nothing and
+ * says so), and not when no run of this wave reported back (the next would plan them again).
  */
 export const aggregateMode = defineMode({
   requires: ["sha"],
-  async run({ inputs, env, cwd, log, octokit, artifacts }): Promise<ModeResult> {
+  async run({ inputs, env, cwd, log, octokit, artifacts, provider }): Promise<ModeResult> {
     const repo = { owner: env.owner, repo: env.repo };
     let branch = inputs.branch;
     if (!branch) {
@@ -59,6 +64,7 @@ export const aggregateMode = defineMode({
         maxAttempts: inputs.maxAttempts,
         runAttempt,
         config: { ok: true, config: policy.config },
+        waveRuns: inputs.waveRuns,
       },
     );
     if (r.refused) return refuse(r.refused);
@@ -78,18 +84,46 @@ export const aggregateMode = defineMode({
         waveLine = `${left}; wave ${next} starts once this wave's results are committed (re-run this job).`;
       else if (inputs.pr === undefined)
         waveLine = `${left}; without the \`pr\` input labgate cannot start wave ${next}: dispatch \`${policy.config.dispatch_workflow}\` with \`wave: ${next}\` by hand.`;
-      else {
-        const started = await dispatchNextWave(octokit(), repo, {
-          pr: inputs.pr,
-          sha: inputs.sha,
-          phase: inputs.phase,
-          stage: inputs.stage,
-          wave: next,
-          workflow: policy.config.dispatch_workflow,
-          ref: policy.ref,
-          runId: Number(env.runId),
-        });
-        if (started.ok && started.started === "before")
+      else if (r.entries.length > 0 && r.entries.every(interrupted)) {
+        // Nothing of this wave reported back: wave N+1 would plan the same runs again, and so on.
+        waveFailure = `no run of wave ${inputs.wave} reported back (${r.lostRuns.length} lost), so labgate does not start wave ${next}, which would plan them again`;
+        waveLine = `**${waveFailure}.** Check the runners of the shards above, then dispatch \`${policy.config.dispatch_workflow}\` with \`wave: ${next}\` by hand.`;
+      } else {
+        const pr = inputs.pr;
+        const started = await dispatchNextWave(
+          octokit(),
+          repo,
+          {
+            pr,
+            sha: inputs.sha,
+            phase: inputs.phase,
+            stage: inputs.stage,
+            wave: next,
+            workflow: policy.config.dispatch_workflow,
+            ref: policy.ref,
+            runId: Number(env.runId),
+          },
+          // The check the next wave's plan step makes: after a /cancel, nothing is started.
+          async () =>
+            (await import("../../operations/action/authorize-dispatch.js")).authorizeDispatch(
+              octokit(),
+              repo,
+              {
+                pr,
+                sha: inputs.sha,
+                phase: inputs.phase,
+                stage: inputs.stage,
+                wave: next,
+                appSlug: inputs.appSlug,
+                checkout: diskWorkspace(cwd),
+                policy: async () => policy,
+                provider,
+              },
+            ),
+        );
+        if (started.ok && started.started === "stopped")
+          waveLine = `wave ${next} was not started: the campaign was stopped. ${started.message}`;
+        else if (started.ok && started.started === "before")
           waveLine = `wave ${next} was started already, by an earlier attempt of this job (${started.runUrl}).`;
         else if (started.ok)
           waveLine = `Started wave ${next} (\`${policy.config.dispatch_workflow}\` on \`${policy.ref}\`, input \`wave: ${next}\`); its plan checks the approval again.`;

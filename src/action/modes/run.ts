@@ -13,8 +13,10 @@ import { markdownTable } from "../render-markdown.js";
  * repository code and a process can read its parent's environment in /proc, so this step refuses
  * to start while it holds a token (`token:` must be empty) or a credential-named variable
  * (docs/security.md); output `refused` names why (token-given | token-in-env | policy-missing |
- * policy-invalid). It re-plans with the default branch's config the plan job handed on as input
- * `policy` (it has no token to read it), never the checkout's `.github/labgate.yml`.
+ * policy-invalid). It runs with the default branch's config the plan job handed on as input
+ * `policy` (it has no token to read it), never the checkout's `.github/labgate.yml`, and takes its
+ * shard's runs from input `wave-runs`, the plan job's assignment of this wave, with no plan of its
+ * own (without it, from the whole plan at `sha`).
  */
 export const runMode = defineMode({
   requires: ["sha", "shard"],
@@ -81,6 +83,7 @@ export const runMode = defineMode({
         artifactName,
         tmpDir: env.tempDir,
         config: { ok: true, config: policy.config },
+        waveRuns: inputs.waveRuns,
       },
     );
     const notDone = result.entries.filter((e) => e.status !== "done");

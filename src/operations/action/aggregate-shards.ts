@@ -1,4 +1,7 @@
 import { join } from "node:path";
+import type { Config } from "../../core/config/config-schema.js";
+import type { LoadedDefinitions } from "../../core/definitions/validate-definitions.js";
+import type { PlannedRun } from "../../core/plan/planned-run.js";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
 import type { GitRepo } from "../../git/git-repo.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
@@ -13,7 +16,7 @@ import type { ResultsCommit } from "../results/results-committer.js";
 import { runResultReader } from "../write-results.js";
 import { checkoutMismatch } from "./checkout-head.js";
 import { collectShardSidecars, type ShardRuns } from "./collect-shard-sidecars.js";
-import { planShards } from "./plan-shards.js";
+import { handedShards, planShards } from "./plan-shards.js";
 import { parseShardArtifactName } from "./shard-artifact.js";
 
 export interface AggregateShardsInput {
@@ -37,6 +40,11 @@ export interface AggregateShardsInput {
   runAttempt: number;
   /** The default branch's config, read through the API (plan-shards.ts). */
   config: GivenConfig;
+  /**
+   * The plan job's output `wave-runs`: which runs are in which shard of this wave (wave-runs.ts).
+   * Absent (a workflow from before it): the shards of wave `wave` of the whole plan at `sha`.
+   */
+  waveRuns?: string | undefined;
 }
 
 export interface AggregateShardsDeps {
@@ -66,6 +74,80 @@ export interface AggregateShardsResult {
   warnings: string[];
 }
 
+type WaveShards =
+  | {
+      ok: true;
+      config: Config;
+      loaded: LoadedDefinitions;
+      /** This wave's shards and their runs. */
+      byShard: Map<number, PlannedRun[]>;
+      /** Shard numbers below this are the plan's (an artifact naming another is not). */
+      shardCount: number;
+      /** How many waves the campaign is expected to take in all. */
+      waves: number;
+    }
+  | { ok: false; message: string };
+
+/**
+ * This wave's shards: as the plan job handed them over (input `wave-runs`), else those of wave
+ * `wave` of the whole plan at `sha` (a workflow from before the hand-over).
+ */
+async function waveShards(input: AggregateShardsInput): Promise<WaveShards> {
+  const short = input.sha.slice(0, 7);
+  if (input.waveRuns !== undefined) {
+    const handed = await handedShards({ ...input, waveRuns: input.waveRuns });
+    if (!handed.ok)
+      return {
+        ok: false,
+        message:
+          handed.code === "campaign-invalid"
+            ? `the campaign at ${short} does not load: ${handed.message}`
+            : handed.message,
+      };
+    if (handed.handover.wave !== (input.wave ?? 1))
+      return {
+        ok: false,
+        message: `the plan job's \`wave-runs\` is for wave ${handed.handover.wave}, not wave ${input.wave ?? 1} (input \`wave\`)`,
+      };
+    return {
+      ok: true,
+      config: handed.config,
+      loaded: handed.loaded,
+      byShard: new Map(handed.shards.map((runs, shard) => [shard, runs])),
+      shardCount: handed.shards.length,
+      waves: handed.handover.waves,
+    };
+  }
+  const planned = await planShards(input);
+  if (!planned.ok)
+    return {
+      ok: false,
+      message: `the campaign at ${short} does not plan: ${planned.diagnostics.map((d) => d.message).join("; ")}`,
+    };
+  const { plan } = planned;
+  const wave = input.wave ?? 1;
+  // The shards of this wave: a campaign in one wave (or none) expects every shard of the plan.
+  const shards =
+    plan.waves.length <= 1 && wave === 1
+      ? plan.matrix.include.map((e) => e.shard)
+      : plan.waves[wave - 1]?.shards;
+  if (!shards)
+    return {
+      ok: false,
+      message: `wave ${wave} does not exist: the campaign at ${short} has ${plan.waves.length} wave(s)`,
+    };
+  return {
+    ok: true,
+    config: planned.config,
+    loaded: planned.loaded,
+    byShard: new Map(
+      shards.map((shard) => [shard, plan.runs.filter((_, i) => plan.shardOf[i] === shard)]),
+    ),
+    shardCount: plan.matrix.include.length,
+    waves: plan.waves.length,
+  };
+}
+
 /**
  * The aggregate job (docs/results.md), on a GitHub-hosted runner: download every shard's artifact and
  * take its sidecars and result files as data, then run the one results pipeline
@@ -89,26 +171,12 @@ export async function aggregateShards(
   };
   const mismatch = await checkoutMismatch(input.cwd, input.sha);
   if (mismatch) return { ...empty, refused: mismatch };
-  const planned = await planShards(input);
-  if (!planned.ok)
-    return {
-      ...empty,
-      refused: `the campaign at ${input.sha.slice(0, 7)} does not plan: ${planned.diagnostics.map((d) => d.message).join("; ")}`,
-    };
-  const { plan, config, loaded } = planned;
-  const wave = input.wave ?? 1;
-  // The shards of this wave: a campaign in one wave (or none) expects every shard of the plan.
-  const waveShards =
-    plan.waves.length <= 1 && wave === 1
-      ? plan.matrix.include.map((e) => e.shard)
-      : plan.waves[wave - 1]?.shards;
-  if (!waveShards)
-    return {
-      ...empty,
-      refused: `wave ${wave} does not exist: the campaign at ${input.sha.slice(0, 7)} has ${plan.waves.length} wave(s)`,
-    };
-  const inWave = new Set(waveShards);
-  const shardCount = plan.matrix.include.length;
+  const planned = await waveShards(input);
+  if (!planned.ok) return { ...empty, refused: planned.message };
+  const { config, loaded, byShard } = planned;
+  const thisWave = [...byShard.keys()];
+  const inWave = new Set(thisWave);
+  const shardCount = planned.shardCount;
 
   // The latest attempt of each shard's artifact (a re-run job uploads under a new name), up to
   // this job's own attempt of the workflow run: the artifacts the plan's jobs uploaded.
@@ -128,8 +196,7 @@ export async function aggregateShards(
   }
   const shards: ShardRuns[] = [];
   const lostShards: number[] = [];
-  for (const shard of waveShards) {
-    const runs = plan.runs.filter((_, i) => plan.shardOf[i] === shard);
+  for (const [shard, runs] of byShard) {
     const artifact = latest.get(shard);
     let dir: string | undefined;
     if (artifact) {
@@ -167,12 +234,10 @@ export async function aggregateShards(
   );
   for (const w of collected.warnings) deps.log.warn(w);
 
-  const dispatched = new Set(
-    plan.runs.filter((_, i) => inWave.has(plan.shardOf[i] as number)).map((r) => r.run_id),
-  );
+  const dispatched = new Set([...byShard.values()].flat().map((r) => r.run_id));
   const result: AggregateShardsResult = {
-    shards: waveShards.length,
-    waves: plan.waves.length,
+    shards: thisWave.length,
+    waves: planned.waves,
     lostShards,
     lostRuns: collected.lost,
     counts: {},

@@ -2,6 +2,7 @@ import { laterDispatchRun } from "../../app/approval/later-dispatch-run.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import { httpStatus, type RepoRef } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
+import type { DispatchAuthorization, DispatchRefusalCode } from "./authorize-dispatch.js";
 
 export interface NextWave {
   pr: number;
@@ -20,13 +21,27 @@ export interface NextWave {
 
 export type NextWaveResult =
   | { ok: true; started: "now" | "before"; runUrl?: string }
+  /** The approval is no longer open (`/cancel`, say): the chain stops there, as asked. */
+  | { ok: true; started: "stopped"; message: string }
   | { ok: false; message: string };
+
+/**
+ * Refusals of the approval check that mean the campaign was stopped on purpose (`/cancel`, or the
+ * approval closed or completed), not that anything is wrong: a later wave stops quietly on them.
+ */
+export const CHAIN_STOPPED: ReadonlySet<DispatchRefusalCode> = new Set<DispatchRefusalCode>([
+  "approval-closed",
+  "approval-cancelled",
+  "approval-completed",
+]);
 
 /**
  * Starts the next wave of a campaign (docs/runners.md, "Waves"): the dispatch workflow on the
  * default branch, by `workflow_dispatch`, with the same PR, approved SHA, phase and stage and
- * `wave` one more. Its plan step checks the approval again (authorize-dispatch.ts), so a `/cancel`
- * or a code push since the approval stops the chain there. Sent once, never retried (a dispatch
+ * `wave` one more, only while the approval still holds for that wave (`authorize`, the check its
+ * plan step makes again, authorize-dispatch.ts): after a `/cancel` or a code push since the
+ * approval nothing is started (a `/cancel` that lands after this check is caught by the next
+ * wave's plan step, which then plans nothing). Sent once, never retried (a dispatch
  * GitHub answered 5xx may have started anyway: see dispatchWorkflow); and not at all when a run
  * of the dispatch workflow for the same PR, SHA, phase and this wave started after this one (a
  * re-run of the aggregate job whose first attempt started the wave already).
@@ -35,6 +50,7 @@ export async function dispatchNextWave(
   octokit: OctokitLike,
   repo: RepoRef,
   next: NextWave,
+  authorize: () => Promise<DispatchAuthorization>,
 ): Promise<NextWaveResult> {
   const where = `\`${next.workflow}\` on \`${next.ref}\``;
   let step = `listing the runs of ${where}`;
@@ -48,6 +64,12 @@ export async function dispatchNextWave(
       next.runId,
     );
     if (before) return { ok: true, started: "before", runUrl: before.html_url };
+    step = `checking the approval of PR #${next.pr} at ${next.sha.slice(0, 7)} for wave ${next.wave}`;
+    const approval = await authorize();
+    if (!approval.ok)
+      return CHAIN_STOPPED.has(approval.code)
+        ? { ok: true, started: "stopped", message: approval.message }
+        : { ok: false, message: `wave ${next.wave} was not started: ${approval.message}` };
     step = `starting wave ${next.wave} (${where})`;
     await dispatchWorkflow(octokit, repo, next.workflow, next.ref, {
       pr: next.pr,
@@ -61,7 +83,7 @@ export async function dispatchNextWave(
     const status = httpStatus(err);
     const why =
       status === 403
-        ? "GitHub answered 403: the aggregate job needs `actions: write` in the dispatch workflow (templates/workflows/labgate-dispatch.yml)"
+        ? `GitHub answered 403: the aggregate job needs ${step.startsWith("checking") ? "`checks: read` (the approval records)" : "`actions: write`"} in the dispatch workflow (templates/workflows/labgate-dispatch.yml)`
         : status === 404 || status === 422
           ? `GitHub answered ${status}: ${where} is missing or has no \`wave\` input`
           : status !== undefined

@@ -1,7 +1,10 @@
 import { lstat } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { Config } from "../../core/config/config-schema.js";
 import { type Failure, fail, failFrom } from "../../core/failure/failure.js";
 import { sidecarPath } from "../../core/paths/layout.js";
+import type { PlannedRun } from "../../core/plan/planned-run.js";
+import type { WaveRunsCode } from "../../core/plan/wave-runs.js";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
 import type { GitRepo } from "../../git/git-repo.js";
 import type { ArtifactStore } from "../../github/artifacts.js";
@@ -11,7 +14,7 @@ import { type RunCampaignResult, type RunRefusalCode, runCampaign } from "../run
 import { logFileOf } from "../runner/execute-run.js";
 import type { RunnerEvent } from "../runner/runner-events.js";
 import { checkoutMismatch } from "./checkout-head.js";
-import { planShards } from "./plan-shards.js";
+import { handedShards, planShards } from "./plan-shards.js";
 import { manifestFile, type ShardManifest } from "./shard-artifact.js";
 
 export interface RunShardInput {
@@ -26,6 +29,11 @@ export interface RunShardInput {
   tmpDir: string;
   /** The default branch's config the plan job handed on (plan-shards.ts). */
   config: GivenConfig;
+  /**
+   * The plan job's output `wave-runs`: which runs are in which shard of this wave (wave-runs.ts).
+   * Absent (a workflow from before it): the shards of the whole plan at `sha`, as wave 1 had them.
+   */
+  waveRuns?: string | undefined;
 }
 
 export interface RunShardDeps {
@@ -54,6 +62,7 @@ export type ShardRefusalCode =
   | "campaign-invalid"
   | "no-such-shard"
   | "runner-failed"
+  | WaveRunsCode
   | RunRefusalCode;
 
 /**
@@ -64,29 +73,16 @@ export type ShardRefusalCode =
 export async function runShard(deps: RunShardDeps, input: RunShardInput): Promise<RunShardResult> {
   const mismatch = await checkoutMismatch(input.cwd, input.sha);
   if (mismatch) return { refused: fail("checkout-mismatch", mismatch), entries: [], counts: {} };
-  const planned = await planShards(input);
-  if (!planned.ok)
+  const shardRuns = await runsOfShard(input);
+  if (!shardRuns.ok)
     return {
-      refused: fail(
-        "campaign-invalid",
-        `the campaign at ${input.sha.slice(0, 7)} does not plan: ${planned.diagnostics.map((d) => d.message).join("; ")}`,
-      ),
+      refused: fail(shardRuns.code, shardRuns.message, shardRuns.cause),
       entries: [],
       counts: {},
     };
-  const { plan, config } = planned;
-  const shards = plan.matrix.include.length;
-  if (input.shard >= shards)
-    return {
-      refused: fail(
-        "no-such-shard",
-        `shard ${input.shard} does not exist: the plan at ${input.sha.slice(0, 7)} has ${shards} shard(s) (0-${shards - 1})`,
-      ),
-      entries: [],
-      counts: {},
-    };
-  const runIds = plan.runs.filter((_, i) => plan.shardOf[i] === input.shard).map((r) => r.run_id);
-  const resultFiles = new Map(plan.runs.map((r) => [r.run_id, r.result_file]));
+  const { runs, config } = shardRuns;
+  const runIds = runs.map((r) => r.run_id);
+  const resultFiles = new Map(runs.map((r) => [r.run_id, r.result_file]));
 
   let outcome: RunCampaignResult | undefined;
   let error: Failure<ShardRefusalCode> | null = null;
@@ -98,6 +94,10 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
         phase: input.phase,
         stage: input.stage,
         shard: input.shard,
+        // Exactly the runs found above, with the config they were found with: the run job and
+        // the aggregate agree on what this shard ran.
+        runIds: new Set(runIds),
+        config: { ok: true, config },
         sha: input.sha,
         runUrl: input.runUrl,
         commit: false,
@@ -153,6 +153,44 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
     const counts = outcome?.kind === "ran" ? outcome.counts : {};
     return { ...(error ? { refused: error } : {}), entries, counts, artifact, uploadError };
   }
+}
+
+/**
+ * This shard's runs: from the plan job's hand-over when there is one, else from the whole plan at
+ * `sha` (a workflow from before the hand-over, whose wave 1 numbered shards so).
+ */
+async function runsOfShard(
+  input: RunShardInput,
+): Promise<{ ok: true; runs: PlannedRun[]; config: Config } | Failure<ShardRefusalCode>> {
+  const short = input.sha.slice(0, 7);
+  if (input.waveRuns !== undefined) {
+    const handed = await handedShards({ ...input, waveRuns: input.waveRuns });
+    if (!handed.ok)
+      return handed.code === "campaign-invalid" || handed.code === "plan-invalid"
+        ? fail("campaign-invalid", `the campaign at ${short} does not load: ${handed.message}`)
+        : fail(handed.code, handed.message);
+    const runs = handed.shards[input.shard];
+    if (!runs)
+      return fail(
+        "no-such-shard",
+        `shard ${input.shard} does not exist: wave ${handed.handover.wave} at ${short} has ${handed.shards.length} shard(s)`,
+      );
+    return { ok: true, runs, config: handed.config };
+  }
+  const planned = await planShards(input);
+  if (!planned.ok)
+    return fail(
+      "campaign-invalid",
+      `the campaign at ${short} does not plan: ${planned.diagnostics.map((d) => d.message).join("; ")}`,
+    );
+  const { plan, config } = planned;
+  const shards = plan.matrix.include.length;
+  if (input.shard >= shards)
+    return fail(
+      "no-such-shard",
+      `shard ${input.shard} does not exist: the plan at ${short} has ${shards} shard(s) (0-${shards - 1})`,
+    );
+  return { ok: true, runs: plan.runs.filter((_, i) => plan.shardOf[i] === input.shard), config };
 }
 
 async function fileKind(path: string): Promise<"file" | "missing" | string> {
