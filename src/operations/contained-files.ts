@@ -1,5 +1,15 @@
 import { constants } from "node:fs";
-import { chmod, mkdir, open, realpath, rename, rm, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  open,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  writeFile,
+} from "node:fs/promises";
 import { dirname, isAbsolute, resolve, sep } from "node:path";
 import { type Config, DEFAULT_CONFIG } from "../core/config/config-schema.js";
 
@@ -209,6 +219,33 @@ export async function containedDirProblem(root: string, rel: string): Promise<st
   return outsideAt
     ? `${rel}: resolves to ${outsideAt}, outside ${absRoot} (a symbolic link)`
     : undefined;
+}
+
+/**
+ * Why the file `rel` may not be written under `root`, or undefined when it may: it lies outside,
+ * a folder on its path resolves outside `root` (a symbolic link), or the path itself is a
+ * symbolic link or not a regular file. For writers that refuse a link rather than replace it,
+ * as `labgate init` does in a repository that others committed to.
+ */
+export async function containedTargetProblem(
+  root: string,
+  rel: string,
+): Promise<string | undefined> {
+  const absRoot = resolve(root);
+  const abs = resolve(absRoot, rel);
+  if (isAbsolute(rel) || !isInside(absRoot, abs)) return `${rel}: lies outside ${absRoot}`;
+  const outsideAt = await folderEscape(absRoot, dirname(abs));
+  if (outsideAt)
+    return `${rel}: a folder on its path is a symbolic link to ${outsideAt}, outside ${absRoot}`;
+  const stat = await lstat(abs).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return undefined;
+    throw err;
+  });
+  if (stat?.isSymbolicLink())
+    return `${rel}: is a symbolic link (to ${await readlink(abs)}); a link is never written through`;
+  if (stat && !stat.isFile())
+    return `${rel}: is ${stat.isDirectory() ? "a directory" : "not a regular file"}, not a file`;
+  return undefined;
 }
 
 /** The real path `dir` (or its nearest existing ancestor) has when it is outside `root`. */

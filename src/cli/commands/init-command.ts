@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { containedTargetProblem, writeContained } from "../../operations/contained-files.js";
 import { type CliContext, EXIT_FAILED, EXIT_OK, UsageError } from "../cli-context.js";
 import { ACTION_LOCK, actionLockText, readActionLock } from "./init-action-lock.js";
 import { ensureGitignore } from "./init-gitignore.js";
@@ -151,6 +152,22 @@ export async function initCommand(ctx: CliContext, args: InitArgs): Promise<numb
       ? [{ target: schema.copy.target, text: schema.copy.text, workflow: false }]
       : []),
   ];
+  // A cloned repository is others' work: a folder or file committed as a symbolic link
+  // (`.github/workflows -> ~/.config/...`) must not make init write outside it (docs/security.md).
+  const targets = [
+    ...files.map((f) => f.target),
+    ...(args.actionRef !== undefined ? [ACTION_LOCK] : []),
+    ".gitignore",
+  ];
+  const linked = (await Promise.all(targets.map((t) => containedTargetProblem(root, t)))).filter(
+    (p): p is string => p !== undefined,
+  );
+  if (linked.length > 0) {
+    ctx.stderr.write(
+      `labgate init: these paths lead out of ${relative(ctx.cwd, root) || "."} or are not plain files; nothing was written:\n${linked.map((p) => `  ${p}`).join("\n")}\n  fix: replace each link with a real folder or file in the repository, then run \`labgate init\` again.\n`,
+    );
+    return EXIT_FAILED;
+  }
   const existing = files.filter((f) => existsSync(join(root, f.target))).map((f) => f.target);
   if (existing.length > 0 && !args.force) {
     ctx.stderr.write(
@@ -169,18 +186,22 @@ export async function initCommand(ctx: CliContext, args: InitArgs): Promise<numb
     if (f.workflow) text = renderWorkflow(text, actionRef);
     if (f.target === DISPATCH_WORKFLOW) text = withRunJobTimeout(text, maxJobHours);
     if (f.target === "experiments/definitions.json") text = withSchemaRef(text, schema.ref);
-    const path = join(root, f.target);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text, { mode: f.target.endsWith(".py") ? 0o755 : 0o644 });
+    const wrote = await writeContained(root, f.target, text, {
+      mode: f.target.endsWith(".py") ? 0o755 : 0o644,
+    });
+    if (!wrote.ok) return refuseWrite(ctx, wrote.message);
     ctx.stdout.write(`  ${existing.includes(f.target) ? "overwrote" : "wrote"}  ${f.target}\n`);
   }
   const written = files.map((f) => f.target);
   if (args.actionRef !== undefined) {
-    await writeFile(join(root, ACTION_LOCK), actionLockText(args.actionRef));
+    const wrote = await writeContained(root, ACTION_LOCK, actionLockText(args.actionRef));
+    if (!wrote.ok) return refuseWrite(ctx, wrote.message);
     ctx.stdout.write(`  wrote  ${ACTION_LOCK}\n`);
     written.push(ACTION_LOCK);
   }
-  const ignored = await ensureGitignore(root);
+  const gitignore = await ensureGitignore(root);
+  if (!gitignore.ok) return refuseWrite(ctx, gitignore.message);
+  const ignored = gitignore.added;
   if (ignored.length > 0) {
     ctx.stdout.write(`  added to .gitignore: ${ignored.join(" ")}\n`);
     written.push(".gitignore");
@@ -204,4 +225,12 @@ interface PlannedFile {
   /** The template to copy, or the text to write. */
   source?: string;
   text?: string;
+}
+
+/** A write refused after the checks above passed (a link made meanwhile): said, not thrown. */
+function refuseWrite(ctx: CliContext, message: string): number {
+  ctx.stderr.write(
+    `labgate init: ${message}\n  fix: replace the link with a real folder or file in the repository, then run \`labgate init --force\`.\n`,
+  );
+  return EXIT_FAILED;
 }

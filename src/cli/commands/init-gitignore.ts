@@ -1,5 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { containedReader, writeContained } from "../../operations/contained-files.js";
 
 /**
  * What a labgate repository never commits: run logs and the run lock (`.labgate/`), the runners'
@@ -17,19 +16,23 @@ const HEADER = "# labgate: logs, the run lock, runner sidecars and temp files (`
 
 /**
  * Adds the entries `.gitignore` at `root` lacks (creating the file), keeping everything in it.
- * Returns the lines added; none when every entry is there already.
+ * Returns the lines added (none when every entry is there already), or why `.gitignore` was
+ * neither read nor written: a symbolic link, or a folder, is refused (docs/security.md).
  */
-export async function ensureGitignore(root: string): Promise<string[]> {
-  const path = join(root, ".gitignore");
-  const text = await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "ENOENT") return "";
-    throw err;
-  });
+export async function ensureGitignore(
+  root: string,
+): Promise<{ ok: true; added: string[] } | { ok: false; message: string }> {
+  const read = await containedReader(root, MAX_GITIGNORE_BYTES)(".gitignore");
+  if (!read.ok && read.code !== "missing") return { ok: false, message: read.message };
+  const text = read.ok ? read.text : "";
   const present = new Set(text.split(/\r?\n/).map((l) => l.trim()));
   const missing = GITIGNORE_ENTRIES.filter((e) => !present.has(e) && !present.has(`/${e}`));
-  if (missing.length === 0) return [];
+  if (missing.length === 0) return { ok: true, added: [] };
   const sep = text === "" || text.endsWith("\n") ? "" : "\n";
   const block = `${text === "" ? "" : "\n"}${HEADER}\n${missing.join("\n")}\n`;
-  await writeFile(path, `${text}${sep}${block}`);
-  return missing;
+  const wrote = await writeContained(root, ".gitignore", `${text}${sep}${block}`);
+  return wrote.ok ? { ok: true, added: missing } : { ok: false, message: wrote.message };
 }
+
+/** The largest `.gitignore` read: far above any real one. */
+const MAX_GITIGNORE_BYTES = 16 * 1024 * 1024;
