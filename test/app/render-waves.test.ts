@@ -38,6 +38,19 @@ describe("renderWaves", () => {
     expect(md).toContain("coming waves, 49.5 h (2.1 days).");
   });
 
+  it("a wave still open while the next has started is done: its aggregate committed the results and started the next", () => {
+    const md = renderWaves(
+      wavesProgress(planned, [run(2, "queued", null), run(1, "in_progress", null)], NOW),
+    ).join("\n");
+    expect(md).toContain(
+      "| 1 | 40 | 38 | ✅ done ([run](https://github.com/o/r/actions/runs/1)) |",
+    );
+    expect(md).toContain(
+      "| 2 | 40 | 38 | 🔄 running ([run](https://github.com/o/r/actions/runs/2)) |",
+    );
+    expect(md).toContain("coming waves, 49.5 h (2.1 days).");
+  });
+
   it("a cancelled wave: no later wave starts, so no expected finish", () => {
     const md = renderWaves(
       wavesProgress(

@@ -32,27 +32,29 @@ export interface WaveRun {
 
 /**
  * Each planned wave's state from the dispatch runs of the approved commit: the newest run of that
- * wave decides (a re-run replaces the first attempt); a wave with no run is still to come.
+ * wave decides (a re-run replaces the first attempt); a wave with no run is still to come. A wave
+ * whose run is still open while a later wave has a run is done: only its aggregate job, having
+ * committed the results, starts the next wave (docs/runners.md, "Waves").
  */
 export function wavesProgress(
   planned: readonly Pick<Wave, "wave" | "runs" | "hours">[],
   runs: readonly WaveRun[],
   now: Date,
 ): WavesProgress {
+  const lastStarted = Math.max(0, ...runs.map((r) => r.wave));
   return {
     now: now.toISOString(),
     waves: planned.map((w) => {
       const run = runs.find((r) => r.wave === w.wave);
       const row = { wave: w.wave, runs: w.runs, hours: w.hours };
-      return run
-        ? { ...row, state: stateOf(run), url: run.html_url }
-        : { ...row, state: "to come" };
+      if (!run) return { ...row, state: "to come" };
+      return { ...row, state: stateOf(run, w.wave < lastStarted), url: run.html_url };
     }),
   };
 }
 
-function stateOf(run: WaveRun): WaveState {
-  if (run.status !== "completed") return "running";
+function stateOf(run: WaveRun, followed: boolean): WaveState {
+  if (run.status !== "completed") return followed ? "done" : "running";
   if (run.conclusion === "success") return "done";
   return run.conclusion === "cancelled" ? "cancelled" : "failed";
 }
