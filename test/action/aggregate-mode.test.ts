@@ -1,7 +1,12 @@
 import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeGitHub, startFakeGitHub } from "../helpers/fake-github.js";
+import { type ApprovalRecord, encodeApproval } from "../../src/github/check-run-protocol.js";
+import {
+  type FakeGitHub,
+  type FakeGitHubOptions,
+  startFakeGitHub,
+} from "../helpers/fake-github.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { campaignFiles } from "./helpers/campaign-fixture.js";
 import { git, pushFromElsewhere, repoWithBranch } from "./helpers/git-fixture.js";
@@ -29,6 +34,34 @@ async function runShards(repo: { bare: string; head: string }, store: string, sh
     );
     expect(run.outputs.artifact).toBe(`labgate-shard-${shard}-attempt1`);
   }
+}
+
+/** The labgate app's standing `/approve-phase8` record of PR #7 at `sha`, and `more` after it. */
+function approved(sha: string, ...more: Partial<ApprovalRecord>[]): Partial<FakeGitHubOptions> {
+  const record = (id: number, over: Partial<ApprovalRecord>) => ({
+    id,
+    name: "labgate/phase8",
+    head_sha: sha,
+    status: "in_progress",
+    conclusion: null,
+    external_id: encodeApproval({
+      v: 1,
+      pr: 7,
+      sha,
+      phase: "full",
+      by: "alice",
+      at: "2026-11-30T12:00:00Z",
+      state: "approved",
+      ...over,
+    }),
+    app: { id: 101, slug: "labgate" },
+    output: { title: "Approved by @alice", summary: "" },
+  });
+  return {
+    apps: { labgate: 101 },
+    permissions: { alice: "write" },
+    checkRuns: [record(1, {}), ...more.map((over, i) => record(2 + i, over))],
+  };
 }
 
 describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
@@ -316,6 +349,7 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       defaultBranch: "main",
       pulls: { 7: { ref: "pr-1", sha: repo.head } },
       workflowRuns: { "labgate-dispatch.yml": runs },
+      ...approved(repo.head),
     });
     const aggregate = () => {
       // Each attempt's own checkout of the approved commit (the branch has moved since).
@@ -375,6 +409,7 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       workflowRuns: { "labgate-dispatch.yml": [] },
       // A workflow whose aggregate job was not given `actions: write`.
       dispatchStatus: 403,
+      ...approved(repo.head),
     });
     const run = await runBundledAction(
       { mode: "aggregate", sha: repo.head, pr: "7", phase: "full", token: "t", wave: "1" },
@@ -547,4 +582,82 @@ describe("action mode aggregate: paths come from the plan, never from an artifac
     expect(second.log).toContain("downloaded labgate-shard-1-attempt2");
     expect(git(repo.bare, "show", "pr-1:experiments/results/all_results.csv")).toContain("0.999");
   }, 120_000);
+});
+
+describe("action mode aggregate: the next wave of a campaign in waves", () => {
+  /** 6 runs of 0.01 h, 2 machines, at most 0.025 h a job: wave 1 is shards 0 and 1. */
+  function waved() {
+    const files = campaignFiles();
+    const config = `${files[".github/labgate.yml"]}dispatch:\n  max_job_hours: 0.025\n`;
+    files[".github/labgate.yml"] = config;
+    return { repo: repoWithBranch(files), config };
+  }
+
+  const aggregateWave1 = (repo: { bare: string; head: string }, store: string) =>
+    runBundledAction(
+      { mode: "aggregate", sha: repo.head, pr: "7", phase: "full", token: "t", wave: "1" },
+      {
+        GITHUB_WORKSPACE: checkout(repo.bare),
+        LABGATE_ARTIFACT_DIR: store,
+        GITHUB_API_URL: fake?.url ?? "",
+        GITHUB_RUN_ID: "500",
+      },
+    );
+
+  it("starts no next wave after /cancel, and ends green saying the campaign was stopped", async () => {
+    const { repo, config } = waved();
+    const store = tempDir("labgate-artifacts-");
+    for (const shard of ["0", "1"])
+      await runBundledAction(
+        { mode: "run", policy: policyInput(config), sha: repo.head, shard },
+        { GITHUB_WORKSPACE: checkout(repo.bare), LABGATE_ARTIFACT_DIR: store },
+      );
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      defaultBranch: "main",
+      pulls: { 7: { ref: "pr-1", sha: repo.head } },
+      workflowRuns: { "labgate-dispatch.yml": [] },
+      // `/cancel` while wave 1 ran: the app's newest record closes the approval.
+      ...approved(repo.head, { state: "cancelled" }),
+    });
+    const run = await aggregateWave1(repo, store);
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    // Wave 1's results are committed all the same.
+    expect(
+      JSON.parse(git(repo.bare, "show", "pr-1:dispatch/state.json")).experiments.filter(
+        (e: any) => e.status === "done",
+      ),
+    ).toHaveLength(4);
+    expect(fake.requests.filter((r) => r.path.endsWith("/dispatches"))).toHaveLength(0);
+    expect(run.summary).toContain("wave 2 was not started: the campaign was stopped");
+    expect(run.summary).toContain("is cancelled (labgate/phase8 record 2)");
+    // The approval was read before deciding.
+    expect(fake.requests.some((r) => r.path.endsWith("/check-runs"))).toBe(true);
+  }, 180_000);
+
+  it("starts no next wave when no run of this wave reported back: the next would plan them again", async () => {
+    const { repo } = waved();
+    // No shard uploaded anything (both jobs killed).
+    const store = tempDir("labgate-artifacts-");
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      defaultBranch: "main",
+      pulls: { 7: { ref: "pr-1", sha: repo.head } },
+      workflowRuns: { "labgate-dispatch.yml": [] },
+      ...approved(repo.head),
+    });
+    const run = await aggregateWave1(repo, store);
+    expect(run.code).toBe(1);
+    expect(fake.requests.filter((r) => r.path.endsWith("/dispatches"))).toHaveLength(0);
+    expect(run.log).toContain(
+      "::error::no run of wave 1 reported back (4 lost), so labgate does not start wave 2, which would plan them again",
+    );
+    const state = JSON.parse(git(repo.bare, "show", "pr-1:dispatch/state.json"));
+    expect(state.experiments.filter((e: any) => e.reason === "shard lost")).toHaveLength(4);
+  }, 180_000);
 });
