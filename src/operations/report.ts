@@ -5,7 +5,8 @@ import type { Definitions, ResolvedExperiment } from "../core/definitions/defini
 import { messageOf } from "../core/failure/failure.js";
 import type { AggregatedRow } from "../core/results/aggregate-rows.js";
 import { type DesignTable, designTable } from "../core/results/design-table.js";
-import { formatDelta, num } from "../core/results/format-delta.js";
+import { formatDelta } from "../core/results/format-delta.js";
+import { meanSpread } from "../core/results/seed-summary-text.js";
 import { ARCHIVED_PILOT_PHASE } from "../core/state/merge-sidecars.js";
 import type { StateEntry } from "../core/state/state-entry.js";
 import type { GitRepo } from "../git/git-repo.js";
@@ -75,7 +76,7 @@ export function designTableRows(t: DesignTable): { header: string[]; rows: strin
         r.delta_vs_baseline == null
           ? ""
           : ` Δ ${formatDelta(r.delta_vs_baseline, c.direction)} vs ${r.baseline}`;
-      return `${num(r.mean)} ± ${num(r.std)} (n=${r.n})${c.best ? " *" : ""}${delta}`;
+      return `${meanSpread(r)} (n=${r.n})${c.best ? " *" : ""}${delta}`;
     }),
   ]);
   return { header, rows };

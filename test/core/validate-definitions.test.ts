@@ -335,16 +335,21 @@ describe("validateDefinitions", () => {
       expect(errs[0]?.hint).toMatch(/^did you mean "loss"\?/);
     });
 
-    it("a hypothesis metric that only a run's result file could report is a warning, not an error", () => {
+    it("a hypothesis metric that only a run's result file could report: a near miss of a known one is a warning", () => {
       const d = validDefinitions();
       d.hypotheses[0].metric = "bleu";
+      const other = validateDefinitions(F, asText(d));
+      expect(other.diagnostics.filter((x) => x.path.startsWith("hypotheses"))).toEqual([]);
+      d.datasets.push({ id: "toy2", label: "Toy 2", metric: "bleu" });
+      d.hypotheses[0].metric = "blue";
       const r = validateDefinitions(F, asText(d));
       expect(r.loaded).toBeDefined();
       expect(r.diagnostics.filter((x) => x.path.startsWith("hypotheses"))).toEqual([
         expect.objectContaining({
           severity: "warning",
           path: "hypotheses[0].metric",
-          message: expect.stringMatching(/hypothesis "H1" is about metric "bleu"/),
+          message: expect.stringMatching(/hypothesis "H1" is about metric "blue"/),
+          hint: expect.stringMatching(/^did you mean "bleu"\?/),
         }),
       ]);
     });

@@ -41,7 +41,8 @@ export function renderPhase8Results(r: Phase8Results): string {
       "| --- | --- | --- | --- | --- | --- | --- |",
     );
     for (const row of r.rows.slice(0, 500)) {
-      const mean = `${fmt(row.mean)} ± ${fmt(row.std)}`;
+      // a single seed has no spread: its mean alone, not "± 0" (docs/results.md)
+      const mean = row.n > 1 ? `${fmt(row.mean)} ± ${fmt(row.std)}` : fmt(row.mean);
       const delta =
         row.delta_vs_baseline === undefined
           ? ""

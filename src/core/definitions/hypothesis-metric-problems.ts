@@ -22,7 +22,8 @@ function capturedNames(exp: ResolvedExperiment): readonly string[] | undefined {
  * metrics and the names `metrics_from.stdout` captures. A hypothesis about another metric is an
  * error where the names are fixed before the run (a `metrics` map is declared, or every
  * experiment testing it, or every experiment where none tests it, captures named stdout
- * metrics), a warning where only the runs' result files will tell.
+ * metrics); where only the runs' result files will tell, a warning only when the name is a near
+ * miss of a known one (a likely typo): a campaign whose scripts report other metrics is common.
  */
 export function hypothesisMetricProblems(
   defs: Pick<Definitions, "hypotheses" | "metrics" | "datasets">,
@@ -43,6 +44,7 @@ export function hypothesisMetricProblems(
       defs.metrics !== undefined ||
       (producers.length > 0 && producers.every((e) => capturedNames(e) !== undefined));
     const suggestion = didYouMean(h.metric, knownList);
+    if (!fixed && suggestion === undefined) return;
     const declare = `"metrics": { "${h.metric}": { "direction": "${h.direction}" } }`;
     const known_ = knownList.length > 0 ? knownList.join(", ") : "none";
     out.push(
@@ -56,7 +58,7 @@ export function hypothesisMetricProblems(
         : {
             path: ["hypotheses", i, "metric"],
             message: `hypothesis "${h.id}" is about metric "${h.metric}", which neither metrics nor a dataset nor a metrics_from names (known metrics: ${known_}); only the runs' result files can tell whether they report it`,
-            hint: `${suggestion ? `did you mean "${suggestion}"? Otherwise ` : ""}declare it, so that a typo is caught before the runs: ${declare}.`,
+            hint: `did you mean "${suggestion}"? Otherwise declare it, so that a typo is caught before the runs: ${declare}.`,
             severity: "warning",
           },
     );

@@ -11,6 +11,7 @@ import {
 } from "./metric-direction.js";
 import { type Difference, meanCi95, pairedDifference, welchDifference } from "./seed-statistics.js";
 import type { Series, StatsAccumulator } from "./stats-accumulator.js";
+import { sweepSelector } from "./sweep-variant.js";
 
 /** One row of aggregated.csv / aggregated.json (docs/results.md). */
 export interface AggregatedRow {
@@ -99,17 +100,23 @@ export function aggregateRows(
   const column = (r: Pick<AggregatedRow, "phase" | "dataset" | "metric">) =>
     `${r.phase}\u0000${r.dataset}\u0000${r.metric}`;
   const bestOf = new Map<string, number>();
-  /** Per column and method: the index of the method's best variant (the baseline to compare with). */
-  const bestByMethod = new Map<string, number>();
-  rows.forEach((r, i) => {
+  /** Per column and method: the method's variants (its sweep), of which one is compared with. */
+  const variantsOf = new Map<string, AggregatedRow[]>();
+  for (const r of rows) {
     const c = column(r);
     const b = bestOf.get(c);
     if (b === undefined || isBetter(r.mean, b, r.direction)) bestOf.set(c, r.mean);
     const m = `${c}\u0000${r.method}`;
-    const bm = bestByMethod.get(m);
-    if (bm === undefined || isBetter(r.mean, (rows[bm] as AggregatedRow).mean, r.direction))
-      bestByMethod.set(m, i);
-  });
+    const list = variantsOf.get(m);
+    if (list) list.push(r);
+    else variantsOf.set(m, [r]);
+  }
+  /** Per column and method: the index of the variant its sweep selects (the baseline to compare with). */
+  const select = sweepSelector(rows, (m) => sense(m).direction);
+  const index = new Map(rows.map((r, i) => [r, i]));
+  const bestByMethod = new Map<string, number>();
+  for (const [m, list] of variantsOf)
+    bestByMethod.set(m, index.get(select(list) as AggregatedRow) as number);
   rows.forEach((r, i) => {
     r.best = r.mean === bestOf.get(column(r));
     const baseline = experimentOf[i]?.baseline;

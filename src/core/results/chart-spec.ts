@@ -2,16 +2,11 @@ import type { Definitions } from "../definitions/definitions-schema.js";
 import type { AggregatedRow } from "./aggregate-rows.js";
 import type { DesignTable } from "./design-table.js";
 import { directionWords, type MetricSense } from "./metric-direction.js";
+import { isRate, shownInterval } from "./rate-metric.js";
 
 export const CHART_FILE = "design-table.svg";
 
 const GROUP_COLOURS = { baseline: "#6b7785", ours: "#2f6fde", ablation: "#d9822b" } as const;
-
-/** Metric names that are rates or scores in [0, 1] when their values are. */
-const RATE_NAME = /acc|f1|auc|precision|recall|rate|iou|dice|map\b|hit|error/i;
-
-/** Units that say a metric is a fraction. */
-const FRACTION_UNITS = new Set(["fraction", "rate", "ratio", "probability"]);
 
 interface ChartPoint {
   method: string;
@@ -39,14 +34,6 @@ function chartDomain(points: readonly ChartPoint[], rate: boolean): [number, num
   let domain: [number, number] = [lo - pad, hi + pad];
   if (rate) domain = [Math.max(0, domain[0]), Math.min(1, domain[1])];
   return [round(domain[0]), round(domain[1])];
-}
-
-/** Whether a metric is a rate in [0, 1]: a fraction unit or a rate-like name, with values in it. */
-function isRate(sense: MetricSense, metric: string, points: readonly ChartPoint[]): boolean {
-  const inUnit = points.every((p) => p.mean >= 0 && p.mean <= 1);
-  if (!inUnit) return false;
-  if (sense.unit !== undefined) return FRACTION_UNITS.has(sense.unit.toLowerCase());
-  return RATE_NAME.test(metric);
 }
 
 /**
@@ -83,12 +70,13 @@ export function designChartSpec(table: DesignTable): Record<string, unknown> | u
   );
   const panels = drawn.map(({ dataset, metric, points }) => {
     const sense = table.sense(metric);
-    const rate = isRate(sense, metric, points);
-    if (rate)
-      for (const p of points) {
-        if (p.lo !== undefined) p.lo = Math.max(0, p.lo);
-        if (p.hi !== undefined) p.hi = Math.min(1, p.hi);
-      }
+    const rate = isRate(
+      sense,
+      metric,
+      points.map((p) => p.mean),
+    );
+    for (const p of points)
+      if (p.lo !== undefined && p.hi !== undefined) [p.lo, p.hi] = shownInterval(p.lo, p.hi, rate);
     return panel(dataset, metric, sense, points, chartDomain(points, rate), present);
   });
   return {

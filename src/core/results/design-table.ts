@@ -8,9 +8,10 @@ import {
   type MetricSense,
   metricSenses,
 } from "./metric-direction.js";
+import { sweepSelector } from "./sweep-variant.js";
 
 export interface DesignCell {
-  /** The best variant of this method on this dataset, on the dataset's primary metric. */
+  /** The variant of this method on this dataset that its sweep selects (`sweepSelector`). */
   row: AggregatedRow;
   /** How many variants (params combinations, experiments) the cell chose among. */
   variants: number;
@@ -40,7 +41,8 @@ export type DesignDefinitions = Pick<Definitions, "methods" | "datasets" | "hypo
 /**
  * The design table (docs/results.md): methods x datasets on each dataset's primary metric, for
  * the latest phase with results (full, else pilot). Where a method has several variants on a
- * dataset (a params sweep), the cell shows the best one. "Best" follows the metric's direction
+ * dataset (a params sweep), the cell shows the one the sweep selects (`sweepSelector`: the best on
+ * the validation metric where there is one, not on the test metric). "Best" follows the metric's direction
  * from the definitions (`metricSenses`), also for rows read back from an older aggregated.json.
  */
 export function designTable(
@@ -54,17 +56,19 @@ export function designTable(
     ? "full"
     : rows.find((r) => r.phase !== "pilot (archived)")?.phase;
   const primary = new Map(defs.datasets.map((d) => [d.id, d.metric]));
-  const cells = new Map<string, DesignCell>();
+  const variants = new Map<string, AggregatedRow[]>();
   for (const r of rows) {
     if (r.phase !== phase || primary.get(r.dataset) !== r.metric) continue;
     const k = `${r.method}\u0000${r.dataset}`;
-    const c = cells.get(k);
-    if (c === undefined)
-      cells.set(k, { row: r, variants: 1, best: false, direction: direction(r.metric) });
-    else {
-      c.variants++;
-      if (isBetter(r.mean, c.row.mean, c.direction)) c.row = r;
-    }
+    const list = variants.get(k);
+    if (list) list.push(r);
+    else variants.set(k, [r]);
+  }
+  const select = sweepSelector(rows, direction);
+  const cells = new Map<string, DesignCell>();
+  for (const [k, list] of variants) {
+    const row = select(list) as AggregatedRow;
+    cells.set(k, { row, variants: list.length, best: false, direction: direction(row.metric) });
   }
   const bestOf = new Map<string, number>();
   for (const c of cells.values()) {

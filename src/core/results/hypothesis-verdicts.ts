@@ -2,12 +2,8 @@ import type { Definitions, ResolvedExperiment } from "../definitions/definitions
 import { variantParts } from "../plan/run-id.js";
 import type { AggregatedRow } from "./aggregate-rows.js";
 import { formatDelta, num, signed } from "./format-delta.js";
-import {
-  type Direction,
-  type DirectionDefinitions,
-  isBetter,
-  metricSenses,
-} from "./metric-direction.js";
+import { type Direction, type DirectionDefinitions, metricSenses } from "./metric-direction.js";
+import { sweepSelector } from "./sweep-variant.js";
 
 export type HypothesisOutcome = "supported" | "refuted" | "inconclusive";
 
@@ -48,7 +44,7 @@ const SHOWN = 3;
  * comparisons are the rows, on the hypothesis' metric, of the experiments that name it whose
  * method is compared with a measured baseline — the `ours` methods when there are any (an
  * ablation compared with `ours` tests a component, not the claim), one cell per method and
- * dataset (the best variant of a sweep, as in the design table). Each comparison is better or
+ * dataset (the variant a sweep selects, as in the design table). Each comparison is better or
  * worse, in the metric's direction as everything else resolves it (`metricSenses`), when the 95%
  * CI of the difference excludes 0. A method's comparison supports the claim when it is better; an
  * ablation's (an `ablation` method against the method it ablates: "X contributes") when it is
@@ -65,6 +61,7 @@ export function hypothesisVerdicts(
 ): HypothesisVerdict[] {
   const groupOf = new Map(defs.methods.map((m) => [m.id, m.group as string]));
   const sense = metricSenses(defs);
+  const select = sweepSelector(rows, (m) => sense(m).direction);
   return defs.hypotheses.map((h) => {
     // The metric's one direction (declared, else the first hypothesis about it, else its name),
     // as in the design table and Δ: a hypothesis that disagrees gets a validate warning instead.
@@ -80,13 +77,15 @@ export function hypothesisVerdicts(
         r.delta_vs_baseline != null,
     );
     const ours = compared.filter((r) => groupOf.get(r.method) === "ours");
-    const cells = new Map<string, AggregatedRow>();
+    const cells = new Map<string, AggregatedRow[]>();
     for (const r of ours.length > 0 ? ours : compared) {
       const k = `${r.method}\u0000${r.dataset}`;
-      const c = cells.get(k);
-      if (!c || isBetter(r.mean, c.mean, direction)) cells.set(k, r);
+      const list = cells.get(k);
+      if (list) list.push(r);
+      else cells.set(k, [r]);
     }
-    const comparisons = [...cells.values()].map((row): HypothesisComparison => {
+    const chosen = [...cells.values()].map((list) => select(list) as AggregatedRow);
+    const comparisons = chosen.map((row): HypothesisComparison => {
       const role = groupOf.get(row.method) === "ablation" ? "ablation" : "method";
       const found = finding(row, direction);
       return { row, role, finding: found, bearing: bearing(found, role) };

@@ -5,6 +5,7 @@ import type { DesignTable } from "./design-table.js";
 import { formatDelta, num, signed } from "./format-delta.js";
 import { type HypothesisVerdict, pValue } from "./hypothesis-verdicts.js";
 import { directionWords } from "./metric-direction.js";
+import { isRate, shownInterval } from "./rate-metric.js";
 import {
   describeMachine,
   machinesOf,
@@ -12,6 +13,7 @@ import {
   originChange,
   type RunOrigin,
 } from "./run-origin.js";
+import { meanSpread, seedCount } from "./seed-summary-text.js";
 
 export { num } from "./format-delta.js";
 
@@ -69,7 +71,7 @@ export function renderResultsReadme(s: ResultsSummary): string {
   if (s.chart)
     out.push(`![Design table chart: mean over seeds, error bars: 95% CI](${s.chart})`, "");
   out.push(...hypothesesSection(s.table.hypotheses, s.table.phase));
-  out.push(...perExperimentSection(s.rows, s.table.phase));
+  out.push(...perExperimentSection(s.rows, s.table.phase, s.table.sense));
   out.push(...failuresSection(s.failures));
   out.push(...failureMachinesSection(s.failures, s.passing));
   out.push(
@@ -101,7 +103,7 @@ function designTableSection(t: DesignTable): string[] {
       const c = t.cell(m.id, d.id);
       if (!c) return "–";
       const r = c.row;
-      let text = `${num(r.mean)} ± ${num(r.std)} (${r.n})`;
+      let text = `${meanSpread(r)} (${seedCount(r.n)})`;
       if (c.best) text = `**${text}**`;
       if (c.variants > 1) text += ` ${variantNote(r.exp_id)}`;
       if (r.delta_vs_baseline !== null)
@@ -114,7 +116,11 @@ function designTableSection(t: DesignTable): string[] {
   return out;
 }
 
-function perExperimentSection(rows: readonly AggregatedRow[], phase: string | undefined): string[] {
+function perExperimentSection(
+  rows: readonly AggregatedRow[],
+  phase: string | undefined,
+  sense: DesignTable["sense"],
+): string[] {
   const shown = rows.filter((r) => r.phase === phase);
   if (shown.length === 0) return [];
   const out = [
@@ -124,9 +130,12 @@ function perExperimentSection(rows: readonly AggregatedRow[], phase: string | un
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of shown.slice(0, README_MAX_ROWS)) {
-    const mean = `${num(r.mean)} ± ${num(r.std)}`;
+    const mean = meanSpread(r);
+    const rate = isRate(sense(r.metric), r.metric, [r.min, r.mean, r.max]);
     const ci =
-      r.ci95_low === null || r.ci95_high === null ? "" : interval(r.ci95_low, r.ci95_high, num);
+      r.ci95_low === null || r.ci95_high === null
+        ? ""
+        : interval(...shownInterval(r.ci95_low, r.ci95_high, rate), num);
     const delta =
       r.delta_vs_baseline === null
         ? ""
