@@ -135,7 +135,7 @@ export const aggregateMode = defineMode({
       waveLine = `This was wave ${inputs.wave} of ${r.waves} (docs/runners.md, "Waves"): ${waveLine}`;
     }
     const commitLine = r.commitError
-      ? `**The results commit failed:** ${r.commitError} The runs' outputs are in the shard artifacts; re-run this job.`
+      ? `**The results commit failed:** ${r.commitError.message} The runs' outputs are in the shard artifacts; re-run this job.`
       : r.commit?.sha
         ? `Committed ${r.files.length} file(s) to \`${branch}\` as ${r.commit.sha} in ${r.commit.requests} API requests (${r.commit.attempts} attempt(s)).`
         : `The results on \`${branch}\` are already up to date; nothing to commit.`;
@@ -168,7 +168,7 @@ export const aggregateMode = defineMode({
       },
       summary,
       ...(r.commitError
-        ? { failure: `the results commit failed: ${r.commitError}` }
+        ? { failure: `the results commit failed: ${r.commitError.message}` }
         : waveFailure
           ? { failure: waveFailure }
           : {}),

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Config } from "../../core/config/config-schema.js";
 import type { LoadedDefinitions } from "../../core/definitions/validate-definitions.js";
+import { type Failure, failFrom } from "../../core/failure/failure.js";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import type { RunStatus, StateEntry } from "../../core/state/state-entry.js";
 import type { GitRepo } from "../../git/git-repo.js";
@@ -70,7 +71,7 @@ export interface AggregateShardsResult {
   files: string[];
   commit?: ResultsCommit;
   /** The commit failed; the runs' outputs are still in the artifacts. */
-  commitError?: string;
+  commitError?: Failure<"commit-failed">;
   warnings: string[];
 }
 
@@ -283,9 +284,9 @@ export async function aggregateShards(
     result.files = out.files;
     result.warnings.push(...out.warnings);
     result.commit = out.commit;
-    if (out.commitFailed) result.commitError = out.commitFailed.message;
+    if (out.commitFailed) result.commitError = out.commitFailed;
   } catch (err) {
-    result.commitError = (err as Error).message;
+    result.commitError = failFrom("commit-failed", err);
   }
   return result;
 }

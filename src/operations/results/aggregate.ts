@@ -1,5 +1,6 @@
 import type { Config } from "../../core/config/config-schema.js";
 import type { LoadedDefinitions } from "../../core/definitions/validate-definitions.js";
+import { type Failure, failFrom } from "../../core/failure/failure.js";
 import { statePath } from "../../core/paths/layout.js";
 import { expandRuns } from "../../core/plan/expand-runs.js";
 import { aggregateState } from "../../core/state/aggregate-state.js";
@@ -51,7 +52,7 @@ export interface AggregateRunsOutcome {
   /** Why no commit was made although one was asked for; the message says it to the user. */
   notCommitted?: { code: "no-rows" | "unchanged"; message: string };
   /** The files were built but the commit failed; the cause is kept. */
-  commitFailed?: { message: string; cause: unknown };
+  commitFailed?: Failure<"commit-failed">;
 }
 
 /**
@@ -124,7 +125,7 @@ export async function aggregateRuns(
   } catch (err) {
     if (!last) throw err;
     report(deps, input, last);
-    return { ...last, commitFailed: { message: (err as Error).message, cause: err } };
+    return { ...last, commitFailed: failFrom("commit-failed", err) };
   }
   const built = last as NonNullable<typeof last>;
   report(deps, input, built);
