@@ -219,6 +219,16 @@ describe("workflow_run.completed", () => {
       },
       1,
     );
+    // Its plan job passed: not a wave the budget paused (approval-budget.test.ts).
+    scope
+      .get(new RegExp(`^${R}/actions/runs/\\d+/jobs`))
+      .query(true)
+      .reply(200, {
+        total_count: 1,
+        jobs: [
+          { id: 70, name: "plan", status: "completed", conclusion: "success", html_url: null },
+        ],
+      });
     scope.patch(`${R}/check-runs/500`, (b) => patched.push(b) > 0).reply(200, {});
     await app.receive("workflow_run", dispatchFinished(HEAD, "failure"));
     scope.done();

@@ -18,7 +18,9 @@ import { contentsWorkspace } from "../../github/contents-workspace.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
 import type { LabgateContext } from "../../operations/load-context.js";
 import type { EventDeps } from "../event-deps.js";
+import { budgetPauseOfRun } from "./budget-pause-of-run.js";
 import { approvalsIn, latestApproval } from "./find-approval.js";
+import { pausePhase8 } from "./pause-phase8.js";
 import { renderPhase8Results } from "./render-phase8-results.js";
 
 export interface FinishedDispatch {
@@ -45,7 +47,8 @@ export async function approvalForDispatch(
  * step committed at the PR head and writes the table and the conclusion on every check run that
  * carries the approval (the approved commit and, after a results commit, the head). Where results
  * live is policy: the default branch's config (`policy`, loaded once by the caller's piece of
- * work), not the PR's.
+ * work), not the PR's. A run whose plan step paused the chain of waves for the budget completes
+ * nothing: the approval stays open, paused (`pausePhase8`), and `action_required` is returned.
  */
 export async function completePhase8(
   deps: EventDeps,
@@ -54,6 +57,15 @@ export async function completePhase8(
   policy: LabgateContext<string>,
 ): Promise<CheckConclusion> {
   const pr = await getPullRequest(deps.octokit, deps.repo, record.pr);
+  // A wave stopped at its plan step for the budget: the approval stays open, paused, and asks for
+  // a larger budget (pause-phase8.ts) instead of completing.
+  if (run.conclusion === "failure") {
+    const pause = await budgetPauseOfRun(deps.octokit, deps.repo, run.runId);
+    if (pause) {
+      await pausePhase8(deps, record, pause, run, pr.headSha);
+      return "action_required";
+    }
+  }
   const { config } = policy;
   const resultsDir = config.results_dir;
   const ws = contentsWorkspace(deps.octokit, deps.repo, pr.headSha);

@@ -8,6 +8,7 @@ import { appIdBySlug } from "../../github/app-by-slug.js";
 import { branchHeadAt } from "../../github/branch-head-at.js";
 import {
   type ApprovalRecord,
+  approvedBudget,
   CHECK_NAMES,
   decodeApproval,
   GITHUB_ACTIONS_APP_ID,
@@ -86,7 +87,18 @@ export type DispatchRefusalCode =
   | "gates-not-green";
 
 export type DispatchAuthorization =
-  | { ok: true; head: PullRequestHead; approval: ApprovalRecord | undefined }
+  | {
+      ok: true;
+      head: PullRequestHead;
+      approval: ApprovalRecord | undefined;
+      /**
+       * The GPU-hour budget the approval gives the campaign (docs/approval.md, "The budget"): the
+       * largest its records hold (a later `/approve-phase8 budget=N` adds one); in Actions mode only
+       * a `budget=N` its verified approving comments give. Undefined: none recorded, and the plan
+       * holds the campaign to the definitions' or config's budget.
+       */
+      budgetGpuHours?: number | undefined;
+    }
   | Failure<DispatchRefusalCode>;
 
 /**
@@ -234,7 +246,13 @@ export async function authorizeDispatch(
     const checked = await approvingComment(octokit, repo, approval, approval.comment_id);
     if (!checked.ok) return checked;
   }
-  return { ok: true, head, approval };
+  // The records this app wrote for the approval still open, a raised budget's among them.
+  const budgetGpuHours = approvedBudget(
+    openRecords(ours)
+      .map((r) => r.record)
+      .filter(plannable),
+  );
+  return { ok: true, head, approval, budgetGpuHours };
 }
 
 type Refusal = Extract<DispatchAuthorization, { ok: false }>;
@@ -343,9 +361,52 @@ async function actionsModeApproval(
         `the Actions-mode approval of PR #${req.pr} at ${short} (comment ${comment.id} by @${comment.author}) counts only when every gate is green at ${short}, recomputed here from the checkout and the gates workflow's runs (no check run by github-actions is believed); they are not:\n${blocking.map((p) => `- ${p.message}`).join("\n")}\n${next}`,
       );
     }
-    return { ok: true, head, approval: record };
+    const others = named.slice(0, MAX_ACTIONS_RECORDS).filter((r) => r !== record);
+    const budgetGpuHours = await actionsModeBudget(
+      octokit,
+      repo,
+      req,
+      head,
+      comment,
+      others,
+      policy.config.approvers.require_other_approver,
+    );
+    return { ok: true, head, approval: record, budgetGpuHours };
   }
   return first as Refusal;
+}
+
+/**
+ * Actions mode's budget: a record's `budget_gpu_hours` is as forgeable as the record, so only a
+ * `budget=N` in a verified comment counts: the approving comment's, and that of any other record's
+ * comment that passes the same checks (on the PR, by its author, unedited, by a writer, approving
+ * `sha`: a raise written after a results commit moved the head names the SHA; not the PR's author
+ * where the policy asks for another approver). The largest;
+ * undefined when none gives one.
+ */
+async function actionsModeBudget(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  req: DispatchRequest,
+  head: PullRequestHead,
+  approving: IssueCommentInfo,
+  others: readonly ApprovalRecord[],
+  requireOther: boolean,
+): Promise<number | undefined> {
+  const given = (c: IssueCommentInfo) =>
+    parseCommands(c.body).find((cmd) => cmd.name === "approve-phase8")?.budget;
+  const budgets = [given(approving)];
+  for (const record of others) {
+    if (record.comment_id === undefined || record.comment_id === approving.id) continue;
+    const checked = await approvingComment(octokit, repo, record, record.comment_id);
+    if (!checked.ok) continue;
+    if (requireOther && checked.comment.author.toLowerCase() === head.author.toLowerCase())
+      continue;
+    if (await approvesSha(octokit, repo, req, head, checked.comment)) continue;
+    budgets.push(given(checked.comment));
+  }
+  const set = budgets.filter((b): b is number => b !== undefined);
+  return set.length === 0 ? undefined : Math.max(...set);
 }
 
 /**
