@@ -1,3 +1,4 @@
+import { waveBudgetRefusal } from "../../core/budget/wave-budget.js";
 import { statePath } from "../../core/paths/layout.js";
 import { encodeWaveRuns, MAX_WAVE_RUNS_TEXT } from "../../core/plan/wave-runs.js";
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
@@ -110,6 +111,19 @@ export const planMode = defineMode({
         `refusing to plan: the campaign at ${sha.slice(0, 7)} has ${wave.campaign.length} runs, too many to hand to the run jobs in one action input (${handover.length} characters of at most ${MAX_WAVE_RUNS_TEXT}); dispatch it in parts (one pilot stage at a time, or fewer experiments per PR).`,
       );
     const shards = wave.matrix.include;
+    // The GPU-hour budget before each wave (docs/approval.md, "The budget"): measured so far plus
+    // this wave's estimate; over it, the chain pauses until an approver gives a larger budget.
+    const overBudget = waveBudgetRefusal({
+      pr: inputs.pr,
+      sha,
+      phase: inputs.phase,
+      wave: inputs.wave,
+      approvedGpuHours: authorized.budgetGpuHours,
+      policyGpuHours: budget,
+      entries: state?.entries ?? [],
+      waveGpuHours: shards.reduce((n, s) => n + s.gpu_hours, 0),
+    });
+    if (overBudget) return refuse(`refusing to plan wave ${inputs.wave}: ${overBudget}`);
     const later = inputs.wave > 1;
     const hours = Math.round(plan.gpu_hours * 100) / 100;
     const scope = inputs.stage ? `${inputs.phase} stage ${inputs.stage}` : inputs.phase;
