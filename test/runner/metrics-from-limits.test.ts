@@ -60,6 +60,8 @@ describe("metrics_from: a regex that backtracks catastrophically (docs/security.
       { stdout: { valid_ppl: "valid ppl\\s+([0-9.]+)", acc: "(?<=acc=)([0-9.]+)" } },
       { pattern: "^(?P<name>[a-z_]+)[=:]\\s*(?P<value>[-+0-9.eE]+)$" },
       { stdout: { loss: "epoch (?:\\d+).*loss=([0-9.]+)" } },
+      // what `labgate init --from` writes: an optional exponent group holding a \d+
+      { stdout: { valid_ppl: "valid ppl\\s+([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)" } },
     ]) {
       d.experiments[2].metrics_from = mf;
       expect(errorsOf(asText(d))).toEqual([]);

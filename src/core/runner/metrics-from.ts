@@ -1,4 +1,4 @@
-import safeRegex from "safe-regex2";
+import retModule, { type Tokens, types } from "ret";
 import type { MetricsFrom } from "../definitions/definitions-schema.js";
 import { messageOf } from "../failure/failure.js";
 
@@ -136,17 +136,36 @@ export function metricsFromProblems(mf: MetricsFrom): MetricsFromProblem[] {
 }
 
 const BACKTRACKS =
-  "can take exponential time on some lines (catastrophic backtracking): a repeated group repeats something that itself repeats, as in (a+)+ or (\\w+\\s?)*, or it has over 25 repetitions";
+  "can take exponential time on some lines (catastrophic backtracking): a repeated group repeats something that itself repeats, as in (a+)+ or (\\w+\\s?)*";
 const BACKTRACKS_HINT =
   "repeat only single items or character classes, e.g. (a+)+ -> a+, (\\\\w+\\\\s?)* -> [\\\\w\\\\s]*; the runner stops a capture that runs too long and fails the run (docs/security.md).";
 
 /**
- * Whether a regex may backtrack catastrophically: safe-regex2's star-height test (a quantifier
- * inside a quantified group) and repetition limit. Its parser knows no lookbehind, which changes
- * no star height, so a lookbehind is checked as a lookahead.
+ * Whether a regex may backtrack catastrophically: a quantifier that repeats (`*`, `+`, `{2,}`)
+ * inside another that repeats, as in `(a+)+` or `(\\w+\\s?)*` (star height above one, read from
+ * `ret`'s parse). An optional group (`(?:[eE][-+]?\\d+)?`) repeats nothing. `ret` knows no
+ * lookbehind, which changes no star height, so one is read as a lookahead. This catches the
+ * common shapes, not every one (`((?:a|a)*)$`): the runner's deadline stops the rest.
  */
 function backtracks(re: RegExp): boolean {
-  return !safeRegex(re.source.replace(/(?<!\\)\(\?<([=!])/g, "(?$1"));
+  // `ret` sets module.exports to its tokenizer: the default import is the function itself
+  const tokenize = retModule as unknown as typeof retModule.default;
+  let root: Tokens;
+  try {
+    root = tokenize(re.source.replace(/(?<!\\)\(\?<([=!])/g, "(?$1"));
+  } catch {
+    return false; // JavaScript compiled it; the deadline stands behind what this cannot read
+  }
+  const nested = (t: Tokens, inRepeat: boolean): boolean => {
+    if (t.type === types.REPETITION) {
+      const repeats = t.max === null || t.max > 1;
+      return (repeats && inRepeat) || nested(t.value, inRepeat || repeats);
+    }
+    if (t.type !== types.GROUP && t.type !== types.ROOT) return false;
+    const seqs = [...(t.stack ? [t.stack] : []), ...(t.options ?? [])];
+    return seqs.some((seq) => seq.some((x) => nested(x, inRepeat)));
+  };
+  return nested(root, false);
 }
 
 /** A metric whose last value is not a finite number (`nan`, `inf`, text): the run blew up. */
