@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { containedTargetProblem, writeContained } from "../../operations/contained-files.js";
 import { type CliContext, EXIT_FAILED, EXIT_OK, UsageError } from "../cli-context.js";
@@ -159,9 +159,12 @@ export async function initCommand(ctx: CliContext, args: InitArgs): Promise<numb
     ...(args.actionRef !== undefined ? [ACTION_LOCK] : []),
     ".gitignore",
   ];
-  const linked = (await Promise.all(targets.map((t) => containedTargetProblem(root, t)))).filter(
-    (p): p is string => p !== undefined,
-  );
+  // (a folder that does not exist yet holds no link; init creates it)
+  const linked = existsSync(root)
+    ? (await Promise.all(targets.map((t) => containedTargetProblem(root, t)))).filter(
+        (p): p is string => p !== undefined,
+      )
+    : [];
   if (linked.length > 0) {
     ctx.stderr.write(
       `labgate init: these paths lead out of ${relative(ctx.cwd, root) || "."} or are not plain files; nothing was written:\n${linked.map((p) => `  ${p}`).join("\n")}\n  fix: replace each link with a real folder or file in the repository, then run \`labgate init\` again.\n`,
@@ -175,6 +178,7 @@ export async function initCommand(ctx: CliContext, args: InitArgs): Promise<numb
     );
     return EXIT_FAILED;
   }
+  await mkdir(root, { recursive: true });
   const where = relative(ctx.cwd, root) || ".";
   ctx.stdout.write(`labgate init: writing into ${where}\n`);
   if (actionRef && args.actionRef === undefined)
