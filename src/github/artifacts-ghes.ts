@@ -39,6 +39,7 @@ const API_VERSION = "6.0-preview";
 /** The chunk size the v3 client uses. */
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const RETRYABLE = new Set([413, 429, 500, 502, 503, 504]);
+const MAX_REDIRECTS = 5;
 
 interface ArtifactRecord {
   name: string;
@@ -71,15 +72,37 @@ export function legacyArtifactStore(
   };
   const json = `application/json;api-version=${API_VERSION}`;
 
+  const runtimeOrigin = new URL(runtime).origin;
+
+  /**
+   * One request, the token sent only to ACTIONS_RUNTIME_URL's origin (docs/security.md): the
+   * service's answers name the URLs of containers and files, and a signed URL on another origin
+   * (blob storage) needs no token and must never see it. A GET's redirects are followed here, the
+   * token dropped for any hop off that origin.
+   */
+  async function send(url: string, init: RequestInit, headers: Headers): Promise<Response> {
+    let at = url;
+    for (let hop = 0; ; hop++) {
+      const h = new Headers(headers);
+      if (new URL(at).origin === runtimeOrigin) h.set("Authorization", `Bearer ${service.token}`);
+      else h.delete("Authorization");
+      const res = await doFetch(at, { ...init, headers: h, redirect: "manual" });
+      const location = res.headers.get("location");
+      const redirected = res.status >= 300 && res.status < 400 && location !== null;
+      if (!redirected || init.method !== "GET" || hop >= MAX_REDIRECTS) return res;
+      await res.body?.cancel();
+      at = new URL(location, at).toString();
+    }
+  }
+
   async function request(what: string, url: string, init: RequestInit): Promise<Response> {
     const headers = new Headers(init.headers);
-    headers.set("Authorization", `Bearer ${service.token}`);
     if (!headers.has("Accept")) headers.set("Accept", json);
     let last = "";
     for (let attempt = 1; attempt <= attempts; attempt++) {
       let res: Response | undefined;
       try {
-        res = await doFetch(url, { ...init, headers });
+        res = await send(url, init, headers);
       } catch (err) {
         last = (err as Error).message;
       }
