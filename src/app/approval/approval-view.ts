@@ -1,5 +1,6 @@
 import type { ApprovalView } from "../dashboard/dashboard-model.js";
 import type { FoundApproval } from "./find-approval.js";
+import { budgetPausedLine } from "./pause-phase8.js";
 
 /** What the dashboard says about the approval found on the head commit. */
 export function approvalView(found: FoundApproval | undefined): ApprovalView {
@@ -7,8 +8,10 @@ export function approvalView(found: FoundApproval | undefined): ApprovalView {
   const r = found.record;
   switch (r.state) {
     case "dispatching":
-    case "approved":
-      return { kind: "approved", by: r.by, at: r.at, sha: r.sha };
+    case "approved": {
+      const paused = budgetPausedLine(r);
+      return { kind: "approved", by: r.by, at: r.at, sha: r.sha, ...(paused ? { paused } : {}) };
+    }
     case "completed":
       return {
         kind: "completed",

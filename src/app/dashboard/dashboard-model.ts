@@ -7,7 +7,14 @@ import type { WavesProgress } from "./render-waves.js";
 /** Where approval stands on the PR's head, as the dashboard tells it. */
 export type ApprovalView =
   | { kind: "none" }
-  | { kind: "approved"; by: string; at: string; sha: string }
+  | {
+      kind: "approved";
+      by: string;
+      at: string;
+      sha: string;
+      /** The chain of waves paused for the GPU-hour budget: the line asking for a larger one. */
+      paused?: string;
+    }
   | { kind: "voided"; by: string; sha: string; reason: string }
   | { kind: "completed"; by: string; sha: string; conclusion: string }
   | { kind: "fork" };

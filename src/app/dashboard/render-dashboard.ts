@@ -124,9 +124,15 @@ function approvalLines(a: ApprovalView): string[] {
         "**Phase 8:** this PR comes from a fork; labgate never dispatches forks to self-hosted runners.",
       ];
     case "approved":
-      return [
-        `**Phase 8:** approved by @${a.by} at ${a.at} for \`${a.sha.slice(0, 7)}\`; dispatch running.`,
-      ];
+      return a.paused
+        ? [
+            `**Phase 8:** approved by @${a.by} at ${a.at} for \`${a.sha.slice(0, 7)}\`; the waves are paused.`,
+            "",
+            a.paused,
+          ]
+        : [
+            `**Phase 8:** approved by @${a.by} at ${a.at} for \`${a.sha.slice(0, 7)}\`; dispatch running.`,
+          ];
     case "completed":
       return [
         `**Phase 8:** approved by @${a.by} for \`${a.sha.slice(0, 7)}\`; dispatch finished: ${a.conclusion}.`,
@@ -163,6 +169,8 @@ function nextStep(m: DashboardModel): string {
     return `pilot says ${pilot.label}: look at \`labgate/pilot\`, adjust, and \`/run-pilot\` again.`;
   const a = m.approval;
   if (a.kind === "fork") return "push the branch to this repository to run experiments.";
+  if (a.kind === "approved" && a.paused)
+    return "an approver gives the campaign a larger budget (`/approve-phase8 budget=N`, above).";
   if (a.kind === "approved") return "wait for the dispatch; results are committed to this branch.";
   if (a.kind === "completed") return "review the results in `labgate/phase8` and merge.";
   if (m.runs.some((r) => r.status === "failed")) return "`/retry failed`, or fix and push.";
