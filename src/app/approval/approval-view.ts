@@ -9,7 +9,8 @@ export function approvalView(found: FoundApproval | undefined): ApprovalView {
   switch (r.state) {
     case "dispatching":
     case "approved": {
-      const paused = budgetPausedLine(r);
+      const line = budgetPausedLine(r);
+      const paused = r.paused && line ? { wave: r.paused.wave, line } : undefined;
       return { kind: "approved", by: r.by, at: r.at, sha: r.sha, ...(paused ? { paused } : {}) };
     }
     case "completed":

@@ -12,8 +12,11 @@ export type ApprovalView =
       by: string;
       at: string;
       sha: string;
-      /** The chain of waves paused for the GPU-hour budget: the line asking for a larger one. */
-      paused?: string;
+      /**
+       * The chain of waves paused for the GPU-hour budget before `wave`; `line` asks for a larger
+       * budget (`budgetPausedLine`).
+       */
+      paused?: { wave: number; line: string };
     }
   | { kind: "voided"; by: string; sha: string; reason: string }
   | { kind: "completed"; by: string; sha: string; conclusion: string }

@@ -128,7 +128,7 @@ function approvalLines(a: ApprovalView): string[] {
         ? [
             `**Phase 8:** approved by @${a.by} at ${a.at} for \`${a.sha.slice(0, 7)}\`; the waves are paused.`,
             "",
-            a.paused,
+            a.paused.line,
           ]
         : [
             `**Phase 8:** approved by @${a.by} at ${a.at} for \`${a.sha.slice(0, 7)}\`; dispatch running.`,
