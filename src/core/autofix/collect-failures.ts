@@ -35,7 +35,7 @@ export function collectFailures(input: {
     const reason = e.reason ?? (e.status === "on_hold" ? "timeout" : "failed");
     out.push({
       source: "run",
-      kind: runFailureKind(reason, e.status),
+      kind: runFailureKind(reason, e.status, e.failure_kind),
       subject: e.id,
       message: reason,
       ...(e.run_url ? { url: e.run_url, logUrl: e.run_url } : {}),

@@ -14,7 +14,7 @@ export interface MergeResult {
 
 /**
  * Merges runner sidecars into the state's entries (docs/dispatch-state.md): a sidecar field that is not null
- * overrides — except `reason`, `exit_code` and `finished`, which follow the sidecar's status. Linear in runs + sidecars (one Map lookup each). Sidecars are applied in the order
+ * overrides — except `reason`, `exit_code`, `finished` and `failure_kind`, which follow the sidecar's status. Linear in runs + sidecars (one Map lookup each). Sidecars are applied in the order
  * given, so a later sidecar for the same run wins; they may be streamed (any iterable). An
  * archived pilot stays archived: a stale sidecar written before the full dispatch must not
  * bring it back. The entries are updated in place (a state of 10^6 runs is not copied): pass
@@ -48,6 +48,9 @@ export function mergeSidecars(
     // keep the failed attempt's reason (a deliberate refinement of "not null overrides").
     if (s.status !== null && s.status !== undefined) {
       for (const k of STATUS_SCOPED) target[k] = source[k] ?? null;
+      // the failure kind too, but left out rather than null: state.json writes it only for a failure
+      if (typeof source.failure_kind === "string") target.failure_kind = source.failure_kind;
+      else delete target.failure_kind;
     }
     if (archived) current.phase = ARCHIVED_PILOT_PHASE;
   }

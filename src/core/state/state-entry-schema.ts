@@ -59,6 +59,14 @@ const EXTENSION_FIELDS = {
    */
   boot_id: str.optional(),
   pid_start: num.optional(),
+  /**
+   * Why a failed, on-hold or cancelled run ended, as a code: the runner's classification
+   * (`FailureKind`: timeout, out-of-memory, non-zero-exit, no-result, …) of its last attempt. It
+   * follows the status (a sidecar that reports a status without it clears it). Absent in entries
+   * written before labgate recorded it, and where no classification applies (a lost runner or
+   * shard): readers then fall back to the words `reason` starts with.
+   */
+  failure_kind: z.string().min(1).optional(),
 };
 
 const StateEntryObject = z.object({ ...DOCUMENTED_FIELDS, ...EXTENSION_FIELDS });

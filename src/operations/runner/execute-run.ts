@@ -4,7 +4,11 @@ import { messageOf } from "../../core/failure/failure.js";
 import type { PlannedRun } from "../../core/plan/planned-run.js";
 import { isValidRunId } from "../../core/plan/run-id.js";
 import { parseResultFile, type ResultFile } from "../../core/results/result-file-schema.js";
-import { classifyOutcome, type ResultCheck } from "../../core/runner/classify-outcome.js";
+import {
+  classifyOutcome,
+  type FailureKind,
+  type ResultCheck,
+} from "../../core/runner/classify-outcome.js";
 import { resumeArgsOf, withResumeArgs } from "../../core/runner/resume-argv.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 import { bootId, processStart } from "../../exec/process-tree.js";
@@ -84,6 +88,7 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
       host: ctx.host,
       finished: ctx.clock().toISOString(),
       reason: `could not start: ${noCheckpoint}`,
+      failure_kind: "spawn-error" satisfies FailureKind,
     });
     await ctx.save({ ...entry });
     return { entry, metrics: null };
@@ -117,6 +122,7 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
       exit_code: null,
       retry_count: attempt,
     });
+    delete entry.failure_kind;
     let saving: Promise<void> = Promise.resolve();
     const outcome = await runProcess({
       argv,
@@ -185,6 +191,8 @@ export async function executeRun(ctx: ExecuteRunContext, job: RunJob): Promise<F
           ? job.signal.reason
           : verdict.reason,
     });
+    // the kind is kept as a code beside the reason, so no reader parses the reason back
+    if (verdict.kind !== null) entry.failure_kind = verdict.kind;
     if (outcome.logTruncated)
       entry.notes = `log cut at ${ctx.maxLogBytes ?? 10 * 1024 * 1024} bytes of ${outcome.logBytes}`;
 

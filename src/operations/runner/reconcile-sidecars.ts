@@ -43,8 +43,9 @@ export async function reconcileSidecars(input: {
       out.alive.push({ id: s.id, pid: s.pid, started: s.started ?? null });
       continue;
     }
+    const { failure_kind: _none, ...left } = s;
     await writeSidecar(input.cwd, input.dispatchDir, {
-      ...s,
+      ...left,
       status: "failed",
       reason: RUNNER_LOST,
       finished: input.now.toISOString(),

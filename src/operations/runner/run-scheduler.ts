@@ -61,6 +61,8 @@ export async function runScheduled(
 
   const settle = async (p: PreparedRun, status: "cancelled" | "failed", reason: string) => {
     Object.assign(p.entry, { status, reason, finished: ctx.clock().toISOString() });
+    if (status === "cancelled") p.entry.failure_kind = "cancelled";
+    else delete p.entry.failure_kind;
     await ctx.save({ ...p.entry });
     results.set(p.run.run_id, { entry: p.entry, metrics: null });
     ctx.emit({ type: "finish", entry: p.entry });
@@ -114,6 +116,7 @@ export async function runScheduled(
         reason: `labgate could not run it: ${messageOf(err)}`,
         finished: ctx.clock().toISOString(),
       });
+      delete p.entry.failure_kind;
       return { entry: p.entry, metrics: null };
     });
     job

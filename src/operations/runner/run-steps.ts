@@ -54,6 +54,7 @@ export async function runSteps(
           status: "cancelled",
           reason,
           finished: ctx.clock().toISOString(),
+          failure_kind: "cancelled",
         });
         await ctx.save({ ...p.entry });
         entries.set(p.run.run_id, p.entry);
