@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { messageOf } from "../core/failure/failure.js";
 import type { ArtifactStore } from "./artifacts.js";
 
 /**
@@ -104,7 +105,7 @@ export function legacyArtifactStore(
       try {
         res = await send(url, init, headers);
       } catch (err) {
-        last = (err as Error).message;
+        last = messageOf(err);
       }
       if (res?.ok) return res;
       if (res) {

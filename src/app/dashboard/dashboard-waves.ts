@@ -1,5 +1,6 @@
 import type { Config } from "../../core/config/config-schema.js";
 import type { ResolvedExperiment } from "../../core/definitions/definitions-schema.js";
+import { messageOf } from "../../core/failure/failure.js";
 import { planDispatch } from "../../core/plan/plan-dispatch.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchRunsOfPr } from "../approval/dispatch-runs-for.js";
@@ -48,7 +49,7 @@ export async function dashboardWaves(
     const status = httpStatus(err);
     return {
       ...wavesProgress(waves, [], now),
-      problem: `The waves' states are not known: listing the runs of \`${config.dispatch_workflow}\` failed (${status === undefined ? (err as Error).message : `GitHub answered ${status}`}); they show again at the next review.`,
+      problem: `The waves' states are not known: listing the runs of \`${config.dispatch_workflow}\` failed (${status === undefined ? messageOf(err) : `GitHub answered ${status}`}); they show again at the next review.`,
     };
   }
 }

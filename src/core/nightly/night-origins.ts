@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { messageOf } from "../failure/failure.js";
 import { runIdParts } from "../plan/run-id.js";
 import { parseCsvLine } from "../results/csv-field.js";
 import { isMachineFacts, OriginTally, type RunOrigin } from "../results/run-origin.js";
@@ -42,7 +43,7 @@ export function originsFromProvenance(
   } catch (err) {
     return {
       ok: false,
-      message: `${file}: not valid JSON (${(err as Error).message}); machines unknown for this night.`,
+      message: `${file}: not valid JSON (${messageOf(err)}); machines unknown for this night.`,
     };
   }
   const shape = ProvenanceShape.safeParse(json);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { messageOf } from "../failure/failure.js";
 import { type NightlyRow, NightlyRowSchema } from "./nightly-row.js";
 
 /** A hypothesis' verdict as aggregated.json keeps it (see `hypothesisVerdicts`). */
@@ -29,7 +30,7 @@ export function parseAggregated(file: string, text: string): ParseAggregatedResu
   } catch (err) {
     return {
       ok: false,
-      message: `${file}: not valid JSON (${(err as Error).message}); re-run \`labgate aggregate\` to rewrite it.`,
+      message: `${file}: not valid JSON (${messageOf(err)}); re-run \`labgate aggregate\` to rewrite it.`,
     };
   }
   const list = rowList(json);

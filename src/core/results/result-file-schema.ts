@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { messageOf } from "../failure/failure.js";
 
 /**
  * The contract with an experiment script (docs/definitions.md): it writes `{result_file}` as
@@ -27,7 +28,7 @@ export function parseResultFile(text: string): ResultFileParse {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, code: "not-json", message: `not JSON (${(err as Error).message})` };
+    return { ok: false, code: "not-json", message: `not JSON (${messageOf(err)})` };
   }
   if (isPlainResult(json)) return { ok: true, value: json };
   const r = ResultFile.safeParse(json);

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { formatPath, type PathSegment } from "../diagnostics/diagnostic.js";
+import { messageOf } from "../failure/failure.js";
 import type { DispatchState } from "./state-entry.js";
 import { DispatchStateSchema, type Sidecar, SidecarSchema } from "./state-entry-schema.js";
 
@@ -25,10 +26,10 @@ function parseWith<T>(path: string, text: string, schema: z.ZodType<T>, what: st
   try {
     json = JSON.parse(text);
   } catch (err) {
-    const at = jsonErrorPosition(text, (err as Error).message);
+    const at = jsonErrorPosition(text, messageOf(err));
     return {
       ok: false,
-      message: `${path}${at ? `:${at.line}:${at.column}` : ""}: not valid JSON (${(err as Error).message})`,
+      message: `${path}${at ? `:${at.line}:${at.column}` : ""}: not valid JSON (${messageOf(err)})`,
     };
   }
   const r = schema.safeParse(json);

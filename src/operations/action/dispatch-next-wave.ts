@@ -1,4 +1,5 @@
 import { laterDispatchRun } from "../../app/approval/later-dispatch-run.js";
+import { messageOf } from "../../core/failure/failure.js";
 import type { OctokitLike } from "../../github/octokit.js";
 import { httpStatus, type RepoRef } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
@@ -88,7 +89,7 @@ export async function dispatchNextWave(
           ? `GitHub answered ${status}: ${where} is missing or has no \`wave\` input`
           : status !== undefined
             ? `GitHub answered ${status}; it may have started the wave anyway`
-            : (err as Error).message;
+            : messageOf(err);
     return { ok: false, message: `${step} failed: ${why}.` };
   }
 }
