@@ -419,4 +419,107 @@ describe("the app sees a wave the budget paused", () => {
       paused: PAUSE,
     });
   });
+
+  it("the last wave's completion shows the GPU-hours measured against the approval's largest budget (a raise on the head)", async () => {
+    const app = await testApp();
+    const patched: any[] = [];
+    const p = example(
+      "workflow_run",
+      (e) => e.action === "completed" && e.workflow_run.event === "workflow_dispatch",
+    );
+    p.installation = { id: 1 };
+    p.workflow_run.path = ".github/workflows/labgate-dispatch.yml";
+    p.workflow_run.head_branch = BASE_REF;
+    p.workflow_run.display_title = dispatchRunTitle({ pr: 2, sha: HEAD, phase: "full", wave: 2 });
+    p.workflow_run.conclusion = "success";
+    p.workflow_run.status = "completed";
+    const pr = pullRequestResource();
+    pr.head.sha = RESULTS_HEAD;
+    const onHead = (id: number, r: ApprovalRecord) => ({
+      ...checkRun(id, "labgate/phase8", {
+        status: "in_progress",
+        conclusion: null,
+        external_id: encodeApproval(r),
+      }),
+      head_sha: RESULTS_HEAD,
+    });
+    const state = {
+      project: "p",
+      updated: "t",
+      experiments: [
+        {
+          id: "full-a_s1",
+          exp_id: "full-a",
+          phase: "full",
+          method: "a",
+          dataset: "d",
+          seed: 1,
+          status: "done",
+          git_commit: HEAD,
+          duration_hours: 2,
+        },
+        {
+          id: "full-a_s2",
+          exp_id: "full-a",
+          phase: "full",
+          method: "a",
+          dataset: "d",
+          seed: 2,
+          status: "done",
+          git_commit: HEAD,
+          duration_hours: 1.5,
+        },
+      ],
+    };
+    const scope = servePolicy(withToken(nock(API)), config)
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100", check_name: "labgate/phase8" })
+      .times(2)
+      .reply(
+        200,
+        checkRunsReply([
+          checkRun(500, "labgate/phase8", {
+            status: "in_progress",
+            conclusion: null,
+            external_id: encodeApproval(approvalRecord()),
+          }),
+        ]),
+      )
+      .get(`${R}/actions/workflows/labgate-dispatch.yml/runs`)
+      .query(DISPATCH_RUNS_QUERY)
+      .reply(200, { total_count: 0, workflow_runs: [] })
+      .get(`${R}/pulls/2`)
+      .reply(200, pr)
+      .post("/graphql")
+      .reply(200, (_uri, body: any) => {
+        const repository: Record<string, unknown> = {};
+        for (const m of (body.query as string).matchAll(/(f\d+): object\(expression: "([^"]+)"\)/g))
+          repository[m[1] as string] = (m[2] as string).endsWith("dispatch/state.json")
+            ? { text: JSON.stringify(state), byteSize: 10, isBinary: false }
+            : null;
+        return { data: { repository } };
+      })
+      .get(`${R}/commits/${RESULTS_HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100", check_name: "labgate/phase8" })
+      .reply(
+        200,
+        checkRunsReply([
+          onHead(
+            601,
+            approvalRecord({ by: "Codertocat", budget_gpu_hours: 40, budget_from: "approver" }),
+          ),
+          onHead(600, approvalRecord()),
+        ]),
+      )
+      .patch(/\/check-runs\/(500|600|601)$/, (b) => patched.push(b) > 0)
+      .times(3)
+      .reply(200, {});
+    await app.receive("workflow_run", p);
+    scope.done();
+    expect(patched).toHaveLength(3);
+    for (const b of patched) {
+      expect(b).toMatchObject({ status: "completed", conclusion: "success" });
+      expect(b.output.summary).toContain("GPU-hours measured: 3.5 of the approved budget of 40.");
+    }
+  });
 });

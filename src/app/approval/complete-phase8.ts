@@ -1,9 +1,12 @@
+import { gpuHoursText } from "../../core/budget/budget-pause.js";
+import { measuredGpuHours } from "../../core/budget/measured-gpu-hours.js";
 import { parseAggregated } from "../../core/nightly/parse-aggregated.js";
 import { RESULTS_FILES, resultsFilePath, statePath } from "../../core/paths/layout.js";
 import { parseDispatchState } from "../../core/state/parse-dispatch-state.js";
 import {
   type ApprovalRecord,
   approvalRecordCheck,
+  approvedBudget,
   encodeApproval,
   holds,
   PHASE8_CHECK,
@@ -19,7 +22,7 @@ import { getPullRequest } from "../../github/get-pull-request.js";
 import type { LabgateContext } from "../../operations/load-context.js";
 import type { EventDeps } from "../event-deps.js";
 import { budgetPauseOfRun } from "./budget-pause-of-run.js";
-import { approvalsIn, latestApproval } from "./find-approval.js";
+import { approvalsIn, type FoundApproval, latestApproval } from "./find-approval.js";
 import { pausePhase8 } from "./pause-phase8.js";
 import { renderPhase8Results } from "./render-phase8-results.js";
 
@@ -92,22 +95,35 @@ export async function completePhase8(
     runs: state?.ok ? state.value.experiments.filter((e) => e.phase === "full") : [],
     resultsDir,
   });
+  const shas = [...new Set([record.sha, pr.headSha])];
+  const onShas: FoundApproval[][] = [];
+  for (const sha of shas)
+    onShas.push(
+      approvalsIn(
+        await listCheckRuns(deps.octokit, deps.repo, sha, PHASE8_CHECK),
+        deps.trust,
+        record.pr,
+      ),
+    );
+  // The budget the approval ended with (a raise is a newer record), against what was measured.
+  const budget = approvedBudget(
+    onShas
+      .flat()
+      .map((a) => a.record)
+      .filter((r) => r.sha === record.sha && holds(r)),
+  );
+  const measured = state?.ok ? measuredGpuHours(state.value.experiments, record.sha) : undefined;
   const done = { ...record, state: "completed" as const };
   const output = {
     status: "completed" as const,
     conclusion,
     title: `Dispatch ${run.conclusion ?? "finished"}${agg?.ok ? ` — ${agg.rows.length} result rows` : ""}`,
-    summary,
+    summary: `${summary}${measured === undefined ? "" : `\n\nGPU-hours measured: ${gpuHoursText(measured)}${budget === undefined ? " (no budget set)" : ` of the approved budget of ${gpuHoursText(budget)}`}.`}`,
     external_id: encodeApproval(done),
     details_url: run.runUrl,
   };
-  const shas = [...new Set([record.sha, pr.headSha])];
-  for (const sha of shas) {
-    const onSha = approvalsIn(
-      await listCheckRuns(deps.octokit, deps.repo, sha, PHASE8_CHECK),
-      deps.trust,
-      record.pr,
-    );
+  for (const [i, sha] of shas.entries()) {
+    const onSha = onShas[i] as FoundApproval[];
     // A `dispatching` record whose run finished before its own update landed is completed too.
     const open = onSha.filter(
       (a) =>
