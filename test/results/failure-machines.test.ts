@@ -82,6 +82,18 @@ describe("results README: the machines of each failure group", () => {
     );
   });
 
+  it("new code on the same machine: the failing run ran at another commit, said in one line", async () => {
+    const study = await finishedStudy();
+    const later = "f".repeat(40);
+    for (const e of study.entries) if (e.id === "ours-big_s3") e.git_commit = later;
+    onMachines(study, () => A100);
+    const text = await readme(study);
+    expect(text).toContain(
+      `  - **the failing runs ran at a different commit than the passing ones**: code changed (<source-sha> → ffffffffffff), same machine\n`,
+    );
+    expect(text).not.toContain("ran on a different machine");
+  });
+
   it("failing runs on the machine of the passing ones: the machines, no change line", async () => {
     const study = await finishedStudy();
     onMachines(study, () => A100);

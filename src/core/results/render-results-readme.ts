@@ -194,8 +194,9 @@ function failuresSection(failures: readonly FailedRun[]): string[] {
 
 /**
  * Per failure group (the failing runs of one experiment), the machines its failing runs ran on
- * and those its passing runs ran on; when they differ, one line saying how (`same code (…),
- * machine changed: driver 535.104.05 → 550.54.14`), so "same code, new driver" shows. Only when
+ * and those its passing runs ran on; when the machines or the commits differ, one line saying how
+ * (`same code (…), machine changed: driver 535.104.05 → 550.54.14`), so "same code, new driver"
+ * shows. Only when
  * some run recorded its machine (runs from before labgate did not).
  */
 function failureMachinesSection(
@@ -235,6 +236,10 @@ function failureMachinesSection(
     if (change.machine === "changed")
       out.push(
         `  - **the failing runs ran on a different machine than the passing ones**: ${change.summary}`,
+      );
+    else if (change.code === "changed")
+      out.push(
+        `  - **the failing runs ran at a different commit than the passing ones**: ${change.summary}`,
       );
   }
   if (groups.size > README_MAX_ROWS)
