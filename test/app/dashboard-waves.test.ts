@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dispatchRunTitle } from "../../src/app/approval/dispatch-run-title.js";
-import { DASHBOARD_MARKER } from "../../src/app/dashboard/render-dashboard.js";
+import { DASHBOARD_MARKER, renderDashboard } from "../../src/app/dashboard/render-dashboard.js";
 import { parseConfig } from "../../src/core/config/parse-config.js";
 import { validateDefinitions } from "../../src/core/definitions/validate-definitions.js";
 import { planDispatch, type Wave } from "../../src/core/plan/plan-dispatch.js";
-import { encodeApproval } from "../../src/github/check-run-protocol.js";
+import { type ApprovalRecord, encodeApproval } from "../../src/github/check-run-protocol.js";
 import { diskWorkspace } from "../../src/operations/disk-workspace.js";
 import { reviewGates } from "../../src/operations/review-gates.js";
 import { serveGatesDispatch } from "./dry-run-helpers.js";
@@ -71,7 +71,7 @@ const tenths = (h: number) => String(Math.round(h * 10) / 10);
 const nowPlus = (hours: number) =>
   `${new Date(NOW.getTime() + hours * 3_600_000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
-const approvedOnHead = () =>
+const approvedOnHead = (extra: Partial<ApprovalRecord> = {}) =>
   checkRun(500, "labgate/phase8", {
     status: "in_progress",
     conclusion: null,
@@ -83,6 +83,7 @@ const approvedOnHead = () =>
       by: "octocat",
       at: "2026-05-01T10:00:00.000Z",
       state: "approved",
+      ...extra,
     }),
   });
 
@@ -199,9 +200,64 @@ describe("the dashboard shows a campaign's waves", () => {
     expect(body).not.toContain("Expected finish");
   });
 
+  it("paused for the GPU-hour budget before wave 2: the wave is paused, no expected finish, and the Phase 8 line asks for the larger budget", async () => {
+    const paused = { wave: 2, measured_gpu_hours: 0.9, wave_gpu_hours: 0.5, budget_gpu_hours: 1 };
+    const body = await dashboard(
+      1,
+      [approvedOnHead({ budget_gpu_hours: 1, budget_from: "approver", paused })],
+      (scope) =>
+        scope
+          .get(RUNS)
+          .query(DISPATCH_RUNS_QUERY)
+          .reply(200, {
+            total_count: 2,
+            workflow_runs: [
+              // Wave 2's plan step refused it for the budget.
+              waveRun(72, 2, "completed", "failure"),
+              waveRun(71, 1, "completed", "success"),
+            ],
+          }),
+    );
+    const [, second] = plannedWaves(1) as [Wave, Wave];
+    expect(body).toContain(
+      `| 2 | ${second.runs} | ${tenths(second.hours)} | ⏸️ paused ([run](https://github.com/Codertocat/Hello-World/actions/runs/72)) |`,
+    );
+    expect(body).toContain(
+      "**Expected finish:** none while paused — wave 2 waits for a larger GPU-hour budget.",
+    );
+    expect(body).toContain(
+      "**Phase 8:** approved by @octocat at 2026-05-01T10:00:00.000Z for `ec26c3e`; the waves are paused.\n\n⏸️ **Paused for the GPU-hour budget before wave 2:** 0.9 GPU-hours measured so far + 0.5 estimated for wave 2 = 1.4, over the approved budget of 1.",
+    );
+    expect(body).toContain("An approver comments `/approve-phase8 budget=2` (or more)");
+  });
+
   it("a campaign in one wave shows no waves and lists no runs", async () => {
     const body = await dashboard(undefined, [approvedOnHead()]);
     expect(body).toContain("**Phase 8:** approved by @octocat");
     expect(body).not.toContain("Waves");
+  });
+
+  it("the next step of a paused chain is an approver's larger budget", () => {
+    const body = renderDashboard({
+      pr: 2,
+      headSha: HEAD,
+      definitionsPath: "experiments/definitions.json",
+      experiments: [],
+      verdicts: [],
+      pending: [],
+      plannedRuns: 0,
+      gpuHours: 0,
+      runs: [],
+      approval: {
+        kind: "approved",
+        by: "octocat",
+        at: "t0",
+        sha: HEAD,
+        paused: { wave: 2, line: "⏸️ **Paused for the GPU-hour budget before wave 2:** …" },
+      },
+    });
+    expect(body).toContain(
+      "**Next step:** an approver gives the campaign a larger budget (`/approve-phase8 budget=N`, above).",
+    );
   });
 });

@@ -66,6 +66,24 @@ describe("renderWaves", () => {
     );
   });
 
+  it("paused for the budget before a wave: that wave is paused and there is no expected finish", () => {
+    const md = renderWaves(
+      wavesProgress(
+        planned,
+        [run(2, "completed", "failure"), run(1, "completed", "success")],
+        NOW,
+        2,
+      ),
+    ).join("\n");
+    expect(md).toContain(
+      "| 2 | 40 | 38 | ⏸️ paused ([run](https://github.com/o/r/actions/runs/2)) |",
+    );
+    expect(md).toContain("| 3 | 12 | 11.5 | ⏳ to come |");
+    expect(md).toContain(
+      "**Expected finish:** none while paused — wave 2 waits for a larger GPU-hour budget.",
+    );
+  });
+
   it("every wave done: finished", () => {
     const md = renderWaves(
       wavesProgress(

@@ -1,6 +1,5 @@
 import type { Config } from "../../core/config/config-schema.js";
 import type { ResolvedExperiment } from "../../core/definitions/definitions-schema.js";
-import { messageOf } from "../../core/failure/failure.js";
 import { planDispatch } from "../../core/plan/plan-dispatch.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchRunsOfPr } from "../approval/dispatch-runs-for.js";
@@ -44,12 +43,13 @@ export async function dashboardWaves(
       waves,
       runs.map((r) => ({ ...r, wave: r.target.wave ?? 1 })),
       now,
+      approval.kind === "approved" ? approval.paused?.wave : undefined,
     );
   } catch (err) {
     const status = httpStatus(err);
     return {
       ...wavesProgress(waves, [], now),
-      problem: `The waves' states are not known: listing the runs of \`${config.dispatch_workflow}\` failed (${status === undefined ? messageOf(err) : `GitHub answered ${status}`}); they show again at the next review.`,
+      problem: `The waves' states are not known: listing the runs of \`${config.dispatch_workflow}\` failed (${status === undefined ? (err as Error).message : `GitHub answered ${status}`}); they show again at the next review.`,
     };
   }
 }

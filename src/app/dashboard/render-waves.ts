@@ -1,7 +1,7 @@
 import type { Wave } from "../../core/plan/plan-dispatch.js";
 
 /** Where one wave of a campaign stands, from the newest dispatch workflow run of that wave. */
-export type WaveState = "done" | "failed" | "cancelled" | "running" | "to come";
+export type WaveState = "done" | "failed" | "cancelled" | "running" | "paused" | "to come";
 
 export interface WaveRow {
   wave: number;
@@ -34,12 +34,14 @@ export interface WaveRun {
  * Each planned wave's state from the dispatch runs of the approved commit: the newest run of that
  * wave decides (a re-run replaces the first attempt); a wave with no run is still to come. A wave
  * whose run is still open while a later wave has a run is done: only its aggregate job, having
- * committed the results, starts the next wave (docs/runners.md, "Waves").
+ * committed the results, starts the next wave (docs/runners.md, "Waves"). `pausedBefore`: the
+ * wave the chain paused before for the GPU-hour budget (its plan step refused it).
  */
 export function wavesProgress(
   planned: readonly Pick<Wave, "wave" | "runs" | "hours">[],
   runs: readonly WaveRun[],
   now: Date,
+  pausedBefore?: number,
 ): WavesProgress {
   const lastStarted = Math.max(0, ...runs.map((r) => r.wave));
   return {
@@ -47,6 +49,8 @@ export function wavesProgress(
     waves: planned.map((w) => {
       const run = runs.find((r) => r.wave === w.wave);
       const row = { wave: w.wave, runs: w.runs, hours: w.hours };
+      if (w.wave === pausedBefore)
+        return { ...row, state: "paused", ...(run ? { url: run.html_url } : {}) };
       if (!run) return { ...row, state: "to come" };
       return { ...row, state: stateOf(run, w.wave < lastStarted), url: run.html_url };
     }),
@@ -64,6 +68,7 @@ const ICON: Record<WaveState, string> = {
   failed: "❌",
   cancelled: "🚫",
   running: "🔄",
+  paused: "⏸️",
   "to come": "⏳",
 };
 
@@ -95,6 +100,9 @@ export function renderWaves(p: WavesProgress): string[] {
 function finish(p: WavesProgress): string {
   if (p.problem) return `> ⚠️ ${p.problem}`;
   const left = p.waves.filter((w) => w.state === "running" || w.state === "to come");
+  const paused = p.waves.find((w) => w.state === "paused");
+  if (paused)
+    return `**Expected finish:** none while paused — wave ${paused.wave} waits for a larger GPU-hour budget.`;
   const cancelled = p.waves.find((w) => w.state === "cancelled");
   if (cancelled && !left.some((w) => w.state === "running"))
     return `**Expected finish:** none — wave ${cancelled.wave} was cancelled, so no later wave starts.`;
