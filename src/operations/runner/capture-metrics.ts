@@ -149,7 +149,8 @@ const found = lastMatches(workerData.request, workerData.text, (label) => parent
 parentPort.postMessage({ found });`,
     { eval: true, workerData: { request, text } },
   );
-  let running = "";
+  // the regex the worker said it runs (the first, until it says)
+  let running = request.stdout[0]?.[0] ?? "pattern";
   let timer: NodeJS.Timeout | undefined;
   try {
     const found = await new Promise<LastMatches | { problem: string }>((resolve) => {
