@@ -4,7 +4,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { messageOf } from "../core/failure/failure.js";
+import { type Failure, fail, failFrom } from "../core/failure/failure.js";
 import type { ProcInfo } from "./process-tree.js";
 import { describeProcs, RUN_MARK, RunGroup } from "./run-group.js";
 import { untrustedEnv } from "./untrusted-env.js";
@@ -63,8 +63,8 @@ export interface ProcessOutcome {
   logTail: string;
   logBytes: number;
   logTruncated: boolean;
-  /** Set when the program could not be started at all (ENOENT, EACCES). */
-  spawnError: string | null;
+  /** Set when the program could not be started at all (ENOENT, EACCES); the error is its cause. */
+  spawnError: Failure<"spawn-error"> | null;
   /**
    * Processes of the run still running when its main process exited, `pid (comm)`: they were
    * stopped (SIGTERM, then SIGKILL after the grace) and named in the log.
@@ -138,14 +138,14 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     });
   } catch (err) {
     await endLog(log);
-    return outcome({ spawnError: messageOf(err) });
+    return outcome({ spawnError: failFrom("spawn-error", err) });
   }
   const failed = new Promise<Error>((resolve) => child.once("error", resolve));
   const pid = child.pid;
   if (pid === undefined) {
     const err = await failed;
     await endLog(log);
-    return outcome({ spawnError: err.message || "could not start" });
+    return outcome({ spawnError: fail("spawn-error", err.message || "could not start", err) });
   }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),

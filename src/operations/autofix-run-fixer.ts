@@ -57,7 +57,7 @@ export async function runFixer(
   });
   const last = r.logTail.trim().split("\n").at(-1)?.trim().slice(0, 160) ?? "";
   const detail = r.spawnError
-    ? `could not start: ${r.spawnError}`
+    ? `could not start: ${r.spawnError.message}`
     : r.timedOut
       ? `stopped after ${fixer.timeout_seconds}s (timeout_seconds)`
       : r.exitCode !== 0

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runFailureKind } from "../../src/core/autofix/run-failure-kind.js";
+import { fail } from "../../src/core/failure/failure.js";
 import { type AttemptOutcome, classifyOutcome } from "../../src/core/runner/classify-outcome.js";
 
 const ended = (o: Partial<AttemptOutcome>): AttemptOutcome => ({
@@ -16,7 +17,11 @@ describe("runFailureKind reads back the kind classifyOutcome wrote into the reas
   const cases: [string, AttemptOutcome, Parameters<typeof classifyOutcome>[1]][] = [
     ["cancelled", ended({ cancelled: true }), { kind: "ok" }],
     ["timeout", ended({ timedOut: true }), { kind: "ok" }],
-    ["spawn-error", ended({ spawnError: "spawn python ENOENT" }), { kind: "ok" }],
+    [
+      "spawn-error",
+      ended({ spawnError: fail("spawn-error", "spawn python ENOENT") }),
+      { kind: "ok" },
+    ],
     [
       "out-of-memory",
       ended({ exitCode: 1, logTail: "torch.cuda.OutOfMemoryError: CUDA out of memory" }),

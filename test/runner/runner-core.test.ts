@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fail } from "../../src/core/failure/failure.js";
 import { metricDirection, pilotPass, type RunMetrics } from "../../src/core/results/pilot-pass.js";
 import { type AttemptOutcome, classifyOutcome } from "../../src/core/runner/classify-outcome.js";
 import { earlyStopDecision } from "../../src/core/runner/early-stop.js";
@@ -54,7 +55,10 @@ describe("classifyOutcome", () => {
       classifyOutcome(exited({}), { kind: "invalid", message: "x.json: not JSON\nmore" }).reason,
     ).toBe("invalid-result: x.json: not JSON");
     expect(
-      classifyOutcome(exited({ exitCode: null, spawnError: "spawn nope ENOENT" }), ok).reason,
+      classifyOutcome(
+        exited({ exitCode: null, spawnError: fail("spawn-error", "spawn nope ENOENT") }),
+        ok,
+      ).reason,
     ).toBe("could not start: spawn nope ENOENT");
   });
 

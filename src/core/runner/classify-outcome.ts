@@ -1,3 +1,4 @@
+import type { Failure } from "../failure/failure.js";
 import type { RunStatus } from "../state/state-entry.js";
 
 /** What a finished process looked like, as the runner saw it (see `src/exec/run-process.ts`). */
@@ -8,7 +9,8 @@ export interface AttemptOutcome {
   cancelled: boolean;
   /** The end of the run's log, where out-of-memory messages show up. */
   logTail: string;
-  spawnError: string | null;
+  /** The program could not be started (ENOENT, EACCES). */
+  spawnError: Failure<"spawn-error"> | null;
 }
 
 /** Whether the result file was there and matched the contract (docs/definitions.md). */
@@ -104,7 +106,7 @@ export function classifyOutcome(outcome: AttemptOutcome, result: ResultCheck): C
     return {
       status: "failed",
       kind: "spawn-error",
-      reason: `${REASON_HEAD["spawn-error"]}: ${firstLine(outcome.spawnError)}`,
+      reason: `${REASON_HEAD["spawn-error"]}: ${firstLine(outcome.spawnError.message)}`,
     };
   const oomLine = lastMatchingLine(outcome.logTail, OOM_TEXT);
   if (oomLine !== undefined)

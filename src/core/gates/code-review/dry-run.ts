@@ -1,6 +1,7 @@
 import { substituteArgv } from "../../definitions/command-placeholders.js";
 import type { ResolvedExperiment } from "../../definitions/definitions-schema.js";
 import { splitCommand } from "../../definitions/split-command.js";
+import type { Failure } from "../../failure/failure.js";
 import { expandRuns } from "../../plan/expand-runs.js";
 import { commandValues } from "../../runner/command-values.js";
 
@@ -19,7 +20,7 @@ export interface DryRunOutcome extends DryRunCommand {
   signal: string | null;
   timedOut: boolean;
   /** Set when the program could not be started (not installed, not executable). */
-  spawnError: string | null;
+  spawnError: Failure<"spawn-error"> | null;
   durationMs: number;
   /** The end of its output, for the failure reason. */
   logTail: string;
@@ -59,7 +60,7 @@ export function planDryRuns(
 }
 
 export function dryRunFailure(o: DryRunOutcome, timeoutSeconds: number): string | null {
-  if (o.spawnError) return `could not start \`${o.argv[0]}\`: ${o.spawnError}`;
+  if (o.spawnError) return `could not start \`${o.argv[0]}\`: ${o.spawnError.message}`;
   if (o.timedOut)
     return `timed out after ${timeoutSeconds} s (gates.dry_run_timeout_seconds); a dry-run should validate inputs and train a tiny subset, then exit`;
   if (o.signal) return `killed by ${o.signal}`;
