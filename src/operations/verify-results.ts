@@ -5,11 +5,17 @@ import { createInterface } from "node:readline";
 import type { Config } from "../core/config/config-schema.js";
 import { messageOf } from "../core/failure/failure.js";
 import { RESULTS_FILES, resultsFilePath, runResultPath } from "../core/paths/layout.js";
-import { badRunIdMessage, isValidRunId } from "../core/plan/run-id.js";
+import { badRunIdMessage, isValidRunId, runIdParts } from "../core/plan/run-id.js";
 import { ALL_RESULTS_COLUMNS } from "../core/results/all-results-csv.js";
 import { parseCsvLine } from "../core/results/csv-field.js";
 import type { ProvenanceFile } from "../core/results/provenance.js";
-import { describeMachine, isMachineFacts } from "../core/results/run-origin.js";
+import {
+  describeMachine,
+  isMachineFacts,
+  machineDifferences,
+  machinesOf,
+  OriginTally,
+} from "../core/results/run-origin.js";
 import { commitExists } from "../git/commit-exists.js";
 import type { GitRepo } from "../git/git-repo.js";
 import { differsFrom, lastCommitTouching } from "../git/last-commit-touching.js";
@@ -238,11 +244,21 @@ async function checkResultFiles(
   return n;
 }
 
-/** The dirty runs, one line each, and the machines with how many runs each produced. */
+/**
+ * The dirty runs, one line each; the machines with how many runs each produced; and each
+ * experiment whose done runs at one commit ran on more than one machine (same code, another
+ * driver...), with the facts that differ.
+ */
 function provenanceNotes(prov: ProvenanceFile): string[] {
   const out: string[] = [];
   const machines = new Map<string, number>();
+  const sameCode = new OriginTally();
   for (const r of prov.runs) {
+    if (r.status === "done" && r.git_commit && isMachineFacts(r.machine))
+      sameCode.add(`${runIdParts(r.run_id)?.variant ?? r.exp_id}\u0000${r.git_commit}`, {
+        commit: r.git_commit,
+        machine: r.machine,
+      });
     if (r.dirty === true)
       out.push(
         `run ${r.run_id} ran with uncommitted changes (dirty, diff sha256 ${String(r.diff_sha256 ?? "?").slice(0, 16)}…): its numbers are not commit ${String(r.git_commit).slice(0, 12)}'s`,
@@ -253,5 +269,13 @@ function provenanceNotes(prov: ProvenanceFile): string[] {
     }
   }
   for (const [key, n] of machines) out.push(`machine: ${key}: ${n} run(s)`);
+  for (const group of sameCode.groups()) {
+    const ms = machinesOf(sameCode.get(group));
+    if (ms.length < 2) continue;
+    const [exp, commit] = group.split("\u0000") as [string, string];
+    out.push(
+      `${exp}: its runs of the same code (${commit.slice(0, 12)}) ran on ${ms.length} machines, differing in ${machineDifferences(ms.map((m) => m.machine)).join("; ")}: compare its numbers by machine before trusting their mean`,
+    );
+  }
   return out;
 }

@@ -26,6 +26,43 @@ describe("verifyResults", () => {
     expect(out.checked).toMatchObject({ rows: 32, commits: 1, resultFiles: 17 });
   });
 
+  it("notes an experiment whose runs of the same code ran on two machines (same code, new driver), with what differs", async () => {
+    const study = await finishedStudy();
+    const a100 = {
+      gpu_model: "NVIDIA A100-SXM4-40GB",
+      driver_version: "535.104.05",
+      cuda_version: "12.2",
+      interpreter: "python3",
+      interpreter_version: "Python 3.11.9",
+      lock_file: "requirements.txt",
+      lock_sha256: "a".repeat(64),
+    };
+    for (const e of study.entries) {
+      const machine =
+        e.id === "base-toy_s2"
+          ? { ...a100, driver_version: "550.54.14", cuda_version: "12.4" }
+          : a100;
+      study.repo.write({
+        [`dispatch/${e.id}.status.json`]: `${JSON.stringify({ ...e, machine }, null, 2)}\n`,
+      });
+    }
+    const { repo, loaded, config, source } = study;
+    await aggregateResults(
+      { git: repo.repo, log: logSink().log, clock },
+      { cwd: repo.dir, config, loaded, runUrl: RUN_URL, commit: true },
+    );
+    const out = await verifyResults({ git: repo.repo }, { cwd: repo.dir, config });
+    expect(out.problems).toEqual([]);
+    expect(out.notes).toContain(
+      `base-toy: its runs of the same code (${source.slice(0, 12)}) ran on 2 machines, differing in driver 535.104.05, 550.54.14; CUDA 12.2, 12.4: compare its numbers by machine before trusting their mean`,
+    );
+    // one note: the other experiments ran on one machine each
+    expect(out.notes.filter((n) => n.includes("ran on 2 machines"))).toHaveLength(1);
+    expect(out.notes).toContain(
+      "machine: NVIDIA A100-SXM4-40GB (driver 550.54.14, CUDA 12.4), Python 3.11.9, requirements.txt aaaaaaaaaaaa: 1 run(s)",
+    );
+  });
+
   it("names a tampered result file", async () => {
     const { repo, config } = await aggregatedStudy();
     const file = join(repo.dir, "experiments/results/runs/base-toy_s2.json");

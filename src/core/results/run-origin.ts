@@ -74,13 +74,13 @@ export function machinesOf(
  * counts: memory grows with the machines and commits, not with the runs.
  */
 export class OriginTally {
-  private readonly groups = new Map<string, Map<string, RunOrigin & { runs: number }>>();
+  private readonly byGroup = new Map<string, Map<string, RunOrigin & { runs: number }>>();
 
   add(group: string, origin: RunOrigin): void {
-    let g = this.groups.get(group);
+    let g = this.byGroup.get(group);
     if (!g) {
       g = new Map();
-      this.groups.set(group, g);
+      this.byGroup.set(group, g);
     }
     const key = `${origin.commit ?? ""}\u0000${origin.machine ? machineKey(origin.machine) : ""}`;
     const seen = g.get(key);
@@ -88,9 +88,27 @@ export class OriginTally {
     else g.set(key, { commit: origin.commit, machine: origin.machine, runs: origin.runs ?? 1 });
   }
 
-  get(group: string): RunOrigin[] {
-    return [...(this.groups.get(group)?.values() ?? [])];
+  /** The groups, in the order they were first added to. */
+  groups(): string[] {
+    return [...this.byGroup.keys()];
   }
+
+  get(group: string): RunOrigin[] {
+    return [...(this.byGroup.get(group)?.values() ?? [])];
+  }
+}
+
+/** The facts that differ among some machines, each with its values: `driver 535.104.05, 550.54.14`. */
+export function machineDifferences(machines: readonly MachineFacts[]): string[] {
+  const out: string[] = [];
+  for (const [key, label] of FIELDS) {
+    const values = [...new Set(machines.map((m) => m[key] ?? "none"))].sort();
+    if (values.length > 1)
+      out.push(
+        `${label} ${values.map((v) => (key === "lock_sha256" && v !== "none" ? v.slice(0, 12) : v)).join(", ")}`,
+      );
+  }
+  return out;
 }
 
 export type Sameness = "same" | "changed" | "unknown";
