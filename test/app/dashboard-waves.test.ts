@@ -163,7 +163,7 @@ describe("the dashboard shows a campaign's waves", () => {
       [
         "### Waves",
         "",
-        `The full phase runs in ${waves.length} waves, one workflow run each, the next dispatched when the last has committed its results: about ${tenths(total)} h in all.`,
+        `The full phase is planned in ${waves.length} waves, one workflow run each, the next dispatched when the last has committed its results: about ${tenths(total)} h in all.`,
         "",
         "| wave | runs | planned hours | state |",
         "| --- | --- | --- | --- |",
@@ -229,6 +229,32 @@ describe("the dashboard shows a campaign's waves", () => {
       "**Phase 8:** approved by @octocat at 2026-05-01T10:00:00.000Z for `ec26c3e`; the waves are paused.\n\n⏸️ **Paused for the GPU-hour budget before wave 2:** 0.9 GPU-hours measured so far + 0.5 estimated for wave 2 = 1.4, over the approved budget of 1.",
     );
     expect(body).toContain("An approver comments `/approve-phase8 budget=2` (or more)");
+  });
+
+  it("completed in fewer waves than planned (later waves are planned again from what is left): the planned waves that never ran are left out", async () => {
+    const waves = plannedWaves(1);
+    expect(waves.length).toBeGreaterThanOrEqual(3);
+    const completed = {
+      ...approvedOnHead({ state: "completed" }),
+      status: "completed",
+      conclusion: "success",
+    };
+    const body = await dashboard(1, [completed], (scope) =>
+      scope
+        .get(RUNS)
+        .query(DISPATCH_RUNS_QUERY)
+        .reply(200, {
+          total_count: 2,
+          workflow_runs: [
+            waveRun(72, 2, "completed", "success"),
+            waveRun(71, 1, "completed", "success"),
+          ],
+        }),
+    );
+    expect(body).toContain("| 2 | ");
+    expect(body).not.toContain("| 3 | ");
+    expect(body).not.toContain("to come");
+    expect(body).toContain("**Finished:** every wave has run.");
   });
 
   it("a campaign in one wave shows no waves and lists no runs", async () => {

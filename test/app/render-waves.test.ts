@@ -84,6 +84,25 @@ describe("renderWaves", () => {
     );
   });
 
+  it("a campaign planned again from what was left took a wave more than planned: it is listed after the planned ones", () => {
+    const md = renderWaves(
+      wavesProgress(
+        planned,
+        [
+          run(4, "in_progress", null),
+          run(3, "completed", "success"),
+          run(2, "completed", "success"),
+          run(1, "completed", "success"),
+        ],
+        NOW,
+      ),
+    ).join("\n");
+    expect(md).toContain("The full phase is planned in 3 waves");
+    expect(md).toContain(
+      "| 3 | 12 | 11.5 | ✅ done ([run](https://github.com/o/r/actions/runs/3)) |\n| 4 | — (planned again) | — | 🔄 running ([run](https://github.com/o/r/actions/runs/4)) |",
+    );
+  });
+
   it("every wave done: finished", () => {
     const md = renderWaves(
       wavesProgress(

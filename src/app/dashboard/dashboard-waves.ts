@@ -15,7 +15,9 @@ const NO_TMP = "/tmp";
  * pools and `dispatch.max_job_hours`) has more than one: each wave done, running or to come, from
  * the runs of the default branch's dispatch workflow whose title names this PR, the approved
  * commit and the wave (dispatch-run-title.ts). Before an approval nothing is listed: every wave is
- * to come. A listing GitHub refuses leaves the states unknown, said on the dashboard.
+ * to come. A wave the chain paused before for the budget is paused; once the campaign completed,
+ * planned waves that never ran are left out. A listing GitHub refuses leaves the states unknown,
+ * said on the dashboard.
  */
 export async function dashboardWaves(
   deps: EventDeps,
@@ -39,12 +41,16 @@ export async function dashboardWaves(
       sha: approval.sha,
       phase: "full",
     });
-    return wavesProgress(
+    const progress = wavesProgress(
       waves,
       runs.map((r) => ({ ...r, wave: r.target.wave ?? 1 })),
       now,
       approval.kind === "approved" ? approval.paused?.wave : undefined,
     );
+    // A finished campaign planned again from what was left may have needed fewer waves.
+    return approval.kind === "completed"
+      ? { ...progress, waves: progress.waves.filter((w) => w.state !== "to come") }
+      : progress;
   } catch (err) {
     const status = httpStatus(err);
     return {

@@ -5,8 +5,9 @@ export type WaveState = "done" | "failed" | "cancelled" | "running" | "paused" |
 
 export interface WaveRow {
   wave: number;
-  runs: number;
-  /** The wave's planned duration: its longest job's expected hours. */
+  /** Absent for a wave the plan did not have (a later wave planned again from what was left). */
+  runs?: number;
+  /** The wave's planned duration: its longest job's expected hours (0 when not planned). */
   hours: number;
   state: WaveState;
   /** The wave's workflow run, once dispatched. */
@@ -35,7 +36,9 @@ export interface WaveRun {
  * wave decides (a re-run replaces the first attempt); a wave with no run is still to come. A wave
  * whose run is still open while a later wave has a run is done: only its aggregate job, having
  * committed the results, starts the next wave (docs/runners.md, "Waves"). `pausedBefore`: the
- * wave the chain paused before for the GPU-hour budget (its plan step refused it).
+ * wave the chain paused before for the GPU-hour budget (its plan step refused it). Each later wave
+ * is planned again from what is still to run, so the campaign may take more waves than planned:
+ * those that ran are listed after the planned ones.
  */
 export function wavesProgress(
   planned: readonly Pick<Wave, "wave" | "runs" | "hours">[],
@@ -44,11 +47,17 @@ export function wavesProgress(
   pausedBefore?: number,
 ): WavesProgress {
   const lastStarted = Math.max(0, ...runs.map((r) => r.wave));
+  const extra: { wave: number; runs?: number; hours: number }[] = [];
+  for (let wave = planned.length + 1; wave <= lastStarted; wave++) extra.push({ wave, hours: 0 });
   return {
     now: now.toISOString(),
-    waves: planned.map((w) => {
+    waves: [...planned, ...extra].map((w) => {
       const run = runs.find((r) => r.wave === w.wave);
-      const row = { wave: w.wave, runs: w.runs, hours: w.hours };
+      const row = {
+        wave: w.wave,
+        hours: w.hours,
+        ...(w.runs === undefined ? {} : { runs: w.runs }),
+      };
       if (w.wave === pausedBefore)
         return { ...row, state: "paused", ...(run ? { url: run.html_url } : {}) };
       if (!run) return { ...row, state: "to come" };
@@ -79,10 +88,11 @@ const ICON: Record<WaveState, string> = {
  */
 export function renderWaves(p: WavesProgress): string[] {
   const total = p.waves.reduce((h, w) => h + w.hours, 0);
+  const planned = p.waves.filter((w) => w.runs !== undefined).length;
   const lines = [
     "### Waves",
     "",
-    `The full phase runs in ${p.waves.length} waves, one workflow run each, the next dispatched when the last has committed its results: about ${hours(total)} in all.`,
+    `The full phase is planned in ${planned} waves, one workflow run each, the next dispatched when the last has committed its results: about ${hours(total)} in all.`,
     "",
     "| wave | runs | planned hours | state |",
     "| --- | --- | --- | --- |",
@@ -91,7 +101,11 @@ export function renderWaves(p: WavesProgress): string[] {
     const state = p.problem
       ? "?"
       : `${ICON[w.state]} ${w.state}${w.url ? ` ([run](${w.url}))` : ""}`;
-    lines.push(`| ${w.wave} | ${w.runs} | ${round(w.hours)} | ${state} |`);
+    lines.push(
+      w.runs === undefined
+        ? `| ${w.wave} | — (planned again) | — | ${state} |`
+        : `| ${w.wave} | ${w.runs} | ${round(w.hours)} | ${state} |`,
+    );
   }
   lines.push("", finish(p));
   return lines;
