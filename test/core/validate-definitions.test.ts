@@ -137,6 +137,8 @@ describe("validateDefinitions", () => {
       path: "experiments[2].params.lr[0]",
       message: "does not match any allowed form",
     });
+    // the fix names what a param value may be, not another field's forms (found by review)
+    expect(errorsOf(asText(d))[0]?.hint).toBe("use a string, a number or a boolean.");
   });
 
   it("rejects non-integer and duplicate seeds", () => {

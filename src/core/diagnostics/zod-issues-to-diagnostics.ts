@@ -117,8 +117,7 @@ function hintFor(
 ): string | undefined {
   if (issue.code === "invalid_type" && issue.expected === "int")
     return "use a whole number, e.g. 3.";
-  if (issue.code === "invalid_union")
-    return 'use e.g. { "metric": "accuracy", "min": 0.8 } or { "metric": "accuracy", "beats_baseline": true }.';
+  if (issue.code === "invalid_union") return unionHint(path);
   if (issue.code === "invalid_type" && issue.input === undefined)
     return (
       options.missingFieldHint ??
@@ -134,4 +133,14 @@ function describeValue(v: unknown): string {
   if (typeof v === "object") return "an object";
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   return `${typeof v} ${String(v)}`;
+}
+
+/** The allowed forms of the unions in labgate's files, by the field they sit in. */
+function unionHint(path: readonly PathSegment[]): string | undefined {
+  if (path.includes("pass_criterion"))
+    return 'use e.g. { "metric": "accuracy", "min": 0.8 } or { "metric": "accuracy", "beats_baseline": true }.';
+  if (path.includes("metrics_from"))
+    return 'use { "stdout": { "<metric>": "<regex with one group>" } }, { "pattern": "<regex>" } or { "file": "{checkpoint_dir}/metrics.json", "format": "json" | "csv" | "jsonl" }.';
+  if (path.includes("params")) return "use a string, a number or a boolean.";
+  return undefined;
 }
