@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AggregatedRow } from "../../src/core/results/aggregate-rows.js";
 import { aggregatedCsv } from "../../src/core/results/aggregated-files.js";
 import { designTable } from "../../src/core/results/design-table.js";
+import { hypothesisVerdicts } from "../../src/core/results/hypothesis-verdicts.js";
 import {
   type ResultsSummary,
   renderResultsReadme,
@@ -122,6 +123,26 @@ describe("results as a reader sees them (found by review)", () => {
     const t = designTable(rows, defs);
     expect(t.cell("ours", "toy")?.row.exp_id).toBe("ours__lr-0.01");
     expect(t.cell("ours", "toy")?.row.mean).toBe(0.85);
+    // the verdict compares the same variant: the one selected on validation is clearly better
+    const compared = (exp_id: string, mean: number, low: number) =>
+      row(exp_id, mean, {
+        baseline: "base",
+        delta_vs_baseline: mean - 0.7,
+        delta_ci95_low: low,
+        delta_ci95_high: mean - 0.7 + 0.05,
+        p_value: 0.01,
+        test: "welch",
+      });
+    const withDeltas = [
+      row("base", 0.7),
+      compared("ours__lr-0.1", 0.9, -0.01),
+      row("ours__lr-0.1", 0.6, { metric: "val_accuracy" }),
+      compared("ours__lr-0.01", 0.85, 0.1),
+      row("ours__lr-0.01", 0.8, { metric: "val_accuracy" }),
+    ];
+    const [h1] = hypothesisVerdicts(withDeltas, defs, defs.experiments, "full");
+    expect(h1?.comparisons.map((c) => c.row.exp_id)).toEqual(["ours__lr-0.01"]);
+    expect(h1?.verdict).toBe("supported");
     // without a validation metric, the test metric is all there is
     const noVal = rows.filter((r) => r.metric !== "val_accuracy");
     expect(designTable(noVal, defs).cell("ours", "toy")?.row.exp_id).toBe("ours__lr-0.1");
