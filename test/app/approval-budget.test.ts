@@ -96,6 +96,29 @@ describe("/approve-phase8 and the campaign's GPU-hour budget", () => {
     expect(reply).toContain(`\`/approve-phase8 ${HEAD} budget=${Math.ceil(estimate)}\``);
   });
 
+  it("over budget, the design debate's Skeptic already rejects it: the gates refusal names the numbers", async () => {
+    const app = await testApp();
+    const replies: string[] = [];
+    const scope = serveActivity(upToPermission("write"))
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query({ filter: "all", per_page: "100" })
+      .reply(
+        200,
+        checkRunsReply([
+          ...GREEN_CHECKS.filter((c) => c.name !== "labgate/design-debate"),
+          checkRun(12, "labgate/design-debate", { conclusion: "failure", title: "REJECT" }),
+        ]),
+      );
+    serveDefinitions(scope, definitionsWithBudget(1));
+    expectReply(scope, "-1", replies);
+    await app.receive("issue_comment", prCommentEvent("/approve-phase8 budget=100"));
+    scope.done();
+    expect(replies[0]).toContain("Not approved: every gate must be green");
+    expect(replies[0]).toMatch(
+      /Over budget: the full phase is estimated at [0-9.]+ GPU-hours, over the definitions' `budget.gpu_hours` of 1 GPU-hours, and the design debate's Skeptic rejects it/,
+    );
+  });
+
   it("an approver's budget=N above the definitions' is accepted, recorded on labgate/phase8 and shown there", async () => {
     const app = await testApp();
     const replies: string[] = [];

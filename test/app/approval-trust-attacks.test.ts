@@ -116,7 +116,7 @@ describe("gates count only from this app (issue #11 item 3)", () => {
   it("green labgate/* check runs by github-actions over failing labgate checks: refused, naming the untrusted checks", async () => {
     const app = await testApp();
     const replies: string[] = [];
-    const scope = serveActivity(authorized())
+    const scope = serveActivity(serveDefinitions(authorized()))
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query({ filter: "all", per_page: "100" })
       .reply(
@@ -312,7 +312,8 @@ describe("Actions mode: no check run can be told apart by its author", () => {
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query({ filter: "all", per_page: "100" })
       .reply(200, checkRunsReply(FORGED_GREEN));
-    serveFiles(scope, files, 2);
+    // The gates' recompute (2 batches), then the campaign's estimate for the refusal.
+    serveFiles(scope, files, 3);
     reply(scope, "-1", replies);
     await app.receive("issue_comment", prCommentEvent("/approve-phase8"));
     scope.done();

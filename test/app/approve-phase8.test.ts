@@ -269,9 +269,11 @@ describe("/approve-phase8 permission matrix", () => {
     const app = await testApp();
     const replies: string[] = [];
     const scope = serveActivity(
-      upToPermission()
-        .get(`${R}/collaborators/Codertocat/permission`)
-        .reply(200, { permission: "admin", role_name: "admin" }),
+      serveDefinitions(
+        upToPermission()
+          .get(`${R}/collaborators/Codertocat/permission`)
+          .reply(200, { permission: "admin", role_name: "admin" }),
+      ),
     )
       .get(`${R}/commits/${HEAD}/check-runs`)
       .query(true)

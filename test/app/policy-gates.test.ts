@@ -200,7 +200,8 @@ describe("Actions mode: the gates recomputed for /approve-phase8 obey the defaul
         ]),
       );
     serveActivity(scope);
-    serveFiles(scope, prFiles(LOOSENED), 2);
+    // The gates' recompute (2 batches), then the campaign's estimate for the refusal.
+    serveFiles(scope, prFiles(LOOSENED), 3);
     scope
       .post(`${R}/issues/comments/492700400/reactions`, (b) => b.content === "-1")
       .reply(201, {})

@@ -54,6 +54,19 @@ export function overBudget(b: ApprovalBudget, head: string): string | undefined 
   return `Not approved: the full phase is estimated at ${gpuHoursText(b.estimateGpuHours)} GPU-hours, over ${where} of ${gpuHoursText(b.gpuHours)} GPU-hours. Cut the campaign, or, as an approver, approve it with a budget that covers it: \`/approve-phase8 ${head} budget=${budgetCovering(b.estimateGpuHours)}\` (docs/approval.md, "The budget").`;
 }
 
+/**
+ * With a red design debate: the numbers when the campaign is over the definitions' or config's
+ * budget (the Skeptic rejects it, and `budget=N` overrules no gate), else undefined.
+ */
+export function overBudgetNote(b: ApprovalBudget): string | undefined {
+  if (b.gpuHours === undefined || b.estimateGpuHours <= b.gpuHours + 1e-6) return undefined;
+  const where =
+    b.from === "definitions"
+      ? "the definitions' `budget.gpu_hours`"
+      : "`budget.gpu_hours` in .github/labgate.yml";
+  return `Over budget: the full phase is estimated at ${gpuHoursText(b.estimateGpuHours)} GPU-hours, over ${where} of ${gpuHoursText(b.gpuHours)} GPU-hours, and the design debate's Skeptic rejects it. Cut the campaign, or raise the budget (the definitions' may only lower the default branch's config's); \`budget=N\` on the approval overrules no gate (docs/approval.md, "The budget").`;
+}
+
 /** One line of the `labgate/phase8` summary: the budget an approval record holds the campaign to. */
 export function budgetLine(r: ApprovalRecord): string {
   if (r.budget_gpu_hours === undefined)

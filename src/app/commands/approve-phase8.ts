@@ -3,6 +3,7 @@ import { branchHeadAt } from "../../github/branch-head-at.js";
 import {
   type ApprovalRecord,
   approvalRecordCheck,
+  CHECK_NAMES,
   encodeApproval,
   openRecords,
   PHASE8_CHECK,
@@ -11,7 +12,12 @@ import { createCheckRun, listCheckRuns, updateCheckRun } from "../../github/chec
 import { MAX_LISTED_COMMENTS } from "../../github/issue-comment.js";
 import { httpStatus } from "../../github/repo-ref.js";
 import { dispatchWorkflow } from "../../github/workflow-dispatch.js";
-import { approvalBudgetAt, budgetLine, overBudget } from "../approval/approval-budget.js";
+import {
+  approvalBudgetAt,
+  budgetLine,
+  overBudget,
+  overBudgetNote,
+} from "../approval/approval-budget.js";
 import { dispatchRunsFor } from "../approval/dispatch-runs-for.js";
 import { approvalsIn, type FoundApproval } from "../approval/find-approval.js";
 import { gateProblemsAt } from "../approval/gates-green.js";
@@ -74,10 +80,17 @@ export async function approvePhase8(
   }
   if (first && first.record.state !== "dispatching") return alreadyApproved(first.record);
   const problems = await gateProblemsAt(c, checks);
-  if (problems.length > 0)
-    return refused(
-      `Not approved: every gate must be green on the head commit \`${short}\` first.\n\n${problems.map((p) => `- ${p.message}`).join("\n")}`,
+  if (problems.length > 0) {
+    // The design debate's Skeptic rejects a campaign over its budget: say by how much.
+    const debate = problems.some(
+      (p) => p.gate === CHECK_NAMES["design-debate"] && p.code === "failed",
     );
+    const costed = debate ? await approvalBudgetAt(c, sha, undefined) : undefined;
+    const over = costed && overBudgetNote(costed);
+    return refused(
+      `Not approved: every gate must be green on the head commit \`${short}\` first.\n\n${problems.map((p) => `- ${p.message}`).join("\n")}${over ? `\n\n${over}` : ""}`,
+    );
+  }
   const cancelled = await cancelledSince(c);
   if (cancelled) {
     // A record left `dispatching` by an earlier try is closed too, so nothing completes it later.
