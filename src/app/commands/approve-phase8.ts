@@ -36,6 +36,10 @@ import { carriedApproval, raiseBudget } from "./raise-budget.js";
  * looks again and lets only the oldest record dispatch, so a redelivery, a second comment or a
  * concurrent approval never starts a second dispatch. The record is `dispatching` until the
  * dispatch went out, so a replay after a crash between the two dispatches what was not.
+ * The record carries the campaign's GPU-hour budget (docs/approval.md, "The budget"): the
+ * definitions' or config's, or the approver's `budget=N`; a campaign estimated over it is refused
+ * with the numbers. `budget=N` on an approval that stands raises its budget instead, and starts
+ * again a wave the budget paused (raise-budget.ts).
  */
 export async function approvePhase8(
   c: PrCommandContext,
