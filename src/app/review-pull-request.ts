@@ -99,7 +99,9 @@ export async function reviewPullRequest(deps: EventDeps, t: ReviewTarget): Promi
     runs,
     ...(problem ? { stateProblem: problem } : {}),
     approval,
-    ...(hypotheses ? { hypotheses } : {}),
+    // A voided approval's results are no approved dispatch's: aggregated.json at this head may be
+    // anyone's (a forged results-only push voids it, docs/security.md), so no verdicts are shown.
+    ...(hypotheses && approval.kind !== "voided" ? { hypotheses } : {}),
     ...(waves ? { waves } : {}),
   };
   await upsertStickyComment(deps.octokit, deps.repo, {
