@@ -212,6 +212,17 @@ describe("pull_request events", () => {
           { filename: "experiments/results/aggregated.json" },
           { filename: "dispatch/state.json" },
         ],
+        // The aggregate job's results commit: GitHub makes and signs it for github-actions[bot]
+        // (only such a commit carries an approval, docs/security.md).
+        total_commits: 1,
+        commits: [
+          {
+            sha: HEAD,
+            author: { login: "github-actions[bot]" },
+            committer: { login: "github-actions[bot]" },
+            commit: { verification: { verified: true, reason: "valid" } },
+          },
+        ],
       })
       .post(`${R}/check-runs`, (b) => {
         phase8.push(b);
