@@ -1,15 +1,18 @@
-import { changedFiles } from "../../github/changed-files.js";
+import { resultsOnlyRange } from "../../core/approval/results-commits.js";
 import { approvalRecordCheck, holds } from "../../github/check-run-protocol.js";
 import { createCheckRun } from "../../github/check-runs.js";
+import { compareRange } from "../../github/compare-commits.js";
 import type { PolicyContext } from "../../operations/load-context.js";
 import type { ApprovalView } from "../dashboard/dashboard-model.js";
 import type { EventDeps } from "../event-deps.js";
 import { latestApproval } from "./find-approval.js";
-import { outsideResultPaths } from "./results-only.js";
 
 /**
- * After a push (`before` -> `after`): an approval recorded on `before` moves to `after` when only
- * results/dispatch files changed, and is voided otherwise. The result/dispatch paths come from the
+ * After a push (`before` -> `after`): an approval recorded on `before` moves to `after` when every
+ * commit pushed is labgate's own results commit (only results/dispatch files changed, committed by
+ * the aggregate job's token and verified by GitHub: `resultsOnlyRange`, docs/security.md), and is
+ * voided otherwise: a results-only commit anyone else pushed (forged results or a forged
+ * dispatch state) voids it like a code change. The result/dispatch paths come from the
  * default branch's config (`policy`: `loadContext`, read once by the review of the push), so
  * neither the push nor the PR can widen them; an invalid config there protects no path (every
  * change voids).
@@ -26,17 +29,13 @@ export async function carryOrVoidApproval(
   const { record } = found;
 
   const dirs = policy.ok ? [policy.config.results_dir, policy.config.dispatch_dir] : [];
-  const files = await changedFiles(deps.octokit, deps.repo, before, after);
-  const outside = files === undefined ? undefined : outsideResultPaths(files, dirs);
+  const verdict = resultsOnlyRange(
+    await compareRange(deps.octokit, deps.repo, before, after),
+    dirs,
+  );
 
-  if (outside === undefined || outside.length > 0) {
-    const reason =
-      outside === undefined
-        ? `labgate could not list the changes between \`${before.slice(0, 7)}\` and \`${after.slice(0, 7)}\` (force-push or a very large push), so it treats them as code changes.`
-        : `\`${after.slice(0, 7)}\` changes ${outside.length} file(s) outside the results and dispatch paths: ${outside
-            .slice(0, 10)
-            .map((f) => `\`${f}\``)
-            .join(", ")}${outside.length > 10 ? ", …" : ""}.`;
+  if (!verdict.ok) {
+    const reason = `\`${after.slice(0, 7)}\` is not only labgate's results: ${verdict.reason}.`;
     const voided = { ...record, state: "voided" as const };
     const voidOn = (sha: string, title: string, summary: string) =>
       createCheckRun(
@@ -54,7 +53,7 @@ export async function carryOrVoidApproval(
     const lost = `The approval by @${record.by} for \`${record.sha}\` no longer holds`;
     await voidOn(
       after,
-      "Approval voided by a code change",
+      "Approval voided by a new commit",
       `${lost}: ${reason}\n\nReview the new commits and comment \`/approve-phase8\` again to dispatch them.`,
     );
     // The approved commit (and `before`, where the record was carried to it) gets the `voided`
@@ -64,7 +63,7 @@ export async function carryOrVoidApproval(
       if (sha !== after)
         await voidOn(
           sha,
-          "Approval voided by a later code change",
+          "Approval voided by a later commit",
           `${lost}: the branch moved on to \`${after.slice(0, 7)}\`, and ${reason}\n\nIt stays voided if the branch is pushed back to this commit: comment \`/approve-phase8 <full SHA>\` again to dispatch it.`,
         );
     return { kind: "voided", by: record.by, sha: record.sha, reason };
@@ -78,7 +77,7 @@ export async function carryOrVoidApproval(
       status: record.state === "completed" ? "completed" : "in_progress",
       ...(record.state === "completed" ? { conclusion: "success" as const } : {}),
       title: `Approved by @${record.by} for ${record.sha.slice(0, 7)}`,
-      summary: `Approved by @${record.by} at ${record.at} for \`${record.sha}\`. \`${after.slice(0, 7)}\` only changes results or dispatch files, so the approval still holds.`,
+      summary: `Approved by @${record.by} at ${record.at} for \`${record.sha}\`. \`${after.slice(0, 7)}\` only adds labgate's own results commits (results and dispatch files, committed by the dispatch workflow and verified by GitHub), so the approval still holds.`,
     },
     deps.clock(),
   );

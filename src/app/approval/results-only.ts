@@ -1,12 +1,5 @@
 /**
- * Whether every changed path lies under the results or dispatch directories: such a push (the
- * aggregate step committing results back) keeps an approval; anything else voids it (docs/approval.md).
- * An unusable directory setting ("", ".", "/") protects nothing.
+ * The results-only rule lives in src/core/approval/results-commits.ts (paths and who committed);
+ * re-exported here for the callers that import it from the app.
  */
-export function outsideResultPaths(files: readonly string[], dirs: readonly string[]): string[] {
-  const prefixes = dirs
-    .map((d) => d.replace(/^\.\//, "").replace(/\/+$/, ""))
-    .filter((d) => d !== "" && d !== "." && !d.startsWith("/") && !d.split("/").includes(".."))
-    .map((d) => `${d}/`);
-  return files.filter((f) => !prefixes.some((p) => f.startsWith(p)));
-}
+export { outsideResultPaths } from "../../core/approval/results-commits.js";

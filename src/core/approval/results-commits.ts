@@ -1,0 +1,117 @@
+/**
+ * Which commits on top of an approved commit are labgate's own results commits (docs/security.md,
+ * "Results commits carry an approval only when labgate made them"). One rule for both shells: the
+ * app carrying an approval over a push (carry-or-void.ts) and the plan step of a later wave
+ * (authorize-dispatch.ts).
+ */
+
+/**
+ * Who commits results: the aggregate job of the dispatch workflow commits them through the Git
+ * Data API with the job's GITHUB_TOKEN (the action's `token` input defaults to it, in App mode and
+ * Actions mode alike), and sets no author or committer, so GitHub makes the commit as
+ * `github-actions[bot]` and signs it.
+ */
+export const RESULTS_COMMITTER = "github-actions[bot]";
+
+/** One commit between the approved commit and the head, as the compare API lists it. */
+export interface ComparedCommit {
+  sha: string;
+  /** The GitHub accounts the commit's author and committer emails belong to; null if none. */
+  authorLogin: string | null;
+  committerLogin: string | null;
+  /** The author as the commit itself names it (for the reason: the login may be unknown). */
+  authorName: string;
+  /** `commit.verification.verified`: GitHub checked a signature by the committer. */
+  verified: boolean;
+  /** `commit.verification.reason` (`valid`, `unsigned`, `unknown_key`, ...). */
+  verificationReason: string;
+}
+
+/** What the compare API says about `base...head`, or why it cannot say it completely. */
+export type ComparedRange =
+  | {
+      complete: true;
+      /** `ahead`, `identical`, `behind`, `diverged`. */
+      status: string;
+      /** Every path changed, a rename's old path too. */
+      files: string[];
+      /** Every commit in `base..head`, oldest first. */
+      commits: ComparedCommit[];
+    }
+  | { complete: false; why: string };
+
+export type ResultsOnlyVerdict = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Does `base..head` hold only results commits? Fails closed: an incomplete comparison, a head
+ * that is not a descendant of `base`, a path outside `dirs` (the default branch's results and
+ * dispatch directories), or any commit that is not labgate's own (`notResultsCommit`) answers
+ * `ok: false` with a reason naming what and who.
+ */
+export function resultsOnlyRange(
+  range: ComparedRange,
+  dirs: readonly string[],
+  trusted: readonly string[] = [RESULTS_COMMITTER],
+): ResultsOnlyVerdict {
+  if (!range.complete) return { ok: false, reason: range.why };
+  if (range.status !== "ahead" && range.status !== "identical")
+    return {
+      ok: false,
+      reason: `the head is not a descendant of the commit approved before (GitHub compares them as ${range.status}: force-pushed?)`,
+    };
+  const outside = outsideResultPaths(range.files, dirs);
+  if (outside.length > 0)
+    return {
+      ok: false,
+      reason: `the commits since change ${outside.length} file(s) outside the results and dispatch directories: ${list(outside, 10)}`,
+    };
+  const foreign = range.commits.flatMap((c) => {
+    const why = notResultsCommit(c, trusted);
+    return why === undefined ? [] : [`\`${c.sha.slice(0, 7)}\` ${why}`];
+  });
+  if (foreign.length > 0)
+    return {
+      ok: false,
+      reason: `only labgate's own results commits (committed by ${trusted.map((t) => `@${t}`).join(" or ")} and verified by GitHub) keep an approval, and ${foreign.length} commit(s) are not: ${foreign.slice(0, 5).join("; ")}${foreign.length > 5 ? "; …" : ""}`,
+    };
+  return { ok: true };
+}
+
+/**
+ * Why `c` is not a labgate results commit, or undefined when it is: GitHub verified its signature
+ * and its committer is a trusted results committer. Its paths are judged apart (`outsideResultPaths`):
+ * anyone who can push to the PR branch can write a commit touching only results files, with any
+ * name and email, but only GitHub signs a commit it made for the aggregate job's token.
+ */
+export function notResultsCommit(
+  c: ComparedCommit,
+  trusted: readonly string[] = [RESULTS_COMMITTER],
+): string | undefined {
+  const by = `by ${c.authorLogin ? `@${c.authorLogin}` : `"${c.authorName}"`}`;
+  const isTrusted = (login: string | null) =>
+    login !== null && trusted.some((t) => t.toLowerCase() === login.toLowerCase());
+  if (!isTrusted(c.committerLogin))
+    return `${by}, committed by ${c.committerLogin ? `@${c.committerLogin}` : "an account GitHub does not know"}`;
+  if (!c.verified)
+    return `${by}, claims @${c.committerLogin} as committer but GitHub does not verify it (${c.verificationReason})`;
+  return undefined;
+}
+
+/**
+ * The paths outside the results and dispatch directories. An unusable directory setting ("", ".",
+ * "/", one with "..") protects nothing.
+ */
+export function outsideResultPaths(files: readonly string[], dirs: readonly string[]): string[] {
+  const prefixes = dirs
+    .map((d) => d.replace(/^\.\//, "").replace(/\/+$/, ""))
+    .filter((d) => d !== "" && d !== "." && !d.startsWith("/") && !d.split("/").includes(".."))
+    .map((d) => `${d}/`);
+  return files.filter((f) => !prefixes.some((p) => f.startsWith(p)));
+}
+
+function list(items: readonly string[], max: number): string {
+  return `${items
+    .slice(0, max)
+    .map((f) => `\`${f}\``)
+    .join(", ")}${items.length > max ? ", …" : ""}`;
+}

@@ -1,0 +1,242 @@
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DASHBOARD_MARKER } from "../../src/app/dashboard/render-dashboard.js";
+import { decodeApproval, encodeApproval } from "../../src/github/check-run-protocol.js";
+import { diskWorkspace } from "../../src/operations/disk-workspace.js";
+import { reviewGates } from "../../src/operations/review-gates.js";
+import { serveGatesDispatch } from "./dry-run-helpers.js";
+import {
+  API,
+  BEFORE,
+  checkRun,
+  checkRunsReply,
+  exampleFiles,
+  HEAD,
+  nock,
+  pullRequestEvent,
+  R,
+  serveFiles,
+  serveOwnChecks,
+  testApp,
+  withToken,
+} from "./harness.js";
+
+/**
+ * The attack (docs/security.md, "Results commits carry an approval only when labgate made them"):
+ * after `/approve-phase8`, the PR's author pushes a commit that touches only the results directory
+ * (a forged aggregated.json with the verdicts they want). Paths alone would carry the approval
+ * over it; only labgate's own results commit (the aggregate job's, made by GitHub for
+ * github-actions[bot] and signed by GitHub) may.
+ */
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const AGGREGATED = "experiments/results/aggregated.json";
+
+async function expectedGates(): Promise<number> {
+  const { verdicts } = await reviewGates({ workspace: diskWorkspace(ROOT), dryRun: "skip" });
+  return verdicts.filter((v) => v.gate !== "pilot").length;
+}
+
+const approved = encodeApproval({
+  v: 1,
+  pr: 2,
+  sha: BEFORE,
+  phase: "full",
+  by: "octocat",
+  at: "t0",
+  state: "approved",
+});
+
+/** The verdicts the author wants the reviewer to see. */
+const FORGED = `${JSON.stringify({
+  project: "fusion",
+  generated: "2026-05-01T11:00:00Z",
+  source_commits: [BEFORE],
+  hypotheses: [
+    {
+      id: "H1",
+      claim: "Fusion beats logistic regression",
+      metric: "accuracy",
+      direction: "higher",
+      verdict: "supported",
+      evidence: "FORGED: fusion vs logreg 0.99 vs 0.90, p=1e-9",
+    },
+  ],
+  rows: [{ exp_id: "full-fusion-iris", metric: "accuracy", n: 3, mean: 0.99, phase: "full" }],
+})}\n`;
+
+/** A commit as the compare API lists it. */
+function commit(
+  sha: string,
+  who: { author: string | null; committer: string | null; name?: string },
+  verification: { verified: boolean; reason: string },
+) {
+  const name = who.name ?? who.author ?? "someone";
+  return {
+    sha,
+    author: who.author === null ? null : { login: who.author, type: "User" },
+    committer: who.committer === null ? null : { login: who.committer, type: "User" },
+    commit: {
+      author: { name, email: `${name}@example.com`, date: "2026-05-01T11:00:00Z" },
+      committer: { name, email: `${name}@example.com`, date: "2026-05-01T11:00:00Z" },
+      message: "results",
+      verification: { ...verification, signature: null, payload: null },
+    },
+  };
+}
+
+/** The aggregate job's results commit: GitHub makes and signs it for github-actions[bot]. */
+const labgateResults = commit(
+  HEAD,
+  { author: "github-actions[bot]", committer: "github-actions[bot]" },
+  { verified: true, reason: "valid" },
+);
+
+/**
+ * A synchronize from BEFORE (approved) to HEAD whose commits are `commits`, touching only results
+ * files; HEAD holds the forged aggregated.json. Returns the labgate/phase8 check runs posted and
+ * the dashboard.
+ */
+async function pushResultsOnly(commits: unknown[], total = commits.length) {
+  const gates = await expectedGates();
+  const app = await testApp();
+  const phase8: any[] = [];
+  let dashboard = "";
+  const scope = withToken(nock(API));
+  serveGatesDispatch(scope);
+  serveFiles(scope, { ...exampleFiles(), [AGGREGATED]: FORGED }, 2);
+  serveOwnChecks(scope);
+  scope
+    .post(`${R}/check-runs`, (b) => b.name !== "labgate/phase8")
+    .times(gates)
+    .reply(201, { id: 1 })
+    .get(`${R}/commits/${BEFORE}/check-runs`)
+    .query(true)
+    .reply(
+      200,
+      checkRunsReply([
+        checkRun(500, "labgate/phase8", {
+          status: "in_progress",
+          conclusion: null,
+          external_id: approved,
+        }),
+      ]),
+    )
+    .get(`${R}/compare/${BEFORE}...${HEAD}`)
+    .reply(200, {
+      status: "ahead",
+      ahead_by: total,
+      total_commits: total,
+      commits,
+      files: [{ filename: AGGREGATED }, { filename: "dispatch/state.json" }],
+    })
+    .post(`${R}/check-runs`, (b) => {
+      phase8.push(b);
+      return b.name === "labgate/phase8";
+    })
+    .times(2)
+    .optionally()
+    .reply(201, () => ({ id: 600 + phase8.length }))
+    .get(`${R}/issues/2/comments`)
+    .query(true)
+    .reply(200, [])
+    .post(`${R}/issues/2/comments`, (b) => {
+      dashboard = b.body;
+      return true;
+    })
+    .reply(201, { id: 10 });
+  await app.receive("pull_request", pullRequestEvent("synchronize"));
+  scope.done();
+  expect(dashboard.startsWith(DASHBOARD_MARKER)).toBe(true);
+  return { phase8, dashboard };
+}
+
+function expectVoided(phase8: any[], dashboard: string) {
+  expect(phase8.map((c) => c.head_sha)).toEqual([HEAD, BEFORE]);
+  for (const c of phase8) {
+    expect(c).toMatchObject({ status: "completed", conclusion: "neutral" });
+    expect(decodeApproval(c.external_id)?.state).toBe("voided");
+  }
+  expect(dashboard).toContain("was voided");
+  expect(dashboard).not.toContain("approved by @octocat");
+  // The forged verdicts are not shown as the full phase's results.
+  expect(dashboard).not.toContain("Hypotheses (from the full-phase results)");
+  expect(dashboard).not.toContain("FORGED");
+}
+
+describe("a results-only push carries the approval only when labgate made it", () => {
+  it("the PR's author pushes a forged aggregated.json: the approval is voided on the new head and the approved commit, naming the commit and its author, and the dashboard shows no verdicts", async () => {
+    const { phase8, dashboard } = await pushResultsOnly([
+      commit(
+        HEAD,
+        { author: "mallory", committer: "mallory" },
+        { verified: false, reason: "unsigned" },
+      ),
+    ]);
+    expectVoided(phase8, dashboard);
+    const summary = phase8[0].output.summary as string;
+    expect(summary).toContain(`\`${HEAD.slice(0, 7)}\` by @mallory, committed by @mallory`);
+    expect(dashboard).toContain(`\`${HEAD.slice(0, 7)}\` by @mallory, committed by @mallory`);
+  });
+
+  it("a commit that claims github-actions[bot] as committer (its email) but that GitHub does not verify: voided", async () => {
+    const { phase8, dashboard } = await pushResultsOnly([
+      commit(
+        HEAD,
+        { author: "github-actions[bot]", committer: "github-actions[bot]" },
+        { verified: false, reason: "unsigned" },
+      ),
+    ]);
+    expectVoided(phase8, dashboard);
+    expect(phase8[0].output.summary).toContain(
+      "claims @github-actions[bot] as committer but GitHub does not verify it (unsigned)",
+    );
+  });
+
+  it("a commit signed with the author's own key (verified, but the author commits it): voided", async () => {
+    const { phase8, dashboard } = await pushResultsOnly([
+      commit(
+        HEAD,
+        { author: "mallory", committer: "mallory" },
+        { verified: true, reason: "valid" },
+      ),
+    ]);
+    expectVoided(phase8, dashboard);
+  });
+
+  it("labgate's results commit, then the author's on top: voided, naming only the author's", async () => {
+    const { phase8, dashboard } = await pushResultsOnly([
+      { ...labgateResults, sha: "a".repeat(40) },
+      commit(
+        HEAD,
+        { author: null, committer: null, name: "Mallory" },
+        { verified: false, reason: "unsigned" },
+      ),
+    ]);
+    expectVoided(phase8, dashboard);
+    const summary = phase8[0].output.summary as string;
+    expect(summary).toContain(
+      `\`${HEAD.slice(0, 7)}\` by "Mallory", committed by an account GitHub does not know`,
+    );
+    expect(summary).not.toContain("aaaaaaa");
+  });
+
+  it("more commits than the compare API lists: voided (labgate cannot check who made each)", async () => {
+    const { phase8, dashboard } = await pushResultsOnly([labgateResults], 251);
+    expectVoided(phase8, dashboard);
+    expect(phase8[0].output.summary).toContain("holds 251 commits, more than GitHub lists (250)");
+  });
+
+  it("labgate's own results commit (github-actions[bot], verified by GitHub): the approval moves to the new head", async () => {
+    const { phase8, dashboard } = await pushResultsOnly([labgateResults]);
+    expect(phase8).toHaveLength(1);
+    expect(phase8[0]).toMatchObject({ head_sha: HEAD, status: "in_progress" });
+    expect(decodeApproval(phase8[0].external_id)).toMatchObject({
+      sha: BEFORE,
+      state: "approved",
+    });
+    expect(dashboard).toContain("approved by @octocat");
+  });
+});
