@@ -1,7 +1,10 @@
 import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/core/config/parse-config.js";
+import { encodeWaveRuns } from "../../src/core/plan/wave-runs.js";
 import { type ApprovalRecord, encodeApproval } from "../../src/github/check-run-protocol.js";
+import { planWaveShards } from "../../src/operations/action/plan-shards.js";
 import {
   type FakeGitHub,
   type FakeGitHubOptions,
@@ -9,7 +12,7 @@ import {
 } from "../helpers/fake-github.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { campaignFiles } from "./helpers/campaign-fixture.js";
-import { git, pushFromElsewhere, repoWithBranch } from "./helpers/git-fixture.js";
+import { git, pushFromElsewhere, type RepoFixture, repoWithBranch } from "./helpers/git-fixture.js";
 import { policyInput } from "./helpers/policy-fixture.js";
 import { runBundledAction } from "./helpers/run-bundled-action.js";
 
@@ -34,6 +37,25 @@ async function runShards(repo: { bare: string; head: string }, store: string, sh
     );
     expect(run.outputs.artifact).toBe(`labgate-shard-${shard}-attempt1`);
   }
+}
+
+/**
+ * The plan job's output `wave-runs` for wave 1 of the full phase at the repo's head, planned with
+ * the default branch's labgate.yml `config`: what the workflow hands each run and aggregate job.
+ */
+async function waveRunsOf(repo: { work: string; head: string }, config: string): Promise<string> {
+  const parsed = parseConfig(".github/labgate.yml", config);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.diagnostics));
+  const planned = await planWaveShards({
+    cwd: repo.work,
+    config: { ok: true, config: parsed.config },
+    sha: repo.head,
+    phase: "full",
+    wave: 1,
+    tmpDir: tempDir("labgate-plan-"),
+  });
+  if (!planned.ok) throw new Error(planned.message);
+  return encodeWaveRuns(planned.wave.handover);
 }
 
 /** The labgate app's standing `/approve-phase8` record of PR #7 at `sha`, and `more` after it. */
@@ -288,7 +310,13 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     const store = tempDir("labgate-artifacts-");
     for (const shard of ["0", "1"]) {
       const run = await runBundledAction(
-        { mode: "run", policy: policyInput(config), sha: repo.head, shard },
+        {
+          mode: "run",
+          policy: policyInput(config),
+          sha: repo.head,
+          shard,
+          "wave-runs": await waveRunsOf(repo, config),
+        },
         { GITHUB_WORKSPACE: checkout(repo.bare), LABGATE_ARTIFACT_DIR: store },
       );
       expect(run.outputs.artifact).toBe(`labgate-shard-${shard}-attempt1`);
@@ -300,7 +328,14 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       defaultBranch: "main",
     });
     const run = await runBundledAction(
-      { mode: "aggregate", sha: repo.head, branch: "pr-1", token: "t", wave: "1" },
+      {
+        mode: "aggregate",
+        sha: repo.head,
+        branch: "pr-1",
+        token: "t",
+        wave: "1",
+        "wave-runs": await waveRunsOf(repo, config),
+      },
       {
         GITHUB_WORKSPACE: checkout(repo.bare),
         LABGATE_ARTIFACT_DIR: store,
@@ -325,7 +360,13 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     const store = tempDir("labgate-artifacts-");
     for (const shard of ["0", "1"]) {
       const run = await runBundledAction(
-        { mode: "run", policy: policyInput(config), sha: repo.head, shard },
+        {
+          mode: "run",
+          policy: policyInput(config),
+          sha: repo.head,
+          shard,
+          "wave-runs": await waveRunsOf(repo, config),
+        },
         { GITHUB_WORKSPACE: checkout(repo.bare), LABGATE_ARTIFACT_DIR: store },
       );
       expect(run.outputs.artifact).toBe(`labgate-shard-${shard}-attempt1`);
@@ -351,12 +392,20 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       workflowRuns: { "labgate-dispatch.yml": runs },
       ...approved(repo.head),
     });
-    const aggregate = () => {
+    const aggregate = async () => {
       // Each attempt's own checkout of the approved commit (the branch has moved since).
       const job = checkout(repo.bare);
       git(job, "checkout", "-q", repo.head);
       return runBundledAction(
-        { mode: "aggregate", sha: repo.head, pr: "7", phase: "full", token: "t", wave: "1" },
+        {
+          mode: "aggregate",
+          sha: repo.head,
+          pr: "7",
+          phase: "full",
+          token: "t",
+          wave: "1",
+          "wave-runs": await waveRunsOf(repo, config),
+        },
         {
           GITHUB_WORKSPACE: job,
           LABGATE_ARTIFACT_DIR: store,
@@ -397,7 +446,13 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
     const store = tempDir("labgate-artifacts-");
     for (const shard of ["0", "1"])
       await runBundledAction(
-        { mode: "run", policy: policyInput(config), sha: repo.head, shard },
+        {
+          mode: "run",
+          policy: policyInput(config),
+          sha: repo.head,
+          shard,
+          "wave-runs": await waveRunsOf(repo, config),
+        },
         { GITHUB_WORKSPACE: checkout(repo.bare), LABGATE_ARTIFACT_DIR: store },
       );
     fake = await startFakeGitHub({
@@ -412,7 +467,15 @@ describe("action mode aggregate (bundled, GitHub-hosted runner)", () => {
       ...approved(repo.head),
     });
     const run = await runBundledAction(
-      { mode: "aggregate", sha: repo.head, pr: "7", phase: "full", token: "t", wave: "1" },
+      {
+        mode: "aggregate",
+        sha: repo.head,
+        pr: "7",
+        phase: "full",
+        token: "t",
+        wave: "1",
+        "wave-runs": await waveRunsOf(repo, config),
+      },
       {
         GITHUB_WORKSPACE: checkout(repo.bare),
         LABGATE_ARTIFACT_DIR: store,
@@ -593,9 +656,17 @@ describe("action mode aggregate: the next wave of a campaign in waves", () => {
     return { repo: repoWithBranch(files), config };
   }
 
-  const aggregateWave1 = (repo: { bare: string; head: string }, store: string) =>
+  const aggregateWave1 = async (repo: RepoFixture, config: string, store: string) =>
     runBundledAction(
-      { mode: "aggregate", sha: repo.head, pr: "7", phase: "full", token: "t", wave: "1" },
+      {
+        mode: "aggregate",
+        sha: repo.head,
+        pr: "7",
+        phase: "full",
+        token: "t",
+        wave: "1",
+        "wave-runs": await waveRunsOf(repo, config),
+      },
       {
         GITHUB_WORKSPACE: checkout(repo.bare),
         LABGATE_ARTIFACT_DIR: store,
@@ -609,7 +680,13 @@ describe("action mode aggregate: the next wave of a campaign in waves", () => {
     const store = tempDir("labgate-artifacts-");
     for (const shard of ["0", "1"])
       await runBundledAction(
-        { mode: "run", policy: policyInput(config), sha: repo.head, shard },
+        {
+          mode: "run",
+          policy: policyInput(config),
+          sha: repo.head,
+          shard,
+          "wave-runs": await waveRunsOf(repo, config),
+        },
         { GITHUB_WORKSPACE: checkout(repo.bare), LABGATE_ARTIFACT_DIR: store },
       );
     fake = await startFakeGitHub({
@@ -622,7 +699,7 @@ describe("action mode aggregate: the next wave of a campaign in waves", () => {
       // `/cancel` while wave 1 ran: the app's newest record closes the approval.
       ...approved(repo.head, { state: "cancelled" }),
     });
-    const run = await aggregateWave1(repo, store);
+    const run = await aggregateWave1(repo, config, store);
     expect(run.log).not.toContain("::error::");
     expect(run.code).toBe(0);
     // Wave 1's results are committed all the same.
@@ -639,7 +716,7 @@ describe("action mode aggregate: the next wave of a campaign in waves", () => {
   }, 180_000);
 
   it("starts no next wave when no run of this wave reported back: the next would plan them again", async () => {
-    const { repo } = waved();
+    const { repo, config } = waved();
     // No shard uploaded anything (both jobs killed).
     const store = tempDir("labgate-artifacts-");
     fake = await startFakeGitHub({
@@ -651,7 +728,7 @@ describe("action mode aggregate: the next wave of a campaign in waves", () => {
       workflowRuns: { "labgate-dispatch.yml": [] },
       ...approved(repo.head),
     });
-    const run = await aggregateWave1(repo, store);
+    const run = await aggregateWave1(repo, config, store);
     expect(run.code).toBe(1);
     expect(fake.requests.filter((r) => r.path.endsWith("/dispatches"))).toHaveLength(0);
     expect(run.log).toContain(

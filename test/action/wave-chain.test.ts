@@ -5,6 +5,7 @@ import { type FakeGitHub, type FakePull, startFakeGitHub } from "../helpers/fake
 import { tempDir } from "../helpers/temp-dir.js";
 import { campaignFiles } from "./helpers/campaign-fixture.js";
 import { git, repoWithBranch } from "./helpers/git-fixture.js";
+import { policyInput } from "./helpers/policy-fixture.js";
 import { type ActionRun, runBundledAction } from "./helpers/run-bundled-action.js";
 
 /**
@@ -248,4 +249,42 @@ describe("a campaign in waves, end to end", () => {
       expect(e.git_commit, e.id).toBe(sha);
     }
   }, 600_000);
+
+  it("a run or aggregate job of a campaign in waves without the plan job's hand-over runs nothing, saying how to pass it", async () => {
+    const files = campaignFiles({ seeds: [1, 2, 3, 4] });
+    const config = `${files[".github/labgate.yml"]}dispatch:\n  max_job_hours: 0.025\n`;
+    files[".github/labgate.yml"] = config;
+    const repo = repoWithBranch(files);
+    const store = tempDir("labgate-artifacts-");
+    const run = await runBundledAction(
+      { mode: "run", policy: policyInput(config), sha: repo.head, shard: "0" },
+      { GITHUB_WORKSPACE: checkout(repo.bare, repo.head), LABGATE_ARTIFACT_DIR: store },
+    );
+    expect(run.code).toBe(1);
+    expect(run.outputs.runs).toBe("0");
+    expect(run.log).toContain(
+      "runs in 2 waves, so this job takes its shard's runs from the plan job's hand-over",
+    );
+    expect(run.log).toContain("needs.plan.outputs.wave-runs");
+    fake = await startFakeGitHub({
+      owner: "lab",
+      repo: "study",
+      bareRepo: repo.bare,
+      defaultBranch: "main",
+    });
+    const aggregate = await runBundledAction(
+      { mode: "aggregate", sha: repo.head, branch: "pr-1", token: "t", wave: "1" },
+      {
+        GITHUB_WORKSPACE: checkout(repo.bare, repo.head),
+        LABGATE_ARTIFACT_DIR: store,
+        GITHUB_API_URL: fake.url,
+      },
+    );
+    expect(aggregate.code).toBe(1);
+    expect(aggregate.log).toContain(
+      "so this job takes the wave's shards from the plan job's hand-over",
+    );
+    // Nothing was committed.
+    expect(git(repo.bare, "rev-parse", "pr-1")).toBe(repo.head);
+  }, 120_000);
 });

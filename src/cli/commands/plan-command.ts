@@ -17,7 +17,9 @@ Expands experiments x params x seeds into runs, estimates GPU-hours against the 
 balances the runs into shards for the runner pools of .github/labgate.yml (longest first, at
 most 256 shards a wave). Each shard's job, its runs packed onto one machine's GPUs as the runner
 packs them, stays within dispatch.max_job_hours (default 40); a campaign longer than that runs in
-waves, one workflow run each, on one approval (docs/runners.md). --json prints { runs, gpu_hours,
+waves, one workflow run each, on one approval (docs/runners.md); each later wave is planned
+again from the runs still to run (a run that failed or stopped early is not run again, a lost
+one is), so the waves shown are the plan before any run. --json prints { runs, gpu_hours,
 budget_gpu_hours, shards, matrix, waves, max_job_hours, dispatch }, where matrix holds every
 shard of every wave (the dispatch workflow hands one wave's to strategy.matrix) and each wave
 lists its shards. \`labgate run\` ignores waves: one machine runs the campaign to the end.`;
@@ -110,7 +112,7 @@ export async function planCommand(ctx: CliContext, args: PlanArgs): Promise<numb
   if (waved) {
     const total = plan.waves.reduce((sum, w) => sum + w.hours, 0);
     ctx.stdout.write(
-      `${plan.waves.length} waves: longer than one job per machine (dispatch.max_job_hours ${plan.max_job_hours} h), so each wave is one workflow run, the next dispatched when the last has committed its results; about ${round(total)} h (${round(total / 24)} days) in all\n`,
+      `${plan.waves.length} waves: longer than one job per machine (dispatch.max_job_hours ${plan.max_job_hours} h), so each wave is one workflow run, the next dispatched when the last has committed its results and planned from the runs still to run; about ${round(total)} h (${round(total / 24)} days) in all\n`,
     );
     for (const w of plan.waves)
       ctx.stdout.write(

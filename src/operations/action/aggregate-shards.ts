@@ -127,16 +127,18 @@ async function waveShards(input: AggregateShardsInput): Promise<WaveShards> {
     };
   const { plan } = planned;
   const wave = input.wave ?? 1;
-  // The shards of this wave: a campaign in one wave (or none) expects every shard of the plan.
-  const shards =
-    plan.waves.length <= 1 && wave === 1
-      ? plan.matrix.include.map((e) => e.shard)
-      : plan.waves[wave - 1]?.shards;
-  if (!shards)
+  if (plan.waves.length > 1)
+    return {
+      ok: false,
+      message: `the campaign at ${short} runs in ${plan.waves.length} waves, so this job takes the wave's shards from the plan job's hand-over, and input \`wave-runs\` is empty: set \`wave-runs: \${{ needs.plan.outputs.wave-runs }}\` on this step and \`wave-runs: \${{ steps.plan.outputs.wave-runs }}\` under the plan job's \`outputs:\` (templates/workflows/labgate-dispatch.yml)`,
+    };
+  // A campaign in one wave (or none): its one wave is every shard of the plan.
+  if (wave !== 1)
     return {
       ok: false,
       message: `wave ${wave} does not exist: the campaign at ${short} has ${plan.waves.length} wave(s)`,
     };
+  const shards = plan.matrix.include.map((e) => e.shard);
   return {
     ok: true,
     config: planned.config,

@@ -63,6 +63,7 @@ export type ShardRefusalCode =
   | "no-such-shard"
   | "runner-failed"
   | WaveRunsCode
+  | "wave-runs-missing"
   | RunRefusalCode;
 
 /**
@@ -157,7 +158,7 @@ export async function runShard(deps: RunShardDeps, input: RunShardInput): Promis
 
 /**
  * This shard's runs: from the plan job's hand-over when there is one, else from the whole plan at
- * `sha` (a workflow from before the hand-over, whose wave 1 numbered shards so).
+ * `sha` (a workflow from before the hand-over), which only a campaign in one wave can do.
  */
 async function runsOfShard(
   input: RunShardInput,
@@ -184,6 +185,13 @@ async function runsOfShard(
       `the campaign at ${short} does not plan: ${planned.diagnostics.map((d) => d.message).join("; ")}`,
     );
   const { plan, config } = planned;
+  // A campaign in waves numbers its shards per wave and plans later waves from the results
+  // state: only the plan job's hand-over says which runs a shard of it holds.
+  if (plan.waves.length > 1)
+    return fail(
+      "wave-runs-missing",
+      `the campaign at ${short} runs in ${plan.waves.length} waves, so this job takes its shard's runs from the plan job's hand-over, and input \`wave-runs\` is empty: set \`wave-runs: \${{ needs.plan.outputs.wave-runs }}\` on this step and \`wave-runs: \${{ steps.plan.outputs.wave-runs }}\` under the plan job's \`outputs:\` (templates/workflows/labgate-dispatch.yml)`,
+    );
   const shards = plan.matrix.include.length;
   if (input.shard >= shards)
     return fail(
