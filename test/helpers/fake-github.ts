@@ -64,8 +64,20 @@ export interface FakeGitHubOptions {
   runJobs?: Record<number, any[]>;
   /** The status `POST .../actions/workflows/{file}/dispatches` answers (default 204). */
   dispatchStatus?: number;
-  /** `GET .../compare/{base}...{head}` by "base...head": status and changed paths; else 404. */
-  compares?: Record<string, { status: string; files: string[] }>;
+  /**
+   * `GET .../compare/{base}...{head}` by "base...head": status, changed paths and the commits
+   * between; else 404. `commits` absent: one commit at head, labgate's results commit as GitHub
+   * makes it for the aggregate job's token (committed by github-actions[bot], verified).
+   */
+  compares?: Record<string, { status: string; files: string[]; commits?: FakeCompareCommit[] }>;
+}
+
+/** A commit of a compare: who GitHub says authored and committed it, and whether it is verified. */
+export interface FakeCompareCommit {
+  sha: string;
+  author: string | null;
+  committer: string | null;
+  verified: boolean;
 }
 
 export interface FakeGitHub {
@@ -234,7 +246,32 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     if (compare) {
       const c = opts.compares?.[compare[1] as string];
       if (!c) return [404, { message: "No common ancestor" }];
-      return [200, { status: c.status, files: c.files.map((filename) => ({ filename })) }];
+      const head = (compare[1] as string).split("...")[1] as string;
+      const commits = c.commits ?? [
+        {
+          sha: head,
+          author: "github-actions[bot]",
+          committer: "github-actions[bot]",
+          verified: true,
+        },
+      ];
+      return [
+        200,
+        {
+          status: c.status,
+          total_commits: commits.length,
+          commits: commits.map((k) => ({
+            sha: k.sha,
+            author: k.author === null ? null : { login: k.author },
+            committer: k.committer === null ? null : { login: k.committer },
+            commit: {
+              author: { name: k.author ?? "someone", email: "someone@example.com" },
+              verification: { verified: k.verified, reason: k.verified ? "valid" : "unsigned" },
+            },
+          })),
+          files: c.files.map((filename) => ({ filename })),
+        },
+      ];
     }
     const listed = method === "GET" ? rest.match(/^\/commits\/([^/]+)\/check-runs$/) : null;
     if (listed) {
