@@ -1,7 +1,7 @@
 import { type GateProblem, recomputedGateProblems } from "../../app/approval/gates-green.js";
-import { outsideResultPaths } from "../../app/approval/results-only.js";
 import { cancelAfter } from "../../app/commands/cancel-after.js";
 import { parseCommands } from "../../app/commands/parse-commands.js";
+import { resultsOnlyRange } from "../../core/approval/results-commits.js";
 import type { Config } from "../../core/config/config-schema.js";
 import { type Failure, fail } from "../../core/failure/failure.js";
 import { appIdBySlug } from "../../github/app-by-slug.js";
@@ -20,6 +20,7 @@ import {
 } from "../../github/check-run-protocol.js";
 import { listCheckRuns } from "../../github/check-runs.js";
 import { canWrite, getCollaboratorRole } from "../../github/collaborator-permission.js";
+import { compareRange } from "../../github/compare-commits.js";
 import {
   getIssueComment,
   type IssueCommentInfo,
@@ -553,9 +554,12 @@ async function approvingComment(
 }
 
 /**
- * A later wave at a head past `sha`: undefined when the head is a descendant of `sha` whose
- * changes since touch only the default branch's results and dispatch directories, else why not
- * (appended to the `head-moved` refusal).
+ * A later wave at a head past `sha`: undefined when every commit since `sha` is labgate's own
+ * results commit (only the default branch's results and dispatch directories, committed by the
+ * aggregate job's token and verified by GitHub: `resultsOnlyRange`, the rule the app carries an
+ * approval by, docs/security.md), else why not (appended to the `head-moved` refusal). A
+ * results-only commit anyone else pushed (a forged dispatch/state.json deciding what runs, forged
+ * results) refuses the wave.
  */
 async function resultsOnlySince(
   octokit: OctokitLike,
@@ -566,32 +570,11 @@ async function resultsOnlySince(
   const policy = await req.policy();
   if (!policy.ok)
     return ` (wave ${req.wave}: .github/labgate.yml on \`${policy.ref}\` is not valid, so labgate cannot tell which commits are results)`;
-  let data: { status: string; files?: { filename: string; previous_filename?: string }[] };
-  try {
-    ({ data } = await octokit.rest.repos.compareCommitsWithBasehead({
-      ...repo,
-      basehead: `${req.sha}...${head.sha}`,
-    }));
-  } catch (err) {
-    const status = httpStatus(err);
-    if (status !== 404 && status !== 422) throw err;
-    return ` (wave ${req.wave}: GitHub cannot compare ${head.sha.slice(0, 7)} with ${req.sha.slice(0, 7)}: force-pushed?)`;
-  }
-  if (data.status !== "ahead")
-    return ` (wave ${req.wave}: the head is not a descendant of ${req.sha.slice(0, 7)}: force-pushed?)`;
-  const files = data.files ?? [];
-  // The compare API lists at most 300 files: beyond that labgate cannot see every change.
-  if (files.length >= 300)
-    return ` (wave ${req.wave}: more files changed since ${req.sha.slice(0, 7)} than GitHub lists)`;
-  const outside = outsideResultPaths(
-    files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])),
-    [policy.config.results_dir, policy.config.dispatch_dir],
-  );
-  if (outside.length === 0) return undefined;
-  return ` (wave ${req.wave}: the commits since change ${outside.length} file(s) outside the results and dispatch directories: ${outside
-    .slice(0, 5)
-    .map((f) => `\`${f}\``)
-    .join(", ")}${outside.length > 5 ? ", …" : ""})`;
+  const verdict = resultsOnlyRange(await compareRange(octokit, repo, req.sha, head.sha), [
+    policy.config.results_dir,
+    policy.config.dispatch_dir,
+  ]);
+  return verdict.ok ? undefined : ` (wave ${req.wave}: ${verdict.reason})`;
 }
 
 function refuse(code: DispatchRefusalCode, message: string): Refusal {
