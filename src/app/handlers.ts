@@ -10,6 +10,7 @@ import { approvalForDispatch, completePhase8 } from "./approval/complete-phase8.
 import { parseDispatchRunTitle } from "./approval/dispatch-run-title.js";
 import { laterDispatchRun } from "./approval/later-dispatch-run.js";
 import { handlePrComment } from "./commands/handle-pr-comment.js";
+import { showWaves } from "./dashboard/show-waves.js";
 import { reportDryRun } from "./dry-run/complete-dry-run.js";
 import { parseGatesRunTitle } from "./dry-run/gates-run-title.js";
 import { type EventDeps, policySource } from "./event-deps.js";
@@ -181,6 +182,8 @@ export function onWorkflowRunCompleted(o: HandlerOptions) {
         deps.log.info(
           `workflow run ${run.id} ran wave ${wave} of PR #${target.pr} at ${target.sha}; wave ${wave + 1} is run ${next.id}, so the approval stays open`,
         );
+        // `labgate/phase8` and the dashboard show the waves as they now stand.
+        o.queue.enqueue(prKey(deps, record.pr), () => showWaves(deps, record, policy));
         return;
       }
       // The rest runs in the PR's lane, after any push event of the results commit.

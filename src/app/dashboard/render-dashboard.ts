@@ -1,9 +1,13 @@
 import type { HypothesisSummary } from "../../core/nightly/parse-aggregated.js";
 import type { StateEntry } from "../../core/state/state-entry.js";
 import type { ApprovalView, DashboardModel } from "./dashboard-model.js";
-import { renderWaves } from "./render-waves.js";
+import { renderWaves, type WavesProgress } from "./render-waves.js";
 
 export const DASHBOARD_MARKER = "<!-- labgate:dashboard -->";
+
+/** Around the waves section, so a finished wave refreshes it alone (`withDashboardWaves`). */
+const WAVES_START = "<!-- labgate:waves -->";
+const WAVES_END = "<!-- /labgate:waves -->";
 
 const ICON = { success: "✅", failure: "❌", neutral: "⏸️" } as const;
 
@@ -13,7 +17,7 @@ export function renderDashboard(m: DashboardModel): string {
   out.push(`Head \`${m.headSha.slice(0, 7)}\` · definitions \`${m.definitionsPath}\``, "");
   out.push(...designTable(m), "");
   out.push(...planLine(m), "");
-  if (m.waves) out.push(...renderWaves(m.waves), "");
+  if (m.waves) out.push(WAVES_START, ...renderWaves(m.waves), WAVES_END, "");
   out.push(...gates(m), "");
   out.push(...hypotheses(m));
   out.push(...approvalLines(m.approval), "");
@@ -25,6 +29,17 @@ export function renderDashboard(m: DashboardModel): string {
     "<sub>Commands: `/approve-phase8` · `/run-pilot [stage]` · `/cancel` · `/retry failed|<run_id>` · `/labgate help`</sub>",
   );
   return out.join("\n");
+}
+
+/**
+ * A dashboard body with its waves section replaced by `waves`; undefined when the body has none
+ * (a campaign of one wave, or a dashboard written before the section was marked).
+ */
+export function withDashboardWaves(body: string, waves: WavesProgress): string | undefined {
+  const start = body.indexOf(WAVES_START);
+  const end = body.indexOf(WAVES_END, start);
+  if (start === -1 || end === -1) return undefined;
+  return `${body.slice(0, start)}${[WAVES_START, ...renderWaves(waves)].join("\n")}\n${body.slice(end)}`;
 }
 
 function designTable(m: DashboardModel): string[] {
