@@ -261,6 +261,18 @@ describe("workflow_run.completed", () => {
       .reply(200, checkRunsReply([phase8(500, HEAD)]));
     // Wave 2 (run 1001, started by wave 1's aggregate) is listed; so is an older run.
     serveDispatchRuns(scope, [dispatchRun(1001, HEAD, 2), dispatchRun(999, HEAD, 1)]);
+    // The waves shown on phase8 are planned from the definitions at the approved commit
+    // (phase8-waves.test.ts); this config plans one wave, so there is nothing to show.
+    const definitions = exampleFiles()["experiments/definitions.json"] as string;
+    scope
+      .get(`${R}/contents/experiments%2Fdefinitions.json`)
+      .query({ ref: HEAD })
+      .reply(200, {
+        type: "file",
+        size: definitions.length,
+        encoding: "base64",
+        content: Buffer.from(definitions).toString("base64"),
+      });
     const p = dispatchFinished(HEAD, "success");
     p.workflow_run.id = 1000;
     p.workflow_run.display_title = dispatchRunTitle({ pr: 2, sha: HEAD, phase: "full", wave: 1 });
