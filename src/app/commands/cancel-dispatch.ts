@@ -17,18 +17,22 @@ export async function cancelDispatch(c: PrCommandContext): Promise<CommandOutcom
   for (const run of runs) await cancelWorkflowRun(deps.octokit, deps.repo, run.id);
   const found = await latestApproval(deps, pr.headSha, pr.number);
   if (holds(found?.record)) {
-    await createCheckRun(
-      deps.octokit,
-      deps.repo,
-      {
-        ...approvalRecordCheck(pr.headSha, { ...found.record, state: "cancelled" }),
-        status: "completed",
-        conclusion: "cancelled",
-        title: `Cancelled by @${user}`,
-        summary: `@${user} cancelled the dispatch approved by @${found.record.by}. Comment \`/approve-phase8\` to dispatch again.`,
-      },
-      deps.clock(),
-    );
+    // On the head, and on the approved commit when the approval was carried past it by results
+    // commits (a campaign in waves): a later wave's plan reads the records there and at the head
+    // it then has, which the next results commit moves past this one (docs/runners.md, "Waves").
+    for (const sha of new Set([pr.headSha, found.record.sha]))
+      await createCheckRun(
+        deps.octokit,
+        deps.repo,
+        {
+          ...approvalRecordCheck(sha, { ...found.record, state: "cancelled" }),
+          status: "completed",
+          conclusion: "cancelled",
+          title: `Cancelled by @${user}`,
+          summary: `@${user} cancelled the dispatch approved by @${found.record.by}. Comment \`/approve-phase8\` to dispatch again.`,
+        },
+        deps.clock(),
+      );
   }
   if (runs.length === 0)
     return done(
