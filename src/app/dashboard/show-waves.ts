@@ -5,6 +5,7 @@ import { getPullRequest } from "../../github/get-pull-request.js";
 import { findMarkedComment } from "../../github/sticky-comment.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import type { LabgateContext } from "../../operations/load-context.js";
+import type { Workspace } from "../../operations/workspace.js";
 import { approvalsIn } from "../approval/find-approval.js";
 import { budgetPausedLine } from "../approval/pause-phase8.js";
 import type { EventDeps } from "../event-deps.js";
@@ -14,18 +15,19 @@ import { DASHBOARD_MARKER, withDashboardWaves } from "./render-dashboard.js";
 import { renderWaves, type WavesProgress } from "./render-waves.js";
 
 /**
- * The waves of the campaign an approval record approved, planned from the definitions at its
- * commit under the default branch's policy; undefined for a campaign of one wave or definitions
+ * The waves of the campaign an approval record approved, planned from the definitions in `ws` (the
+ * approved commit, or a results commit on it) under the default branch's policy; undefined for a campaign of one wave or definitions
  * that do not load (the definitions gate says why). A failed read throws: the caller's piece of
  * work is tried again.
  */
 export async function wavesOfApproval(
   deps: EventDeps,
+  ws: Workspace,
   record: ApprovalRecord,
   view: ApprovalView,
   policy: LabgateContext<string>,
 ): Promise<WavesProgress | undefined> {
-  const ws = contentsWorkspace(deps.octokit, deps.repo, record.sha);
+  if (record.phase !== "full") return undefined;
   const campaign = await loadCampaign(ws, { config: { ok: true, config: policy.config } });
   if (!campaign.loaded) return undefined;
   return dashboardWaves(
@@ -37,8 +39,12 @@ export async function wavesOfApproval(
   );
 }
 
-/** A `labgate/phase8` summary with the waves as its last section (an earlier one replaced). */
-export function withWavesSection(summary: string, waves: WavesProgress): string {
+/**
+ * A `labgate/phase8` summary with the waves as its last section (an earlier one replaced); the
+ * summary as it is without waves (a campaign of one wave).
+ */
+export function withWavesSection(summary: string, waves: WavesProgress | undefined): string {
+  if (!waves) return summary;
   const at = summary.search(/(^|\n)### Waves\n/);
   const before = (at === -1 ? summary : summary.slice(0, at)).trimEnd();
   const section = renderWaves(waves).join("\n");
@@ -56,7 +62,6 @@ export async function showWaves(
   record: ApprovalRecord,
   policy: LabgateContext<string>,
 ): Promise<void> {
-  if (record.phase !== "full") return;
   const line = budgetPausedLine(record);
   const view: ApprovalView = {
     kind: "approved",
@@ -65,7 +70,8 @@ export async function showWaves(
     sha: record.sha,
     ...(record.paused && line ? { paused: { wave: record.paused.wave, line } } : {}),
   };
-  const waves = await wavesOfApproval(deps, record, view, policy);
+  const ws = contentsWorkspace(deps.octokit, deps.repo, record.sha);
+  const waves = await wavesOfApproval(deps, ws, record, view, policy);
   if (!waves) return;
   const pr = await getPullRequest(deps.octokit, deps.repo, record.pr);
   for (const sha of new Set([record.sha, pr.headSha])) {
