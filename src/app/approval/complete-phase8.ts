@@ -20,6 +20,7 @@ import {
 import { contentsWorkspace } from "../../github/contents-workspace.js";
 import { getPullRequest } from "../../github/get-pull-request.js";
 import type { LabgateContext } from "../../operations/load-context.js";
+import { wavesOfApproval, withWavesSection } from "../dashboard/show-waves.js";
 import type { EventDeps } from "../event-deps.js";
 import { budgetPauseOfRun } from "./budget-pause-of-run.js";
 import { approvalsIn, type FoundApproval, latestApproval } from "./find-approval.js";
@@ -74,7 +75,8 @@ export async function completePhase8(
   const ws = contentsWorkspace(deps.octokit, deps.repo, pr.headSha);
   const aggregatedPath = resultsFilePath(config, RESULTS_FILES.aggregatedJson);
   const stateFile = statePath(config);
-  await ws.prefetch([aggregatedPath, stateFile]);
+  // The definitions plan the waves shown at the end (a results commit keeps the approved ones).
+  await ws.prefetch([aggregatedPath, stateFile, config.definitions]);
   const [aggText, stateText] = [await ws.readFile(aggregatedPath), await ws.readFile(stateFile)];
   const agg = aggText === undefined ? undefined : parseAggregated(aggregatedPath, aggText);
   const state = stateText === undefined ? undefined : parseDispatchState(stateFile, stateText);
@@ -112,13 +114,23 @@ export async function completePhase8(
       .map((a) => a.record)
       .filter((r) => r.sha === record.sha && holds(r)),
   );
+  const waves = await wavesOfApproval(
+    deps,
+    ws,
+    record,
+    { kind: "completed", by: record.by, sha: record.sha, conclusion },
+    policy,
+  );
   const measured = state?.ok ? measuredGpuHours(state.value.experiments, record.sha) : undefined;
   const done = { ...record, state: "completed" as const };
   const output = {
     status: "completed" as const,
     conclusion,
     title: `Dispatch ${run.conclusion ?? "finished"}${agg?.ok ? ` — ${agg.rows.length} result rows` : ""}`,
-    summary: `${summary}${measured === undefined ? "" : `\n\nGPU-hours measured: ${gpuHoursText(measured)}${budget === undefined ? " (no budget set)" : ` of the approved budget of ${gpuHoursText(budget)}`}.`}`,
+    summary: withWavesSection(
+      `${summary}${measured === undefined ? "" : `\n\nGPU-hours measured: ${gpuHoursText(measured)}${budget === undefined ? " (no budget set)" : ` of the approved budget of ${gpuHoursText(budget)}`}.`}`,
+      waves,
+    ),
     external_id: encodeApproval(done),
     details_url: run.runUrl,
   };
