@@ -160,7 +160,12 @@ describe("workflow_run.completed", () => {
       .reply(201, { id: 501 });
     await app.receive("workflow_run", dispatchFinished(BEFORE, "success"));
     scope.done();
-    expect(asked).toEqual(["experiments/results/aggregated.json", "dispatch/state.json"]);
+    // The definitions come in the same batch: they plan the waves shown at the end (none here).
+    expect(asked).toEqual([
+      "experiments/results/aggregated.json",
+      "dispatch/state.json",
+      "experiments/definitions.json",
+    ]);
     expect(patched).toHaveLength(1);
     const body = patched[0];
     expect(body).toMatchObject({
