@@ -67,7 +67,7 @@ export interface FakeGitHubOptions {
   /**
    * `GET .../compare/{base}...{head}` by "base...head": status, changed paths and the commits
    * between; else 404. `commits` absent: one commit at head, labgate's results commit as GitHub
-   * makes it for the aggregate job's token (committed by github-actions[bot], verified).
+   * makes it for the aggregate job's token (by github-actions[bot], committed by web-flow, verified).
    */
   compares?: Record<string, { status: string; files: string[]; commits?: FakeCompareCommit[] }>;
 }
@@ -251,7 +251,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         {
           sha: head,
           author: "github-actions[bot]",
-          committer: "github-actions[bot]",
+          committer: "web-flow",
           verified: true,
         },
       ];
