@@ -212,14 +212,14 @@ describe("pull_request events", () => {
           { filename: "experiments/results/aggregated.json" },
           { filename: "dispatch/state.json" },
         ],
-        // The aggregate job's results commit: GitHub makes and signs it for github-actions[bot]
-        // (only such a commit carries an approval, docs/security.md).
+        // The aggregate job's results commit: GitHub authors it as github-actions[bot], commits it
+        // as itself and signs it (only such a commit carries an approval, docs/security.md).
         total_commits: 1,
         commits: [
           {
             sha: HEAD,
             author: { login: "github-actions[bot]" },
-            committer: { login: "github-actions[bot]" },
+            committer: { login: "web-flow" },
             commit: { verification: { verified: true, reason: "valid" } },
           },
         ],
