@@ -72,7 +72,7 @@ function forgedState(approved: string) {
 const bot = (sha: string): FakeCompareCommit => ({
   sha,
   author: "github-actions[bot]",
-  committer: "github-actions[bot]",
+  committer: "web-flow",
   verified: true,
 });
 
@@ -127,17 +127,17 @@ describe("plan of a later wave: only labgate's own results commits since the app
     expect(stateReads).toHaveLength(0);
   });
 
-  it("a commit claiming github-actions[bot] as committer that GitHub does not verify: refused", async () => {
+  it("a commit claiming github-actions[bot] as author and GitHub as committer that GitHub does not verify: refused", async () => {
     const { run, stateReads } = await planWave2([{ ...bot(RESULTS_HEAD), verified: false }]);
     expect(run.code).toBe(1);
     expect(run.outputs.runs).toBe("0");
     expect(run.log).toContain(
-      "`eeeeeee` by @github-actions[bot], claims @github-actions[bot] as committer but GitHub does not verify it (unsigned)",
+      "`eeeeeee` by @github-actions[bot], committed by @web-flow, which GitHub does not verify (unsigned)",
     );
     expect(stateReads).toHaveLength(0);
   });
 
-  it("labgate's own results commits (github-actions[bot], verified): wave 2 is planned from the state they committed", async () => {
+  it("labgate's own results commits (by github-actions[bot], committed and signed by GitHub): wave 2 is planned from the state they committed", async () => {
     const { run, stateReads } = await planWave2([bot(WAVE1_COMMIT), bot(RESULTS_HEAD)]);
     expect(run.log).not.toContain("::error::");
     expect(run.code).toBe(0);

@@ -87,10 +87,14 @@ function commit(
   };
 }
 
-/** The aggregate job's results commit: GitHub makes and signs it for github-actions[bot]. */
+/**
+ * The aggregate job's results commit: made through the Git Data API with GITHUB_TOKEN and no
+ * author or committer, so GitHub authors it as github-actions[bot], commits it as itself
+ * (`web-flow`, `GitHub <noreply@github.com>`) and signs it.
+ */
 const labgateResults = commit(
   HEAD,
-  { author: "github-actions[bot]", committer: "github-actions[bot]" },
+  { author: "github-actions[bot]", committer: "web-flow" },
   { verified: true, reason: "valid" },
 );
 
@@ -181,7 +185,21 @@ describe("a results-only push carries the approval only when labgate made it", (
     expect(dashboard).toContain(`\`${HEAD.slice(0, 7)}\` by @mallory, committed by @mallory`);
   });
 
-  it("a commit that claims github-actions[bot] as committer (its email) but that GitHub does not verify: voided", async () => {
+  it("a commit that claims github-actions[bot] as author and GitHub as committer (their emails) but that GitHub does not verify: voided", async () => {
+    const { phase8, dashboard } = await pushResultsOnly([
+      commit(
+        HEAD,
+        { author: "github-actions[bot]", committer: "web-flow" },
+        { verified: false, reason: "unsigned" },
+      ),
+    ]);
+    expectVoided(phase8, dashboard);
+    expect(phase8[0].output.summary).toContain(
+      `\`${HEAD.slice(0, 7)}\` by @github-actions[bot], committed by @web-flow, which GitHub does not verify (unsigned)`,
+    );
+  });
+
+  it("a commit that claims github-actions[bot] as its committer too, unverified: voided", async () => {
     const { phase8, dashboard } = await pushResultsOnly([
       commit(
         HEAD,
@@ -190,20 +208,35 @@ describe("a results-only push carries the approval only when labgate made it", (
       ),
     ]);
     expectVoided(phase8, dashboard);
-    expect(phase8[0].output.summary).toContain(
-      "claims @github-actions[bot] as committer but GitHub does not verify it (unsigned)",
-    );
+    expect(phase8[0].output.summary).toContain("which GitHub does not verify (unsigned)");
   });
 
-  it("a commit signed with the author's own key (verified, but the author commits it): voided", async () => {
+  it("the author's edit in GitHub's web editor (signed by GitHub, committed by web-flow): voided", async () => {
     const { phase8, dashboard } = await pushResultsOnly([
       commit(
         HEAD,
-        { author: "mallory", committer: "mallory" },
+        { author: "mallory", committer: "web-flow" },
         { verified: true, reason: "valid" },
       ),
     ]);
     expectVoided(phase8, dashboard);
+    expect(phase8[0].output.summary).toContain(
+      `\`${HEAD.slice(0, 7)}\` by @mallory, committed by @web-flow`,
+    );
+  });
+
+  it("a commit claiming github-actions[bot] as author, signed with the author's own key (verified for its committer): voided", async () => {
+    const { phase8, dashboard } = await pushResultsOnly([
+      commit(
+        HEAD,
+        { author: "github-actions[bot]", committer: "mallory" },
+        { verified: true, reason: "valid" },
+      ),
+    ]);
+    expectVoided(phase8, dashboard);
+    expect(phase8[0].output.summary).toContain(
+      `\`${HEAD.slice(0, 7)}\` by @github-actions[bot], committed by @mallory`,
+    );
   });
 
   it("labgate's results commit, then the author's on top: voided, naming only the author's", async () => {
@@ -229,7 +262,7 @@ describe("a results-only push carries the approval only when labgate made it", (
     expect(phase8[0].output.summary).toContain("holds 251 commits, more than GitHub lists (250)");
   });
 
-  it("labgate's own results commit (github-actions[bot], verified by GitHub): the approval moves to the new head", async () => {
+  it("labgate's own results commit (by github-actions[bot], committed and signed by GitHub): the approval moves to the new head", async () => {
     const { phase8, dashboard } = await pushResultsOnly([labgateResults]);
     expect(phase8).toHaveLength(1);
     expect(phase8[0]).toMatchObject({ head_sha: HEAD, status: "in_progress" });

@@ -6,12 +6,14 @@
  */
 
 /**
- * Who commits results: the aggregate job of the dispatch workflow commits them through the Git
- * Data API with the job's GITHUB_TOKEN (the action's `token` input defaults to it, in App mode and
- * Actions mode alike), and sets no author or committer, so GitHub makes the commit as
- * `github-actions[bot]` and signs it.
+ * Who makes results commits: the aggregate job of the dispatch workflow commits them through the
+ * Git Data API with the job's GITHUB_TOKEN (the action's `token` input defaults to it, in App mode
+ * and Actions mode alike) and sets no author, committer or signature, so GitHub makes the commit
+ * with the token's bot as its author and itself as committer, and signs it.
  */
-export const RESULTS_COMMITTER = "github-actions[bot]";
+export const RESULTS_AUTHOR = "github-actions[bot]";
+/** The account GitHub commits as when it signs a commit itself (`GitHub <noreply@github.com>`). */
+export const GITHUB_COMMITTER = "web-flow";
 
 /** One commit between the approved commit and the head, as the compare API lists it. */
 export interface ComparedCommit {
@@ -51,7 +53,7 @@ export type ResultsOnlyVerdict = { ok: true } | { ok: false; reason: string };
 export function resultsOnlyRange(
   range: ComparedRange,
   dirs: readonly string[],
-  trusted: readonly string[] = [RESULTS_COMMITTER],
+  trusted: readonly string[] = [RESULTS_AUTHOR],
 ): ResultsOnlyVerdict {
   if (!range.complete) return { ok: false, reason: range.why };
   if (range.status !== "ahead" && range.status !== "identical")
@@ -72,28 +74,32 @@ export function resultsOnlyRange(
   if (foreign.length > 0)
     return {
       ok: false,
-      reason: `only labgate's own results commits (committed by ${trusted.map((t) => `@${t}`).join(" or ")} and verified by GitHub) keep an approval, and ${foreign.length} commit(s) are not: ${foreign.slice(0, 5).join("; ")}${foreign.length > 5 ? "; …" : ""}`,
+      reason: `only labgate's own results commits (made by ${trusted.map((t) => `@${t}`).join(" or ")} and signed by GitHub) keep an approval, and ${foreign.length} commit(s) are not: ${foreign.slice(0, 5).join("; ")}${foreign.length > 5 ? "; …" : ""}`,
     };
   return { ok: true };
 }
 
 /**
- * Why `c` is not a labgate results commit, or undefined when it is: GitHub verified its signature
- * and its committer is a trusted results committer. Its paths are judged apart (`outsideResultPaths`):
- * anyone who can push to the PR branch can write a commit touching only results files, with any
- * name and email, but only GitHub signs a commit it made for the aggregate job's token.
+ * Why `c` is not a labgate results commit, or undefined when it is: its author is a trusted
+ * results author, its committer is GitHub itself (or that author), and GitHub verified its
+ * signature. GitHub signs a commit it makes through the API only when the request sets no author,
+ * committer or signature, and then the author is the token's own account; anyone who can push to
+ * the PR branch can write a results-only commit naming any author and committer email, but GitHub
+ * does not verify it (an unsigned commit, or one signed by a key that is not the committer's).
+ * The paths are judged apart (`outsideResultPaths`).
  */
 export function notResultsCommit(
   c: ComparedCommit,
-  trusted: readonly string[] = [RESULTS_COMMITTER],
+  trusted: readonly string[] = [RESULTS_AUTHOR],
 ): string | undefined {
-  const by = `by ${c.authorLogin ? `@${c.authorLogin}` : `"${c.authorName}"`}`;
-  const isTrusted = (login: string | null) =>
-    login !== null && trusted.some((t) => t.toLowerCase() === login.toLowerCase());
-  if (!isTrusted(c.committerLogin))
-    return `${by}, committed by ${c.committerLogin ? `@${c.committerLogin}` : "an account GitHub does not know"}`;
-  if (!c.verified)
-    return `${by}, claims @${c.committerLogin} as committer but GitHub does not verify it (${c.verificationReason})`;
+  const is = (login: string | null, among: readonly string[]) =>
+    login !== null && among.some((t) => t.toLowerCase() === login.toLowerCase());
+  const by = `by ${c.authorLogin ? `@${c.authorLogin}` : `"${c.authorName}"`}, committed by ${
+    c.committerLogin ? `@${c.committerLogin}` : "an account GitHub does not know"
+  }`;
+  if (!is(c.authorLogin, trusted) || !is(c.committerLogin, [...trusted, GITHUB_COMMITTER]))
+    return by;
+  if (!c.verified) return `${by}, which GitHub does not verify (${c.verificationReason})`;
   return undefined;
 }
 
