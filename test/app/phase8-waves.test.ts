@@ -22,6 +22,7 @@ import {
   nock,
   pullRequestResource,
   R,
+  serveFiles,
   servePolicy,
   testApp,
   withToken,
@@ -249,6 +250,72 @@ describe("a wave's dispatch run completed and the next wave runs", () => {
     // Nothing beyond the served reads: no PATCH of phase8, no dashboard edit.
     expect(unmatched).toEqual([]);
     expect(app.errors).toHaveLength(1);
+  });
+});
+
+describe("the last wave's dispatch run completed", () => {
+  it("the completed labgate/phase8 ends with the waves, every one done, and says the campaign finished", async () => {
+    const waves = plannedWaves();
+    const app = await testApp();
+    const patched: any[] = [];
+    const created: any[] = [];
+    const last = waves.length;
+    const runs = {
+      total_count: last,
+      workflow_runs: waves
+        .map((w) => waveRun(1000 + w.wave, w.wave, "completed", "success"))
+        .reverse(),
+    };
+    const scope = servePolicy(withToken(nock(API)), files()[".github/labgate.yml"] as string)
+      .get(`${R}/commits/${BEFORE}/check-runs`)
+      .query(PHASE8_QUERY)
+      .reply(200, checkRunsReply([phase8(500, BEFORE)]))
+      // No later wave (asked once), then the waves' states (asked again).
+      .get(RUNS)
+      .query(DISPATCH_RUNS_QUERY)
+      .times(2)
+      .reply(200, runs)
+      .get(`${R}/pulls/2`)
+      .reply(200, pullRequestResource());
+    // The results batch at the head holds the definitions too: no results here.
+    const asked = serveFiles(scope, files(), 1);
+    scope
+      .get(`${R}/commits/${BEFORE}/check-runs`)
+      .query(PHASE8_QUERY)
+      .reply(200, checkRunsReply([phase8(500, BEFORE)]))
+      .patch(`${R}/check-runs/500`, (b) => patched.push(b) > 0)
+      .reply(200, {})
+      .get(`${R}/commits/${HEAD}/check-runs`)
+      .query(PHASE8_QUERY)
+      .reply(200, checkRunsReply([]))
+      .post(`${R}/check-runs`, (b) => created.push(b) > 0)
+      .reply(201, { id: 501 });
+    const p = wave1Finished();
+    p.workflow_run.id = 1000 + last;
+    p.workflow_run.display_title = dispatchRunTitle({
+      pr: 2,
+      sha: BEFORE,
+      phase: "full",
+      wave: last,
+    });
+    await app.receive("workflow_run", p);
+    scope.done();
+    expect(asked).toContain("experiments/definitions.json");
+    expect(patched).toHaveLength(1);
+    const body = patched[0];
+    expect(body).toMatchObject({ status: "completed", conclusion: "success" });
+    const summary: string = body.output.summary;
+    expect(summary.indexOf("### labgate/phase8: dispatch success")).toBe(0);
+    expect(summary).toContain(
+      waves
+        .map(
+          (w) =>
+            `| ${w.wave} | ${w.runs} | ${tenths(w.hours)} | ✅ done ([run](${runUrl(1000 + w.wave)})) |`,
+        )
+        .join("\n"),
+    );
+    expect(summary.endsWith("\n\n**Finished:** every wave has run.")).toBe(true);
+    expect(created[0].output.summary).toBe(summary);
   });
 });
 
