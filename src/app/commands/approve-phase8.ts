@@ -241,7 +241,7 @@ async function dispatchApproved(
   await markDispatched(c, checkId, record, summary);
   const who = via === undefined ? `@${record.by}` : `@${record.by} (${via})`;
   return done(
-    `Approved by ${who} for \`${short}\`: every gate is green. Dispatched \`${config.dispatch_workflow}\` (phase full); \`labgate/phase8\` follows its progress. A push that changes code voids this approval; a results-only commit keeps it.`,
+    `Approved by ${who} for \`${short}\`: every gate is green. Dispatched \`${config.dispatch_workflow}\` (phase full); \`labgate/phase8\` follows its progress. A push that changes code voids this approval; only labgate's own results commits keep it.`,
     "rocket",
   );
 }

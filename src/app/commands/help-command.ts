@@ -10,7 +10,7 @@ export const HELP_TEXT = `**labgate commands** (a comment line that starts with 
 | \`/retry failed\` · \`/retry <run_id>\` | re-runs the failed jobs of the last dispatch, or the job that holds one run | write access, or a configured approver |
 | \`/labgate help\` | this table | anyone |
 
-Edited comments, quoted lines, code blocks, HTML comments and \`<details>\` blocks are not commands. A push that changes code voids an approval; a results-only commit keeps it.`;
+Edited comments, quoted lines, code blocks, HTML comments and \`<details>\` blocks are not commands. A push that changes code voids an approval; only labgate's own results commits keep it.`;
 
 export function helpCommand(unknown?: string): CommandOutcome {
   if (unknown === undefined) return done(HELP_TEXT, "eyes");
