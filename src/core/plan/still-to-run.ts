@@ -24,13 +24,35 @@ export function interrupted(entry: Pick<StateEntry, "status" | "reason">): boole
   );
 }
 
+/** The reason a run lost or interrupted in two waves of one approval ends with: it is not planned again. */
+export const LOST_TWICE_REASON = "lost twice: not planned again";
+
+/**
+ * Whether `next` (a sidecar about to be merged) reports the run lost or interrupted again, at the
+ * same approved commit whose earlier wave already lost it (`before`, the state's entry): the run
+ * then ends `failed` / `LOST_TWICE_REASON` instead of being planned a third time. Code that kills
+ * its own job (or the runner) is charged for each loss (measured-gpu-hours.ts) and cannot make
+ * the waves run it forever.
+ */
+export function lostAgain(
+  before: Pick<StateEntry, "status" | "reason" | "git_commit">,
+  next: Partial<Pick<StateEntry, "status" | "reason" | "git_commit">>,
+): boolean {
+  if (next.status === undefined || next.status === null) return false;
+  if (!interrupted(before) || !interrupted({ status: next.status, reason: next.reason ?? null }))
+    return false;
+  const commit = next.git_commit ?? before.git_commit;
+  return before.git_commit !== null && commit === before.git_commit;
+}
+
 /**
  * The runs of a campaign at approved commit `sha` still to run (docs/runners.md, "Waves"): those
  * without a final entry in the state the earlier waves committed. A run `done` counts whatever
  * commit it ran at (the run job skips it as well); any other final status counts only when it
  * was recorded at `sha`, by this campaign: a run that failed under older code runs again. A run
  * that failed after its retries, stopped early or was skipped (a pilot stage that did not pass)
- * is not run again; one lost or interrupted is.
+ * is not run again; one lost or interrupted is, once: a run lost or interrupted in two waves ends
+ * `failed` / `LOST_TWICE_REASON` when the second loss is merged (`lostAgain`), a final entry.
  */
 export function stillToRun(
   runs: readonly PlannedRun[],

@@ -1,3 +1,4 @@
+import { LOST_TWICE_REASON, lostAgain } from "../plan/still-to-run.js";
 import type { StateEntry } from "./state-entry.js";
 import { entryFromSidecar, type Sidecar } from "./state-entry-schema.js";
 
@@ -37,6 +38,8 @@ export function mergeSidecars(
       continue;
     }
     const archived = current.phase === ARCHIVED_PILOT_PHASE;
+    // lost or interrupted in a second wave: failed for good (docs/runners.md, "Waves")
+    const twice = lostAgain(current, s);
     const target = current as unknown as Record<string, unknown>;
     const source = s as unknown as Record<string, unknown>;
     for (const k in source) {
@@ -51,6 +54,10 @@ export function mergeSidecars(
       // the failure kind too, but left out rather than null: state.json writes it only for a failure
       if (typeof source.failure_kind === "string") target.failure_kind = source.failure_kind;
       else delete target.failure_kind;
+    }
+    if (twice) {
+      current.status = "failed";
+      current.reason = LOST_TWICE_REASON;
     }
     if (archived) current.phase = ARCHIVED_PILOT_PHASE;
   }
