@@ -15,6 +15,7 @@ import { splitCommand } from "../core/definitions/split-command.js";
 import { validateDefinitions } from "../core/definitions/validate-definitions.js";
 import type { Diagnostic } from "../core/diagnostics/diagnostic.js";
 import { runProcess } from "../exec/run-process.js";
+import { GitRepo } from "../git/git-repo.js";
 import { containedReader, isInside, writeContained } from "./contained-files.js";
 
 export const DEFINITIONS_FILE = "experiments/definitions.json";
@@ -82,6 +83,9 @@ export async function initFromScript(input: {
   let output = "";
   let dryRun: "ran" | "failed" | "none" = "none";
   let metricsFile: MetricsFileCandidate | undefined;
+  let ranAs = "";
+  let failure = "";
+  let wroteIntoTree: string[] = [];
   if (dryFlag !== null) {
     const work = await mkdtemp(join(tmpdir(), "labgate-init-from-"));
     try {
@@ -97,6 +101,9 @@ export async function initFromScript(input: {
       const argv = split.ok ? substituteArgv(split.argv, values) : [];
       argv.push(...(dryFlag ?? "--dry-run").split(" "));
       const log = join(work, "dry-run.log");
+      const repo = GitRepo.open(root);
+      const inRepo = await repo.isRepo();
+      const before = new Set(inRepo ? await repo.unstagedFiles() : []);
       const o = await runProcess({
         argv,
         cwd: root,
@@ -106,6 +113,12 @@ export async function initFromScript(input: {
       });
       output = await readFile(log, "utf8").catch(() => "");
       dryRun = o.exitCode === 0 ? "ran" : "failed";
+      ranAs = argv.join(" ");
+      if (dryRun === "failed") {
+        const tail = output.trimEnd().split(/\r?\n/).slice(-5).join("\n      ");
+        failure = `its dry-run failed (${o.exitCode === null ? "it did not finish" : `exit ${o.exitCode}`}): ${ranAs}${tail ? `\n      ${tail}` : ""}`;
+      }
+      if (inRepo) wroteIntoTree = (await repo.unstagedFiles()).filter((f) => !before.has(f));
       if (dryRun === "ran") metricsFile = await findMetricsFile(work, "dry-run.log");
     } finally {
       await rm(work, { recursive: true, force: true });
@@ -119,8 +132,11 @@ export async function initFromScript(input: {
     module,
     metricsFile,
   });
-  if (dryRun === "failed")
-    result.notes.push("its dry-run failed: see what it printed with the command above, --dry-run");
+  if (dryRun === "failed") result.notes.push(failure);
+  if (wroteIntoTree.length > 0)
+    result.notes.push(
+      `its dry-run wrote into the working tree: ${wroteIntoTree.slice(0, 10).join(", ")}${wroteIntoTree.length > 10 ? ", …" : ""}; give that path {checkpoint_dir} in the command, or the code-review check will ask you to (${ranAs})`,
+    );
   const text = `${JSON.stringify(result.definitions, null, 2)}\n`;
   const checked = validateDefinitions(DEFINITIONS_FILE, text);
   if (!checked.loaded)

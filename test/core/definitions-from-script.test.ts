@@ -69,4 +69,51 @@ describe("labgate init --from: reading a script as it is", () => {
     const text = `${JSON.stringify(r.definitions, null, 2)}\n`;
     expect(validateDefinitions("experiments/definitions.json", text).diagnostics).toEqual([]);
   });
+
+  it("one hypothesis per method against the baseline, each named only by its method's experiment", () => {
+    const { definitions } = definitionsFromScript({
+      script: "main.py",
+      text: `import argparse
+MODELS = ["LSTM", "GRU", "RNN_TANH"]
+p = argparse.ArgumentParser()
+p.add_argument("--model", choices=MODELS, default="LSTM")
+p.add_argument("--dry-run", action="store_true")
+`,
+      output: "| end of epoch 1 | valid ppl 128.37\n",
+      project: "lm",
+    });
+    const d = definitions as {
+      hypotheses: { id: string; claim: string }[];
+      defaults: { hypotheses: string[]; command: string };
+      experiments: { id: string; hypotheses?: string[]; baseline?: { method: string } }[];
+    };
+    // choices=MODELS is read from the module's own list
+    expect(d.defaults.command).toBe("python3 main.py --model {method}");
+    expect(d.hypotheses.map((h) => [h.id, h.claim])).toEqual([
+      ["H1", "GRU beats LSTM on valid_ppl"],
+      ["H2", "RNN_TANH beats LSTM on valid_ppl"],
+    ]);
+    expect(d.defaults.hypotheses).toEqual(["H1", "H2"]);
+    expect(d.experiments).toEqual([
+      { id: "lstm", method: "LSTM" },
+      { id: "gru", method: "GRU", baseline: { method: "LSTM" }, hypotheses: ["H1"] },
+      {
+        id: "rnn_tanh".replace("_", "-"),
+        method: "RNN_TANH",
+        baseline: { method: "LSTM" },
+        hypotheses: ["H2"],
+      },
+    ]);
+    expect(
+      validateDefinitions("experiments/definitions.json", JSON.stringify(definitions)).loaded,
+    ).toBeDefined();
+  });
+
+  it("a value printed with a percent sign is a metric", () => {
+    const got = printedMetrics("Test set: Average loss: 0.4123, Accuracy: 82.41%\n");
+    expect(got.map((m) => [m.name, m.value])).toEqual([
+      ["loss", 0.4123],
+      ["accuracy", 82.41],
+    ]);
+  });
 });

@@ -44,7 +44,12 @@ describe("labgate init --from <script> (issue #16)", () => {
     expect(defs.methods[0].group).toBe("baseline");
     // every other method is compared with it, so Δ and the verdicts have a baseline
     expect(defs.experiments[0]).toEqual({ id: "lstm", method: "LSTM" });
-    expect(defs.experiments[3]).toEqual({ id: "gru", method: "GRU", baseline: { method: "LSTM" } });
+    expect(defs.experiments[3]).toEqual({
+      id: "gru",
+      method: "GRU",
+      baseline: { method: "LSTM" },
+      hypotheses: ["H3"],
+    });
     expect(defs.defaults.command).toBe(
       "python3 word_language_model/main.py --model {method} --seed {seed} --save {checkpoint_dir}/model.pt",
     );
@@ -197,5 +202,60 @@ describe("labgate init --from <script> (issue #16)", () => {
     const run = await runCli(["run", "--phase", "full"], dir);
     expect(run.code, run.stderr).toBe(0);
     expect(resultOf(dir, "adam_s3").metrics.eval_accuracy).toBe(0.923);
+  }, 180_000);
+
+  it("adds the .gitignore lines; labgate init afterwards keeps these definitions; a failing dry-run and one writing into the tree are told", async () => {
+    const dir = join(tempDir("labgate-init-from-told-"), "proj");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "train.py"),
+      [
+        "import argparse, os, sys",
+        "p = argparse.ArgumentParser()",
+        'p.add_argument("--seed", type=int, default=0)',
+        'p.add_argument("--dry-run", action="store_true")',
+        "a = p.parse_args()",
+        'os.makedirs("logs", exist_ok=True)',
+        'open("logs/train.log", "w").write("x")',
+        'print("loss=0.5")',
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(dir, "crash.py"),
+      [
+        "import argparse",
+        "p = argparse.ArgumentParser()",
+        'p.add_argument("--dry-run", action="store_true")',
+        "p.parse_args()",
+        'raise FileNotFoundError("data/train.txt")',
+        "",
+      ].join("\n"),
+    );
+    git(dir, "init", "-q", "--initial-branch=main");
+    git(dir, "config", "user.name", "Test Researcher");
+    git(dir, "config", "user.email", "researcher@example.com");
+    git(dir, "config", "commit.gpgsign", "false");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "the trainers");
+
+    const crash = await runCli(["init", "--from", "crash.py"], dir);
+    expect(crash.code, crash.stderr).toBe(0);
+    expect(crash.stdout).toMatch(/its dry-run failed \(exit 1\): python3 crash\.py --dry-run/);
+    expect(crash.stdout).toMatch(/FileNotFoundError: data\/train\.txt/);
+
+    const init = await runCli(["init", "--from", "train.py", "--force"], dir);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toMatch(/its dry-run wrote into the working tree: logs\/train\.log/);
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toMatch(/^\.labgate\/$/m);
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toMatch(/^dispatch\/\*\.status\.json$/m);
+    const mine = readFileSync(join(dir, "experiments/definitions.json"), "utf8");
+
+    const full = await runCli(["init"], dir);
+    expect(full.code, full.stderr).toBe(0);
+    expect(full.stdout).toMatch(/kept {3}experiments\/definitions\.json/);
+    expect(readFileSync(join(dir, "experiments/definitions.json"), "utf8")).toBe(mine);
+    expect(readFileSync(join(dir, ".github/labgate.yml"), "utf8")).toMatch(/runner_pools/);
+    expect(() => readFileSync(join(dir, "experiments/scripts/train.py"))).toThrow();
   }, 180_000);
 });

@@ -20,8 +20,9 @@ Writes labgate's starting files into a repository (default: the current director
   experiments/definitions.schema.json its JSON Schema, for editors (unless labgate is installed in
                                       the repository: then "$schema" points into node_modules)
   experiments/scripts/train.py        an experiment script skeleton honouring the contract
-and adds .labgate/ and dispatch/*.status.json to .gitignore. Refuses to overwrite an existing
-file unless --force. --action-ref pins the labgate action every workflow uses (a full commit
+and adds .labgate/ and dispatch/*.status.json to .gitignore. An experiments/definitions.json
+already there (from init --from, say) is kept, without the example script; any other existing
+file makes init refuse unless --force (which also replaces the definitions with the example). --action-ref pins the labgate action every workflow uses (a full commit
 SHA); without it, init takes the ref recorded in .github/labgate.lock, else writes a placeholder
 that the printed next steps tell you to replace. Prints next steps that work as printed.
 
@@ -29,7 +30,8 @@ labgate init --from <script.py> [--force]
   writes experiments/definitions.json for an existing script, as it is: its argparse/click/typer
   options (a --model with choices gives one method each), the metric lines its dry-run prints
   (metrics_from), and its own flags for the contract (script_flags), its output path given
-  {checkpoint_dir}; review it (docs/definitions.md, "Existing scripts").`;
+  {checkpoint_dir}; adds the same .gitignore lines; review it (docs/definitions.md, "Existing
+  scripts"). Then \`labgate init\` adds the workflows and the config, keeping these definitions.`;
 
 /** The placeholder the workflow templates carry where the labgate action is referenced. */
 export const ACTION_PLACEHOLDER = "labgate/labgate/action@0000000000000000000000000000000000000000";
@@ -142,12 +144,17 @@ export async function initCommand(ctx: CliContext, args: InitArgs): Promise<numb
     packageVersion(),
     await readFile(join(PACKAGE_ROOT, "definitions.schema.json"), "utf8"),
   );
+  // Definitions already there (`labgate init --from <script>`, or the user's own) are kept, and
+  // the example script that only the example definitions run is not written beside them.
+  const keepDefinitions = !args.force && existsSync(join(root, DEFINITIONS_TARGET));
   const files: PlannedFile[] = [
-    ...(await plannedFiles()).map((f) => ({
-      target: f.target,
-      source: f.source,
-      workflow: f.workflow,
-    })),
+    ...(await plannedFiles())
+      .filter((f) => !keepDefinitions || !EXAMPLE_ONLY.includes(f.target))
+      .map((f) => ({
+        target: f.target,
+        source: f.source,
+        workflow: f.workflow,
+      })),
     ...(schema.copy
       ? [{ target: schema.copy.target, text: schema.copy.text, workflow: false }]
       : []),
@@ -181,6 +188,10 @@ export async function initCommand(ctx: CliContext, args: InitArgs): Promise<numb
   await mkdir(root, { recursive: true });
   const where = relative(ctx.cwd, root) || ".";
   ctx.stdout.write(`labgate init: writing into ${where}\n`);
+  if (keepDefinitions)
+    ctx.stdout.write(
+      `  kept   ${DEFINITIONS_TARGET} (already there; \`labgate init --force\` replaces it with the example)\n`,
+    );
   if (actionRef && args.actionRef === undefined)
     ctx.stdout.write(`  pinning the labgate action to ${actionRef} (from ${ACTION_LOCK})\n`);
   // The run job's time limit follows the dispatch.max_job_hours of the config written here.
@@ -222,6 +233,10 @@ export async function initCommand(ctx: CliContext, args: InitArgs): Promise<numb
   );
   return EXIT_OK;
 }
+
+const DEFINITIONS_TARGET = "experiments/definitions.json";
+/** What only the example campaign needs: left out when the repository has its own definitions. */
+const EXAMPLE_ONLY: readonly string[] = [DEFINITIONS_TARGET, "experiments/scripts/train.py"];
 
 interface PlannedFile {
   target: string;

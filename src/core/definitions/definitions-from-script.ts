@@ -17,6 +17,8 @@ export interface ScriptOption {
   default?: string;
   choices: string[];
   help?: string;
+  /** The default is a string literal (not a name or an expression). */
+  quotedDefault: boolean;
   /** `action="store_true"` and friends: a switch, no value. */
   isSwitch: boolean;
 }
@@ -50,7 +52,15 @@ export function scriptOptions(text: string): ScriptOption[] {
     const list = choicesAt
       ? /^[[(]([^\])]*)[\])]/.exec(call.slice(choicesAt.index + choicesAt[0].length))?.[1]
       : /\bChoice\s*\(\s*[[(]([^\])]*)[\])]/.exec(call)?.[1];
-    if (list) choices = [...list.matchAll(/["']([^"']+)["']/g)].map((x) => x[1] as string);
+    // choices=MODELS, with `MODELS = ["mlp", "cnn"]` at the module's top level
+    const named = choicesAt
+      ? /^([A-Za-z_]\w*)\s*[,)]/.exec(call.slice(choicesAt.index + choicesAt[0].length))?.[1]
+      : undefined;
+    const assigned = named
+      ? new RegExp(`^${named}\\s*=\\s*[[(]([^\\])]*)[\\])]`, "m").exec(text)?.[1]
+      : undefined;
+    const values = list ?? assigned;
+    if (values) choices = [...values.matchAll(/["']([^"']+)["']/g)].map((x) => x[1] as string);
     const helpAt = kw("help");
     const help = helpAt
       ? /^(["'])(.*?)\1/.exec(call.slice(helpAt.index + helpAt[0].length))?.[2]
@@ -61,7 +71,10 @@ export function scriptOptions(text: string): ScriptOption[] {
       if (listed) choices = listed.split(",").map((s) => s.trim());
     }
     const isSwitch = /\baction\s*=\s*["']store_(true|false)["']|\bis_flag\s*=\s*True/.test(call);
-    out.push({ names, default: def, choices, help, isSwitch });
+    const quotedDefault = defaultAt
+      ? /^(?:[rRbBuUfF]{0,2})["']/.test(call.slice(defaultAt.index + defaultAt[0].length))
+      : false;
+    out.push({ names, default: def, quotedDefault, choices, help, isSwitch });
   }
   return out;
 }
@@ -114,7 +127,7 @@ export function printedMetrics(output: string): PrintedMetric[] {
       continue;
     }
     for (const m of line.matchAll(
-      new RegExp(`(?:^|[\\s,;])([A-Za-z][\\w./-]*)\\s*[=:]\\s*(${NUMBER})(?=$|[\\s,;])`, "g"),
+      new RegExp(`(?:^|[\\s,;])([A-Za-z][\\w./-]*)\\s*[=:]\\s*(${NUMBER})(?=$|[\\s,;%)])`, "g"),
     ))
       add(
         m[1] as string,
@@ -187,6 +200,12 @@ export function definitionsFromScript(input: FromScriptInput): FromScriptResult 
     notes.push(
       `${long(method)} ${method.choices.join("|")}: one method each (${methods[0]} the baseline)`,
     );
+  } else if (method?.default && /^[\w.-]+$/.test(method.default) && method.quotedDefault) {
+    methods = [method.default];
+    args.push(long(method), "{method}");
+    notes.push(
+      `${long(method)} lists no choices: one method, its default ${method.default}; add the others to methods`,
+    );
   } else if (method) notes.push(`${long(method)} lists no choices: one method, its default`);
 
   const data = find(DATA);
@@ -256,11 +275,14 @@ export function definitionsFromScript(input: FromScriptInput): FromScriptResult 
     );
   else
     notes.push(
-      'the dry-run printed no metric: fill in metrics_from.stdout ("<metric>": "<regex with one group>")',
+      scriptFlags.dry_run === null
+        ? 'no dry-run ran, so no metric was seen: fill in metrics_from.stdout ("<metric>": "<regex with one group>")'
+        : 'the dry-run printed no metric: fill in metrics_from.stdout ("<metric>": "<regex with one group>")',
     );
   const metric = primary?.name ?? "metric";
   const direction = guessDirection(metric);
 
+  const hypothesisIds = methods.length > 1 ? methods.slice(1).map((_, i) => `H${i + 1}`) : ["H1"];
   const experimentId = (m: string) =>
     m
       .toLowerCase()
@@ -270,17 +292,17 @@ export function definitionsFromScript(input: FromScriptInput): FromScriptResult 
     version: 1,
     project: input.project,
     title: `${input.script}, as it is`,
-    hypotheses: [
-      {
-        id: "H1",
-        claim:
-          methods.length > 1
-            ? `${methods[1]} beats ${methods[0]} on ${metric}`
-            : `the script reaches a good ${metric}`,
-        metric,
-        direction,
-      },
-    ],
+    // One claim per method against the baseline, each named by that method's experiment only:
+    // a verdict then answers one comparison (the baseline's experiment names them all).
+    hypotheses: hypothesisIds.map((id, i) => ({
+      id,
+      claim:
+        methods.length > 1
+          ? `${methods[i + 1]} beats ${methods[0]} on ${metric}`
+          : `the script reaches a good ${metric}`,
+      metric,
+      direction,
+    })),
     metrics: Object.fromEntries(
       (printed.length > 0 ? printed : [{ name: metric }]).map((p) => [
         p.name,
@@ -292,7 +314,7 @@ export function definitionsFromScript(input: FromScriptInput): FromScriptResult 
     defaults: {
       phase: "full",
       dataset: "data",
-      hypotheses: ["H1"],
+      hypotheses: hypothesisIds,
       seeds: [1, 2, 3],
       expected_duration_hours: 1,
       vram_mb: 0,
@@ -317,7 +339,12 @@ export function definitionsFromScript(input: FromScriptInput): FromScriptResult 
     experiments: methods.map((m, i) =>
       i === 0 || methods.length < 2
         ? { id: experimentId(m), method: m }
-        : { id: experimentId(m), method: m, baseline: { method: methods[0] } },
+        : {
+            id: experimentId(m),
+            method: m,
+            baseline: { method: methods[0] },
+            hypotheses: [hypothesisIds[i - 1]],
+          },
     ),
   };
   return { definitions, notes };
