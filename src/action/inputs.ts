@@ -2,6 +2,21 @@ import { z } from "zod";
 import type { Failure } from "../core/failure/failure.js";
 
 /**
+ * A whole number written exactly as the number (`7`, never `07`, `7.0`, ` 7`, `0x7` or `7e0`):
+ * the dispatch workflow's concurrency group and run title are built from the raw text of `pr` and
+ * `wave`, so two spellings of one number would be two groups running at once (docs/security.md).
+ */
+const exactNumber = (what: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(
+      min === 0 ? /^(0|[1-9][0-9]*)$/ : /^[1-9][0-9]*$/,
+      `${what}, written as digits only with no leading zero, sign, space, decimal point or hex`,
+    )
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/**
  * Every input of action/action.yml, parsed once before any work (habit 2). The runner passes
  * input `name` as env `INPUT_NAME` (upper-cased, spaces to underscores, hyphens kept); an input
  * left empty arrives as "" and counts as absent.
@@ -13,16 +28,13 @@ const Raw = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{40}$/, "expected a full 40-character lower-case commit SHA")
     .optional(),
-  pr: z.coerce.number().int().positive().optional(),
+  pr: exactNumber("a pull request number", 1, Number.MAX_SAFE_INTEGER).optional(),
   phase: z.enum(["pilot", "full"]).default("full"),
-  stage: z.coerce.number().int().min(1).max(3).optional(),
-  shard: z.coerce.number().int().min(0).max(255).optional(),
-  wave: z.coerce
-    .number()
-    .int("a whole number: 1 for the first wave, 2 for the next...")
-    .min(1)
-    .max(10_000)
-    .default(1),
+  stage: exactNumber("a pilot stage: 1, 2 or 3", 1, 3).optional(),
+  shard: exactNumber("a shard number from 0 to 255", 0, 255).optional(),
+  wave: exactNumber("a whole number: 1 for the first wave, 2 for the next...", 1, 10_000).default(
+    1,
+  ),
   branch: z.string().optional(),
   policy: z.string().optional(),
   "wave-runs": z.string().optional(),
@@ -37,6 +49,9 @@ const Raw = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]*$/, "a GitHub App slug: lower-case letters, digits and '-'")
     .default("labgate"),
 });
+
+/** The inputs that must be written exactly as their number (`exactNumber`), never trimmed. */
+const EXACT_INPUTS: ReadonlySet<string> = new Set(["pr", "stage", "shard", "wave"]);
 
 export const INPUT_NAMES = Object.keys(Raw.shape) as (keyof z.infer<typeof Raw>)[];
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -103,8 +118,10 @@ const bad = (
 export function readRawInputs(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of INPUT_NAMES) {
-    const value = env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`]?.trim();
-    if (value) out[name] = value;
+    const value = env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
+    if (!value?.trim()) continue;
+    // A number is taken as written, spaces too: the workflow's concurrency group is its raw text.
+    out[name] = EXACT_INPUTS.has(name) ? value : value.trim();
   }
   return out;
 }
@@ -141,7 +158,7 @@ export function parseInputs(
       "bad-input",
       shape.error.issues.map((i) => {
         const name = String(i.path[0] ?? "(inputs)");
-        return `input \`${name}\`: ${i.message}${raw[name] === undefined ? "" : ` (got "${raw[name]}")`}`;
+        return `input \`${name}\`: ${i.message}${raw[name] === undefined ? "" : ` (got ${quoted(raw[name])})`}`;
       }),
     );
   }
@@ -150,14 +167,14 @@ export function parseInputs(
   if (!parsed.success) {
     if (parsed.error.issues.some((i) => i.code === "invalid_union" && i.path[0] === "mode"))
       return bad("unknown-mode", [
-        `input \`mode\`: unknown mode "${mode}"; use one of: ${Object.keys(modes).join(", ")}`,
+        `input \`mode\`: unknown mode ${quoted(mode)}; use one of: ${Object.keys(modes).join(", ")}`,
       ]);
     // Every input is well-formed (the first parse), so what is left is a required one missing.
     return bad(
       "missing-input",
       parsed.error.issues.map((i) => {
         const name = String(i.path[0]);
-        return `input \`${name}\` is required in mode "${mode}"; add \`${name}: ...\` under \`with:\``;
+        return `input \`${name}\` is required in mode ${quoted(mode)}; add \`${name}: ...\` under \`with:\``;
       }),
     );
   }
@@ -182,4 +199,13 @@ export function parseInputs(
       appSlug: v["app-slug"],
     },
   };
+}
+
+/**
+ * An input's text as it goes into an error, quoted and escaped (JSON): the error becomes a job
+ * annotation that the app reads (budget-pause-of-run.ts), so what a dispatcher typed never adds a
+ * line of its own there.
+ */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
 }

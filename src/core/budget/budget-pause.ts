@@ -76,15 +76,19 @@ export function encodeBudgetPause(p: BudgetPause): string {
   })}`;
 }
 
-/** The pause on a line of `text` that starts with the prefix, or undefined. */
+/**
+ * The pause `text` ends with, or undefined: its last line (trailing blank lines aside) must be the
+ * whole encoded pause, prefix first, as labgate's own refusal writes it (`budgetPauseMessage`).
+ * A prefix anywhere else (inside a line, on an earlier line) is not a pause: an annotation's
+ * earlier lines may quote what a dispatcher typed (docs/security.md).
+ */
 export function decodeBudgetPause(text: string | null | undefined): BudgetPause | undefined {
-  for (const line of (text ?? "").split(/\r?\n/)) {
-    const at = line.indexOf(PREFIX);
-    if (at < 0) continue;
-    const p = parseJsonObject(line.slice(at + PREFIX.length).trim());
-    if (p && isBudgetPause(p)) return p;
-  }
-  return undefined;
+  const lines = (text ?? "").split(/\r?\n/);
+  while (lines.length > 0 && lines.at(-1)?.trim() === "") lines.pop();
+  const last = lines.at(-1)?.trimEnd() ?? "";
+  if (!last.startsWith(PREFIX)) return undefined;
+  const p = parseJsonObject(last.slice(PREFIX.length));
+  return p && isBudgetPause(p) ? p : undefined;
 }
 
 /** Is `v` a well-formed pause (whole wave ≥ 1, finite non-negative hours, positive budget)? */
