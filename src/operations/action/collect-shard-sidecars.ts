@@ -50,7 +50,10 @@ export interface Collected {
  * Takes every shard's sidecars and result files from its downloaded artifact, as data for the
  * aggregate (results/aggregate.ts); nothing is written into the checkout. A run whose shard left no artifact, no sidecar, or a sidecar that never reached a final
  * status (the job died under it) becomes `failed` with reason `shard lost`: every planned run
- * ends in a definite status.
+ * ends in a definite status. Its entry keeps the plan's `expected_duration_hours`, what the budget
+ * charges it at least, and `started` when its sidecar recorded one (then `finished - started`
+ * spans the job's wall-clock up to this aggregate); lost in a second wave, it is not planned again
+ * (still-to-run.ts).
  *
  * Only the plan's files are taken, at the plan's paths (docs/security.md, "Paths come from the
  * plan"): `dispatch/<run_id>.status.json` and `<results_dir>/runs/<run_id>.json` of each planned
@@ -111,6 +114,8 @@ export async function collectShardSidecars(
         // the plan's, whatever the sidecar said
         id: run.run_id,
         result_file: run.result_file,
+        // what the budget charges a lost run at least (measured-gpu-hours.ts): the plan's estimate
+        expected_duration_hours: run.expected_duration_hours,
         status: "failed",
         reason: "shard lost",
         finished: input.clock().toISOString(),
