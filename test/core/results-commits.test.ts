@@ -87,3 +87,29 @@ describe("resultsOnlyRange: labgate's own results commits, and nothing else", ()
     ).toEqual({ ok: true });
   });
 });
+
+describe("resultsOnlyRange: the committer is GitHub itself", () => {
+  it("a verified commit by github-actions[bot] committed by github-actions[bot] (not web-flow) is not labgate's", () => {
+    const v = resultsOnlyRange(
+      range({ commits: [{ ...ours("a".repeat(40)), committerLogin: "github-actions[bot]" }] }),
+      DIRS,
+    );
+    expect(v.ok).toBe(false);
+    expect(v.ok ? "" : v.reason).toContain(
+      "`aaaaaaa` by @github-actions[bot], committed by @github-actions[bot]",
+    );
+  });
+
+  it("a trusted author named as committer is refused too", () => {
+    const v = resultsOnlyRange(
+      range({
+        commits: [
+          { ...ours("a".repeat(40)), authorLogin: "my-bot[bot]", committerLogin: "my-bot[bot]" },
+        ],
+      }),
+      DIRS,
+      ["my-bot[bot]"],
+    );
+    expect(v.ok).toBe(false);
+  });
+});

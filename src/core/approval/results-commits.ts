@@ -81,8 +81,9 @@ export function resultsOnlyRange(
 
 /**
  * Why `c` is not a labgate results commit, or undefined when it is: its author is a trusted
- * results author, its committer is GitHub itself (or that author), and GitHub verified its
- * signature. GitHub signs a commit it makes through the API only when the request sets no author,
+ * results author, its committer is GitHub itself (`web-flow`, never the author: GitHub signs the
+ * commits it makes through the API as `web-flow`, so a commit committed by the bot was not made
+ * that way), and GitHub verified its signature. GitHub signs a commit it makes through the API only when the request sets no author,
  * committer or signature, and then the author is the token's own account; anyone who can push to
  * the PR branch can write a results-only commit naming any author and committer email, but GitHub
  * does not verify it (an unsigned commit, or one signed by a key that is not the committer's).
@@ -97,10 +98,10 @@ export function notResultsCommit(
   const by = `by ${c.authorLogin ? `@${c.authorLogin}` : `"${c.authorName}"`}, committed by ${
     c.committerLogin ? `@${c.committerLogin}` : "an account GitHub does not know"
   }`;
-  if (!is(c.authorLogin, trusted) || !is(c.committerLogin, [...trusted, GITHUB_COMMITTER]))
-    return by;
-  if (!c.verified) return `${by}, which GitHub does not verify (${c.verificationReason})`;
-  return undefined;
+  const unverified = c.verified ? "" : `, which GitHub does not verify (${c.verificationReason})`;
+  if (!is(c.authorLogin, trusted) || !is(c.committerLogin, [GITHUB_COMMITTER]))
+    return `${by}${unverified}`;
+  return unverified === "" ? undefined : `${by}${unverified}`;
 }
 
 /**
