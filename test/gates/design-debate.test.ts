@@ -87,7 +87,9 @@ describe("design debate", () => {
     it("REVISEs one run over max_run_hours and a timeline over max_timeline_days", async () => {
       const d = design();
       d.experiments[1].expected_duration_hours = 100;
-      const long = await debate(d);
+      // A 100 h run fits a runner job only with dispatch.max_job_hours raised to 100 (the default
+      // 40 would make it a REJECT: the dispatch plan could not hold it).
+      const long = await debate(d, { ".github/labgate.yml": "dispatch:\n  max_job_hours: 100\n" });
       expect(long.of("skeptic")?.verdict).toBe("REVISE");
       expect(long.of("skeptic")?.findings[0]?.message).toMatch(
         /^experiment full-base expects 100 h per run, over gates.debate.max_run_hours \(72 h\)/,

@@ -90,7 +90,8 @@ describe("Skeptic: the campaign's timeline on the configured pools", () => {
     d.experiments[0].seeds = [1, 2, 3];
     const { skeptic } = await skepticOf(
       d,
-      `${pool(1)}gates:\n  debate:\n    max_campaign_days: 1\n`,
+      // dispatch.max_job_hours 60: a job can hold one 60 h pilot run (the default 40 could not).
+      `${pool(1)}dispatch:\n  max_job_hours: 60\ngates:\n  debate:\n    max_campaign_days: 1\n`,
     );
     expect(skeptic.findings).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { effectiveBudget } from "../../config/effective-budget.js";
 import { estimateGpuHours } from "../../plan/estimate-gpu-hours.js";
 import { countRuns } from "../../plan/expand-runs.js";
+import { expectedJobHours } from "../../plan/expected-job-hours.js";
 import { matchPool, VRAM_HEADROOM } from "../../plan/match-pool.js";
 import { planDispatch } from "../../plan/plan-dispatch.js";
 import type { DebateContext } from "./debate-input.js";
@@ -14,6 +15,7 @@ import type { Finding } from "./debate-role.js";
  * | estimated GPU-hours exceed the budget (definitions or config) | REJECT |
  * | a run needs more GPU memory (x1.2 headroom) than the largest runner GPU | REJECT |
  * | an experiment's `runs_on` labels match no runner pool | REJECT |
+ * | one run is expected to take longer than `dispatch.max_job_hours` (no runner job can hold it: the dispatch plan refuses it) | REJECT |
  * | one run is expected to take longer than `gates.debate.max_run_hours` | REVISE |
  * | the timeline, GPU-hours / GPUs of all pools, exceeds `gates.debate.max_timeline_days` | REVISE |
  * | the full phase planned on the pools, its waves one after another, exceeds `gates.debate.max_campaign_days` | REVISE |
@@ -66,6 +68,8 @@ export function skeptic(ctx: DebateContext): Finding[] {
       );
   }
 
+  out.push(...overJobHours(ctx));
+
   const maxRun = config.gates.debate.max_run_hours;
   for (const exp of ctx.experiments)
     if (exp.expected_duration_hours > maxRun)
@@ -89,6 +93,39 @@ export function skeptic(ctx: DebateContext): Finding[] {
     );
   const campaign = campaignTimeline(ctx);
   if (campaign) out.push(campaign);
+  return out;
+}
+
+/**
+ * The check `labgate plan` and the dispatch make (`planDispatch`): one run alone on a machine of
+ * its pool must end within `dispatch.max_job_hours`, or no runner job can hold it and the phase
+ * never dispatches. Caught here, so a PR does not go green and approved and then fail to plan.
+ */
+function overJobHours(ctx: DebateContext): Finding[] {
+  const { config } = ctx.input;
+  const pools = config.runner_pools;
+  const limit = config.dispatch.max_job_hours;
+  const out: Finding[] = [];
+  for (const exp of ctx.experiments) {
+    const pool = pools[matchPool(exp, pools)];
+    if (!pool) continue; // no pool: its own REJECT above
+    const run = {
+      run_id: exp.id,
+      phase: exp.phase,
+      stage: exp.phase === "pilot" ? (exp.stage ?? 1) : null,
+      vram_mb: exp.vram_mb,
+      expected_duration_hours: exp.expected_duration_hours,
+    };
+    const alone = expectedJobHours([run], pool);
+    if (alone <= limit) continue;
+    out.push(
+      ctx.finding(
+        "REJECT",
+        `one run of ${exp.id} is expected to take ${fmt(alone)} h, over dispatch.max_job_hours (${fmt(limit)} h): no runner job can hold it, so the dispatch plan would refuse the phase — split the run (fewer steps per run, resuming from its checkpoint), or raise dispatch.max_job_hours in .github/labgate.yml (at most 100; docs/github-limits.md)`,
+        ctx.field(exp, "expected_duration_hours"),
+      ),
+    );
+  }
   return out;
 }
 
