@@ -151,6 +151,7 @@ export function onWorkflowRunCompleted(o: HandlerOptions) {
       runUrl: run.html_url,
       pr: target.pr,
       sha: target.sha,
+      wave: target.wave ?? 1,
       conclusion: run.conclusion ?? null,
     };
     o.queue.enqueue(`${deps.repo.owner}/${deps.repo.repo}@${target.sha}`, async () => {

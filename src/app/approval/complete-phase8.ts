@@ -22,9 +22,9 @@ import { getPullRequest } from "../../github/get-pull-request.js";
 import type { LabgateContext } from "../../operations/load-context.js";
 import { wavesOfApproval, withWavesSection } from "../dashboard/show-waves.js";
 import type { EventDeps } from "../event-deps.js";
-import { budgetPauseOfRun } from "./budget-pause-of-run.js";
 import { approvalsIn, type FoundApproval, latestApproval } from "./find-approval.js";
 import { pausePhase8 } from "./pause-phase8.js";
+import { planOutcomeOfRun } from "./plan-outcome-of-run.js";
 import { renderPhase8Results } from "./render-phase8-results.js";
 
 export interface FinishedDispatch {
@@ -34,6 +34,8 @@ export interface FinishedDispatch {
   pr: number;
   /** The commit the dispatch ran: its `labgate/phase8` check run holds the approval. */
   sha: string;
+  /** The wave its title names; 1 when it names none. */
+  wave?: number;
   conclusion: string | null;
 }
 
@@ -51,24 +53,35 @@ export async function approvalForDispatch(
  * step committed at the PR head and writes the table and the conclusion on every check run that
  * carries the approval (the approved commit and, after a results commit, the head). Where results
  * live is policy: the default branch's config (`policy`, loaded once by the caller's piece of
- * work), not the PR's. A run whose plan step paused the chain of waves for the budget completes
- * nothing: the approval stays open, paused (`pausePhase8`), and `action_required` is returned.
+ * work), not the PR's. Only a run that carried the campaign counts (`planOutcomeOfRun`, docs/approval.md):
+ * - its plan job authorized it: the approval completes with the run's conclusion;
+ * - its plan step paused the chain of waves for the budget, in labgate's own words: the approval
+ *   stays open, paused (`pausePhase8`), and `action_required` is returned;
+ * - its plan step refused for any other reason: anyone who can run a workflow by hand can make
+ *   such a run, so the approval is left as it is, with a log line, and undefined is returned.
  */
 export async function completePhase8(
   deps: EventDeps,
   record: ApprovalRecord,
   run: FinishedDispatch,
   policy: LabgateContext<string>,
-): Promise<CheckConclusion> {
+): Promise<CheckConclusion | undefined> {
+  const outcome = await planOutcomeOfRun(deps.octokit, deps.repo, run, {
+    pr: record.pr,
+    wave: run.wave ?? 1,
+  });
+  if (outcome.kind === "refused") {
+    deps.log.info(
+      `workflow run ${run.runId} for PR #${record.pr} at ${record.sha} did not carry the approval (${outcome.why}); labgate/phase8 is left as it is`,
+    );
+    return undefined;
+  }
   const pr = await getPullRequest(deps.octokit, deps.repo, record.pr);
   // A wave stopped at its plan step for the budget: the approval stays open, paused, and asks for
   // a larger budget (pause-phase8.ts) instead of completing.
-  if (run.conclusion === "failure") {
-    const pause = await budgetPauseOfRun(deps.octokit, deps.repo, run.runId);
-    if (pause) {
-      await pausePhase8(deps, record, pause, run, pr.headSha);
-      return "action_required";
-    }
+  if (outcome.kind === "paused") {
+    await pausePhase8(deps, record, outcome.pause, run, pr.headSha);
+    return "action_required";
   }
   const { config } = policy;
   const resultsDir = config.results_dir;

@@ -64,6 +64,14 @@ export function budgetPauseMessage(p: BudgetPause, pr: number): string {
   ].join("\n");
 }
 
+/**
+ * The plan step's whole failure for a paused wave, as its job annotation carries it: the app
+ * believes a pause only in an annotation that is exactly this text (plan-outcome-of-run.ts).
+ */
+export function budgetPauseRefusal(p: BudgetPause, pr: number): string {
+  return `refusing to plan wave ${p.wave}: ${budgetPauseMessage(p, pr)}`;
+}
+
 const PREFIX = "labgate-budget-pause:";
 
 /** The pause as one line: a prefix, then its JSON. */
