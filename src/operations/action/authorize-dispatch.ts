@@ -370,7 +370,7 @@ async function actionsModeApproval(
       head,
       comment,
       others,
-      policy.config.approvers.require_other_approver,
+      policy.config,
     );
     return { ok: true, head, approval: record, budgetGpuHours };
   }
@@ -382,7 +382,7 @@ async function actionsModeApproval(
  * `budget=N` in a verified comment counts: the approving comment's, and that of any other record's
  * comment that passes the same checks (on the PR, by its author, unedited, by a writer, approving
  * `sha`: a raise written after a results commit moved the head names the SHA; not the PR's author
- * where the policy asks for another approver). The largest;
+ * where the policy asks for another approver; no `/cancel` after it). The largest;
  * undefined when none gives one.
  */
 async function actionsModeBudget(
@@ -392,8 +392,9 @@ async function actionsModeBudget(
   head: PullRequestHead,
   approving: IssueCommentInfo,
   others: readonly ApprovalRecord[],
-  requireOther: boolean,
+  config: Config,
 ): Promise<number | undefined> {
+  const requireOther = config.approvers.require_other_approver;
   const given = (c: IssueCommentInfo) =>
     parseCommands(c.body).find((cmd) => cmd.name === "approve-phase8")?.budget;
   const budgets = [given(approving)];
@@ -404,6 +405,8 @@ async function actionsModeBudget(
     if (requireOther && checked.comment.author.toLowerCase() === head.author.toLowerCase())
       continue;
     if (await approvesSha(octokit, repo, req, head, checked.comment)) continue;
+    // a `/cancel` after it closed that approval, and its budget with it
+    if (await cancelledAfter(octokit, repo, req, checked.comment, config)) continue;
     budgets.push(given(checked.comment));
   }
   const set = budgets.filter((b): b is number => b !== undefined);
