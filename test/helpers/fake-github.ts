@@ -58,7 +58,7 @@ export interface FakeGitHubOptions {
   files?: Record<string, Record<string, string>>;
   /** The repository activity list by branch (`GET .../activity?ref=refs/heads/<branch>`), newest first. */
   activity?: Record<string, { activity_type: string; after: string; timestamp: string }[]>;
-  /** Workflow runs by workflow file (`GET .../actions/workflows/{file}/runs`), newest first. */
+  /** Workflow runs by workflow file (`GET .../actions/workflows/{file}/runs`), newest first; none when unset. */
   workflowRuns?: Record<string, any[]>;
   /** Jobs by workflow run id (`GET .../actions/runs/{id}/jobs`). */
   runJobs?: Record<number, any[]>;
@@ -146,8 +146,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       return [200, opts.activity[branch] ?? []];
     }
     const wfRuns = method === "GET" ? rest.match(/^\/actions\/workflows\/([^/]+)\/runs$/) : null;
-    if (wfRuns && opts.workflowRuns) {
-      const runs = (opts.workflowRuns[wfRuns[1] as string] ?? []).filter(
+    if (wfRuns) {
+      // No runs given: the workflow exists and has none (the plan step lists the dispatch's).
+      const runs = (opts.workflowRuns?.[wfRuns[1] as string] ?? []).filter(
         (r) =>
           (!query.get("branch") || r.head_branch === query.get("branch")) &&
           (!query.get("event") || r.event === query.get("event")),
