@@ -6,6 +6,7 @@ import type { StateEntry } from "../../core/state/state-entry.js";
 import { readFileAtCommit } from "../../github/git-data-commit-base-file.js";
 import { authorizeDispatch } from "../../operations/action/authorize-dispatch.js";
 import { checkoutMismatch } from "../../operations/action/checkout-head.js";
+import { dispatchInFlight } from "../../operations/action/dispatch-in-flight.js";
 import { CHAIN_STOPPED } from "../../operations/action/dispatch-next-wave.js";
 import { planWaveShards } from "../../operations/action/plan-shards.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
@@ -70,6 +71,22 @@ export const planMode = defineMode({
     if (!policy.ok)
       return refuse(
         `refusing to plan: .github/labgate.yml on the default branch \`${policy.ref}\` is not valid, and it decides the runner pools and the budget:\n${policy.message}\nFix it on \`${policy.ref}\` and re-run this workflow.`,
+      );
+    // One dispatch of an approval at a time (docs/security.md): a run started by hand while
+    // another for the same PR, commit and phase is queued or running would plan the same runs
+    // again, each against the same measured GPU-hours. Refused red, as any plan refusal: the app
+    // leaves the approval as it is for a run whose plan step refused (plan-outcome-of-run.ts).
+    const inFlight = await dispatchInFlight(
+      octokit(),
+      repo,
+      policy.config.dispatch_workflow,
+      policy.ref,
+      { pr: inputs.pr, sha, phase: inputs.phase },
+      Number(env.runId),
+    );
+    if (inFlight)
+      return refuse(
+        `refusing to plan: another dispatch of PR #${inputs.pr} at ${sha.slice(0, 7)} (${inputs.phase}) is ${inFlight.status === "in_progress" ? "running" : "queued"}: ${inFlight.html_url}. One dispatch of an approval runs at a time; this run plans nothing. The waves still to run are started by that run's aggregate job.`,
       );
     // A later wave is planned from what is still to run: the results state the earlier waves
     // committed, at the PR head the approval was checked at (the approved sha plus results-only
