@@ -55,6 +55,15 @@ export const ALLOWED_SBATCH_OPTIONS = [
   "--mail-type",
 ] as const;
 
+/**
+ * The allowed options that take no value, or only an optional one (sbatch's `--exclusive[=...]`,
+ * `--nice[=...]`): written bare, they take nothing from the next argument.
+ */
+const FLAG_OPTIONS: readonly string[] = ["--exclusive", "--requeue", "--no-requeue", "--nice"];
+
+/** Options whose value sbatch reads as a file when it holds a `/` (a node list by file name). */
+const NODE_LIST_OPTIONS: readonly string[] = ["--nodelist", "--exclude"];
+
 /** sbatch's short options for allowed ones, so that a refusal can name the long form. */
 const LONG_OF_SHORT: Readonly<Record<string, string>> = {
   "-p": "--partition",
@@ -73,8 +82,9 @@ const LONG_OF_SHORT: Readonly<Record<string, string>> = {
 /** Why sbatch argument `arg` may not be in `extra_args`, or undefined when it may. */
 export function extraArgProblem(arg: string): string | undefined {
   const name = arg.split("=")[0] as string;
-  if ((ALLOWED_SBATCH_OPTIONS as readonly string[]).includes(name)) return undefined;
   const shown = JSON.stringify(arg);
+  if ((ALLOWED_SBATCH_OPTIONS as readonly string[]).includes(name))
+    return allowedOptionProblem(arg, name, shown);
   const own = LABGATE_SBATCH_OPTIONS.find((o) => o === name);
   if (own !== undefined)
     return `${shown}: labgate sets ${LABGATE_SBATCH_OPTIONS.join(", ")} itself; remove it from extra_args (allowed there: ${ALLOWED_SBATCH_OPTIONS.join(", ")})`;
@@ -84,7 +94,24 @@ export function extraArgProblem(arg: string): string | undefined {
     : name.startsWith("--")
       ? "spell the option in full, one of the allowed ones, or remove it from extra_args"
       : "remove it from extra_args";
-  return `${shown} is not an sbatch option extra_args allows (${fix}); allowed, by full name, as --name or --name=value: ${ALLOWED_SBATCH_OPTIONS.join(", ")}; remove it from extra_args if none fits`;
+  return `${shown} is not an sbatch option extra_args allows (${fix}); allowed, by full name, as --name=value (${FLAG_OPTIONS.join(", ")} also bare): ${ALLOWED_SBATCH_OPTIONS.join(", ")}; remove it from extra_args if none fits`;
+}
+
+/**
+ * Why an allowed option is not written safely: one that takes a value must carry it as
+ * `--name=value` (written bare, sbatch takes the next argument as its value, and the next one can
+ * be the batch script's path), and a node list must not name a file (sbatch reads a value with
+ * a `/` as a file of node names).
+ */
+function allowedOptionProblem(arg: string, name: string, shown: string): string | undefined {
+  const eq = arg.indexOf("=");
+  const value = eq === -1 ? undefined : arg.slice(eq + 1);
+  if (FLAG_OPTIONS.includes(name)) return undefined;
+  if (value === undefined || value === "")
+    return `${shown}: ${name} takes a value; write it as one item ${name}=<value> (given bare, sbatch would take the next argument, such as the batch script, as its value)`;
+  if (NODE_LIST_OPTIONS.includes(name) && value.includes("/"))
+    return `${shown}: a ${name} value with "/" makes sbatch read node names from that file; list the nodes themselves, e.g. ${name}=node07,node08`;
+  return undefined;
 }
 
 /**
