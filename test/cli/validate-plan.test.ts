@@ -81,6 +81,25 @@ describe("labgate validate", () => {
       /warning: budget\.gpu_hours: estimated 10\.0 GPU-hours exceed the budget of 1 GPU-hours/,
     );
   });
+
+  it("refuses a run longer than dispatch.max_job_hours, as `labgate plan` would, naming the experiment, its hours and the fix", async () => {
+    const d = validDefinitions();
+    d.experiments[2].expected_duration_hours = 10; // full-ours
+    const dir = repoWith(d, "dispatch:\n  max_job_hours: 8\n");
+    const r = await runCli(["validate"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(
+      /^experiments\/definitions\.json:\d+:\d+: error: experiments\[id=full-ours\]\.expected_duration_hours: one run of "full-ours" is expected to take 10 h \(declared\), over dispatch\.max_job_hours \(8 h\): a runner job cannot hold it\n {2}fix: Split the run .*raise dispatch\.max_job_hours in \.github\/labgate\.yml/,
+    );
+    const plan = await runCli(["plan", "--phase", "full"], dir);
+    expect(plan.code).toBe(1);
+    // At the limit, validate and plan both accept it.
+    d.experiments[2].expected_duration_hours = 8;
+    const fits = repoWith(d, "dispatch:\n  max_job_hours: 8\n");
+    expect((await runCli(["validate"], fits)).code).toBe(0);
+    expect((await runCli(["plan", "--phase", "full"], fits)).code).toBe(0);
+  });
 });
 
 describe("labgate plan", () => {

@@ -1,6 +1,8 @@
+import { tmpdir } from "node:os";
 import { effectiveBudget } from "../../core/config/effective-budget.js";
 import { estimateGpuHours } from "../../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../../core/plan/expand-runs.js";
+import { planDispatch } from "../../core/plan/plan-dispatch.js";
 import { diskWorkspace } from "../../operations/disk-workspace.js";
 import { loadCampaign } from "../../operations/load-campaign.js";
 import { type CliContext, EXIT_FAILED, EXIT_OK } from "../cli-context.js";
@@ -9,6 +11,8 @@ import { printDiagnostics } from "../print-diagnostics.js";
 export const validateHelp = `labgate validate [definitions.json] [--config .github/labgate.yml]
 
 Checks the schema and the semantics of experiments/definitions.json (docs/definitions.md) and the config.
+Also plans every experiment on the config's runner_pools, as \`labgate plan\` and the dispatch do: a
+run no pool can hold, or longer than dispatch.max_job_hours, is an error here too.
 Exit 0 when valid (budget overruns are warnings), 1 with every error's file:line:column otherwise.`;
 
 export async function validateCommand(
@@ -21,7 +25,20 @@ export async function validateCommand(
   });
   printDiagnostics(ctx, campaign.diagnostics);
   if (!campaign.loaded) return EXIT_FAILED;
-  const { experiments, definitions } = campaign.loaded;
+  const loaded = campaign.loaded;
+  const { experiments, definitions } = loaded;
+  // The checks `labgate plan` makes (a pool for every run, every run within one job), on declared
+  // hours: valid here means the dispatch can plan it.
+  const planned = planDispatch({
+    experiments,
+    config: campaign.config,
+    tmpDir: tmpdir(),
+    locate: (i) => ({ file: loaded.file, ...loaded.locate(["experiments", i]) }),
+  });
+  if (!planned.ok) {
+    printDiagnostics(ctx, planned.diagnostics);
+    return EXIT_FAILED;
+  }
   const runs = experiments.reduce((n, e) => n + countRuns(e), 0);
   const hours = estimateGpuHours(experiments);
   const budget = effectiveBudget(
