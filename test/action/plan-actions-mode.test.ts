@@ -147,6 +147,8 @@ describe("plan step, Actions mode: a github-actions approval record counts only 
       "GET /repos/lab/study/actions/workflows/labgate-gates.yml/runs",
       `GET /repos/lab/study/actions/runs/${GATES_RUN}/jobs`,
       // The plan is made with the same policy: the step loads it once, not again.
+      // One dispatch of an approval at a time: no other run of it is queued or running.
+      "GET /repos/lab/study/actions/workflows/labgate-dispatch.yml/runs",
     ]);
   });
 

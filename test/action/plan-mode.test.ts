@@ -107,6 +107,8 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
       `GET /repos/lab/study/commits/${repo.head}/check-runs`,
       "GET /repos/lab/study",
       "GET /repos/lab/study/contents/.github/labgate.yml",
+      // One dispatch of an approval at a time: no other run of it is queued or running.
+      "GET /repos/lab/study/actions/workflows/labgate-dispatch.yml/runs",
     ]);
   });
 
@@ -360,6 +362,8 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
         "GET /repos/lab/study/collaborators/alice/permission",
         "GET /repos/lab/study",
         "GET /repos/lab/study/contents/.github/labgate.yml",
+        // One dispatch of an approval at a time: no other run of it is queued or running.
+        "GET /repos/lab/study/actions/workflows/labgate-dispatch.yml/runs",
       ]);
     });
 
@@ -500,6 +504,8 @@ describe("action mode plan (bundled, as the runner runs it)", () => {
         "GET /repos/lab/study/collaborators/alice/permission",
         "GET /repos/lab/study",
         "GET /repos/lab/study/contents/.github/labgate.yml",
+        // One dispatch of an approval at a time: no other run of it is queued or running.
+        "GET /repos/lab/study/actions/workflows/labgate-dispatch.yml/runs",
       ]);
       await gh.close();
       const moved = await github("fedcba9876543210fedcba9876543210fedcba98", {
