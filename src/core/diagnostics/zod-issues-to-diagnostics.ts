@@ -56,7 +56,7 @@ export function zodIssuesToDiagnostics(
       file: where.file,
       path: formatPath(path),
       ...at,
-      message: describeIssue(issue),
+      message: describeIssue(issue, path),
       hint: hintFor(issue, path, options),
     });
   }
@@ -84,12 +84,14 @@ function unionOptionFor(
   });
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, path: readonly PathSegment[]): string {
   switch (issue.code) {
     case "invalid_type":
       if (issue.input === undefined) return `missing required field (expected ${issue.expected})`;
       return `expected ${issue.expected}, got ${describeValue(issue.input)}`;
     case "invalid_value":
+      if (issue.input === undefined)
+        return `missing required field "${String(path[path.length - 1])}" (one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")})`;
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(issue.input)}`;
     case "too_small":
       return issue.origin === "array"
@@ -123,8 +125,30 @@ function hintFor(
       options.missingFieldHint ??
       `add "${path[path.length - 1]}" to ${formatPath(path.slice(0, -1))}.`
     );
+  if (issue.code === "invalid_value" && issue.input === undefined) {
+    const field = `"${String(path[path.length - 1])}": ${issue.values.map((v) => JSON.stringify(v)).join(" | ")}`;
+    return options.missingFieldHint
+      ? `${options.missingFieldHint.replace(/\.$/, "")}: ${field}.`
+      : `add ${field} to ${formatPath(path.slice(0, -1))}.`;
+  }
+  if (issue.code === "invalid_type" && issue.expected === "array")
+    return `write it as a JSON array: "${String(path[path.length - 1])}": ${asArray(issue.input)}.`;
   if (issue.code === "invalid_format") return issue.message;
   return undefined;
+}
+
+/** A value given where a list belongs, as the JSON array it likely meant: "1,2,3" -> [1, 2, 3]. */
+function asArray(v: unknown): string {
+  const items =
+    typeof v === "string"
+      ? v
+          .split(/[\s,;]+/)
+          .filter((x) => x !== "")
+          .map((x) => (/^-?\d+(\.\d+)?$/.test(x) ? x : JSON.stringify(x)))
+      : v === undefined || v === null || typeof v === "object"
+        ? ["…"]
+        : [JSON.stringify(v)];
+  return `[${items.join(", ")}]`;
 }
 
 function describeValue(v: unknown): string {
