@@ -198,6 +198,12 @@ export function validateDefinitions(
       report([...where, ...p.path], message, p.hint, p.severity);
     }
 
+    for (const p of metricsFromReach(exp.metrics_from)) {
+      const where = [...fieldPath("metrics_from"), ...p.path];
+      const message = where[0] !== "defaults" ? `experiment "${exp.id}": ${p.message}` : p.message;
+      report(where, message, p.hint);
+    }
+
     const seenSeeds = new Set<number>();
     exp.seeds.forEach((s, j) => {
       if (seenSeeds.has(s))
@@ -265,4 +271,41 @@ function inheritedBy(ids: readonly string[]): string {
   const shown = ids.length > 4 ? ids.slice(0, 3) : ids.slice(0, -1);
   const last = ids.length > 4 ? `${ids.length - 3} more` : ids[ids.length - 1];
   return `experiments ${shown.join(", ")} and ${last}`;
+}
+
+/**
+ * A `metrics_from` no run could take metrics from: `stdout` with no regex (and no `pattern`), or a
+ * file the runner would refuse to read — it reads only under the run's `{checkpoint_dir}` or the
+ * repository (docs/definitions.md, "Existing scripts"), so an absolute path or one climbing out
+ * with `..` would fail every run after its training, not here.
+ */
+function metricsFromReach(
+  mf: ResolvedExperiment["metrics_from"],
+): { path: PathSegment[]; message: string; hint: string }[] {
+  if (!mf) return [];
+  if (!("file" in mf)) {
+    if (mf.stdout !== undefined && Object.keys(mf.stdout).length === 0 && mf.pattern === undefined)
+      return [
+        {
+          path: ["stdout"],
+          message: "metrics_from.stdout names no metric, so every run would finish without metrics",
+          hint: 'add one entry per metric: "stdout": { "<metric>": "<regex with one group>" }, or use a "pattern".',
+        },
+      ];
+    return [];
+  }
+  const file = mf.file;
+  const relativePart = file.startsWith("{checkpoint_dir}")
+    ? file.slice("{checkpoint_dir}".length)
+    : undefined;
+  const absolute = relativePart === undefined && /^(\/|~|\\|[A-Za-z]:)/.test(file);
+  const climbs = file.split(/[\\/]/).includes("..");
+  if (!absolute && !climbs) return [];
+  return [
+    {
+      path: ["file"],
+      message: `metrics_from.file ${JSON.stringify(file)} is outside the run's {checkpoint_dir} and the repository, so no run could read it`,
+      hint: 'name it under the run\'s checkpoint folder ("{checkpoint_dir}/metrics.json") or by a path relative to the repository, without "..".',
+    },
+  ];
 }
