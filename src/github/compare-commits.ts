@@ -1,4 +1,10 @@
-import type { ComparedCommit, ComparedRange } from "../core/approval/results-commits.js";
+import {
+  type ComparedCommit,
+  type ComparedRange,
+  type DispatchRunExpected,
+  dispatchRunProblem,
+} from "../core/approval/results-commits.js";
+import { RUN_TRAILER, trailerValues } from "../git/trailers.js";
 import type { OctokitLike } from "./octokit.js";
 import { httpStatus, type RepoRef } from "./repo-ref.js";
 
@@ -28,7 +34,9 @@ export async function compareRange(
       author?: { login?: string } | null;
       committer?: { login?: string } | null;
       commit: {
+        message?: string;
         author?: { name?: string; email?: string } | null;
+        committer?: { date?: string } | null;
         verification?: { verified?: boolean; reason?: string } | null;
       };
     }[];
@@ -73,7 +81,76 @@ export async function compareRange(
         authorName: c.commit.author?.name ?? c.commit.author?.email ?? "unknown",
         verified: c.commit.verification?.verified === true,
         verificationReason: c.commit.verification?.reason ?? "no verification reported",
+        message: c.commit.message ?? "",
+        ...(c.commit.committer?.date ? { committedAt: c.commit.committer.date } : {}),
       }),
     ),
   };
+}
+
+/**
+ * Why each of `commits` (results commits that passed `resultsOnlyRange`) is not bound to a run of
+ * the dispatch workflow for this approval; empty when all are. Each must carry exactly one
+ * `Labgate-Run` trailer naming a workflow run of this repository (`<server>/<owner>/<repo>/actions/runs/<id>`),
+ * no two the same run (an aggregate job commits once), and that run, read through the API
+ * (`GET /repos/{o}/{r}/actions/runs/{id}`), must pass `dispatchRunProblem`. Fails closed: a
+ * missing or unreadable trailer, or a run GitHub does not know (404), is a reason.
+ */
+export async function unboundResultsCommits(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  commits: readonly ComparedCommit[],
+  expected: DispatchRunExpected,
+): Promise<string[]> {
+  const reasons: string[] = [];
+  const seen = new Map<number, string>();
+  for (const c of commits) {
+    const short = `\`${c.sha.slice(0, 7)}\``;
+    const runs = trailerValues(c.message ?? "", RUN_TRAILER);
+    const id = runs.length === 1 ? runIdOf(runs[0] as string, repo) : undefined;
+    if (id === undefined) {
+      reasons.push(
+        `${short} has ${runs.length === 1 ? `a ${RUN_TRAILER} trailer that names no run of ${repo.owner}/${repo.repo}` : `${runs.length} ${RUN_TRAILER} trailers, not one`}`,
+      );
+      continue;
+    }
+    const before = seen.get(id);
+    if (before !== undefined) {
+      reasons.push(`${short} names run ${id}, as ${before} does: a run commits its results once`);
+      continue;
+    }
+    seen.set(id, short);
+    let run: Parameters<typeof dispatchRunProblem>[0];
+    try {
+      const { data } = await octokit.rest.actions.getWorkflowRun({ ...repo, run_id: id });
+      run = {
+        id,
+        path: data.path,
+        head_branch: data.head_branch ?? null,
+        event: data.event,
+        display_title: data.display_title ?? null,
+        created_at: data.created_at,
+      };
+    } catch (err) {
+      if (httpStatus(err) !== 404) throw err;
+      reasons.push(`${short} names run ${id}, which GitHub does not know`);
+      continue;
+    }
+    const problem = dispatchRunProblem(run, expected, c.committedAt);
+    if (problem !== undefined) reasons.push(`${short} ${problem}`);
+  }
+  return reasons;
+}
+
+/** The run id a `Labgate-Run` value names, when it is a run of `repo` (any server, any attempt). */
+function runIdOf(value: string, repo: RepoRef): number | undefined {
+  const m =
+    /^https?:\/\/[^/\s]+\/([^/\s]+)\/([^/\s]+)\/actions\/runs\/([1-9][0-9]{0,15})(?:\/attempts\/[1-9][0-9]*)?$/.exec(
+      value.trim(),
+    );
+  if (!m) return undefined;
+  if ((m[1] as string).toLowerCase() !== repo.owner.toLowerCase()) return undefined;
+  if ((m[2] as string).toLowerCase() !== repo.repo.toLowerCase()) return undefined;
+  const id = Number(m[3]);
+  return Number.isSafeInteger(id) ? id : undefined;
 }

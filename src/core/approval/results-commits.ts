@@ -27,6 +27,59 @@ export interface ComparedCommit {
   verified: boolean;
   /** `commit.verification.reason` (`valid`, `unsigned`, `unknown_key`, ...). */
   verificationReason: string;
+  /** The commit's message (its `Labgate-Run` trailer names the run that made it). */
+  message?: string;
+  /** `commit.committer.date`: when GitHub made it (an API commit GitHub signs has its own date). */
+  committedAt?: string;
+}
+
+/** What a results commit's `Labgate-Run` must name: a run of the dispatch workflow for this approval. */
+export interface DispatchRunExpected {
+  /** `.github/workflows/<dispatch_workflow>` of the default branch's config. */
+  workflowPath: string;
+  defaultBranch: string;
+  pr: number;
+  /** The approved commit. */
+  sha: string;
+}
+
+/** What GitHub says of a workflow run (`GET /repos/{o}/{r}/actions/runs/{id}`). */
+export interface DispatchRunFacts {
+  id: number;
+  path: string;
+  head_branch: string | null;
+  event: string;
+  display_title: string | null;
+  created_at: string;
+}
+
+/**
+ * Why `run` is not a run that may have made a results commit of this approval, or undefined when
+ * it may: the default branch's dispatch workflow (`path`, `head_branch`), started by
+ * `workflow_dispatch`, for this PR and approved commit (its title, `dispatchRunTitle`), and
+ * created before the commit was made. A PR's own workflow, or one on another branch, commits as
+ * `github-actions[bot]` too; only this binds the commit to labgate's workflow (docs/security.md).
+ */
+export function dispatchRunProblem(
+  run: DispatchRunFacts,
+  expected: DispatchRunExpected,
+  committedAt: string | undefined,
+): string | undefined {
+  const which = `run ${run.id}`;
+  if (run.path !== expected.workflowPath)
+    return `names ${which} of \`${run.path}\`, not of the dispatch workflow \`${expected.workflowPath}\``;
+  if (run.head_branch !== expected.defaultBranch)
+    return `names ${which} on branch \`${run.head_branch ?? "none"}\`, not the default branch \`${expected.defaultBranch}\``;
+  if (run.event !== "workflow_dispatch")
+    return `names ${which}, started by \`${run.event}\`, not \`workflow_dispatch\``;
+  const title = `labgate dispatch: PR #${expected.pr} at ${expected.sha} (`;
+  if (!(run.display_title ?? "").startsWith(title))
+    return `names ${which}, which is not a dispatch of PR #${expected.pr} at ${expected.sha.slice(0, 7)} (its title: ${JSON.stringify(run.display_title ?? "")})`;
+  const made = committedAt === undefined ? Number.NaN : Date.parse(committedAt);
+  const started = Date.parse(run.created_at);
+  if (!Number.isFinite(made) || !Number.isFinite(started) || made < started)
+    return `names ${which}, created after the commit was made (or a date is missing)`;
+  return undefined;
 }
 
 /** What the compare API says about `base...head`, or why it cannot say it completely. */
