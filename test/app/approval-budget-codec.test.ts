@@ -115,14 +115,15 @@ describe("GPU-hours measured so far and the budget before a wave (core/budget)",
       [
         entry("full-a_s1", { duration_hours: 2 }),
         entry("full-a_s2", { started: "2026-01-01T00:00:00Z", finished: "2026-01-01T01:30:00Z" }),
-        // Another commit's run, a pilot, a run lost before it started: not this approval's hours.
+        // Another commit's run, a pilot: not this approval's hours.
         entry("full-a_s3", { duration_hours: 5, git_commit: "b".repeat(40) }),
         entry("pilot-a_s1", { duration_hours: 5, phase: "pilot" }),
-        entry("full-b_s1", { status: "failed", reason: "shard lost" }),
+        // A run whose shard was lost held its GPU for an unknown time: charged its estimate.
+        entry("full-b_s1", { status: "failed", reason: "shard lost", expected_duration_hours: 1 }),
       ],
       SHA,
     );
-    expect(hours).toBe(3.5);
+    expect(hours).toBe(2 + 1.5 + 1);
   });
 
   it("refuses a wave whose estimate on top of the measured hours exceeds the budget, and only then", () => {
