@@ -38,11 +38,16 @@ async function gateCount(): Promise<number> {
   return verdicts.filter((v) => v.gate !== "pilot").length;
 }
 
-/** The example campaign with its runner jobs cut at `max_job_hours` (1 h: a few waves). */
+/**
+ * The example campaign with its runner jobs cut at `max_job_hours` (1 h: a few waves). Its GPUs
+ * are then made 2 GB, so each holds one of its 1,024 MB runs at a time (on 24 GB, twenty share a
+ * GPU and one wave holds the whole campaign).
+ */
 function files(maxJobHours: number | undefined): Record<string, string> {
   const f = exampleFiles();
   if (maxJobHours !== undefined)
-    f[".github/labgate.yml"] += `\ndispatch:\n  max_job_hours: ${maxJobHours}\n`;
+    f[".github/labgate.yml"] =
+      `${(f[".github/labgate.yml"] as string).replace("gpu_memory_mb: 24576", "gpu_memory_mb: 2048")}\ndispatch:\n  max_job_hours: ${maxJobHours}\n`;
   return f;
 }
 

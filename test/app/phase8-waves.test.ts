@@ -31,10 +31,15 @@ import {
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
-/** The example campaign with its runner jobs cut at 1 h: several waves. */
+/**
+ * The example campaign with its runner jobs cut at 1 h: several waves. Its GPUs are made 2 GB, so
+ * each holds one of its 1,024 MB runs at a time (on 24 GB, twenty share a GPU and one wave holds
+ * the whole campaign).
+ */
 function files(): Record<string, string> {
   const f = exampleFiles();
-  f[".github/labgate.yml"] += "\ndispatch:\n  max_job_hours: 1\n";
+  f[".github/labgate.yml"] =
+    `${(f[".github/labgate.yml"] as string).replace("gpu_memory_mb: 24576", "gpu_memory_mb: 2048")}\ndispatch:\n  max_job_hours: 1\n`;
   return f;
 }
 
