@@ -1,3 +1,4 @@
+import { meanSpread } from "../results/seed-summary-text.js";
 import type { MetricComparison, NightStats } from "./compare-nights.js";
 import { fmtNum, fmtPercent, fmtSigned } from "./format-number.js";
 
@@ -13,7 +14,8 @@ export const COMPARISON_HEADER = [
   "status",
 ] as const;
 
-const stats = (s?: NightStats) => (s ? `${fmtNum(s.mean)} ± ${fmtNum(s.std)} (n=${s.n})` : "—");
+/** `0.96 ± 0.004 (n=5)`; one seed has no spread: `0.974 (n=1)`, as in the README (`meanSpread`). */
+const stats = (s?: NightStats) => (s ? `${meanSpread(s, fmtNum)} (n=${s.n})` : "—");
 
 /** The cells of one comparison row, shared by the markdown report and the CLI table. */
 export function comparisonCells(c: MetricComparison): string[] {
