@@ -1,5 +1,5 @@
 import { tmpdir } from "node:os";
-import { effectiveBudget } from "../../core/config/effective-budget.js";
+import { budgetCapNote, effectiveBudget } from "../../core/config/effective-budget.js";
 import { estimateGpuHours } from "../../core/plan/estimate-gpu-hours.js";
 import { countRuns } from "../../core/plan/expand-runs.js";
 import { planDispatch } from "../../core/plan/plan-dispatch.js";
@@ -48,7 +48,7 @@ export async function validateCommand(
   const budgetText =
     budget === undefined
       ? "no budget set"
-      : `budget ${fmt(budget)} (${Math.round((hours / budget) * 100)}%)`;
+      : `budget ${fmt(budget)}${budgetCapNote(definitions.budget?.gpu_hours, campaign.config.budget.gpu_hours, fmt)} (${Math.round((hours / budget) * 100)}%)`;
   ctx.stdout.write(
     `${campaign.definitionsPath}: valid — ${experiments.length} experiments, ${runs} runs, ${fmt(hours)} GPU-hours estimated, ${budgetText}\n`,
   );

@@ -1,4 +1,4 @@
-import { effectiveBudget } from "../config/effective-budget.js";
+import { budgetText, effectiveBudget } from "../config/effective-budget.js";
 import type { Diagnostic, PathSegment } from "../diagnostics/diagnostic.js";
 import { formatPath } from "../diagnostics/diagnostic.js";
 import { parseJsonSource } from "../diagnostics/json-source.js";
@@ -256,7 +256,7 @@ export function validateDefinitions(
   if (budget !== undefined && hours > budget.gpuHours)
     err(
       budget.fromDefinitions ? ["budget", "gpu_hours"] : [],
-      `estimated ${hours.toFixed(1)} GPU-hours exceed the budget of ${budget.gpuHours} GPU-hours`,
+      `estimated ${hours.toFixed(1)} GPU-hours exceed the budget of ${budgetText(defs.budget?.gpu_hours, options.budgetGpuHours)}`,
       "cut seeds or grid values, shorten runs, or raise budget.gpu_hours with your PI's agreement.",
       "warning",
     );

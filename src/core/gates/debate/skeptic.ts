@@ -1,4 +1,4 @@
-import { effectiveBudget } from "../../config/effective-budget.js";
+import { budgetCapNote, effectiveBudget } from "../../config/effective-budget.js";
 import { estimateGpuHours } from "../../plan/estimate-gpu-hours.js";
 import { countRuns } from "../../plan/expand-runs.js";
 import { expectedJobHours } from "../../plan/expected-job-hours.js";
@@ -40,7 +40,7 @@ export function skeptic(ctx: DebateContext): Finding[] {
     out.push(
       ctx.finding(
         "REJECT",
-        `estimated ${fmt(hours)} GPU-hours exceed the budget of ${fmt(budget)}; the largest experiments are ${biggest.join(", ")} — cut seeds or grid values, or raise the budget with your PI`,
+        `estimated ${fmt(hours)} GPU-hours exceed the budget of ${fmt(budget)}${budgetCapNote(ctx.defs.budget?.gpu_hours, config.budget.gpu_hours, fmt)}; the largest experiments are ${biggest.join(", ")} — cut seeds or grid values, or raise the budget with your PI`,
         cap?.fromDefinitions ? ["budget", "gpu_hours"] : ctx.at(byCost[0]),
       ),
     );
