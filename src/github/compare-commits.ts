@@ -92,9 +92,11 @@ export async function compareRange(
  * Why each of `commits` (results commits that passed `resultsOnlyRange`) is not bound to a run of
  * the dispatch workflow for this approval; empty when all are. Each must carry exactly one
  * `Labgate-Run` trailer naming a workflow run of this repository (`<server>/<owner>/<repo>/actions/runs/<id>`),
- * no two the same run (an aggregate job commits once), and that run, read through the API
- * (`GET /repos/{o}/{r}/actions/runs/{id}`), must pass `dispatchRunProblem`. Fails closed: a
- * missing or unreadable trailer, or a run GitHub does not know (404), is a reason.
+ * and that run, read through the API (`GET /repos/{o}/{r}/actions/runs/{id}`), must pass
+ * `dispatchRunProblem`. Several commits may name one run: `/retry` re-runs the aggregate job in a
+ * new attempt of the same run, which commits again under the same trailer (it names the run, not
+ * the attempt). Fails closed: a missing or unreadable trailer, or a run GitHub does not know
+ * (404), is a reason; any other API error is thrown (the caller decides nothing on it).
  */
 export async function unboundResultsCommits(
   octokit: OctokitLike,
@@ -103,36 +105,20 @@ export async function unboundResultsCommits(
   expected: DispatchRunExpected,
 ): Promise<string[]> {
   const reasons: string[] = [];
-  const seen = new Map<number, string>();
+  const runs = new Map<number, Parameters<typeof dispatchRunProblem>[0] | undefined>();
   for (const c of commits) {
     const short = `\`${c.sha.slice(0, 7)}\``;
-    const runs = trailerValues(c.message ?? "", RUN_TRAILER);
-    const id = runs.length === 1 ? runIdOf(runs[0] as string, repo) : undefined;
+    const named = trailerValues(c.message ?? "", RUN_TRAILER);
+    const id = named.length === 1 ? runIdOf(named[0] as string, repo) : undefined;
     if (id === undefined) {
       reasons.push(
-        `${short} has ${runs.length === 1 ? `a ${RUN_TRAILER} trailer that names no run of ${repo.owner}/${repo.repo}` : `${runs.length} ${RUN_TRAILER} trailers, not one`}`,
+        `${short} has ${named.length === 1 ? `a ${RUN_TRAILER} trailer that names no run of ${repo.owner}/${repo.repo}` : `${named.length} ${RUN_TRAILER} trailers, not one`}`,
       );
       continue;
     }
-    const before = seen.get(id);
-    if (before !== undefined) {
-      reasons.push(`${short} names run ${id}, as ${before} does: a run commits its results once`);
-      continue;
-    }
-    seen.set(id, short);
-    let run: Parameters<typeof dispatchRunProblem>[0];
-    try {
-      const { data } = await octokit.rest.actions.getWorkflowRun({ ...repo, run_id: id });
-      run = {
-        id,
-        path: data.path,
-        head_branch: data.head_branch ?? null,
-        event: data.event,
-        display_title: data.display_title ?? null,
-        created_at: data.created_at,
-      };
-    } catch (err) {
-      if (httpStatus(err) !== 404) throw err;
+    if (!runs.has(id)) runs.set(id, await workflowRun(octokit, repo, id));
+    const run = runs.get(id);
+    if (run === undefined) {
       reasons.push(`${short} names run ${id}, which GitHub does not know`);
       continue;
     }
@@ -140,6 +126,28 @@ export async function unboundResultsCommits(
     if (problem !== undefined) reasons.push(`${short} ${problem}`);
   }
   return reasons;
+}
+
+/** A workflow run as `dispatchRunProblem` reads it; undefined when GitHub does not know it (404). */
+async function workflowRun(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  id: number,
+): Promise<Parameters<typeof dispatchRunProblem>[0] | undefined> {
+  try {
+    const { data } = await octokit.rest.actions.getWorkflowRun({ ...repo, run_id: id });
+    return {
+      id,
+      path: data.path,
+      head_branch: data.head_branch ?? null,
+      event: data.event,
+      display_title: data.display_title ?? null,
+      created_at: data.created_at,
+    };
+  } catch (err) {
+    if (httpStatus(err) !== 404) throw err;
+    return undefined;
+  }
 }
 
 /** The run id a `Labgate-Run` value names, when it is a run of `repo` (any server, any attempt). */

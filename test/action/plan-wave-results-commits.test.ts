@@ -76,7 +76,7 @@ const bot = (sha: string): FakeCompareCommit => ({
   verified: true,
 });
 
-async function planWave2(commits: FakeCompareCommit[]) {
+async function planWave2(commits: FakeCompareCommit[], actionRuns?: Record<number, unknown>) {
   const { repo, config } = wavedCampaign();
   fake = await startFakeGitHub({
     owner: "lab",
@@ -85,6 +85,7 @@ async function planWave2(commits: FakeCompareCommit[]) {
     apps: { [LABGATE_APP.slug]: LABGATE_APP.id },
     permissions: { alice: "write" },
     defaultBranch: "main",
+    ...(actionRuns ? { actionRuns } : {}),
     checkRuns: [phase8(1, repo.head, repo.head), phase8(2, RESULTS_HEAD, repo.head)] as never,
     compares: {
       [`${repo.head}...${RESULTS_HEAD}`]: {
@@ -136,6 +137,59 @@ describe("plan of a later wave: only labgate's own results commits since the app
     );
     expect(stateReads).toHaveLength(0);
   });
+
+  // The PR's own `pull_request` workflow (or any other) commits with its GITHUB_TOKEN as
+  // github-actions[bot], committed by web-flow and verified, just as the aggregate job does: only
+  // the Labgate-Run trailer naming a dispatch run of this PR and SHA tells them apart.
+  const forgedRun = (over: Record<string, unknown>) => ({
+    path: ".github/workflows/labgate-dispatch.yml",
+    head_branch: "main",
+    event: "workflow_dispatch",
+    display_title: `labgate dispatch: PR #${PR} at ${"0".repeat(40)} (full, wave 1)`,
+    created_at: "2026-01-01T00:00:00Z",
+    ...over,
+  });
+  const naming = (id: number) =>
+    `update results\n\nLabgate-Run: https://github.com/lab/study/actions/runs/${id}\n`;
+  it.each([
+    ["no Labgate-Run trailer", "update results\n", {}, "has 0 Labgate-Run trailers, not one"],
+    [
+      "a trailer naming a run of the PR's own workflow",
+      naming(66),
+      { 66: forgedRun({ path: ".github/workflows/x.yml", event: "pull_request" }) },
+      "names run 66 of `.github/workflows/x.yml`, not of the dispatch workflow",
+    ],
+    [
+      "a trailer naming a dispatch run on another branch",
+      naming(67),
+      { 67: forgedRun({ head_branch: "feature" }) },
+      "names run 67 on branch `feature`, not the default branch `main`",
+    ],
+    [
+      "a trailer naming a dispatch run of another PR",
+      naming(68),
+      {
+        68: forgedRun({
+          display_title: `labgate dispatch: PR #8 at ${"0".repeat(40)} (full, wave 1)`,
+        }),
+      },
+      "names run 68, which is not a dispatch of PR #7",
+    ],
+  ])(
+    "a verified github-actions[bot]/web-flow commit with %s (a PR's own workflow's): wave 2 is refused and the state is never read",
+    async (_what, message, runs, why) => {
+      const { run, stateReads } = await planWave2(
+        [bot(WAVE1_COMMIT), { ...bot(RESULTS_HEAD), message }],
+        runs,
+      );
+      expect(run.code).toBe(1);
+      expect(run.outputs.runs).toBe("0");
+      expect(run.log).toContain("::error::refusing to plan: PR #7's head is eeeeeee");
+      expect(run.log).toContain(`\`eeeeeee\` ${why}`);
+      expect(run.log).not.toContain("`ddddddd`");
+      expect(stateReads).toHaveLength(0);
+    },
+  );
 
   it("labgate's own results commits (by github-actions[bot], committed and signed by GitHub): wave 2 is planned from the state they committed", async () => {
     const { run, stateReads } = await planWave2([bot(WAVE1_COMMIT), bot(RESULTS_HEAD)]);

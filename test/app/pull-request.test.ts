@@ -7,6 +7,7 @@ import { reviewGates } from "../../src/operations/review-gates.js";
 import { serveGatesDispatch } from "./dry-run-helpers.js";
 import {
   API,
+  BASE_REF,
   BEFORE,
   checkRun,
   checkRunsReply,
@@ -220,9 +221,23 @@ describe("pull_request events", () => {
             sha: HEAD,
             author: { login: "github-actions[bot]" },
             committer: { login: "web-flow" },
-            commit: { verification: { verified: true, reason: "valid" } },
+            commit: {
+              committer: { date: "2026-05-01T11:00:00Z" },
+              message: `labgate: results (full)\n\nLabgate-Run: https://github.com/Codertocat/Hello-World/actions/runs/900\n`,
+              verification: { verified: true, reason: "valid" },
+            },
           },
         ],
+      })
+      // Its Labgate-Run trailer names the dispatch run of this PR and approved commit.
+      .get(`${R}/actions/runs/900`)
+      .reply(200, {
+        id: 900,
+        path: ".github/workflows/labgate-dispatch.yml",
+        head_branch: BASE_REF,
+        event: "workflow_dispatch",
+        display_title: `labgate dispatch: PR #2 at ${BEFORE} (full, wave 1)`,
+        created_at: "2026-05-01T10:00:00Z",
       })
       .post(`${R}/check-runs`, (b) => {
         phase8.push(b);

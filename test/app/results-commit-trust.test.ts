@@ -7,14 +7,17 @@ import { reviewGates } from "../../src/operations/review-gates.js";
 import { serveGatesDispatch } from "./dry-run-helpers.js";
 import {
   API,
+  BASE_REF,
   BEFORE,
   checkRun,
   checkRunsReply,
   exampleFiles,
   HEAD,
   nock,
+  OWNER,
   pullRequestEvent,
   R,
+  REPO,
   serveFiles,
   serveOwnChecks,
   testApp,
@@ -67,11 +70,30 @@ const FORGED = `${JSON.stringify({
   rows: [{ exp_id: "full-fusion-iris", metric: "accuracy", n: 3, mean: 0.99, phase: "full" }],
 })}\n`;
 
+/** The dispatch run labgate's results commit names (`Labgate-Run`). */
+const DISPATCH_RUN = 900;
+const runUrl = (id: number) => `https://github.com/${OWNER}/${REPO}/actions/runs/${id}`;
+const RESULTS_MESSAGE = `labgate: results (full)\n\nLabgate-Source-Commit: ${BEFORE}\nLabgate-Run: ${runUrl(DISPATCH_RUN)}\n`;
+
+/** A workflow run as `GET .../actions/runs/{id}` answers it: by default the approval's dispatch run. */
+function workflowRun(id: number, over: Record<string, unknown> = {}) {
+  return {
+    id,
+    path: ".github/workflows/labgate-dispatch.yml",
+    head_branch: BASE_REF,
+    event: "workflow_dispatch",
+    display_title: `labgate dispatch: PR #2 at ${BEFORE} (full, wave 1)`,
+    created_at: "2026-05-01T10:00:00Z",
+    ...over,
+  };
+}
+
 /** A commit as the compare API lists it. */
 function commit(
   sha: string,
   who: { author: string | null; committer: string | null; name?: string },
   verification: { verified: boolean; reason: string },
+  message = "results",
 ) {
   const name = who.name ?? who.author ?? "someone";
   return {
@@ -81,7 +103,7 @@ function commit(
     commit: {
       author: { name, email: `${name}@example.com`, date: "2026-05-01T11:00:00Z" },
       committer: { name, email: `${name}@example.com`, date: "2026-05-01T11:00:00Z" },
-      message: "results",
+      message,
       verification: { ...verification, signature: null, payload: null },
     },
   };
@@ -96,6 +118,7 @@ const labgateResults = commit(
   HEAD,
   { author: "github-actions[bot]", committer: "web-flow" },
   { verified: true, reason: "valid" },
+  RESULTS_MESSAGE,
 );
 
 /**
@@ -103,7 +126,11 @@ const labgateResults = commit(
  * files; HEAD holds the forged aggregated.json. Returns the labgate/phase8 check runs posted and
  * the dashboard.
  */
-async function pushResultsOnly(commits: unknown[], total = commits.length) {
+async function pushResultsOnly(
+  commits: unknown[],
+  total = commits.length,
+  runs: Record<number, object> = { [DISPATCH_RUN]: workflowRun(DISPATCH_RUN) },
+) {
   const gates = await expectedGates();
   const app = await testApp();
   const phase8: any[] = [];
@@ -135,7 +162,11 @@ async function pushResultsOnly(commits: unknown[], total = commits.length) {
       total_commits: total,
       commits,
       files: [{ filename: AGGREGATED }, { filename: "dispatch/state.json" }],
-    })
+    });
+  // Read only when every commit passed the identity rule (and once a run).
+  for (const [id, run] of Object.entries(runs))
+    scope.get(`${R}/actions/runs/${id}`).optionally().reply(200, run);
+  scope
     .post(`${R}/check-runs`, (b) => {
       phase8.push(b);
       return b.name === "labgate/phase8";
@@ -260,6 +291,106 @@ describe("a results-only push carries the approval only when labgate made it", (
     const { phase8, dashboard } = await pushResultsOnly([labgateResults], 251);
     expectVoided(phase8, dashboard);
     expect(phase8[0].output.summary).toContain("holds 251 commits, more than GitHub lists (250)");
+  });
+
+  // Any workflow's GITHUB_TOKEN commits as github-actions[bot], committed by web-flow and verified
+  // (docs/security.md, "What this does not close"): a PR's own `pull_request` workflow too. Only
+  // the Labgate-Run trailer naming a dispatch run of this PR and commit tells labgate's apart.
+  const botCommit = (message: string) =>
+    commit(
+      HEAD,
+      { author: "github-actions[bot]", committer: "web-flow" },
+      { verified: true, reason: "valid" },
+      message,
+    );
+  const naming = (id: number) => `update results\n\nLabgate-Run: ${runUrl(id)}\n`;
+  it.each([
+    ["no Labgate-Run trailer", "update results\n", {}, "has 0 Labgate-Run trailers, not one"],
+    [
+      "a trailer naming a run of the PR's own workflow",
+      naming(66),
+      { 66: workflowRun(66, { path: ".github/workflows/x.yml", event: "pull_request" }) },
+      "names run 66 of `.github/workflows/x.yml`, not of the dispatch workflow",
+    ],
+    [
+      "a trailer naming a dispatch run on another branch",
+      naming(67),
+      { 67: workflowRun(67, { head_branch: "feature" }) },
+      `names run 67 on branch \`feature\`, not the default branch \`${BASE_REF}\``,
+    ],
+    [
+      "a trailer naming a dispatch run of another PR",
+      naming(68),
+      {
+        68: workflowRun(68, {
+          display_title: `labgate dispatch: PR #3 at ${BEFORE} (full, wave 1)`,
+        }),
+      },
+      "names run 68, which is not a dispatch of PR #2",
+    ],
+  ])(
+    "a verified github-actions[bot]/web-flow commit with %s (a PR's own workflow's): voided",
+    async (_what, message, runs, why) => {
+      const { phase8, dashboard } = await pushResultsOnly([botCommit(message)], 1, runs);
+      expectVoided(phase8, dashboard);
+      expect(phase8[0].output.summary).toContain(`\`${HEAD.slice(0, 7)}\` ${why}`);
+    },
+  );
+
+  it("GitHub failing (5xx) to say what the named run is: nothing is decided, the approval is not voided", async () => {
+    const app = await testApp();
+    const phase8: any[] = [];
+    let asked = 0;
+    const scope = withToken(nock(API));
+    serveGatesDispatch(scope);
+    serveFiles(scope, { ...exampleFiles(), [AGGREGATED]: FORGED }, 2);
+    serveOwnChecks(scope);
+    scope
+      .post(`${R}/check-runs`, (b) => b.name !== "labgate/phase8")
+      .times(await expectedGates())
+      .optionally()
+      .reply(201, { id: 1 })
+      .get(`${R}/commits/${BEFORE}/check-runs`)
+      .query(true)
+      .reply(
+        200,
+        checkRunsReply([
+          checkRun(500, "labgate/phase8", {
+            status: "in_progress",
+            conclusion: null,
+            external_id: approved,
+          }),
+        ]),
+      )
+      .get(`${R}/compare/${BEFORE}...${HEAD}`)
+      .reply(200, {
+        status: "ahead",
+        ahead_by: 1,
+        total_commits: 1,
+        commits: [labgateResults],
+        files: [{ filename: AGGREGATED }],
+      })
+      .get(`${R}/actions/runs/${DISPATCH_RUN}`)
+      .reply(() => {
+        asked++;
+        return [502, { message: "Bad Gateway" }];
+      })
+      .post(`${R}/check-runs`, (b) => {
+        if (b.name === "labgate/phase8") phase8.push(b);
+        return b.name === "labgate/phase8";
+      })
+      .optionally()
+      .reply(201, { id: 700 })
+      .get(`${R}/issues/2/comments`)
+      .query(true)
+      .optionally()
+      .reply(200, [])
+      .post(`${R}/issues/2/comments`)
+      .optionally()
+      .reply(201, { id: 10 });
+    await app.receive("pull_request", pullRequestEvent("synchronize")).catch(() => undefined);
+    expect(asked).toBe(1);
+    expect(phase8.filter((c) => decodeApproval(c.external_id)?.state === "voided")).toEqual([]);
   });
 
   it("labgate's own results commit (by github-actions[bot], committed and signed by GitHub): the approval moves to the new head", async () => {

@@ -129,19 +129,30 @@ describe("unboundResultsCommits: each results commit names a dispatch run of thi
     ]);
   });
 
-  it("a forged commit reusing the run of labgate's own commit: refused (a run commits once)", async () => {
-    nock(API).get("/repos/lab/study/actions/runs/900").reply(200, dispatchRun());
+  it("two commits naming one run (a `/retry` re-runs the aggregate job in a new attempt of the same run, which commits again): bound, the run read once", async () => {
+    const scope = nock(API).get("/repos/lab/study/actions/runs/900").reply(200, dispatchRun());
     const out = await unboundResultsCommits(
       octokit(),
       repo,
       [
         commit("b".repeat(40), results(runUrl(900))),
-        commit("c".repeat(40), results(`${runUrl(900)}/attempts/2`)),
+        commit("c".repeat(40), results(runUrl(900)), "2026-11-30T16:00:00Z"),
       ],
       expected,
     );
-    expect(out).toEqual([
-      "`ccccccc` names run 900, as `bbbbbbb` does: a run commits its results once",
-    ]);
+    expect(out).toEqual([]);
+    scope.done();
+  });
+
+  it("GitHub failing (5xx) to say what a run is: thrown, no verdict", async () => {
+    nock(API).get("/repos/lab/study/actions/runs/900").reply(502, { message: "Bad Gateway" });
+    await expect(
+      unboundResultsCommits(
+        octokit(),
+        repo,
+        [commit("b".repeat(40), results(runUrl(900)))],
+        expected,
+      ),
+    ).rejects.toThrow();
   });
 });

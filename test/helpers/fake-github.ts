@@ -60,6 +60,8 @@ export interface FakeGitHubOptions {
   activity?: Record<string, { activity_type: string; after: string; timestamp: string }[]>;
   /** Workflow runs by workflow file (`GET .../actions/workflows/{file}/runs`), newest first; none when unset. */
   workflowRuns?: Record<string, any[]>;
+  /** Workflow runs by id (`GET .../actions/runs/{id}`), besides the compares' dispatch runs. */
+  actionRuns?: Record<number, any>;
   /** Jobs by workflow run id (`GET .../actions/runs/{id}/jobs`). */
   runJobs?: Record<number, any[]>;
   /** The status `POST .../actions/workflows/{file}/dispatches` answers (default 204). */
@@ -68,6 +70,10 @@ export interface FakeGitHubOptions {
    * `GET .../compare/{base}...{head}` by "base...head": status, changed paths and the commits
    * between; else 404. `commits` absent: one commit at head, labgate's results commit as GitHub
    * makes it for the aggregate job's token (by github-actions[bot], committed by web-flow, verified).
+   * A commit's message defaults to a results commit whose `Labgate-Run` trailer names the
+   * compare's dispatch run (`fakeDispatchRunId`), which `GET .../actions/runs/{id}` answers: the
+   * default branch's `labgate-dispatch.yml`, `workflow_dispatch`, for the PR whose head is the
+   * compare's head (else the only PR) at the compare's base.
    */
   compares?: Record<string, { status: string; files: string[]; commits?: FakeCompareCommit[] }>;
 }
@@ -78,6 +84,13 @@ export interface FakeCompareCommit {
   author: string | null;
   committer: string | null;
   verified: boolean;
+  /** The commit's message; default: a results commit naming the compare's dispatch run. */
+  message?: string;
+}
+
+/** The id of the dispatch run the default results commits of the `index`th compare name. */
+export function fakeDispatchRunId(index = 0): number {
+  return 4200 + index;
 }
 
 export interface FakeGitHub {
@@ -243,10 +256,36 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
       return [200, { permission, role_name: role, user: { login: perm[1] } }];
     }
+    const runOf = method === "GET" ? rest.match(/^\/actions\/runs\/(\d+)$/) : null;
+    if (runOf) {
+      const given = opts.actionRuns?.[Number(runOf[1])];
+      if (given) return [200, { id: Number(runOf[1]), ...given }];
+      const keys = Object.keys(opts.compares ?? {});
+      const key = keys[Number(runOf[1]) - fakeDispatchRunId()];
+      if (!key) return [404, { message: "Not Found" }];
+      const [base, head] = key.split("...") as [string, string];
+      const pulls = Object.entries(opts.pulls ?? {});
+      const pr = pulls.find(([, p]) => p.sha === head)?.[0] ?? pulls[0]?.[0] ?? "1";
+      return [
+        200,
+        {
+          id: Number(runOf[1]),
+          path: ".github/workflows/labgate-dispatch.yml",
+          head_branch: opts.defaultBranch ?? "main",
+          event: "workflow_dispatch",
+          display_title: `labgate dispatch: PR #${pr} at ${base} (full, wave 1)`,
+          created_at: "2026-01-01T00:00:00Z",
+        },
+      ];
+    }
     const compare = method === "GET" ? rest.match(/^\/compare\/(.+)$/) : null;
     if (compare) {
       const c = opts.compares?.[compare[1] as string];
       if (!c) return [404, { message: "No common ancestor" }];
+      const runId = fakeDispatchRunId(
+        Object.keys(opts.compares ?? {}).indexOf(compare[1] as string),
+      );
+      const results = `labgate: results (full)\n\nLabgate-Run: https://github.com/${opts.owner}/${opts.repo}/actions/runs/${runId}\n`;
       const head = (compare[1] as string).split("...")[1] as string;
       const commits = c.commits ?? [
         {
@@ -267,6 +306,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
             committer: k.committer === null ? null : { login: k.committer },
             commit: {
               author: { name: k.author ?? "someone", email: "someone@example.com" },
+              committer: { name: "GitHub", date: "2026-06-01T00:00:00Z" },
+              message: k.message ?? results,
               verification: { verified: k.verified, reason: k.verified ? "valid" : "unsigned" },
             },
           })),

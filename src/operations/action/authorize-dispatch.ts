@@ -20,7 +20,7 @@ import {
 } from "../../github/check-run-protocol.js";
 import { listCheckRuns } from "../../github/check-runs.js";
 import { canWrite, getCollaboratorRole } from "../../github/collaborator-permission.js";
-import { compareRange } from "../../github/compare-commits.js";
+import { compareRange, unboundResultsCommits } from "../../github/compare-commits.js";
 import {
   getIssueComment,
   type IssueCommentInfo,
@@ -560,9 +560,11 @@ async function approvingComment(
  * A later wave at a head past `sha`: undefined when every commit since `sha` is labgate's own
  * results commit (only the default branch's results and dispatch directories, committed by the
  * aggregate job's token and verified by GitHub: `resultsOnlyRange`, the rule the app carries an
- * approval by, docs/security.md), else why not (appended to the `head-moved` refusal). A
- * results-only commit anyone else pushed (a forged dispatch/state.json deciding what runs, forged
- * results) refuses the wave.
+ * approval by, docs/security.md) whose `Labgate-Run` trailer names a run of the default branch's
+ * dispatch workflow for this PR and `sha` (`unboundResultsCommits`), else why not (appended to
+ * the `head-moved` refusal). A results-only commit anyone else pushed (a forged
+ * dispatch/state.json deciding what runs, forged results), or another workflow's token made,
+ * refuses the wave. An API error other than a 404 throws: the plan fails, planning nothing.
  */
 async function resultsOnlySince(
   octokit: OctokitLike,
@@ -573,11 +575,21 @@ async function resultsOnlySince(
   const policy = await req.policy();
   if (!policy.ok)
     return ` (wave ${req.wave}: .github/labgate.yml on \`${policy.ref}\` is not valid, so labgate cannot tell which commits are results)`;
-  const verdict = resultsOnlyRange(await compareRange(octokit, repo, req.sha, head.sha), [
-    policy.config.results_dir,
-    policy.config.dispatch_dir,
-  ]);
-  return verdict.ok ? undefined : ` (wave ${req.wave}: ${verdict.reason})`;
+  const range = await compareRange(octokit, repo, req.sha, head.sha);
+  const verdict = resultsOnlyRange(range, [policy.config.results_dir, policy.config.dispatch_dir]);
+  if (!verdict.ok) return ` (wave ${req.wave}: ${verdict.reason})`;
+  if (!range.complete) return ` (wave ${req.wave}: ${range.why})`;
+  // Any workflow's GITHUB_TOKEN makes a commit that passes the rule above, a PR's own workflow
+  // included: each must name a run of the dispatch workflow for this PR and SHA (docs/security.md).
+  const unbound = await unboundResultsCommits(octokit, repo, range.commits, {
+    workflowPath: `.github/workflows/${policy.config.dispatch_workflow}`,
+    defaultBranch: policy.ref,
+    pr: req.pr,
+    sha: req.sha,
+  });
+  return unbound.length === 0
+    ? undefined
+    : ` (wave ${req.wave}: a results commit counts only when its Labgate-Run trailer names a run of the dispatch workflow for PR #${req.pr} at ${req.sha.slice(0, 7)}, and ${unbound.length} do(es) not: ${unbound.slice(0, 5).join("; ")}${unbound.length > 5 ? "; …" : ""})`;
 }
 
 function refuse(code: DispatchRefusalCode, message: string): Refusal {
